@@ -1,0 +1,130 @@
+"""Command-line interface: ``triage-app assess`` and friends.
+
+Commands print results on stdout and problems on stderr, one line per problem. Exit codes:
+0 success, 1 a check failed, 2 bad input (nothing written anywhere).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from triage_app import __version__
+from triage_app.domain.engine import Engine
+from triage_app.domain.errors import InputError, ProfileError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every command."""
+    parser = argparse.ArgumentParser(
+        prog="triage-app",
+        description="Injuries in children who are not independently mobile: "
+        "the local protocol, step by step.",
+    )
+    parser.add_argument("--version", action="version", version=f"triage-app {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    assess = sub.add_parser(
+        "assess",
+        help="decide one case (JSON in, JSON out); touches no database",
+        description="Read a triage-assess/1 case and print the triage-decision/1 decision.",
+    )
+    assess.add_argument("case", help="the case file, or - for standard input")
+    assess.add_argument("--profile", help="protocol profile id (overrides the case's profile)")
+
+    sub.add_parser("profiles", help="list the installed protocol profiles and their status")
+    return parser
+
+
+def run_assess(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    """``triage-app assess``: print the decision, or every problem with exit code 2."""
+    try:
+        text = stdin.read() if args.case == "-" else Path(args.case).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        print(f"{args.case}: file not found", file=stderr)
+        return EXIT_BAD_INPUT
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{args.case}: cannot be read ({exc.__class__.__name__})", file=stderr)
+        return EXIT_BAD_INPUT
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        print(
+            f"(document): not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+            file=stderr,
+        )
+        return EXIT_BAD_INPUT
+    engine = _engine(stderr)
+    if engine is None:
+        return EXIT_CHECK_FAILED
+    try:
+        decision = engine.assess_json(data, profile_override=args.profile)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(_one_line(str(problem)), file=stderr)
+        return EXIT_BAD_INPUT
+    _print_json(decision, stdout)
+    return EXIT_OK
+
+
+def run_profiles(stdout: TextIO, stderr: TextIO) -> int:
+    """``triage-app profiles``: one line per installed profile."""
+    engine = _engine(stderr)
+    if engine is None:
+        return EXIT_CHECK_FAILED
+    for p in engine.registry:
+        default = " (default)" if p.id == engine.registry.default_id else ""
+        past = " PAST REVIEW DATE" if p.is_past_review(date.today()) else ""
+        print(
+            f"{p.id}{default}\t{p.version}\t{p.status}\treview {p.review_date}{past}\t"
+            f"{p.partnership_name}",
+            file=stdout,
+        )
+    return EXIT_OK
+
+
+def _engine(stderr: TextIO) -> Engine | None:
+    try:
+        engine = Engine.load()
+    except ProfileError as exc:
+        print(str(exc), file=stderr)
+        return None
+    today = date.today()
+    for profile in engine.registry:
+        if profile.is_past_review(today):
+            log.warning("profile %s %s is past its review date", profile.id, profile.version)
+    return engine
+
+
+def _print_json(data: Any, stdout: TextIO) -> None:
+    stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
+    stdout.write("\n")
+    stdout.flush()
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "assess":
+        return run_assess(args, sys.stdin, sys.stdout, sys.stderr)
+    if args.command == "profiles":
+        return run_profiles(sys.stdout, sys.stderr)
+    parser.print_help(sys.stderr)
+    return EXIT_BAD_INPUT

@@ -1,0 +1,1 @@
+"""Pure-Python domain: the protocol engine and its data. No Qt, SQLAlchemy or ReportLab."""

@@ -1,0 +1,58 @@
+"""NHS number checks and display (NHS Data Dictionary; NHS CUI NUM-0001 to NUM-0018).
+
+The Modulus 11 check and the number ranges come from the maintained ``nhs-number`` package
+(pure Python, no dependencies), the one third-party module the domain layer may import.
+Mod-11 alone accepts numbers that were never issued (``0000000000``), so the ranges are
+checked too. The synthetic range (9000000000 to 9999999999) is accepted: it is the range
+test and training records use, and fixtures in this project come from it.
+"""
+
+from __future__ import annotations
+
+import nhs_number as _nhs
+
+_ACCEPTED_REGIONS = (
+    _nhs.REGION_ENGLAND_WALES_IOM,
+    _nhs.REGION_SCOTLAND,
+    _nhs.REGION_NORTHERN_IRELAND,
+    _nhs.REGION_SYNTHETIC,
+)
+
+
+def normalise(text: str) -> str:
+    """Return the digits of an NHS number typed with or without spaces."""
+    return text.replace(" ", "")
+
+
+def problem(text: str) -> str | None:
+    """Return why ``text`` is not a valid NHS number, or ``None`` when it is valid."""
+    digits = normalise(text)
+    if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
+        return "must be 10 digits (spaces allowed)"
+    if not _nhs.is_valid(digits):
+        if _nhs.calculate_checksum(digits[:9]) != int(digits[9]):
+            return "fails the Modulus 11 check digit"
+        return "is not a possible NHS number (impossible date in the Scottish CHI range)"
+    if not any(region.contains_number(digits) for region in _ACCEPTED_REGIONS):
+        return "is outside the ranges issued for NHS numbers"
+    return None
+
+
+def is_valid(text: str) -> bool:
+    """Return True when ``text`` is a valid, issued-range NHS number."""
+    return problem(text) is None
+
+
+def display(text: str | None) -> str:
+    """Format an NHS number as ``943 476 5919`` (3-3-4, single spaces); empty when unknown."""
+    if not text:
+        return ""
+    digits = normalise(text)
+    if len(digits) != 10:
+        return text
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+def is_test_number(text: str) -> bool:
+    """Return True for numbers in the synthetic range (never issued to a real patient)."""
+    return _nhs.REGION_SYNTHETIC.contains_number(normalise(text))

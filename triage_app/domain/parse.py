@@ -1,0 +1,614 @@
+"""Turn ``triage-assess/1`` JSON into an :class:`Assessment`, listing every problem found.
+
+Rules beyond the contract's shape, each chosen for safety:
+- Unknown fields are errors: a misspelt ``emergency_signs`` must not silently vanish.
+- Booleans must be JSON booleans; ``null`` means unknown.
+- Text must be valid Unicode without NUL characters, and within a length limit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from triage_app.domain import nhs_number
+from triage_app.domain.display import add_months
+from triage_app.domain.errors import InputError, Problem
+from triage_app.domain.model import (
+    INPUT_SCHEMA,
+    Assessment,
+    Child,
+    ExceptionClaim,
+    Explanation,
+    Finding,
+    History,
+    HouseholdChild,
+    Mobility,
+    PriorFinding,
+    PriorPresentation,
+)
+from triage_app.domain.vocab import (
+    MOBILITY_FIELDS,
+    CpIs,
+    CpPlan,
+    EmergencySign,
+    ExceptionType,
+    FindingKind,
+    ReportMode,
+    Setting,
+    Sex,
+    Side,
+    Site,
+)
+
+E = TypeVar("E", bound=StrEnum)
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_NAME_CONTROL_RE = re.compile("[\x00-\x1f\x7f]")
+
+MAX_NAME = 200
+MAX_SHORT_TEXT = 2_000
+MAX_LONG_TEXT = 100_000
+MAX_FINDINGS = 500
+MAX_PRESENTATIONS = 5_000
+MAX_AGE_YEARS = 18
+
+_TOP_KEYS = {
+    "schema",
+    "profile",
+    "assessed_at",
+    "setting",
+    "report_mode",
+    "child",
+    "mobility",
+    "clinical_state",
+    "findings",
+    "explanation",
+    "history",
+}
+_CHILD_KEYS = {"nhs_number", "given_name", "family_name", "date_of_birth", "sex"}
+_FINDING_KEYS = {
+    "kind",
+    "site",
+    "side",
+    "size_mm",
+    "patterned",
+    "description",
+    "count",
+    "exception",
+}
+_EXCEPTION_KEYS = {"type", "documented_by", "documented_on", "matches_documentation"}
+_EXPLANATION_KEYS = {
+    "text",
+    "given_by",
+    "given_at",
+    "changed_over_time",
+    "delay_in_presentation",
+}
+_HISTORY_KEYS = {
+    "bleeding_disorder_known",
+    "cp_is",
+    "previous_nai_in_family",
+    "mother_pregnant",
+    "household_children",
+    "prior_presentations",
+}
+_HOUSEHOLD_KEYS = {"date_of_birth", "cp_plan", "looked_after", "name"}
+_PRIOR_KEYS = {"date", "setting", "findings", "outcome", "complaint"}
+_PRIOR_FINDING_KEYS = {"kind", "site", "patterned"}
+
+
+class _Reader:
+    """Collects problems while reading one JSON document."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, reason: str) -> None:
+        self.problems.append(Problem(path, reason))
+
+    def obj(self, value: Any, path: str, allowed: set[str]) -> Mapping[str, Any] | None:
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            self.add(path, "must be an object")
+            return None
+        for key in sorted(set(value) - allowed, key=str):
+            self.add(_join(path, str(key)), f"unknown field (expected one of: {_list(allowed)})")
+        return value
+
+    def lst(self, value: Any, path: str, limit: int) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.add(path, "must be a list")
+            return []
+        if len(value) > limit:
+            self.add(path, f"has {len(value)} items; at most {limit} are allowed")
+            return []
+        return value
+
+    def boolean(self, value: Any, path: str) -> bool | None:
+        if value is None or isinstance(value, bool):
+            return value
+        self.add(path, "must be true, false or null")
+        return None
+
+    def text(self, value: Any, path: str, limit: int, *, single_line: bool = False) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.add(path, "must be a string")
+            return None
+        if len(value) > limit:
+            self.add(path, f"is {len(value)} characters long; at most {limit} are allowed")
+            return None
+        if _SURROGATE_RE.search(value):
+            self.add(path, "contains an unpaired surrogate (not valid Unicode text)")
+            return None
+        if "\x00" in value:
+            self.add(path, "contains a NUL character")
+            return None
+        if single_line and _NAME_CONTROL_RE.search(value):
+            self.add(path, "contains a control character (line break, tab or similar)")
+            return None
+        return value
+
+    def enum(self, value: Any, path: str, kind: type[E]) -> E | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                return kind(value)
+            except ValueError:
+                pass
+        self.add(path, f"must be one of: {_list(m.value for m in kind)} (got {_show(value)})")
+        return None
+
+    def day(self, value: Any, path: str) -> date | None:
+        if value is None:
+            return None
+        if isinstance(value, str) and _DATE_RE.match(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.add(path, f"must be a date YYYY-MM-DD (got {_show(value)})")
+        return None
+
+    def moment(self, value: Any, path: str) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str) and _DATETIME_RE.match(value):
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                pass
+        self.add(path, f"must be a local date and time YYYY-MM-DDTHH:MM (got {_show(value)})")
+        return None
+
+    def number(self, value: Any, path: str, low: float, high: float) -> float | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            self.add(path, "must be a number")
+            return None
+        if not low <= value <= high:
+            self.add(path, f"must be between {low:g} and {high:g} (got {value:g})")
+            return None
+        return float(value)
+
+    def integer(self, value: Any, path: str, low: int, high: int) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.add(path, "must be a whole number")
+            return None
+        if not low <= value <= high:
+            self.add(path, f"must be between {low} and {high} (got {value})")
+            return None
+        return value
+
+
+def parse_assessment(data: Any, *, profile_override: str | None = None) -> Assessment:
+    """Return the assessment in ``data`` (decoded JSON), or raise :class:`InputError`.
+
+    Args:
+        data: the decoded JSON document.
+        profile_override: a profile id that replaces the document's ``profile``.
+
+    Raises:
+        InputError: with one problem per malformed or impossible value.
+    """
+    r = _Reader()
+    top = r.obj(data, "", _TOP_KEYS)
+    if top is None:
+        if data is None:
+            r.add("", "the input must be a JSON object")
+        raise InputError(r.problems)
+
+    schema = top.get("schema")
+    if schema is None:
+        r.add("schema", f'required: "{INPUT_SCHEMA}"')
+    elif schema != INPUT_SCHEMA:
+        r.add("schema", f'must be "{INPUT_SCHEMA}" (got {_show(schema)})')
+
+    profile_id = r.text(top.get("profile"), "profile", MAX_NAME, single_line=True)
+    if profile_override is not None:
+        profile_id = profile_override
+
+    assessed_at = None
+    if "assessed_at" not in top or top.get("assessed_at") is None:
+        r.add("assessed_at", "required")
+    else:
+        assessed_at = r.moment(top["assessed_at"], "assessed_at")
+
+    setting = r.enum(top.get("setting"), "setting", Setting)
+    report_mode = r.enum(top.get("report_mode"), "report_mode", ReportMode) or ReportMode.IN_PERSON
+    child = _child(r, top.get("child"), assessed_at)
+    mobility = _mobility(r, top.get("mobility"))
+
+    signs: list[EmergencySign] = []
+    state = r.obj(top.get("clinical_state"), "clinical_state", {"emergency_signs"})
+    if state is not None:
+        for i, raw in enumerate(r.lst(state.get("emergency_signs"), "clinical_state.emergency_signs", 50)):
+            sign = r.enum(raw, f"clinical_state.emergency_signs[{i}]", EmergencySign)
+            if sign is not None and sign not in signs:
+                signs.append(sign)
+
+    findings: list[Finding] = []
+    if "findings" not in top:
+        r.add("findings", "required (use [] when nothing was found)")
+    elif top["findings"] is None:
+        r.add("findings", "must be a list (use [] when nothing was found)")
+    else:
+        for i, raw in enumerate(r.lst(top["findings"], "findings", MAX_FINDINGS)):
+            finding = _finding(r, raw, f"findings[{i}]", assessed_at, child)
+            if finding is not None:
+                findings.append(finding)
+
+    explanation = _explanation(r, top.get("explanation"), assessed_at, child)
+    history = _history(r, top.get("history"), assessed_at, child)
+
+    if r.problems or assessed_at is None or child is None:
+        if not r.problems:
+            r.add("", "the input could not be read")
+        raise InputError(r.problems)
+    return Assessment(
+        assessed_at=assessed_at,
+        child=child,
+        findings=tuple(findings),
+        profile_id=profile_id,
+        setting=setting,
+        report_mode=report_mode,
+        mobility=mobility,
+        emergency_signs=tuple(signs),
+        explanation=explanation,
+        history=history,
+    )
+
+
+def _child(r: _Reader, raw: Any, assessed_at: datetime | None) -> Child | None:
+    obj = r.obj(raw, "child", _CHILD_KEYS)
+    if obj is None:
+        r.add("child.date_of_birth", "required")
+        return None
+    dob = None
+    if obj.get("date_of_birth") is None:
+        r.add("child.date_of_birth", "required")
+    else:
+        dob = r.day(obj["date_of_birth"], "child.date_of_birth")
+    if dob is not None and assessed_at is not None:
+        if dob > assessed_at.date():
+            r.add("child.date_of_birth", "after assessed_at")
+        elif add_months(dob, 12 * MAX_AGE_YEARS) <= assessed_at.date():
+            r.add(
+                "child.date_of_birth",
+                f"the child is {MAX_AGE_YEARS} or older on assessed_at; "
+                "this protocol is for children",
+            )
+    nhs = r.text(obj.get("nhs_number"), "child.nhs_number", 20, single_line=True)
+    if nhs is not None:
+        if not nhs.strip():
+            nhs = None
+        else:
+            reason = nhs_number.problem(nhs)
+            if reason:
+                r.add("child.nhs_number", reason)
+                nhs = None
+            else:
+                nhs = nhs_number.normalise(nhs)
+    given = r.text(obj.get("given_name"), "child.given_name", MAX_NAME, single_line=True)
+    family = r.text(obj.get("family_name"), "child.family_name", MAX_NAME, single_line=True)
+    sex = r.enum(obj.get("sex"), "child.sex", Sex)
+    if dob is None:
+        return None
+    return Child(date_of_birth=dob, nhs_number=nhs, given_name=given, family_name=family, sex=sex)
+
+
+def _mobility(r: _Reader, raw: Any) -> Mobility:
+    obj = r.obj(raw, "mobility", set(MOBILITY_FIELDS))
+    if obj is None:
+        return Mobility()
+    values = {name: r.boolean(obj.get(name), f"mobility.{name}") for name in MOBILITY_FIELDS}
+    return Mobility(**values)
+
+
+def _finding(
+    r: _Reader, raw: Any, path: str, assessed_at: datetime | None, child: Child | None
+) -> Finding | None:
+    obj = r.obj(raw, path, _FINDING_KEYS)
+    if obj is None:
+        if raw is None:
+            r.add(path, "must be an object")
+        return None
+    kind = r.enum(obj.get("kind"), f"{path}.kind", FindingKind) or FindingKind.OTHER_INJURY
+    site = r.enum(obj.get("site"), f"{path}.site", Site) or Site.OTHER
+    side = r.enum(obj.get("side"), f"{path}.side", Side)
+    size = r.number(obj.get("size_mm"), f"{path}.size_mm", 0, 1000)
+    patterned = r.boolean(obj.get("patterned"), f"{path}.patterned")
+    description = r.text(obj.get("description"), f"{path}.description", MAX_LONG_TEXT)
+    count = r.integer(obj.get("count"), f"{path}.count", 1, 1000)
+    claim = None
+    ex = r.obj(obj.get("exception"), f"{path}.exception", _EXCEPTION_KEYS)
+    if ex is not None:
+        ex_type = None
+        if ex.get("type") is None:
+            r.add(f"{path}.exception.type", "required when an exception is claimed")
+        else:
+            ex_type = r.enum(ex["type"], f"{path}.exception.type", ExceptionType)
+        by = r.text(ex.get("documented_by"), f"{path}.exception.documented_by", MAX_SHORT_TEXT)
+        on = r.day(ex.get("documented_on"), f"{path}.exception.documented_on")
+        matches = r.boolean(
+            ex.get("matches_documentation"), f"{path}.exception.matches_documentation"
+        )
+        if ex_type is not None:
+            claim = ExceptionClaim(ex_type, by, on, matches)
+    return Finding(
+        kind=kind,
+        site=site,
+        side=side,
+        size_mm=size,
+        patterned=patterned,
+        description=description,
+        count=count,
+        exception=claim,
+    )
+
+
+def _explanation(
+    r: _Reader, raw: Any, assessed_at: datetime | None, child: Child | None
+) -> Explanation:
+    obj = r.obj(raw, "explanation", _EXPLANATION_KEYS)
+    if obj is None:
+        return Explanation()
+    given_at = r.moment(obj.get("given_at"), "explanation.given_at")
+    if given_at is not None and assessed_at is not None and given_at > assessed_at:
+        r.add("explanation.given_at", "after assessed_at")
+    if given_at is not None and child is not None and given_at.date() < child.date_of_birth:
+        r.add("explanation.given_at", "before the child's date of birth")
+    return Explanation(
+        text=r.text(obj.get("text"), "explanation.text", MAX_LONG_TEXT),
+        given_by=r.text(obj.get("given_by"), "explanation.given_by", MAX_NAME),
+        given_at=given_at,
+        changed_over_time=r.boolean(obj.get("changed_over_time"), "explanation.changed_over_time"),
+        delay_in_presentation=r.boolean(
+            obj.get("delay_in_presentation"), "explanation.delay_in_presentation"
+        ),
+    )
+
+
+def _history(r: _Reader, raw: Any, assessed_at: datetime | None, child: Child | None) -> History:
+    obj = r.obj(raw, "history", _HISTORY_KEYS)
+    if obj is None:
+        return History()
+    household: list[HouseholdChild] = []
+    items = r.lst(obj.get("household_children"), "history.household_children", 100)
+    for i, item in enumerate(items):
+        path = f"history.household_children[{i}]"
+        h = r.obj(item, path, _HOUSEHOLD_KEYS)
+        if h is None:
+            if item is None:
+                r.add(path, "must be an object")
+            continue
+        dob = r.day(h.get("date_of_birth"), f"{path}.date_of_birth")
+        if dob is not None and assessed_at is not None and dob > assessed_at.date():
+            r.add(f"{path}.date_of_birth", "after assessed_at")
+        household.append(
+            HouseholdChild(
+                date_of_birth=dob,
+                cp_plan=r.enum(h.get("cp_plan"), f"{path}.cp_plan", CpPlan),
+                looked_after=r.boolean(h.get("looked_after"), f"{path}.looked_after"),
+                name=r.text(h.get("name"), f"{path}.name", MAX_NAME, single_line=True),
+            )
+        )
+    prior: list[PriorPresentation] = []
+    items = r.lst(obj.get("prior_presentations"), "history.prior_presentations", MAX_PRESENTATIONS)
+    for i, item in enumerate(items):
+        presentation = _prior(r, item, f"history.prior_presentations[{i}]", assessed_at, child)
+        if presentation is not None:
+            prior.append(presentation)
+    return History(
+        bleeding_disorder_known=r.boolean(
+            obj.get("bleeding_disorder_known"), "history.bleeding_disorder_known"
+        ),
+        cp_is=r.enum(obj.get("cp_is"), "history.cp_is", CpIs) or CpIs.NOT_CHECKED,
+        previous_nai_in_family=r.boolean(
+            obj.get("previous_nai_in_family"), "history.previous_nai_in_family"
+        ),
+        mother_pregnant=r.boolean(obj.get("mother_pregnant"), "history.mother_pregnant"),
+        household_children=tuple(household),
+        prior_presentations=tuple(prior),
+    )
+
+
+def _prior(
+    r: _Reader, raw: Any, path: str, assessed_at: datetime | None, child: Child | None
+) -> PriorPresentation | None:
+    obj = r.obj(raw, path, _PRIOR_KEYS)
+    if obj is None:
+        if raw is None:
+            r.add(path, "must be an object")
+        return None
+    when = None
+    if obj.get("date") is None:
+        r.add(f"{path}.date", "required")
+    else:
+        when = r.day(obj["date"], f"{path}.date")
+    if when is not None:
+        if assessed_at is not None and when > assessed_at.date():
+            r.add(f"{path}.date", "after assessed_at")
+        if child is not None and when < child.date_of_birth:
+            r.add(f"{path}.date", "before the child's date of birth")
+    findings: list[PriorFinding] = []
+    for j, item in enumerate(r.lst(obj.get("findings"), f"{path}.findings", MAX_FINDINGS)):
+        fpath = f"{path}.findings[{j}]"
+        f = r.obj(item, fpath, _PRIOR_FINDING_KEYS)
+        if f is None:
+            if item is None:
+                r.add(fpath, "must be an object")
+            continue
+        findings.append(
+            PriorFinding(
+                kind=r.enum(f.get("kind"), f"{fpath}.kind", FindingKind)
+                or FindingKind.OTHER_INJURY,
+                site=r.enum(f.get("site"), f"{fpath}.site", Site) or Site.OTHER,
+                patterned=r.boolean(f.get("patterned"), f"{fpath}.patterned"),
+            )
+        )
+    setting = r.enum(obj.get("setting"), f"{path}.setting", Setting)
+    outcome = r.text(obj.get("outcome"), f"{path}.outcome", MAX_SHORT_TEXT)
+    complaint = r.text(obj.get("complaint"), f"{path}.complaint", MAX_SHORT_TEXT)
+    if when is None:
+        return None
+    return PriorPresentation(
+        date=when, setting=setting, findings=tuple(findings), outcome=outcome, complaint=complaint
+    )
+
+
+def assessment_to_json(a: Assessment) -> dict[str, Any]:
+    """Return the ``triage-assess/1`` JSON for an assessment (the inverse of parsing)."""
+
+    def opt(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%dT%H:%M")
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, StrEnum):
+            return value.value
+        return value
+
+    def clean(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: opt(v) for k, v in d.items() if v is not None}
+
+    out: dict[str, Any] = {
+        "schema": INPUT_SCHEMA,
+        "assessed_at": opt(a.assessed_at),
+        "report_mode": a.report_mode.value,
+        "child": clean(
+            {
+                "nhs_number": a.child.nhs_number,
+                "given_name": a.child.given_name,
+                "family_name": a.child.family_name,
+                "date_of_birth": a.child.date_of_birth,
+                "sex": a.child.sex,
+            }
+        ),
+        "mobility": {name: getattr(a.mobility, name) for name in MOBILITY_FIELDS},
+        "clinical_state": {"emergency_signs": [s.value for s in a.emergency_signs]},
+        "findings": [_finding_json(f, clean) for f in a.findings],
+        "explanation": clean(
+            {
+                "text": a.explanation.text,
+                "given_by": a.explanation.given_by,
+                "given_at": a.explanation.given_at,
+                "changed_over_time": a.explanation.changed_over_time,
+                "delay_in_presentation": a.explanation.delay_in_presentation,
+            }
+        ),
+        "history": {
+            **clean(
+                {
+                    "bleeding_disorder_known": a.history.bleeding_disorder_known,
+                    "cp_is": a.history.cp_is,
+                    "previous_nai_in_family": a.history.previous_nai_in_family,
+                    "mother_pregnant": a.history.mother_pregnant,
+                }
+            ),
+            "household_children": [
+                clean(
+                    {
+                        "date_of_birth": h.date_of_birth,
+                        "cp_plan": h.cp_plan,
+                        "looked_after": h.looked_after,
+                        "name": h.name,
+                    }
+                )
+                for h in a.history.household_children
+            ],
+            "prior_presentations": [
+                clean(
+                    {
+                        "date": p.date,
+                        "setting": p.setting,
+                        "outcome": p.outcome,
+                        "complaint": p.complaint,
+                    }
+                )
+                | {
+                    "findings": [
+                        clean({"kind": f.kind, "site": f.site, "patterned": f.patterned})
+                        for f in p.findings
+                    ]
+                }
+                for p in a.history.prior_presentations
+            ],
+        },
+    }
+    if a.profile_id is not None:
+        out["profile"] = a.profile_id
+    if a.setting is not None:
+        out["setting"] = a.setting.value
+    return out
+
+
+def _finding_json(f: Finding, clean: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+    out = clean(
+        {
+            "kind": f.kind,
+            "site": f.site,
+            "side": f.side,
+            "size_mm": f.size_mm,
+            "patterned": f.patterned,
+            "description": f.description,
+            "count": f.count,
+        }
+    )
+    if f.exception is not None:
+        out["exception"] = clean(
+            {
+                "type": f.exception.type,
+                "documented_by": f.exception.documented_by,
+                "documented_on": f.exception.documented_on,
+                "matches_documentation": f.exception.matches_documentation,
+            }
+        )
+    return out
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _list(values: Any) -> str:
+    return ", ".join(sorted(str(v) for v in values))
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
