@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from triage_app import __version__
+from triage_app import __version__, cli_store
 from triage_app.domain.engine import Engine
 from triage_app.domain.errors import InputError, ProfileError
 
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument("--profile", help="protocol profile id (overrides the case's profile)")
 
     sub.add_parser("profiles", help="list the installed protocol profiles and their status")
+    cli_store.register(sub)
     return parser
 
 
@@ -126,5 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_assess(args, sys.stdin, sys.stdout, sys.stderr)
     if args.command == "profiles":
         return run_profiles(sys.stdout, sys.stderr)
+    if cli_store.handles(args.command):
+        return cli_store.run(args)
     parser.print_help(sys.stderr)
     return EXIT_BAD_INPUT
