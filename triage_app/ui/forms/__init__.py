@@ -1,0 +1,1 @@
+"""Generated forms (see scripts/gen_forms.py). Do not edit."""

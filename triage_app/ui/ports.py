@@ -1,0 +1,160 @@
+"""The ports the screens need: what the UI asks of the rest of the app.
+
+Each screen receives only the ports it uses. The real app passes adapters over
+``triage_app.services`` (:mod:`triage_app.ui.service_adapters`); tests pass in-memory fakes.
+No port method opens a dialog or touches Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from triage_app.domain.model import Assessment, Decision
+from triage_app.ui.viewmodels import (
+    ActionRecord,
+    CaseDetail,
+    CaseSummary,
+    ChildHistory,
+    ChildMatch,
+    ChildRecord,
+    NewChild,
+    UserRecord,
+)
+
+
+class ChildDirectory(Protocol):
+    """Find and add children."""
+
+    def find_by_nhs_number(self, nhs_number: str) -> list[ChildMatch]:
+        """Return children with this NHS number (ten digits, no spaces)."""
+        ...
+
+    def find_by_name(
+        self, family_name: str, given_name: str, date_of_birth: date | None
+    ) -> list[ChildMatch]:
+        """Return probable matches for a name and date of birth, each with its reasons."""
+        ...
+
+    def add_child(self, child: NewChild) -> ChildRecord:
+        """Add a child to the record and return it."""
+        ...
+
+
+class HistoryLookup(Protocol):
+    """Earlier presentations of a child and of the children in the same household."""
+
+    def history(self, child_id: str, before: datetime) -> ChildHistory:
+        """Return the child's and household's history before a moment."""
+        ...
+
+
+class CaseTracker(Protocol):
+    """Open cases, their actions, investigations and closure (rule R8)."""
+
+    def open_cases(self) -> list[CaseSummary]:
+        """Return the open cases with what each is waiting for."""
+        ...
+
+    def case_detail(self, case_id: str) -> CaseDetail:
+        """Return one case in full."""
+        ...
+
+    def record_action(self, case_id: str, record: ActionRecord) -> None:
+        """Record that a required action was done, with its details."""
+        ...
+
+    def add_result(self, case_id: str, investigation_id: str, result: str, on: date) -> None:
+        """Record the result of an investigation."""
+        ...
+
+    def record_strategy_meeting(self, case_id: str, summary: str) -> None:
+        """Record the strategy meeting (date, who, outcome) as free text."""
+        ...
+
+    def add_supervision_condition(self, case_id: str, condition: str) -> None:
+        """Record a supervision condition now in force."""
+        ...
+
+    def close_case(self, case_id: str, by: str) -> str | None:
+        """Close the case; return why closure is refused, or ``None`` when it closed."""
+        ...
+
+
+class AssessmentRecorder(Protocol):
+    """Finalise an assessment into the record, opening a case when the protocol requires."""
+
+    def finalise(
+        self,
+        child_id: str,
+        assessment: Assessment,
+        decision: Decision,
+        actions: tuple[ActionRecord, ...],
+        by: str,
+        extra: Mapping[str, Any],
+    ) -> str:
+        """Store the assessment and decision; return the id of the case (new or existing)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An unfinished assessment saved as it was typed."""
+
+    saved_at: datetime
+    data: Mapping[str, Any]
+
+
+class DraftStore(Protocol):
+    """Continuous saving of the one unfinished assessment, so a crash loses nothing."""
+
+    def save(self, data: Mapping[str, Any]) -> None:
+        """Replace the saved draft."""
+        ...
+
+    def load(self) -> Draft | None:
+        """Return the saved draft, or ``None``."""
+        ...
+
+    def discard(self) -> None:
+        """Delete the saved draft."""
+        ...
+
+
+class UserDirectory(Protocol):
+    """Users of this installation."""
+
+    def users(self) -> list[UserRecord]:
+        """Return every user (empty on a first start)."""
+        ...
+
+    def create_user(self, name: str, role: str) -> UserRecord:
+        """Create a user and return it."""
+        ...
+
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+class DemoData(Protocol):
+    """Synthetic demonstration data (synthetic NHS numbers only)."""
+
+    def load_demo(self, progress: Progress, cancelled: Cancelled) -> int:
+        """Load the demonstration data; return how many children were added."""
+        ...
+
+
+@dataclass(frozen=True)
+class UiServices:
+    """Every port the main window hands to its screens."""
+
+    children: ChildDirectory
+    history: HistoryLookup
+    cases: CaseTracker
+    recorder: AssessmentRecorder
+    drafts: DraftStore
+    users: UserDirectory
+    demo: DemoData | None = None

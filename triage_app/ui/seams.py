@@ -1,0 +1,183 @@
+"""The three seams every screen is given: Clock, Prompter and Executor (see style.md).
+
+Logic never opens a dialog itself (it asks a :class:`Prompter`), never reads the wall clock
+(it asks a :class:`Clock`), and never starts a thread (it asks an :class:`Executor`). Tests
+pass synchronous, scripted versions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+class Clock(Protocol):
+    """Where the current time comes from."""
+
+    def now(self) -> datetime:
+        """Return the local time, to the minute."""
+        ...
+
+
+class SystemClock:
+    """The wall clock, truncated to the minute (the record's resolution)."""
+
+    def now(self) -> datetime:
+        """Return the local time now, without seconds."""
+        return datetime.now().replace(second=0, microsecond=0)
+
+
+class Prompter(Protocol):
+    """Questions and messages for the user; the only way logic reaches a dialog."""
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask a yes/no question; True means yes."""
+        ...
+
+    def info(self, title: str, text: str) -> None:
+        """Tell the user something."""
+        ...
+
+    def error(self, title: str, text: str) -> None:
+        """Tell the user something went wrong."""
+        ...
+
+
+class QtPrompter:
+    """A :class:`Prompter` that shows message boxes over a parent window."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self._parent = parent
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask with Yes/No buttons; No is the default."""
+        answer = QMessageBox.question(
+            self._parent, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.No
+        )
+        return answer == QMessageBox.Yes
+
+    def info(self, title: str, text: str) -> None:
+        """Show an information box."""
+        QMessageBox.information(self._parent, title, text)
+
+    def error(self, title: str, text: str) -> None:
+        """Show a warning box."""
+        QMessageBox.warning(self._parent, title, text)
+
+
+class TaskControl:
+    """Handed to background work: report progress and check for cancellation."""
+
+    def __init__(self) -> None:
+        self._cancelled = False
+        self.on_progress: Callable[[int, int], None] = lambda done, total: None
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next check."""
+        self._cancelled = True
+
+    def cancelled(self) -> bool:
+        """Return True once :meth:`cancel` was called."""
+        return self._cancelled
+
+    def progress(self, done: int, total: int) -> None:
+        """Report progress (``done`` of ``total``)."""
+        self.on_progress(done, total)
+
+
+Work = Callable[[TaskControl], Any]
+
+
+class Executor(Protocol):
+    """Runs long work away from the window; callbacks come back on the GUI thread."""
+
+    def submit(
+        self,
+        work: Work,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> TaskControl:
+        """Start ``work`` and return its control (to cancel it)."""
+        ...
+
+
+class ImmediateExecutor:
+    """Runs work at once on the calling thread (tests, self-test)."""
+
+    def submit(
+        self,
+        work: Work,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> TaskControl:
+        """Run ``work`` now and call ``on_done`` or ``on_error`` before returning."""
+        control = TaskControl()
+        if on_progress is not None:
+            control.on_progress = on_progress
+        try:
+            result = work(control)
+        except Exception as exc:  # noqa: BLE001 - handed to the caller's error callback
+            on_error(exc)
+        else:
+            on_done(result)
+        return control
+
+
+class _Relay(QObject):
+    """Carries results from a pool thread back to the GUI thread (queued signals)."""
+
+    done = Signal(object)
+    failed = Signal(object)
+    progressed = Signal(int, int)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Work, control: TaskControl, relay: _Relay) -> None:
+        super().__init__()
+        self._work, self._control, self._relay = work, control, relay
+
+    def run(self) -> None:
+        try:
+            result = self._work(self._control)
+        except Exception as exc:  # noqa: BLE001 - reported on the GUI thread
+            self._relay.failed.emit(exc)
+        else:
+            self._relay.done.emit(result)
+
+
+class ThreadPoolExecutor:
+    """An :class:`Executor` over ``QThreadPool``; work never touches widgets."""
+
+    def __init__(self, pool: QThreadPool | None = None) -> None:
+        self._pool = pool or QThreadPool.globalInstance()
+        self._relays: set[_Relay] = set()
+
+    def submit(
+        self,
+        work: Work,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> TaskControl:
+        """Queue ``work`` on the pool; callbacks run on the GUI thread."""
+        relay = _Relay()
+        control = TaskControl()
+        control.on_progress = relay.progressed.emit
+        if on_progress is not None:
+            relay.progressed.connect(on_progress)
+
+        def finish(callback: Callable[[Any], None], value: Any) -> None:
+            self._relays.discard(relay)
+            callback(value)
+
+        relay.done.connect(lambda value: finish(on_done, value))
+        relay.failed.connect(lambda exc: finish(on_error, exc))
+        self._relays.add(relay)
+        self._pool.start(_Job(work, control, relay))
+        return control

@@ -1,0 +1,154 @@
+"""Small immutable view data the screens show and the ports return.
+
+The services layer may have richer types; the adapters in :mod:`triage_app.ui.service_adapters`
+turn them into these. Nothing here knows about Qt or the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from triage_app.domain.model import HouseholdChild, PriorPresentation
+from triage_app.domain.vocab import Sex, Urgency
+
+
+@dataclass(frozen=True)
+class ChildRecord:
+    """A child known to the local record."""
+
+    id: str
+    date_of_birth: date
+    nhs_number: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    sex: Sex | None = None
+
+
+@dataclass(frozen=True)
+class NewChild:
+    """What the user typed to add a child to the record."""
+
+    date_of_birth: date
+    nhs_number: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    sex: Sex | None = None
+
+
+@dataclass(frozen=True)
+class ChildMatch:
+    """A probable match for a search, with the reasons it matched (e.g. "NHS number")."""
+
+    child: ChildRecord
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One earlier presentation of the child or of a child in the same household."""
+
+    date: date
+    who: str  # "This child" or e.g. "Sibling EXAMPLE, Ben"
+    setting: str
+    summary: str
+    findings: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    outcome: str | None = None
+    injury: bool = False
+
+
+@dataclass(frozen=True)
+class ChildHistory:
+    """What the record knows before an assessment: timeline, engine input, household."""
+
+    items: tuple[TimelineItem, ...] = ()
+    prior_presentations: tuple[PriorPresentation, ...] = ()
+    household_children: tuple[HouseholdChild, ...] = ()
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """Something a case is waiting for, with its deadline when it has one."""
+
+    label: str
+    due_at: datetime | None = None
+    done: bool = False
+    kind: str = "action"  # action | result | attendance | supervision | survey
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One open case on the dashboard."""
+
+    case_id: str
+    child: ChildRecord
+    opened_at: datetime
+    urgency: Urgency
+    due_items: tuple[DueItem, ...] = ()
+    status: str = "open"
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    """What the user recorded for one required action (e.g. the call to social care)."""
+
+    action_id: str
+    done_at: datetime
+    by: str = ""
+    details: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """A required action in a case, with its deadline, rule and what was recorded."""
+
+    action_id: str
+    text: str
+    due: str
+    rule: str
+    due_at: datetime | None = None
+    record: ActionRecord | None = None
+
+
+@dataclass(frozen=True)
+class InvestigationView:
+    """An investigation in a case (e.g. the follow-up skeletal survey) and its result."""
+
+    investigation_id: str
+    name: str
+    due_from: date | None = None
+    due_to: date | None = None
+    result: str | None = None
+    resulted_on: date | None = None
+
+    @property
+    def pending(self) -> bool:
+        """True while no result has been recorded."""
+        return self.result is None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """Everything the case view shows."""
+
+    case_id: str
+    child: ChildRecord
+    opened_at: datetime
+    urgency: Urgency
+    actions: tuple[CaseAction, ...] = ()
+    investigations: tuple[InvestigationView, ...] = ()
+    strategy_meeting: str | None = None
+    supervision_conditions: tuple[str, ...] = ()
+    status: str = "open"
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """A user of the app (the clinician whose name goes on the record)."""
+
+    id: str
+    name: str
+    role: str
