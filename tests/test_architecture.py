@@ -56,14 +56,30 @@ def test_domain_imports_only_the_standard_library_and_nhs_number():
 
 def test_layers_import_only_what_they_may():
     rules = {
-        "store": {"allowed": ("triage_app.domain", "triage_app.store"), "banned": ("PySide6", "reportlab")},
-        "report": {"allowed": ("triage_app.domain", "triage_app.report"), "banned": ("PySide6", "sqlalchemy")},
+        "store": {
+            "allowed": ("triage_app.domain", "triage_app.store"),
+            "banned": ("PySide6", "reportlab"),
+        },
+        "report": {
+            "allowed": ("triage_app.domain", "triage_app.report"),
+            "banned": ("PySide6", "sqlalchemy"),
+        },
         "services": {
-            "allowed": ("triage_app.domain", "triage_app.store", "triage_app.report", "triage_app.services"),
+            "allowed": (
+                "triage_app.domain",
+                "triage_app.store",
+                "triage_app.report",
+                "triage_app.services",
+            ),
             "banned": ("PySide6",),
         },
         "ui": {
-            "allowed": ("triage_app.domain", "triage_app.services", "triage_app.ui", "triage_app.paths"),
+            "allowed": (
+                "triage_app.domain",
+                "triage_app.services",
+                "triage_app.ui",
+                "triage_app.paths",
+            ),
             "banned": ("sqlalchemy", "triage_app.store", "reportlab"),
         },
     }
@@ -75,4 +91,6 @@ def test_layers_import_only_what_they_may():
                     f"{path.relative_to(ROOT)} imports {name}"
                 )
                 if top == "triage_app":
-                    assert name.startswith(rule["allowed"]), f"{path.relative_to(ROOT)} imports {name}"
+                    assert name.startswith(rule["allowed"]), (
+                        f"{path.relative_to(ROOT)} imports {name}"
+                    )

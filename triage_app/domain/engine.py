@@ -158,9 +158,7 @@ def _gate(f: Finding, a: Assessment, profile: Profile) -> _Gate:
     if not (claim.documented_by or "").strip() or claim.documented_on is None:
         return _Gate("not_accepted", "review", "no earlier documentation cited (who and when)")
     if claim.documented_on > a.assessed_at.date():
-        return _Gate(
-            "not_accepted", "review", "documented after this assessment, not before it"
-        )
+        return _Gate("not_accepted", "review", "documented after this assessment, not before it")
     if claim.documented_on < a.child.date_of_birth:
         return _Gate("not_accepted", "review", "documented before the child was born")
     if claim.matches_documentation is not True:
@@ -284,9 +282,7 @@ def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
 
     # R0: emergency signs or emergency findings.
     emergency_findings = [
-        f
-        for f in a.findings
-        if any(e.matches(f.kind, f.site) for e in profile.emergency_findings)
+        f for f in a.findings if any(e.matches(f.kind, f.site) for e in profile.emergency_findings)
     ]
     if a.emergency_signs or emergency_findings:
         rules.append("R0")
@@ -407,7 +403,10 @@ def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
         )
     if flags:
         rules.append("R6")
-        notices.append("Cumulative-risk flags are information for the referral; they never lower urgency and are not a score.")
+        notices.append(
+            "Cumulative-risk flags are information for the referral; they never lower "
+            "urgency and are not a score."
+        )
 
     variant = profile.role_variants.get(a.setting) if a.setting else None
     if variant and urgency_rank(urgency) >= urgency_rank(Urgency.SAME_DAY_REVIEW):
@@ -546,7 +545,10 @@ def _flags(
         family.append("previous non-accidental injury in the family")
     if family:
         flags.append(
-            Flag("family_safeguarding_history", "Family safeguarding history: " + "; ".join(family) + ".")
+            Flag(
+                "family_safeguarding_history",
+                "Family safeguarding history: " + "; ".join(family) + ".",
+            )
         )
 
     window = profile.frequent_attender_window_days
@@ -608,7 +610,11 @@ def _mobile_concern(
     """R9: whether NICE CG89 features call for discussion ('consider') in a mobile child."""
     if ten4:
         return True
-    if flag_ids & {"explanation_concerns", "family_safeguarding_history", "prior_injury_presentation"}:
+    if flag_ids & {
+        "explanation_concerns",
+        "family_safeguarding_history",
+        "prior_injury_presentation",
+    }:
         return True
     live = [f for f, r in zip(a.findings, results, strict=True) if r.exception != "accepted"]
     if any(f.kind in _NICE_ALWAYS_CONSIDER for f in live):

@@ -256,7 +256,9 @@ def parse_assessment(data: Any, *, profile_override: str | None = None) -> Asses
     signs: list[EmergencySign] = []
     state = r.obj(top.get("clinical_state"), "clinical_state", {"emergency_signs"})
     if state is not None:
-        for i, raw in enumerate(r.lst(state.get("emergency_signs"), "clinical_state.emergency_signs", 50)):
+        for i, raw in enumerate(
+            r.lst(state.get("emergency_signs"), "clinical_state.emergency_signs", 50)
+        ):
             sign = r.enum(raw, f"clinical_state.emergency_signs[{i}]", EmergencySign)
             if sign is not None and sign not in signs:
                 signs.append(sign)

@@ -1,0 +1,95 @@
+"""`triage-app assess`, run as a user would: a real process, JSON in, JSON out."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "child-af-3-purple-mark.json"
+
+
+def run(*args, stdin=None, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "triage_app", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=60,
+    )
+
+
+def test_assess_prints_the_decision_and_exits_0():
+    result = run("assess", str(EXAMPLE))
+    assert result.returncode == 0, result.stderr
+    decision = json.loads(result.stdout)
+    assert decision["schema"] == "triage-decision/1"
+    assert decision["urgency"] == "immediate"
+    assert decision["profile"] == {
+        "id": "nyscp",
+        "version": "2025.1",
+        "status": "awaiting_sign_off",
+        "warnings": [],
+    }
+
+
+def test_assess_reads_standard_input():
+    result = run("assess", "-", stdin=EXAMPLE.read_text(encoding="utf-8"))
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["urgency"] == "immediate"
+
+
+def test_profile_option_overrides_the_case():
+    result = run("assess", str(ROOT / "examples" / "rolling-baby-nyscp.json"), "--profile", "hips")
+    decision = json.loads(result.stdout)
+    assert decision["profile"]["id"] == "hips"
+    assert decision["nim"]["status"] is False
+
+
+def test_bad_input_exits_2_with_one_line_per_problem_and_nothing_on_stdout():
+    case = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    case["child"]["date_of_birth"] = "2025-09-01"
+    case["history"]["prior_presentations"] = []
+    case["setting"] = "pharmacy"
+    case["findings"][0]["description"] = "line one\nline two"  # fine: free text may span lines
+    case["findings"][0]["site"] = "shin"
+    result = run("assess", "-", stdin=json.dumps(case))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert (
+        lines[0]
+        == "setting: must be one of: ambulance, early_years, ed, gp, health_visitor, midwife, other (got 'pharmacy')"
+    )
+    assert lines[1] == "child.date_of_birth: after assessed_at"
+    assert lines[2].startswith("findings[0].site: must be one of:")
+    assert len(lines) == 3
+
+
+def test_unknown_profile_is_an_input_error_listing_known_ids():
+    result = run("assess", str(EXAMPLE), "--profile", "kent")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == "--profile: unknown profile 'kent' (known: hips, nyscp)"
+
+
+def test_not_json_and_missing_file():
+    result = run("assess", "-", stdin="{not json")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("(document): not valid JSON")
+    result = run("assess", "no-such-case.json")
+    assert result.returncode == 2 and result.stderr.strip() == "no-such-case.json: file not found"
+
+
+def test_assess_writes_nothing_anywhere(tmp_path):
+    before = set(tmp_path.rglob("*"))
+    result = run("assess", str(EXAMPLE), cwd=tmp_path)
+    assert result.returncode == 0
+    assert set(tmp_path.rglob("*")) == before
+
+
+def test_profiles_command_lists_status():
+    result = run("profiles")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[1].startswith("nyscp (default)\t2025.1\tawaiting_sign_off")
