@@ -93,3 +93,24 @@ def test_profiles_command_lists_status():
     result = run("profiles")
     assert result.returncode == 0
     assert result.stdout.splitlines()[1].startswith("nyscp (default)\t2025.1\tawaiting_sign_off")
+
+
+def test_fallback_card_prints_the_protocol_on_one_page():
+    result = run("fallback")
+    assert result.returncode == 0
+    text = result.stdout
+    assert "WHATEVER THE EXPLANATION, the protocol requires you to" in text
+    assert "0300 131 2 131" in text
+    assert "Every child under 6 months" in text
+    assert "Rolling alone does NOT make a baby mobile." in text
+    assert "awaiting sign-off by the designated professional" in text
+    assert len(text.splitlines()) <= 60
+
+
+def test_fallback_card_follows_the_profile():
+    text = run("fallback", "--profile", "hips").stdout
+    assert "Every child under" not in text
+    assert "cannot yet roll, crawl" in text
+    assert "immediately after the phone call" in text
+    bad = run("fallback", "--profile", "kent")
+    assert bad.returncode == 2 and "known: hips, nyscp" in bad.stderr

@@ -17,7 +17,8 @@ from typing import Any, TextIO
 
 from triage_app import __version__, cli_store
 from triage_app.domain.engine import Engine
-from triage_app.domain.errors import InputError, ProfileError
+from triage_app.domain.errors import InputError, ProfileError, UnknownProfileError
+from triage_app.domain.fallback import fallback_card
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument("--profile", help="protocol profile id (overrides the case's profile)")
 
     sub.add_parser("profiles", help="list the installed protocol profiles and their status")
+    fallback = sub.add_parser(
+        "fallback", help="print the one-page paper protocol for when the app is unavailable"
+    )
+    fallback.add_argument("--profile", help="protocol profile id (default: the default profile)")
     cli_store.register(sub)
     return parser
 
@@ -96,6 +101,20 @@ def run_profiles(stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_OK
 
 
+def run_fallback(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """``triage-app fallback``: the printable one-page protocol card."""
+    engine = _engine(stderr)
+    if engine is None:
+        return EXIT_CHECK_FAILED
+    try:
+        profile = engine.registry.get(args.profile)
+    except UnknownProfileError as exc:
+        print(f"--profile: {exc}", file=stderr)
+        return EXIT_BAD_INPUT
+    stdout.write(fallback_card(profile, date.today()))
+    return EXIT_OK
+
+
 def _engine(stderr: TextIO) -> Engine | None:
     try:
         engine = Engine.load()
@@ -127,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_assess(args, sys.stdin, sys.stdout, sys.stderr)
     if args.command == "profiles":
         return run_profiles(sys.stdout, sys.stderr)
+    if args.command == "fallback":
+        return run_fallback(args, sys.stdout, sys.stderr)
     if cli_store.handles(args.command):
         return cli_store.run(args)
     parser.print_help(sys.stderr)
