@@ -1,0 +1,136 @@
+"""The context every use-case runs in: database, clock, acting user and protocol engine."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from triage_app.domain.engine import Engine as ProtocolEngine
+from triage_app.store import audit, migrate
+from triage_app.store.db import make_engine, make_session_factory
+from triage_app.store.repositories import UserRepository
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """Local wall-clock time (naive, like every time the protocol uses)."""
+    return datetime.now()
+
+
+@dataclass
+class StoreContext:
+    """What use-cases need. Build it with :func:`open_store`; pass it, never make it global."""
+
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    user: str
+    clock: Clock = system_clock
+    migration: migrate.MigrationResult | None = None
+    _protocol: ProtocolEngine | None = field(default=None, repr=False)
+
+    @cached_property
+    def protocol(self) -> ProtocolEngine:
+        """The protocol engine (profiles loaded on first use)."""
+        return self._protocol or ProtocolEngine.load()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One use-case's transaction: commits on success, rolls back on any error.
+
+        The acting user is recorded on first use (with an audit event).
+        """
+        with self.session_factory.begin() as session:
+            now = self.clock()
+            _, created = UserRepository(session).ensure(self.user, now)
+            if created:
+                audit.record(
+                    session,
+                    at=now,
+                    username=self.user,
+                    action="create",
+                    entity="user",
+                    entity_id=self.user,
+                    after={"username": self.user},
+                )
+            yield session
+
+    def audit(
+        self,
+        session: Session,
+        action: str,
+        entity: str,
+        entity_id: object = None,
+        before: object = None,
+        after: object = None,
+    ) -> None:
+        """Append an audit event for the acting user, now, in ``session``'s transaction."""
+        audit.record(
+            session,
+            at=self.clock(),
+            username=self.user,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+        )
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+
+def default_user() -> str:
+    """The operating-system user name (the command line's default acting user)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (containers): still record something
+        return "unknown"
+
+
+def open_store(
+    database_url: str,
+    *,
+    user: str | None = None,
+    clock: Clock = system_clock,
+    backup_dir: Path | None = None,
+    database_file: Path | None = None,
+    protocol: ProtocolEngine | None = None,
+) -> StoreContext:
+    """Open the database, create or upgrade its schema (backing it up first), and return it.
+
+    Args:
+        database_url: a SQLAlchemy URL (``sqlite:///file`` or ``postgresql+psycopg://...``).
+        user: the acting user recorded in the audit trail (default: the OS login).
+        clock: the time source (tests pass a fixed clock).
+        backup_dir: where SQLite files are copied before an upgrade.
+        database_file: the SQLite file behind the URL, for the backup.
+        protocol: a preloaded protocol engine (default: load the shipped profiles on use).
+    """
+    engine = make_engine(database_url)
+    try:
+        result = migrate.upgrade(engine, backup_dir=backup_dir, database_file=database_file)
+    except Exception:
+        engine.dispose()
+        raise
+    ctx = StoreContext(
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        user=user or default_user(),
+        clock=clock,
+        migration=result,
+        _protocol=protocol,
+    )
+    return ctx

@@ -1,0 +1,216 @@
+"""The prior-presentation check: a child's stored history and household, at the point of care.
+
+The Child AF review's central lesson was that each presentation was judged alone. These
+use-cases put the child's earlier presentations, and those of the children they live with,
+in front of the clinician (and into the engine's cumulative-risk rule R6).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from triage_app.domain import nhs_number
+from triage_app.domain.display import display_name
+from triage_app.domain.errors import InputError, Problem
+from triage_app.domain.model import (
+    Assessment,
+    Child,
+    Flag,
+    History,
+    HouseholdChild,
+    PriorFinding,
+    PriorPresentation,
+)
+from triage_app.domain.records import (
+    CHILD_RELATIONS,
+    ChildHistory,
+    ChildRecord,
+    HistoryEntry,
+    PresentationRecord,
+)
+from triage_app.domain.vocab import CpPlan, FindingKind, Setting, Site
+from triage_app.services.context import StoreContext
+from triage_app.store.repositories import ChildRepository, PresentationRepository
+
+# Shown by `history`, which checks no CP-IS: the flag belongs to a live assessment.
+_HISTORY_HIDDEN_FLAGS = frozenset({"cp_is_not_checked"})
+
+
+def prior_presentation(p: PresentationRecord) -> PriorPresentation:
+    """Turn a stored presentation into the engine's prior-presentation input."""
+    findings = []
+    for f in p.findings:
+        try:
+            findings.append(PriorFinding(FindingKind(f.kind), Site(f.site), f.patterned))
+        except ValueError:
+            findings.append(PriorFinding(FindingKind.OTHER_INJURY, Site.OTHER, f.patterned))
+    setting = p.setting if p.setting in {s.value for s in Setting} else None
+    return PriorPresentation(
+        date=p.seen_at.date(),
+        setting=Setting(setting) if setting else None,
+        findings=tuple(findings),
+        outcome=p.outcome,
+        complaint=p.complaint,
+    )
+
+
+def household_child(c: ChildRecord) -> HouseholdChild:
+    """Turn a stored household child into the engine's household-child input."""
+    plan = c.cp_plan if c.cp_plan in {p.value for p in CpPlan} else None
+    return HouseholdChild(
+        date_of_birth=c.date_of_birth,
+        cp_plan=CpPlan(plan) if plan else None,
+        looked_after=c.looked_after,
+        name=display_name(c.family_name, c.given_name),
+    )
+
+
+def load_history(s: Session, child: ChildRecord, before: datetime | None) -> ChildHistory:
+    """Read the child's household and every presentation of them and their household children."""
+    assert child.id is not None
+    household = tuple(ChildRepository(s).household(child.id))
+    others = {
+        m.related_child.id: (m.related_child, m.relation.value)
+        for m in household
+        if m.related_child is not None and m.related_child.id is not None
+    }
+    presentations = PresentationRepository(s)
+    rows = presentations.for_children([child.id, *others], before=before)
+    urgencies = {
+        pid: a.urgency for pid, a in presentations.assessments([p.id for p in rows if p.id]).items()
+    }
+    entries = tuple(
+        HistoryEntry(
+            presentation=p,
+            child=child if p.child_id == child.id else others[p.child_id][0],
+            relation="self" if p.child_id == child.id else others[p.child_id][1],
+            urgency=urgencies.get(p.id or -1),
+        )
+        for p in rows
+    )
+    return ChildHistory(child, household, entries)
+
+
+def with_stored_history(a: Assessment, history: ChildHistory) -> Assessment:
+    """Return the assessment with stored presentations and household children added.
+
+    Stored presentations already given in the case (same date and findings) are not added
+    twice; only presentations before ``assessed_at`` count as prior.
+    """
+    given = {_prior_key(p) for p in a.history.prior_presentations}
+    added = [
+        prior_presentation(e.presentation)
+        for e in reversed(history.entries)
+        if e.relation == "self" and e.presentation.seen_at < a.assessed_at
+    ]
+    priors = list(a.history.prior_presentations)
+    for p in added:
+        if _prior_key(p) not in given:
+            priors.append(p)
+            given.add(_prior_key(p))
+    household = list(a.history.household_children) + [
+        household_child(m.related_child)
+        for m in history.household
+        if m.related_child is not None and m.relation in CHILD_RELATIONS
+    ]
+    new_history = dataclasses.replace(
+        a.history, prior_presentations=tuple(priors), household_children=tuple(household)
+    )
+    return dataclasses.replace(a, history=new_history)
+
+
+def _prior_key(p: PriorPresentation) -> tuple[Any, ...]:
+    return (p.date, tuple(sorted((f.kind.value, f.site.value) for f in p.findings)))
+
+
+def history_flags(ctx: StoreContext, history: ChildHistory, on: datetime) -> tuple[Flag, ...]:
+    """The engine's cumulative-risk flags (rule R6) for the stored history, as of ``on``."""
+    c = history.child
+    latest = max((e.presentation.seen_at for e in history.entries), default=on)
+    probe = Assessment(
+        # Every stored presentation counts as prior, even one stamped after ``on``.
+        assessed_at=max(on, latest + timedelta(minutes=1)),
+        child=Child(date_of_birth=c.date_of_birth),
+        history=History(),
+    )
+    decision = ctx.protocol.decide(with_stored_history(probe, history))
+    return tuple(f for f in decision.flags if f.id not in _HISTORY_HIDDEN_FLAGS)
+
+
+def history_by_nhs_number(ctx: StoreContext, number: str) -> ChildHistory | None:
+    """The child's and household's presentations, newest first, with cumulative-risk flags.
+
+    Returns ``None`` when no child has this NHS number. Audited as a view.
+
+    Raises:
+        InputError: the NHS number is not valid.
+    """
+    reason = nhs_number.problem(number)
+    if reason:
+        raise InputError([Problem("nhs_number", reason)])
+    now = ctx.clock()
+    with ctx.transaction() as s:
+        child = ChildRepository(s).by_nhs_number(nhs_number.normalise(number))
+        if child is None:
+            ctx.audit(s, "view", "history", None, after={"found": False})
+            return None
+        history = load_history(s, child, before=None)
+        ctx.audit(
+            s,
+            "view",
+            "history",
+            child.id,
+            after={"presentations": [e.presentation.id for e in history.entries]},
+        )
+    return dataclasses.replace(history, flags=history_flags(ctx, history, now))
+
+
+def lookup_for_case(ctx: StoreContext, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """For ``assess --lookup``: add stored history (by the case's NHS number) to case JSON.
+
+    Returns the (possibly) extended case and notes for the user. The case is returned
+    unchanged when it has no valid NHS number, the child is not stored, or the stored date of
+    birth differs from the case's (a different child, or a record to correct).
+    """
+    from triage_app.domain.parse import parse_assessment
+
+    try:
+        assessment = parse_assessment(data)
+    except InputError:
+        return data, []  # the engine reports the problems; nothing to look up
+    number = assessment.child.nhs_number
+    if not number:
+        return data, ["lookup: the case has no NHS number; no stored history was added"]
+    with ctx.transaction() as s:
+        child = ChildRepository(s).by_nhs_number(number)
+        if child is None:
+            ctx.audit(s, "view", "history", None, after={"found": False, "for": "assess"})
+            return data, ["lookup: no stored record for this NHS number"]
+        if child.date_of_birth != assessment.child.date_of_birth:
+            ctx.audit(s, "view", "history", child.id, after={"dob_mismatch": True})
+            return data, [
+                "lookup: the stored date of birth for this NHS number differs from the "
+                "case's; stored history was NOT added (check the child's identity)"
+            ]
+        history = load_history(s, child, before=assessment.assessed_at)
+        ctx.audit(
+            s,
+            "view",
+            "history",
+            child.id,
+            after={"for": "assess", "presentations": [e.presentation.id for e in history.entries]},
+        )
+    extended = with_stored_history(assessment, history).to_json()
+    out = dict(data)
+    out["history"] = extended["history"]
+    added = len(extended["history"]["prior_presentations"]) - len(
+        assessment.history.prior_presentations
+    )
+    members = len(extended["history"]["household_children"]) - len(
+        assessment.history.household_children
+    )
+    return out, [f"lookup: added {added} stored presentation(s) and {members} household child(ren)"]

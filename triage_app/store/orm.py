@@ -1,0 +1,254 @@
+"""Tables, as typed SQLAlchemy 2 models. Nothing outside ``triage_app.store`` sees these.
+
+Clinical rows carry audit columns (created/modified, by whom) and a ``row_version`` used as
+SQLAlchemy's ``version_id_col``: an UPDATE names the version it read, so a save based on a
+stale copy changes no row and is refused (see ``repositories``). The schema itself is built
+by the migrations in ``migrations/versions``; a test checks that they match these models.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names (Alembic needs them on SQLite)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class AuditColumns:
+    """Who created and last changed a row, and when; plus its row version."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+    modified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    modified_by: Mapped[str | None] = mapped_column(String(100))
+    row_version: Mapped[int] = mapped_column(Integer)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        """Use ``row_version`` as the optimistic-concurrency version counter."""
+        return {"version_id_col": cls.__table__.c.row_version}  # type: ignore[attr-defined]
+
+
+class User(Base):
+    """A person who uses the app."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Child(AuditColumns, Base):
+    """A child. ``nhs_number`` is unique when present (several children may have none)."""
+
+    __tablename__ = "child"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nhs_number: Mapped[str | None] = mapped_column(String(10), unique=True)
+    family_name: Mapped[str | None] = mapped_column(Text)
+    given_name: Mapped[str | None] = mapped_column(Text)
+    # Normalised family name for the name and date-of-birth search (revision 0002).
+    name_key: Mapped[str | None] = mapped_column(String(200))
+    date_of_birth: Mapped[date] = mapped_column(Date, index=True)
+    sex: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(20))
+    gp_practice: Mapped[str | None] = mapped_column(Text)
+    cp_plan: Mapped[str | None] = mapped_column(String(20))
+    looked_after: Mapped[bool | None] = mapped_column(Boolean)
+    __table_args__ = (Index("ix_child_name_key_dob", "name_key", "date_of_birth"),)
+
+
+class HouseholdLink(Base):
+    """A child's household member: another child (by id) or an adult (by name)."""
+
+    __tablename__ = "household_link"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(40))
+    related_child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), index=True)
+    person_name: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+    __table_args__ = (
+        CheckConstraint(
+            "related_child_id IS NOT NULL OR person_name IS NOT NULL", name="member_named"
+        ),
+    )
+
+
+class Presentation(AuditColumns, Base):
+    """One presentation. Imported rows keep their source system's id: (source, source_id)."""
+
+    __tablename__ = "presentation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"))
+    seen_at: Mapped[datetime] = mapped_column(DateTime)
+    setting: Mapped[str | None] = mapped_column(String(40))
+    organisation: Mapped[str | None] = mapped_column(Text)
+    complaint: Mapped[str | None] = mapped_column(Text)
+    # A presentation's findings are recorded, read and shown together with it, and never
+    # queried on their own: one JSON list keeps a history lookup to one indexed range scan.
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    explanation: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    mobility: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    nim_at_time: Mapped[bool | None] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(String(100))
+    source_id: Mapped[str | None] = mapped_column(String(200))
+    __table_args__ = (
+        UniqueConstraint("source", "source_id", name="uq_presentation_source"),
+        Index("ix_presentation_child_seen", "child_id", "seen_at"),
+    )
+
+
+class Assessment(Base):
+    """The engine's input and decision for a presentation (never changed once stored)."""
+
+    __tablename__ = "assessment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    presentation_id: Mapped[int] = mapped_column(ForeignKey("presentation.id"), index=True)
+    assessed_at: Mapped[datetime] = mapped_column(DateTime)
+    profile_id: Mapped[str] = mapped_column(String(100))
+    profile_version: Mapped[str] = mapped_column(String(50))
+    urgency: Mapped[str] = mapped_column(String(40))
+    input_json: Mapped[dict[str, Any]] = mapped_column(JSON)
+    decision_json: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class Case(AuditColumns, Base):
+    """A safeguarding case and its lifecycle (``case`` is an SQL keyword, hence the name)."""
+
+    __tablename__ = "safeguarding_case"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    presentation_id: Mapped[int | None] = mapped_column(ForeignKey("presentation.id"))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    opened_by: Mapped[str] = mapped_column(String(100))
+    referral_called_at: Mapped[datetime | None] = mapped_column(DateTime)
+    written_referral_due: Mapped[datetime | None] = mapped_column(DateTime)
+    written_referral_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    supervision_required: Mapped[bool | None] = mapped_column(Boolean)
+    supervision_conditions: Mapped[str | None] = mapped_column(Text)
+    supervision_agreed_by: Mapped[str | None] = mapped_column(Text)
+    close_outcome: Mapped[str | None] = mapped_column(String(40))
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set when the referral record is sealed (the referral-record issue); false until then.
+    sealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    actions: Mapped[list[CaseActionRow]] = relationship(
+        order_by="CaseActionRow.at", cascade="all", lazy="selectin"
+    )
+    investigations: Mapped[list[InvestigationRow]] = relationship(
+        order_by="InvestigationRow.id", cascade="all", lazy="selectin"
+    )
+    meetings: Mapped[list[StrategyMeetingRow]] = relationship(
+        order_by="StrategyMeetingRow.held_at", cascade="all", lazy="selectin"
+    )
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('open', 'referred', 'results_pending', 'closed')", name="status"
+        ),
+    )
+
+
+class CaseActionRow(Base):
+    """An action taken on a case (time, person, reference, details)."""
+
+    __tablename__ = "case_action"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("safeguarding_case.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    person: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(60))
+    reference: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class InvestigationRow(Base):
+    """An investigation with its due window and result."""
+
+    __tablename__ = "investigation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("safeguarding_case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20))
+    requested_at: Mapped[datetime | None] = mapped_column(DateTime)
+    due_from: Mapped[date | None] = mapped_column(Date)
+    due_to: Mapped[date | None] = mapped_column(Date)
+    result: Mapped[str | None] = mapped_column(Text)
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'reported', 'not_required')", name="status"),
+    )
+
+
+class StrategyMeetingRow(Base):
+    """A strategy meeting: outcome, supervision decision and conditions, who agreed."""
+
+    __tablename__ = "strategy_meeting"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("safeguarding_case.id"), index=True)
+    held_at: Mapped[datetime] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(Text)
+    supervision_decision: Mapped[str] = mapped_column(String(20))
+    supervision_conditions: Mapped[str | None] = mapped_column(Text)
+    agreed_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class AuditEventRow(Base):
+    """Append-only audit trail; triggers refuse UPDATE and DELETE (see ``audit``).
+
+    ``at``, ``before`` and ``after`` are stored as the exact text that was hashed, so the
+    chain can be re-checked byte for byte on any database. ``prev_hash`` is unique: two
+    events can never claim the same predecessor (the chain cannot fork).
+    """
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[str] = mapped_column(String(32))
+    username: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str | None] = mapped_column(String(100))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,0 +1,308 @@
+"""Repositories: rows in, domain records out. No ORM object leaves this package.
+
+Each repository works inside the session (and so the transaction) its caller opened; it never
+commits. Updates name the version the caller read: a different stored version raises
+:class:`~triage_app.domain.records.ConflictError` and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from triage_app.domain.records import (
+    CHILD_RELATIONS,
+    AssessmentRecord,
+    ChildRecord,
+    ConflictError,
+    FindingRecord,
+    HouseholdMember,
+    NotFoundError,
+    PresentationRecord,
+    Relation,
+    UserRecord,
+)
+from triage_app.store.orm import Assessment, Child, HouseholdLink, Presentation, User
+from triage_app.store.search import name_key
+
+CHILD_FIELDS = (
+    "nhs_number",
+    "family_name",
+    "given_name",
+    "date_of_birth",
+    "sex",
+    "address",
+    "postcode",
+    "gp_practice",
+    "cp_plan",
+    "looked_after",
+)
+
+
+def child_record(row: Child) -> ChildRecord:
+    """Map a child row to its record."""
+    return ChildRecord(
+        **{f: getattr(row, f) for f in CHILD_FIELDS}, id=row.id, version=row.row_version
+    )
+
+
+def presentation_record(row: Presentation) -> PresentationRecord:
+    """Map a presentation row to its record."""
+    return PresentationRecord(
+        child_id=row.child_id,
+        seen_at=row.seen_at,
+        setting=row.setting,
+        organisation=row.organisation,
+        complaint=row.complaint,
+        findings=tuple(FindingRecord.from_json(f) for f in row.findings or ()),
+        explanation=row.explanation,
+        outcome=row.outcome,
+        mobility=row.mobility,
+        nim_at_time=row.nim_at_time,
+        source=row.source,
+        source_id=row.source_id,
+        id=row.id,
+        version=row.row_version,
+    )
+
+
+def flush_or_conflict(session: Session, entity: str, entity_id: int, expected: int) -> None:
+    """Flush; a row changed by another transaction meanwhile becomes a ConflictError."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(entity, entity_id, expected, None) from exc
+
+
+class UserRepository:
+    """Users of the app."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def ensure(self, username: str, now: datetime) -> tuple[UserRecord, bool]:
+        """Return the user, creating it on first use; the flag says whether it was created."""
+        row = self.s.scalar(select(User).where(User.username == username))
+        created = row is None
+        if row is None:
+            row = User(username=username, created_at=now)
+            self.s.add(row)
+            self.s.flush()
+        return UserRecord(row.username, row.display_name, row.role, row.id), created
+
+
+class ChildRepository:
+    """Children and their household links."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, child: ChildRecord, user: str, now: datetime) -> ChildRecord:
+        """Store a new child and return it with its id and version."""
+        row = Child(
+            **{f: getattr(child, f) for f in CHILD_FIELDS},
+            name_key=name_key(child.family_name),
+            created_at=now,
+            created_by=user,
+        )
+        self.s.add(row)
+        self.s.flush()
+        return child_record(row)
+
+    def get(self, child_id: int) -> ChildRecord:
+        """Return a child by id, or raise NotFoundError."""
+        row = self.s.get(Child, child_id)
+        if row is None:
+            raise NotFoundError(f"no child with id {child_id}")
+        return child_record(row)
+
+    def by_nhs_number(self, nhs_number: str) -> ChildRecord | None:
+        """Return the child with this NHS number (ten digits), or ``None``."""
+        row = self.s.scalar(select(Child).where(Child.nhs_number == nhs_number))
+        return child_record(row) if row else None
+
+    def update(self, child: ChildRecord, user: str, now: datetime) -> ChildRecord:
+        """Save changed details; ``child.version`` must be the version that was read."""
+        if child.id is None:
+            raise NotFoundError("cannot update a child that was never stored")
+        row = self.s.get(Child, child.id)
+        if row is None:
+            raise NotFoundError(f"no child with id {child.id}")
+        changes = {f: getattr(child, f) for f in CHILD_FIELDS}
+        if row.row_version != child.version:
+            raise ConflictError("child", child.id, child.version, row.row_version, changes)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        row.name_key = name_key(child.family_name)
+        row.modified_at, row.modified_by = now, user
+        flush_or_conflict(self.s, "child", child.id, child.version)
+        return child_record(row)
+
+    def candidates(self, dob: date, key: str | None, near: Sequence[date]) -> list[ChildRecord]:
+        """Children born on ``dob``, plus those with the same name key born on a ``near`` date."""
+        clauses = [Child.date_of_birth == dob]
+        if key and near:
+            clauses.append((Child.name_key == key) & Child.date_of_birth.in_(list(near)))
+        rows = self.s.scalars(select(Child).where(or_(*clauses)).limit(5_000)).all()
+        return [child_record(r) for r in rows]
+
+    def link(
+        self,
+        child_id: int,
+        relation: Relation,
+        user: str,
+        now: datetime,
+        *,
+        related_child_id: int | None = None,
+        person_name: str | None = None,
+        notes: str | None = None,
+    ) -> HouseholdMember:
+        """Link a household member to a child: another child by id, or an adult by name."""
+        relation = Relation(relation)
+        if relation in CHILD_RELATIONS and related_child_id is None:
+            raise ValueError(f"a {relation.value} link needs the other child's record")
+        if related_child_id is None and not (person_name or "").strip():
+            raise ValueError(f"a {relation.value} link needs the person's name")
+        if related_child_id == child_id:
+            raise ValueError("a child cannot be linked to themselves")
+        for cid in (child_id, related_child_id):
+            if cid is not None and self.s.get(Child, cid) is None:
+                raise NotFoundError(f"no child with id {cid}")
+        row = HouseholdLink(
+            child_id=child_id,
+            relation=relation.value,
+            related_child_id=related_child_id,
+            person_name=person_name,
+            notes=notes,
+            created_at=now,
+            created_by=user,
+        )
+        self.s.add(row)
+        self.s.flush()
+        related = self.get(related_child_id) if related_child_id is not None else None
+        return HouseholdMember(relation, related, person_name, notes, row.id)
+
+    def household(self, child_id: int) -> list[HouseholdMember]:
+        """Return the child's household; child-to-child links count from either end."""
+        rows = self.s.scalars(
+            select(HouseholdLink)
+            .where(
+                or_(HouseholdLink.child_id == child_id, HouseholdLink.related_child_id == child_id)
+            )
+            .order_by(HouseholdLink.id)
+        ).all()
+        members: list[HouseholdMember] = []
+        seen: set[int] = set()
+        for row in rows:
+            other = row.related_child_id if row.child_id == child_id else row.child_id
+            if other is not None:
+                if other in seen:
+                    continue
+                seen.add(other)
+                members.append(
+                    HouseholdMember(
+                        Relation(row.relation), self.get(other), None, row.notes, row.id
+                    )
+                )
+            else:
+                members.append(
+                    HouseholdMember(
+                        Relation(row.relation), None, row.person_name, row.notes, row.id
+                    )
+                )
+        return members
+
+
+class PresentationRepository:
+    """Presentations and the assessments made on them."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, p: PresentationRecord, user: str, now: datetime) -> PresentationRecord:
+        """Store a presentation and return it with its id."""
+        row = Presentation(
+            child_id=p.child_id,
+            seen_at=p.seen_at,
+            setting=p.setting,
+            organisation=p.organisation,
+            complaint=p.complaint,
+            findings=[f.to_json() for f in p.findings],
+            explanation=p.explanation,
+            outcome=p.outcome,
+            mobility=p.mobility,
+            nim_at_time=p.nim_at_time,
+            source=p.source,
+            source_id=p.source_id,
+            created_at=now,
+            created_by=user,
+        )
+        self.s.add(row)
+        self.s.flush()
+        return presentation_record(row)
+
+    def get(self, presentation_id: int) -> PresentationRecord:
+        """Return a presentation by id, or raise NotFoundError."""
+        row = self.s.get(Presentation, presentation_id)
+        if row is None:
+            raise NotFoundError(f"no presentation with id {presentation_id}")
+        return presentation_record(row)
+
+    def for_children(
+        self, child_ids: Iterable[int], before: datetime | None = None
+    ) -> list[PresentationRecord]:
+        """Return the children's presentations, newest first (optionally before a time)."""
+        ids = list(child_ids)
+        if not ids:
+            return []
+        query = select(Presentation).where(Presentation.child_id.in_(ids))
+        if before is not None:
+            query = query.where(Presentation.seen_at < before)
+        rows = self.s.scalars(query.order_by(Presentation.seen_at.desc(), Presentation.id.desc()))
+        return [presentation_record(r) for r in rows]
+
+    def add_assessment(self, a: AssessmentRecord, user: str, now: datetime) -> AssessmentRecord:
+        """Store an assessment (input and decision JSON) for a presentation."""
+        row = Assessment(
+            presentation_id=a.presentation_id,
+            assessed_at=a.assessed_at,
+            profile_id=a.profile_id,
+            profile_version=a.profile_version,
+            urgency=a.urgency,
+            input_json=a.input_json,
+            decision_json=a.decision_json,
+            created_at=now,
+            created_by=user,
+        )
+        self.s.add(row)
+        self.s.flush()
+        return _assessment_record(row)
+
+    def assessments(self, presentation_ids: Iterable[int]) -> dict[int, AssessmentRecord]:
+        """Return the latest assessment of each presentation that has one."""
+        ids = list(presentation_ids)
+        if not ids:
+            return {}
+        rows = self.s.scalars(
+            select(Assessment).where(Assessment.presentation_id.in_(ids)).order_by(Assessment.id)
+        )
+        return {r.presentation_id: _assessment_record(r) for r in rows}
+
+
+def _assessment_record(row: Assessment) -> AssessmentRecord:
+    data: dict[str, Any] = {
+        "presentation_id": row.presentation_id,
+        "assessed_at": row.assessed_at,
+        "profile_id": row.profile_id,
+        "profile_version": row.profile_version,
+        "urgency": row.urgency,
+        "input_json": row.input_json,
+        "decision_json": row.decision_json,
+        "id": row.id,
+    }
+    return AssessmentRecord(**data)
