@@ -161,6 +161,7 @@ class InvestigationEntry:
     status: str = "pending"
     due_from: date | None = None
     due_to: date | None = None
+    due_text: str | None = None
     notes: str | None = None
 
 
@@ -279,7 +280,7 @@ def build_referral_record(
         "household_children": assessment.history.household_children,
         "timeline": _timeline(assessment, household_presentations),
         "investigations": tuple(
-            InvestigationEntry(i.text, "pending", i.due_from, i.due_to, i.due)
+            InvestigationEntry(i.text, "pending", i.due_from, i.due_to, due_text=i.due)
             for i in decision.investigations
         ),
         "contacts": tuple(profile.contacts.values()),
@@ -305,9 +306,9 @@ def _timeline(a: Assessment, household: Iterable[TimelineEntry]) -> tuple[Timeli
     for p in a.history.prior_presentations:
         flags = []
         if p.findings:
-            flags.append("F1 injury or mark")
+            flags.append("F1")
         if any(f.site in TEN4_LETTER or f.patterned for f in p.findings):
-            flags.append("F4 TEN-4-FACESp site or patterned")
+            flags.append("F4")
         findings = "; ".join(
             f"{f.kind.replace('_', ' ')} ({f.site.replace('_', ' ')})"
             + (", patterned" if f.patterned else "")

@@ -1,0 +1,370 @@
+"""The first part of the referral record: who, where, what was found and what was said.
+
+Section numbers follow the minimum dataset (clinical-research.md, model section E). Every user
+or database string goes through :func:`~triage_app.report.text.para` (escaped, shaped, fonts
+chosen per character); only our own fixed wording is written as markup.
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from triage_app.domain import nhs_number
+from triage_app.domain.display import (
+    age_display,
+    display_name,
+    display_sex,
+    nhs_date,
+    nhs_datetime,
+)
+from triage_app.domain.referral import FindingEntry, Person, ReferralRecord
+from triage_app.domain.vocab import TEN4_LETTER
+from triage_app.report import labels
+from triage_app.report.bodymap import body_map, derived_marks
+from triage_app.report.styles import ALERT, BANNER, FRAME_WIDTH, NHS_BLUE, styles
+from triage_app.report.tables import data_table, kv_table, label
+from triage_app.report.text import markup, para
+
+
+def heading(text: str) -> Paragraph:
+    """Return a section heading (fixed wording)."""
+    return Paragraph(text, styles().h2)
+
+
+def child_name(record: ReferralRecord) -> str:
+    """Return the child's name as ``FAMILY, Given`` (NHS CUI)."""
+    return display_name(record.child.family_name, record.child.given_name)
+
+
+def patient_banner(record: ReferralRecord) -> Table:
+    """Return the patient banner: name, born (age), gender, NHS No., address, GP."""
+    s, c = styles(), record.child
+    on = (record.examined_at or record.contact_at or record.generated_at).date()
+    nhs = nhs_number.display(c.nhs_number) or "Not Known"
+    if c.nhs_number and c.nhs_number_verified is not None:
+        nhs += " (verified)" if c.nhs_number_verified else " (not verified)"
+    address = ", ".join(p for p in (c.address, c.postcode) if p) or None
+    cells = [
+        [para(child_name(record), s.banner_name, field="child name"), "", ""],
+        [
+            _pair("Born", f"{nhs_date(c.date_of_birth)} ({age_display(c.date_of_birth, on)})"),
+            _pair("Gender", display_sex(c.sex)),
+            _pair("NHS No.", nhs),
+        ],
+        [
+            _pair("Address", address, "child address"),
+            _pair("GP practice", c.gp_practice, "GP practice"),
+            _pair("Health visitor", c.health_visitor_team, "health visitor team"),
+        ],
+    ]
+    t = Table(cells, colWidths=[FRAME_WIDTH * 0.42, FRAME_WIDTH * 0.26, FRAME_WIDTH * 0.32])
+    t.setStyle(
+        TableStyle(
+            [
+                ("SPAN", (0, 0), (-1, 0)),
+                ("BACKGROUND", (0, 0), (-1, -1), BANNER),
+                ("LINEBEFORE", (0, 0), (0, -1), 4, NHS_BLUE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 7),
+            ]
+        )
+    )
+    return t
+
+
+def _pair(name: str, value: str | None, field: str | None = None) -> Table:
+    t = Table([[label(name)], [para(value, styles().bold, field=field, empty="Not Known")]])
+    t.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return t
+
+
+def requirement_box(record: ReferralRecord) -> Table:
+    """Return the box stating what the protocol requires (never a judgement on the cause)."""
+    s, d = styles(), record.decision
+    title, text = labels.URGENCY[d.urgency]
+    nim = "Not independently mobile" if d.nim.status else "Independently mobile"
+    basis = "; ".join(labels.NIM_BASIS.get(b, labels.humanise(b)) for b in d.nim.basis)
+    rows = [
+        [Paragraph(f"<b>{title}</b>", s.bold)],
+        [Paragraph(text, s.body)],
+        [Paragraph(f"<b>{nim}</b> ({basis}).", s.body)],
+        [
+            Paragraph(
+                "This record sets out what the local protocol requires. It is not a diagnosis "
+                "and does not say how any injury was caused.",
+                s.small,
+            )
+        ],
+    ]
+    t = Table(rows, colWidths=[FRAME_WIDTH])
+    t.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.2, ALERT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 7),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return t
+
+
+def _people(people: tuple[Person, ...], what: str) -> Flowable:
+    rows = [
+        (
+            p.name,
+            p.relationship,
+            nhs_date(p.date_of_birth) if p.date_of_birth else None,
+            p.contact,
+            p.notes,
+        )
+        for p in people
+    ]
+    header = ("Name", "Relationship", "Born", "Contact", "Notes")
+    return data_table(header, rows, (34, 20, 17, 25, 34), f"No {what} recorded.")
+
+
+def family_section(record: ReferralRecord) -> list[Flowable]:
+    """Section 1: people with parental responsibility, adults and children in the household."""
+    s = styles()
+    kids = [
+        (
+            h.name,
+            nhs_date(h.date_of_birth),
+            labels.CP_PLAN.get(h.cp_plan, "Not Known") if h.cp_plan else "Not Known",
+            labels.yes_no(h.looked_after),
+        )
+        for h in record.household_children
+    ]
+    return [
+        heading("1. Child and family"),
+        Paragraph("People with parental responsibility", s.h3),
+        _people(record.parental_responsibility, "people with parental responsibility"),
+        Paragraph("Adults in the household", s.h3),
+        _people(record.household_adults, "adults in the household"),
+        Paragraph("Other children in the household", s.h3),
+        data_table(
+            ("Name", "Born", "Child protection plan", "Looked after"),
+            kids,
+            (40, 20, 40, 20),
+            "No other children in the household recorded.",
+        ),
+    ]
+
+
+def referral_section(record: ReferralRecord) -> list[Flowable]:
+    """Section 2: referrer, setting, time of contact and of examination."""
+    r = record.referrer
+    return [
+        heading("2. Referrer and setting"),
+        kv_table(
+            [
+                ("Referrer", r.name),
+                ("Role", r.role),
+                (
+                    "Organisation",
+                    r.organisation + (f" (ODS {r.ods_code})" if r.ods_code else "")
+                    if r.organisation
+                    else None,
+                ),
+                ("Contact", r.contact),
+                ("Setting", labels.setting(record.setting)),
+                (
+                    "Seen",
+                    "Remote report (phone, message, photo or video)"
+                    if record.assessment.report_mode == "remote"
+                    else "In person",
+                ),
+                ("Contact date and time", nhs_datetime(record.contact_at)),
+                (
+                    "Examined",
+                    nhs_datetime(record.examined_at) if record.examined_at else "Not recorded",
+                ),
+            ]
+        ),
+    ]
+
+
+def mobility_section(record: ReferralRecord) -> list[Flowable]:
+    """Section 3: NIM classification, milestone answers with who gave them, the profile."""
+    s, d = styles(), record.decision
+    rows = [
+        (
+            labels.MILESTONE.get(m.milestone, labels.humanise(m.milestone)),
+            labels.yes_no(m.answer),
+            m.given_by,
+        )
+        for m in record.milestones
+    ]
+    basis = "; ".join(labels.NIM_BASIS.get(b, labels.humanise(b)) for b in d.nim.basis)
+    status = "Not independently mobile" if d.nim.status else "Independently mobile"
+    return [
+        heading("3. Mobility: not independently mobile (NIM) classification"),
+        Paragraph(f"<b>{status}</b>: {basis}. Age at contact {d.age_display}.", s.body),
+        Spacer(1, 3),
+        data_table(("Milestone", "Answer", "Who gave the answer"), rows, (40, 15, 45)),
+        Spacer(1, 3),
+        Paragraph(
+            f"Local protocol profile <b>{para_text(record.profile_id)}</b> version "
+            f"<b>{para_text(record.profile_version)}</b> "
+            f"({labels.humanise(record.profile_status).lower()}): "
+            f"{para_text(record.profile_name)}.",
+            s.body,
+        ),
+    ]
+
+
+def para_text(value: str | None) -> str:
+    """Return a short user value as escaped, font-safe inline markup."""
+    return markup(value) if value else "Not recorded"
+
+
+def findings_section(record: ReferralRecord) -> list[Flowable]:
+    """Section 4: findings numbered as on the body map, and the body map."""
+    s = styles()
+    rows = []
+    for e in record.findings:
+        f = e.finding
+        site = labels.humanise(f.site)
+        letter = TEN4_LETTER.get(f.site)
+        if letter:
+            site += f" (TEN-4-FACESp {letter})"
+        size = f"{f.size_mm:g} mm" if f.size_mm is not None else None
+        rows.append(
+            (
+                Paragraph(f"<b>{e.number}</b>", s.cell),
+                labels.humanise(f.kind),
+                site,
+                labels.humanise(f.side) if f.side else "Side not recorded",
+                size,
+                e.colour or f.description,
+                labels.yes_no(f.patterned),
+                str(f.count) if f.count is not None else None,
+                e.photo_reference,
+            )
+        )
+    header = (
+        "No.",
+        "Finding",
+        "Site",
+        "Side",
+        "Size",
+        "Colour / description",
+        "Pattern",
+        "Count",
+        "Photo ref.",
+    )
+    unplaced = [str(e.number) for e in record.findings if not e.marks and f_unplaced(e)]
+    notes = (
+        "Solid circles: position drawn by the clinician. Dashed circles: placed at the usual "
+        "position of the recorded site and side. R and L are the child's right and left."
+    )
+    if unplaced:
+        notes += f" Not on the drawing (site 'other'): finding {', '.join(unplaced)}."
+    return [
+        heading("4. Findings and body map"),
+        data_table(header, rows, (6, 17, 25, 12, 11, 33, 11, 11, 14), "No findings recorded."),
+        Spacer(1, 5),
+        KeepTogether([body_map(record.findings), Paragraph(notes, s.small)]),
+    ]
+
+
+def f_unplaced(entry: FindingEntry) -> bool:
+    """Return True when a finding has no drawn mark and no usual position (site 'other')."""
+    return not derived_marks(entry.finding.site, entry.finding.side)
+
+
+def explanation_section(record: ReferralRecord) -> list[Flowable]:
+    """Section 5: the explanation verbatim, who gave it and when."""
+    s, ex = styles(), record.explanation
+    box = Table(
+        [[para(ex.text, s.verbatim, field="explanation", empty="No explanation recorded.")]],
+        colWidths=[FRAME_WIDTH],
+    )
+    box.setStyle(
+        TableStyle([("BOX", (0, 0), (-1, -1), 0.6, NHS_BLUE), ("LEFTPADDING", (0, 0), (-1, -1), 6)])
+    )
+    return [
+        heading("5. Explanation given (verbatim)"),
+        box,
+        Spacer(1, 3),
+        kv_table(
+            [
+                ("Given by", ex.given_by),
+                ("When", nhs_datetime(ex.given_at) if ex.given_at else "Not recorded"),
+                ("Changed over time or between carers", labels.yes_no(ex.changed_over_time)),
+                ("Delay in seeking care", labels.yes_no(ex.delay_in_presentation)),
+            ]
+        ),
+        Paragraph(
+            "The explanation is recorded word for word. Under the protocol it does not change "
+            "what is required.",
+            s.small,
+        ),
+    ]
+
+
+def exception_section(record: ReferralRecord) -> list[Flowable]:
+    """Section 6: exception claims and the evidence cited for them."""
+    outcome = {"accepted": "Accepted (documented)", "not_accepted": "Not accepted", "none": "-"}
+    rows = []
+    for e in record.findings:
+        ex = e.finding.exception
+        if ex is None:
+            continue
+        result = e.result.exception if e.result else "none"
+        rows.append(
+            (
+                str(e.number),
+                labels.humanise(ex.type),
+                ex.documented_by,
+                nhs_date(ex.documented_on) if ex.documented_on else None,
+                labels.yes_no(ex.matches_documentation),
+                outcome.get(result, result),
+            )
+        )
+    header = ("Finding", "Claimed as", "Documented by", "Documented on", "Matches", "Outcome")
+    return [
+        heading("6. Exception claims and evidence"),
+        data_table(header, rows, (10, 20, 30, 16, 10, 22), "None claimed."),
+    ]
+
+
+def clinical_section(record: ReferralRecord) -> list[Flowable]:
+    """Section 7: the child's clinical state and any emergency signs."""
+    signs = ", ".join(labels.humanise(x) for x in record.assessment.emergency_signs)
+    rows = [("Emergency signs", signs or "None recorded"), ("Notes", record.clinical_state)]
+    return [heading("7. Clinical state"), kv_table(rows, columns=1)]
+
+
+def cp_is_section(record: ReferralRecord) -> list[Flowable]:
+    """Section 8: the CP-IS result and other known social-care involvement."""
+    c = record.cp_is
+    dates = None
+    if c.plan_start or c.plan_end:
+        dates = f"{nhs_date(c.plan_start)} to {nhs_date(c.plan_end) if c.plan_end else 'now'}"
+    return [
+        heading("8. CP-IS (Child Protection Information Sharing)"),
+        kv_table(
+            [
+                ("Result", labels.CP_IS.get(c.status, labels.humanise(c.status))),
+                ("Plan dates", dates),
+                ("Local authority", c.local_authority),
+                ("Local authority contact", c.la_contact),
+                ("Checked by", c.checked_by),
+                ("Checked at", nhs_datetime(c.checked_at) if c.checked_at else "Not recorded"),
+                ("Other social-care involvement", c.other_csc_involvement),
+            ]
+        ),
+    ]

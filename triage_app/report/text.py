@@ -1,0 +1,188 @@
+"""Safe text for ReportLab: escaping, font runs, Arabic shaping and right-to-left lines.
+
+ReportLab's ``Paragraph`` reads its text as markup: an unescaped ``<img src=...>`` in a
+carer's explanation would embed a local file, ``<a href=...>`` would add a live link, and an
+unclosed ``<b>`` would stop the build (tech-notes.md). So every user or database string
+passes through :func:`markup` (or :func:`para`), which escapes it with
+:func:`xml.sax.saxutils.escape` *before* any tag of ours is added around it.
+
+Arabic is shaped (``arabic-reshaper``) and put in visual order (``python-bidi``) one printed
+line at a time: :class:`BidiParagraph` breaks the *logical* text into lines that fit the
+width first, then reorders each line, so a wrapped right-to-left explanation still reads from
+its first line down.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from xml.sax.saxutils import escape
+
+import arabic_reshaper
+
+# The pure-Python algorithm, not python-bidi's default Rust one: only this one applies rule L4
+# (mirroring), without which "(mother)" in right-to-left text prints as ")mother(".
+from bidi.algorithm import get_display
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph
+
+from triage_app.report.fonts import CJK, SANS_BOLD, runs, text_width
+
+NOT_RECORDED = "Not recorded"
+
+
+def _is_rtl_char(char: str) -> bool:
+    return unicodedata.bidirectional(char) in ("R", "AL")
+
+
+def has_rtl(text: str) -> bool:
+    """Return True when ``text`` contains right-to-left letters (Arabic, Hebrew ...)."""
+    return any(_is_rtl_char(c) for c in text)
+
+
+def has_cjk(text: str) -> bool:
+    """Return True when ``text`` contains CJK ideographs, kana or Hangul."""
+    return any(
+        0x2E80 <= ord(c) <= 0x9FFF or 0xAC00 <= ord(c) <= 0xD7AF or 0xF900 <= ord(c) <= 0xFAFF
+        for c in text
+    )
+
+
+def base_is_rtl(text: str) -> bool:
+    """Return True when the first strong character of ``text`` is right-to-left."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def clean(text: str) -> str:
+    """Normalise to NFC, keep line breaks, turn tabs into spaces, drop other control codes."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        " " if c == "\t" else c
+        for c in text
+        if c == "\n" or c == "\t" or unicodedata.category(c) != "Cc"
+    )
+
+
+def _drop_format_chars(text: str) -> str:
+    # Bidi marks and joiners (category Cf) steer shaping and ordering but have no glyph.
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+def _line_markup(line: str, bold: bool, field: str | None) -> str:
+    parts = []
+    for font, run in runs(_drop_format_chars(line), bold, field):
+        escaped = escape(run)
+        parts.append(f'<font name="{CJK}">{escaped}</font>' if font == CJK else escaped)
+    return "".join(parts)
+
+
+def visual_line(line: str, rtl_base: bool | None = None) -> str:
+    """Return one line shaped and in visual (left-to-right drawing) order."""
+    if not has_rtl(line):
+        return line
+    base = rtl_base if rtl_base is not None else base_is_rtl(line)
+    return get_display(arabic_reshaper.reshape(line), base_dir="R" if base else "L")
+
+
+def markup(text: str | None, *, bold: bool = False, field: str | None = None) -> str:
+    """Return ReportLab markup that prints ``text`` literally, in the right fonts.
+
+    Use this for short values embedded in our own markup (one line each). Longer text that
+    may contain right-to-left script belongs in :func:`para`.
+
+    Raises:
+        UncoveredCharacterError: a character no bundled font covers.
+    """
+    if text is None:
+        return ""
+    lines = clean(text).split("\n")
+    return "<br/>".join(_line_markup(visual_line(line), bold, field) for line in lines)
+
+
+class BidiParagraph(Flowable):
+    """A paragraph of user text with right-to-left script, wrapped in logical order."""
+
+    def __init__(self, text: str, style: ParagraphStyle, field: str | None = None) -> None:
+        super().__init__()
+        self.text = clean(text)
+        self.style = style
+        self.field = field
+        self.rtl = base_is_rtl(self.text)
+        self.bold = style.fontName == SANS_BOLD
+        self._para: Paragraph | None = None
+        # Fail now, while the story is built, not halfway through layout.
+        for line in self.text.split("\n"):
+            runs(_drop_format_chars(arabic_reshaper.reshape(line)), self.bold, field)
+
+    def _lines(self, width: float) -> list[str]:
+        size = self.style.fontSize
+        out = []
+        for logical in self.text.split("\n"):
+            words = arabic_reshaper.reshape(logical).split(" ")
+            current: list[str] = []
+            for word in words:
+                trial = " ".join([*current, word])
+                if current and text_width(_drop_format_chars(trial), size, self.bold) > width:
+                    out.append(" ".join(current))
+                    current = [word]
+                else:
+                    current.append(word)
+            out.append(" ".join(current))
+        base = "R" if self.rtl else "L"
+        return [get_display(line, base_dir=base) for line in out]
+
+    def _build(self, width: float) -> Paragraph:
+        lines = self._lines(width)
+        body = "<br/>".join(_line_markup(v, self.bold, self.field) for v in lines)
+        style = self.style
+        # A one-line value lines up with its neighbours; a wrapped right-to-left paragraph is
+        # right-aligned, as it reads.
+        if self.rtl and len(lines) > 1:
+            style = ParagraphStyle(f"{style.name}-rtl", parent=style, alignment=TA_RIGHT)
+        return Paragraph(body, style)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        """Break the text for ``availWidth`` and return the size it needs."""
+        self._para = self._build(availWidth - 1)
+        return self._para.wrap(availWidth, availHeight)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        """Split across a page break like a normal paragraph."""
+        self.wrap(availWidth, availHeight)
+        assert self._para is not None
+        return self._para.split(availWidth, availHeight)
+
+    def draw(self) -> None:
+        """Draw the wrapped paragraph."""
+        assert self._para is not None
+        self._para.drawOn(self.canv, 0, 0)
+
+
+def para(
+    text: str | None,
+    style: ParagraphStyle,
+    *,
+    field: str | None = None,
+    empty: str = NOT_RECORDED,
+) -> Flowable:
+    """Return a flowable that prints user text literally (escaped, shaped, in the right fonts).
+
+    Args:
+        text: The user or database string; ``None`` or blank prints ``empty``.
+        style: The paragraph style.
+        field: Field name for the error message if a character cannot be printed.
+        empty: What to print when there is no value (NHS CUI: never a bare gap or ``?``).
+    """
+    if text is None or not text.strip():
+        return Paragraph(escape(empty), style)
+    if has_rtl(text):
+        return BidiParagraph(text, style, field)
+    if has_cjk(text):
+        style = ParagraphStyle(f"{style.name}-cjk", parent=style, wordWrap="CJK")
+    return Paragraph(markup(text, bold=style.fontName == SANS_BOLD, field=field), style)
