@@ -127,7 +127,7 @@ class Ui_ContextStep(object):
 #if QT_CONFIG(accessibility)
         self.cp_is_combo.setAccessibleName(QCoreApplication.translate("ContextStep", u"CP-IS result", None))
 #endif // QT_CONFIG(accessibility)
-        self.bleeding_label.setText(QCoreApplication.translate("ContextStep", u"Known &bleeding disorder", None))
+        self.bleeding_label.setText(QCoreApplication.translate("ContextStep", u"Known bleeding &disorder", None))
         self.bleeding_combo.setItemText(0, QCoreApplication.translate("ContextStep", u"Not known", None))
         self.bleeding_combo.setItemText(1, QCoreApplication.translate("ContextStep", u"Yes", None))
         self.bleeding_combo.setItemText(2, QCoreApplication.translate("ContextStep", u"No", None))

@@ -120,7 +120,7 @@ class Ui_ExplanationStep(object):
 #if QT_CONFIG(accessibility)
         self.explanation_edit.setAccessibleName(QCoreApplication.translate("ExplanationStep", u"Explanation, word for word", None))
 #endif // QT_CONFIG(accessibility)
-        self.given_by_label.setText(QCoreApplication.translate("ExplanationStep", u"Given &by", None))
+        self.given_by_label.setText(QCoreApplication.translate("ExplanationStep", u"&Given by", None))
         self.given_by_combo.setItemText(0, "")
         self.given_by_combo.setItemText(1, QCoreApplication.translate("ExplanationStep", u"Mother", None))
         self.given_by_combo.setItemText(2, QCoreApplication.translate("ExplanationStep", u"Father", None))

@@ -1,0 +1,167 @@
+"""Steps 6 and 7: the decision's actions (recorded as they are done) and review."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from triage_app.domain.display import nhs_datetime
+from triage_app.domain.model import Decision
+from triage_app.ui.labels import ACTION, CP_IS, URGENCY
+from triage_app.ui.viewmodels import ActionRecord, CaseAction
+from triage_app.ui.widgets.actions_checklist import ActionsChecklist
+from triage_app.ui.widgets.findings_step import describe
+from triage_app.ui.widgets.step import AssessmentStep
+
+
+def record_to_json(record: ActionRecord) -> dict[str, Any]:
+    """Return an action record as draft JSON."""
+    return {
+        "done_at": record.done_at.strftime("%Y-%m-%dT%H:%M"),
+        "by": record.by,
+        "details": dict(record.details),
+    }
+
+
+def record_from_json(action_id: str, raw: dict[str, Any]) -> ActionRecord:
+    """Read an action record from draft JSON."""
+    return ActionRecord(
+        action_id, datetime.fromisoformat(raw["done_at"]), raw.get("by", ""), raw.get("details", {})
+    )
+
+
+def case_actions(decision: Decision, records: dict[str, Any]) -> list[CaseAction]:
+    """Combine the decision's actions with what was recorded in this assessment."""
+    return [
+        CaseAction(
+            a.id,
+            a.text,
+            a.due,
+            a.rule,
+            a.due_at,
+            record_from_json(a.id, records[a.id]) if a.id in records else None,
+        )
+        for a in decision.actions
+    ]
+
+
+class ActionsStep(AssessmentStep):
+    """Step 6: what the protocol requires now; record each action as it is done."""
+
+    title = "Decision and actions"
+
+    def __init__(self, now: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._now = now
+        self.user = ""
+        self.records: dict[str, Any] = {}
+        self.decision: Decision | None = None
+        intro = QLabel(
+            "Record each action as you do it. The call to children's social care needs the "
+            "time, the call handler, the reference and the advice given.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.checklist = ActionsChecklist(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.checklist, 1)
+        self.checklist.recorded.connect(self._on_checklist_recorded)
+
+    def _on_checklist_recorded(self, record: ActionRecord) -> None:
+        self.records[record.action_id] = record_to_json(record)
+        self._refresh()
+        self.changed.emit()
+
+    def _refresh(self) -> None:
+        if self.decision is None:
+            self.checklist.set_actions([], self._now(), self.user)
+            return
+        actions = case_actions(self.decision, self.records)
+        self.checklist.set_actions(actions, self._now(), self.user)
+
+    def load(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
+        """Show the recorded actions."""
+        self.records = dict(extra.get("actions", {}))
+        self._refresh()
+
+    def store(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
+        """Write the recorded actions."""
+        extra["actions"] = dict(self.records)
+
+    def show_decision(self, decision: Decision | None) -> None:
+        """List the decision's actions."""
+        self.decision = decision
+        self._refresh()
+
+
+class ReviewStep(AssessmentStep):
+    """Step 7: everything on one page, then finalise."""
+
+    title = "Review and finalise"
+    finalise_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = QTextBrowser(self)
+        self.summary.setObjectName("review_summary")
+        self.summary.setAccessibleName("Summary of the assessment")
+        self.finalise_button = QPushButton("&Finalise and open the case", self)
+        self.finalise_button.setObjectName("finalise_button")
+        self.finalise_button.setAccessibleName("Finalise")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary, 1)
+        layout.addWidget(self.finalise_button)
+        self.finalise_button.clicked.connect(self.finalise_requested)
+        self._data: dict[str, Any] = {}
+        self._extra: dict[str, Any] = {}
+        self._decision: Decision | None = None
+
+    def load(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
+        """Keep the latest inputs for the summary."""
+        self._data, self._extra = data, extra
+        self._render()
+
+    def show_decision(self, decision: Decision | None) -> None:
+        """Summarise with the latest decision; finalising needs one."""
+        self._decision = decision
+        self.finalise_button.setEnabled(decision is not None)
+        self._render()
+
+    def _render(self) -> None:
+        d, x, dec = self._data, self._extra, self._decision
+        rows = [f"<h3>{escape(URGENCY[dec.urgency]) if dec else 'No decision yet'}</h3>"]
+        if x.get("concern"):
+            rows.append(f"<p><b>How the concern arose</b><br>{escape(x['concern'])}</p>")
+        findings = d.get("findings", [])
+        rows.append("<p><b>Findings</b></p><ul>")
+        rows += [f"<li>{escape(describe(i + 1, f))}</li>" for i, f in enumerate(findings)]
+        rows.append("</ul>" if findings else "<li>None recorded</li></ul>")
+        e = d.get("explanation", {})
+        who = escape(e.get("given_by", "not recorded"))
+        rows.append(
+            f"<p><b>Explanation (verbatim, given by {who})</b><br>"
+            f"&ldquo;{escape(e.get('text', 'Not recorded'))}&rdquo;</p>"
+        )
+        cp_is = d.get("history", {}).get("cp_is", "not_checked")
+        rows.append(f"<p><b>CP-IS</b> {escape(CP_IS.get(cp_is, cp_is))}</p>")
+        if dec is not None:
+            done = x.get("actions", {})
+            rows.append("<p><b>Actions</b></p><ul>")
+            for a in dec.actions:
+                state = (
+                    f"done {nhs_datetime(datetime.fromisoformat(done[a.id]['done_at']))}"
+                    if a.id in done
+                    else f"outstanding (due {escape(a.due)})"
+                )
+                rows.append(f"<li>{escape(ACTION.get(a.id, a.id))}: {state}</li>")
+            rows.append("</ul>")
+        self.summary.setHtml("".join(rows))
+
+    def summary_text(self) -> str:
+        """Return the summary as plain text."""
+        return self.summary.toPlainText()
