@@ -114,3 +114,52 @@ def test_fallback_card_follows_the_profile():
     assert "immediately after the phone call" in text
     bad = run("fallback", "--profile", "kent")
     assert bad.returncode == 2 and "known: hips, nyscp" in bad.stderr
+
+
+def test_a_profile_past_its_review_date_still_decides_with_a_warning(tmp_path):
+    import shutil
+
+    resources = tmp_path / "resources"
+    shutil.copytree(ROOT / "resources", resources)
+    nyscp = resources / "protocols" / "nyscp.toml"
+    text = nyscp.read_text(encoding="utf-8")
+    nyscp.write_text(
+        text.replace("effective_date = 2025-07-01", "effective_date = 2024-01-01").replace(
+            "review_date = 2027-07-01", "review_date = 2025-01-01"
+        ),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "triage_app", "assess", str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "TRIAGE_RESOURCES": str(resources)},
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert "profile nyscp 2025.1 is past its review date" in result.stderr
+    decision = json.loads(result.stdout)
+    assert "was due for review on 01-Jan-2025" in decision["profile"]["warnings"][0]
+    assert any("was due for review" in n for n in decision["notices"])
+
+
+def test_a_malformed_profile_stops_assess_with_file_field_and_reason(tmp_path):
+    import shutil
+
+    resources = tmp_path / "resources"
+    shutil.copytree(ROOT / "resources", resources)
+    hips = resources / "protocols" / "hips.toml"
+    hips.write_text(
+        hips.read_text(encoding="utf-8").replace("age_floor_months = 0", "age_floor_months = -3"),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "triage_app", "assess", str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "TRIAGE_RESOURCES": str(resources)},
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "protocols/hips.toml: nim.age_floor_months: must be between 0 and 36" in result.stderr

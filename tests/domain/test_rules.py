@@ -189,7 +189,9 @@ GATE_TABLE = [
     ({"type": "birth_injury"}, "subconjunctival_haemorrhage", "accepted", "record_only"),
     ({"type": "birth_injury"}, "bleeding", "not_accepted", "immediate"),
     ({"type": "procedure_mark"}, "petechiae", "accepted", "record_only"),
-    ({"type": "procedure_mark"}, "laceration", "not_accepted", "immediate"),
+    ({"type": "procedure_mark"}, "laceration", "accepted", "record_only"),
+    ({"type": "procedure_mark"}, "bleeding", "not_accepted", "immediate"),
+    ({"type": "birthmark"}, "subconjunctival_haemorrhage", "not_accepted", "immediate"),
 ]
 
 
