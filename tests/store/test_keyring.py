@@ -1,0 +1,99 @@
+"""The database key is wrapped per user; a wrong password cannot unwrap it; failures lock."""
+
+import json
+import stat
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from triage_app.store.keyring import (
+    AccountLockedError,
+    KdfParams,
+    Keyring,
+    KeyringError,
+    LockPolicy,
+    WrongPasswordError,
+)
+
+FAST = KdfParams(time_cost=1, memory_cost_kib=8 * 1024, parallelism=1)
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ring(tmp_path):
+    return Keyring(
+        tmp_path / "data", params=FAST, policy=LockPolicy(max_failures=5, lock_minutes=15)
+    )
+
+
+def test_the_key_file_holds_no_plain_key_and_is_private(ring):
+    key = ring.create("admin", "correct horse")
+    raw = ring.path.read_bytes()
+    assert key not in raw and key.hex().encode() not in raw
+    assert json.loads(raw)["users"]["admin"]["kdf"] == "argon2id"
+    assert stat.S_IMODE(ring.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(ring.path.parent.stat().st_mode) == 0o700
+
+
+def test_the_right_password_unwraps_the_same_key_and_a_wrong_one_does_not(ring):
+    key = ring.create("admin", "correct horse")
+    assert ring.unlock("admin", "correct horse", T0) == key
+    with pytest.raises(WrongPasswordError):
+        ring.unlock("admin", "Correct horse", T0)
+    with pytest.raises(WrongPasswordError):
+        ring.unlock("nobody", "correct horse", T0)
+
+
+def test_each_user_has_their_own_wrapping_of_one_key(ring):
+    key = ring.create("admin", "correct horse")
+    ring.add_user(key, "nurse", "battery staple")
+    assert ring.unlock("nurse", "battery staple", T0) == key
+    assert ring.users() == ["admin", "nurse"]
+    ring.remove_user("nurse")
+    with pytest.raises(WrongPasswordError):
+        ring.unlock("nurse", "battery staple", T0)
+    with pytest.raises(KeyringError, match="last user"):
+        ring.remove_user("admin")
+
+
+def test_a_wrapping_copied_to_another_user_does_not_open(ring):
+    key = ring.create("admin", "correct horse")
+    ring.add_user(key, "nurse", "battery staple")
+    data = json.loads(ring.path.read_text())
+    data["users"]["nurse"] = dict(data["users"]["admin"])
+    ring.path.write_text(json.dumps(data))
+    with pytest.raises(WrongPasswordError):
+        ring.unlock("nurse", "correct horse", T0)
+
+
+def test_changing_a_password_keeps_the_key(ring):
+    key = ring.create("admin", "correct horse")
+    ring.change_password("admin", "correct horse", "new password!", T0)
+    assert ring.unlock("admin", "new password!", T0) == key
+    with pytest.raises(WrongPasswordError):
+        ring.unlock("admin", "correct horse", T0)
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(ring):
+    ring.create("admin", "correct horse")
+    for i in range(4):
+        with pytest.raises(WrongPasswordError):
+            ring.unlock("admin", "guess", T0 + timedelta(seconds=i))
+    with pytest.raises(AccountLockedError) as exc:
+        ring.unlock("admin", "guess", T0 + timedelta(seconds=5))
+    assert exc.value.until == T0 + timedelta(seconds=5, minutes=15)
+    with pytest.raises(AccountLockedError):  # even the right password waits
+        ring.unlock("admin", "correct horse", T0 + timedelta(minutes=10))
+    assert ring.unlock("admin", "correct horse", T0 + timedelta(minutes=16))
+    events = [e["event"] for e in ring.take_events("admin")]
+    assert events == ["failure"] * 5 + ["locked"]
+    assert ring.take_events("admin") == []
+
+
+def test_short_passwords_and_damaged_files_are_refused_clearly(ring):
+    with pytest.raises(KeyringError, match="at least 8 characters"):
+        ring.create("admin", "short")
+    ring.create("admin", "correct horse")
+    ring.path.write_text("{not json")
+    with pytest.raises(KeyringError, match="is damaged"):
+        ring.unlock("admin", "correct horse", T0)

@@ -1,0 +1,238 @@
+"""The database key, never stored in plain text: wrapped once per user with their password.
+
+The embedded database is encrypted with SQLCipher under a random 256-bit key. That key is kept
+only in ``keys.json`` in the data directory, wrapped (AES-256-GCM) separately for each user with
+a key derived from the user's password by Argon2id. A wrong password cannot unwrap it, so it
+cannot open the database; changing a password re-wraps the same key; removing a user deletes
+their wrapping. The user name is bound into each wrapping (GCM associated data), so a wrapping
+copied to another user's entry does not open.
+
+Failed sign-ins happen before the database can be opened, so the failure count and lock time
+for each user live here too; the caller writes them to the audit trail at the next sign-in.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+KEYFILE_NAME = "keys.json"
+KEY_BYTES = 32
+_FORMAT = "triage-keys/1"
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost parameters (RFC 9106 second recommended option, lighter memory)."""
+
+    time_cost: int = 3
+    memory_cost_kib: int = 64 * 1024
+    parallelism: int = 2
+
+
+class KeyringError(Exception):
+    """Base class for keyring failures; messages never contain a password or key."""
+
+
+class WrongPasswordError(KeyringError):
+    """The user name is unknown or the password does not unwrap the key."""
+
+
+class AccountLockedError(KeyringError):
+    """Too many failed sign-ins; ``until`` says when the lock ends."""
+
+    def __init__(self, user: str, until: datetime) -> None:
+        self.user = user
+        self.until = until
+        super().__init__(f"account {user!r} is locked until {until:%H:%M} UTC")
+
+
+@dataclass(frozen=True)
+class LockPolicy:
+    """Failed sign-ins allowed before a lock, and how long the lock lasts."""
+
+    max_failures: int = 5
+    lock_minutes: int = 15
+
+
+class Keyring:
+    """Reads and writes ``keys.json`` atomically; holds no key in memory between calls."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        params: KdfParams | None = None,
+        policy: LockPolicy | None = None,
+    ) -> None:
+        self.path = Path(data_dir) / KEYFILE_NAME
+        self.params = params or KdfParams()
+        self.policy = policy or LockPolicy()
+
+    def exists(self) -> bool:
+        """Return True once a database key has been created."""
+        return self.path.is_file()
+
+    def users(self) -> list[str]:
+        """Return the user names that can unwrap the key."""
+        return sorted(self._load()["users"])
+
+    def create(self, user: str, password: str) -> bytes:
+        """Create a new random database key wrapped for its first user; return the key."""
+        if self.exists():
+            raise KeyringError(f"{self.path} already exists")
+        _check_password(password)
+        key = secrets.token_bytes(KEY_BYTES)
+        data = {"format": _FORMAT, "users": {user: self._wrap(key, user, password)}}
+        self._save(data)
+        return key
+
+    def add_user(self, key: bytes, user: str, password: str) -> None:
+        """Wrap the (already unwrapped) database key for another user."""
+        _check_password(password)
+        data = self._load()
+        if user in data["users"]:
+            raise KeyringError(f"user {user!r} already has a key")
+        data["users"][user] = self._wrap(key, user, password)
+        self._save(data)
+
+    def remove_user(self, user: str) -> None:
+        """Delete a user's wrapping (the last user cannot be removed)."""
+        data = self._load()
+        if user not in data["users"]:
+            raise KeyringError(f"no such user {user!r}")
+        if len(data["users"]) == 1:
+            raise KeyringError("the last user cannot be removed")
+        del data["users"][user]
+        self._save(data)
+
+    def change_password(self, user: str, old: str, new: str, now: datetime | None = None) -> None:
+        """Re-wrap the key under a new password (needs the old one)."""
+        key = self.unlock(user, old, now)
+        _check_password(new)
+        data = self._load()
+        data["users"][user] = self._wrap(key, user, new)
+        self._save(data)
+
+    def unlock(self, user: str, password: str, now: datetime | None = None) -> bytes:
+        """Return the database key for a user, counting failures and enforcing the lock.
+
+        Raises:
+            AccountLockedError: the account is locked after too many failures.
+            WrongPasswordError: unknown user or wrong password (counted as a failure).
+        """
+        now = now or datetime.now(UTC)
+        data = self._load()
+        entry = data["users"].get(user)
+        if entry is None:
+            raise WrongPasswordError("unknown user or wrong password")
+        locked_until = entry.get("locked_until")
+        if locked_until and datetime.fromisoformat(locked_until) > now:
+            raise AccountLockedError(user, datetime.fromisoformat(locked_until))
+        try:
+            key = self._unwrap(entry, user, password)
+        except InvalidTag:
+            entry["failures"] = int(entry.get("failures", 0)) + 1
+            entry.setdefault("events", []).append({"at": now.isoformat(), "event": "failure"})
+            if entry["failures"] >= self.policy.max_failures:
+                until = now + timedelta(minutes=self.policy.lock_minutes)
+                entry["locked_until"] = until.isoformat()
+                entry["failures"] = 0
+                entry["events"].append({"at": now.isoformat(), "event": "locked"})
+                self._save(data)
+                raise AccountLockedError(user, until) from None
+            self._save(data)
+            raise WrongPasswordError("unknown user or wrong password") from None
+        if entry.get("failures") or entry.get("locked_until"):
+            entry["failures"] = 0
+            entry.pop("locked_until", None)
+            self._save(data)
+        return key
+
+    def take_events(self, user: str) -> list[dict[str, str]]:
+        """Return and clear the failures and locks recorded for a user (for the audit trail)."""
+        data = self._load()
+        entry = data["users"].get(user)
+        if not entry or not entry.get("events"):
+            return []
+        events = entry.pop("events")
+        self._save(data)
+        return events
+
+    def _wrap(self, key: bytes, user: str, password: str) -> dict[str, Any]:
+        salt = secrets.token_bytes(16)
+        nonce = secrets.token_bytes(12)
+        kek = self._derive(password, salt, self.params)
+        wrapped = AESGCM(kek).encrypt(nonce, key, user.encode("utf-8"))
+        return {
+            "kdf": "argon2id",
+            "time_cost": self.params.time_cost,
+            "memory_cost_kib": self.params.memory_cost_kib,
+            "parallelism": self.params.parallelism,
+            "salt": _b64(salt),
+            "nonce": _b64(nonce),
+            "wrapped_key": _b64(wrapped),
+            "failures": 0,
+        }
+
+    def _unwrap(self, entry: dict[str, Any], user: str, password: str) -> bytes:
+        params = KdfParams(entry["time_cost"], entry["memory_cost_kib"], entry["parallelism"])
+        kek = self._derive(password, _unb64(entry["salt"]), params)
+        return AESGCM(kek).decrypt(
+            _unb64(entry["nonce"]), _unb64(entry["wrapped_key"]), user.encode("utf-8")
+        )
+
+    @staticmethod
+    def _derive(password: str, salt: bytes, params: KdfParams) -> bytes:
+        return hash_secret_raw(
+            password.encode("utf-8"),
+            salt,
+            time_cost=params.time_cost,
+            memory_cost=params.memory_cost_kib,
+            parallelism=params.parallelism,
+            hash_len=KEY_BYTES,
+            type=Type.ID,
+        )
+
+    def _load(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise KeyringError(f"no key file at {self.path}; run 'triage-app init'") from None
+        except json.JSONDecodeError as exc:
+            raise KeyringError(f"{self.path} is damaged: {exc.msg}") from exc
+        if data.get("format") != _FORMAT or not isinstance(data.get("users"), dict):
+            raise KeyringError(f"{self.path} is not a triage-app key file")
+        return data
+
+    def _save(self, data: dict[str, Any]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = self.path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=1, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise KeyringError("a password needs at least 8 characters")
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"))
