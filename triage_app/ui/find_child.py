@@ -1,0 +1,181 @@
+"""Find a child: by NHS number (formatted 3-3-4 while typing) or by name and date of birth.
+
+Probable matches are listed with the reasons they matched. A child who is not found can be
+added (a date of birth is required; the NHS number, when given, must be valid).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QListWidgetItem, QWidget
+
+from triage_app.domain import nhs_number
+from triage_app.domain.display import display_name, nhs_date
+from triage_app.domain.vocab import Sex
+from triage_app.ui.forms.ui_find_child import Ui_FindChild
+from triage_app.ui.ports import ChildDirectory
+from triage_app.ui.viewmodels import ChildMatch, ChildRecord, NewChild
+from triage_app.ui.widgets.common import read_date, setup_optional_date
+
+SEXES = (None, Sex.FEMALE, Sex.MALE, Sex.OTHER)
+
+
+def format_nhs_typing(text: str, cursor: int) -> tuple[str, int]:
+    """Keep only digits (at most 10), group them 3-3-4, and keep the cursor after its digit.
+
+    Other characters (punctuation, dashes, slashes, letters) are discarded silently
+    (NHS CUI NUM-0010).
+    """
+    digits_before = sum(ch.isdigit() for ch in text[:cursor])
+    digits = "".join(ch for ch in text if ch.isdigit() and ch.isascii())[:10]
+    groups = [digits[:3], digits[3:6], digits[6:]]
+    formatted = " ".join(g for g in groups if g)
+    position = digits_before + (digits_before > 3) + (digits_before > 6)
+    return formatted, min(position, len(formatted))
+
+
+def match_text(match: ChildMatch) -> str:
+    """Return one result line: name, birth date, NHS number and why it matched."""
+    c = match.child
+    nhs = nhs_number.display(c.nhs_number) or "Not Known"
+    return (
+        f"{display_name(c.family_name, c.given_name)}   Born {nhs_date(c.date_of_birth)}   "
+        f"NHS No. {nhs}\n    Matched: {'; '.join(match.reasons)}"
+    )
+
+
+class FindChild(QWidget):
+    """Search the record for a child, or add a new one."""
+
+    child_chosen = Signal(object)  # ChildRecord
+    cancelled = Signal()
+
+    def __init__(self, children: ChildDirectory | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = Ui_FindChild()
+        self.ui.setupUi(self)
+        self._children = children
+        self.matches: list[ChildMatch] = []
+        u = self.ui
+        setup_optional_date(u.date_of_birth_edit)
+        u.nhs_number_edit.textEdited.connect(self._on_nhs_number_edited)
+        u.nhs_number_edit.returnPressed.connect(self.search)
+        u.family_name_edit.returnPressed.connect(self.search)
+        u.search_button.clicked.connect(self.search)
+        u.new_child_button.clicked.connect(self._on_new_child_clicked)
+        u.open_button.clicked.connect(self._on_open_clicked)
+        u.cancel_button.clicked.connect(self.cancelled)
+        u.matches_list.itemActivated.connect(lambda _item: self._on_open_clicked())
+        self.reset()
+
+    def set_children_port(self, children: ChildDirectory) -> None:
+        """Attach the child directory."""
+        self._children = children
+
+    def reset(self) -> None:
+        """Clear the form for a new search."""
+        u = self.ui
+        for edit in (u.nhs_number_edit, u.family_name_edit, u.given_name_edit):
+            edit.clear()
+        u.date_of_birth_edit.setDate(u.date_of_birth_edit.minimumDate())
+        u.sex_combo.setCurrentIndex(0)
+        u.matches_list.clear()
+        u.nhs_number_message_label.setText("Ten digits; spaces are added for you.")
+        u.message_label.setText("")
+        u.open_button.setEnabled(False)
+        self.matches = []
+        u.nhs_number_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_nhs_number_edited(self, text: str) -> None:
+        edit = self.ui.nhs_number_edit
+        formatted, cursor = format_nhs_typing(text, edit.cursorPosition())
+        if formatted != text:
+            edit.setText(formatted)
+            edit.setCursorPosition(cursor)
+        digits = formatted.replace(" ", "")
+        label = self.ui.nhs_number_message_label
+        if len(digits) < 10:
+            label.setText(f"{len(digits)} of 10 digits.")
+        else:
+            problem = nhs_number.problem(digits)
+            label.setText(
+                f"\u26a0 Not valid: {problem}." if problem else "\u2714 Valid NHS number."
+            )
+
+    def nhs_digits(self) -> str:
+        """Return the digits typed in the NHS number field."""
+        return self.ui.nhs_number_edit.text().replace(" ", "")
+
+    def search(self) -> None:
+        """Search by NHS number when one is typed, otherwise by name and date of birth."""
+        if self._children is None:
+            return
+        u = self.ui
+        digits = self.nhs_digits()
+        if digits:
+            problem = nhs_number.problem(digits)
+            if problem:
+                u.message_label.setText(f"\u26a0 The NHS number {problem}. Check it and try again.")
+                return
+            matches = self._children.find_by_nhs_number(digits)
+        else:
+            family = u.family_name_edit.text().strip()
+            given = u.given_name_edit.text().strip()
+            dob = read_date(u.date_of_birth_edit)
+            if not family and not given:
+                u.message_label.setText("Type an NHS number, or a name and date of birth.")
+                return
+            matches = self._children.find_by_name(family, given, dob)
+        self._show_matches(matches)
+
+    def _show_matches(self, matches: list[ChildMatch]) -> None:
+        u = self.ui
+        self.matches = list(matches)
+        u.matches_list.clear()
+        for m in self.matches:
+            u.matches_list.addItem(QListWidgetItem(match_text(m)))
+        if self.matches:
+            u.matches_list.setCurrentRow(0)
+            u.message_label.setText(
+                f"{len(self.matches)} probable match(es). Check the details before opening."
+            )
+        else:
+            u.message_label.setText("No match in the local record. Add the child as new.")
+        u.open_button.setEnabled(bool(self.matches))
+
+    def _on_open_clicked(self) -> None:
+        row = self.ui.matches_list.currentRow()
+        if 0 <= row < len(self.matches):
+            self.child_chosen.emit(self.matches[row].child)
+
+    def _on_new_child_clicked(self) -> None:
+        if self._children is None:
+            return
+        u = self.ui
+        dob = read_date(u.date_of_birth_edit)
+        digits = self.nhs_digits()
+        if dob is None:
+            u.message_label.setText("\u26a0 A date of birth is needed to add a child.")
+            u.date_of_birth_edit.setFocus()
+            return
+        if digits:
+            problem = nhs_number.problem(digits)
+            if problem:
+                u.message_label.setText(f"\u26a0 The NHS number {problem}.")
+                return
+            existing = self._children.find_by_nhs_number(digits)
+            if existing:
+                self._show_matches(existing)
+                u.message_label.setText(
+                    "A child with this NHS number is already in the record: open them instead."
+                )
+                return
+        child = NewChild(
+            dob,
+            digits or None,
+            u.given_name_edit.text().strip() or None,
+            u.family_name_edit.text().strip() or None,
+            SEXES[u.sex_combo.currentIndex()] or Sex.NOT_KNOWN,
+        )
+        record: ChildRecord = self._children.add_child(child)
+        self.child_chosen.emit(record)

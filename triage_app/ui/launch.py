@@ -1,0 +1,168 @@
+"""Starting the desktop app, and ``--self-test``.
+
+``app.py`` (the composition root) calls :func:`run_gui` with a factory that opens the record
+and returns the ports; the window is shown first and the factory runs a moment later, so the
+first paint never waits for the database, SQLAlchemy or the protocol engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+ServicesFactory = Callable[[], "UiServices"]  # noqa: F821 - resolved lazily
+
+
+def _application(argv: Sequence[str]):  # noqa: ANN202 - QApplication, imported lazily
+    from PySide6.QtWidgets import QApplication
+
+    from triage_app import APP_NAME, ORG_NAME
+
+    app = QApplication.instance()
+    if app is None:
+        QApplication.setOrganizationName(ORG_NAME)
+        QApplication.setApplicationName(APP_NAME)
+        app = QApplication([APP_NAME, *argv])
+    return app
+
+
+def run_gui(
+    argv: Sequence[str],
+    services_factory: ServicesFactory | None = None,
+    *,
+    quit_when_ready: bool = False,
+) -> int:
+    """Show the main window, then open the record; return the exit code.
+
+    Args:
+        argv: Qt arguments (not the app's own options).
+        services_factory: opens the record and returns the ports (``UiServices``). It runs
+            after the window is shown. ``None`` opens an empty in-memory record (nothing is
+            saved), which is only useful for trying the screens.
+        quit_when_ready: print ``shown`` and ``ready`` timings on stdout and quit once the
+            record is open (used by the start-up benchmark).
+    """
+    from PySide6.QtCore import QTimer
+
+    from triage_app.ui.main_window import MainWindow
+    from triage_app.ui.seams import SystemClock, ThreadPoolExecutor
+
+    app = _application(argv)
+    window = MainWindow(SystemClock(), ThreadPoolExecutor())
+    window.resize(1280, 820)
+    window.show()
+
+    def open_record() -> None:
+        if quit_when_ready:
+            _say(sys.stdout, f"shown {time.perf_counter():.6f}")
+        factory = services_factory or _memory_services
+        try:
+            window.attach(factory())
+        except Exception:  # noqa: BLE001 - tell the user, keep the log free of patient data
+            log.exception("the record could not be opened")
+            window.prompter.error("The record could not be opened", traceback.format_exc(limit=1))
+            app.exit(1)
+            return
+        if quit_when_ready:
+            _say(sys.stdout, f"ready {time.perf_counter():.6f}")
+            QTimer.singleShot(0, app.quit)
+
+    QTimer.singleShot(0, open_record)
+    return app.exec()
+
+
+def _say(out, text: str) -> None:  # noqa: ANN001 - a text stream
+    out.write(text + "\n")
+    out.flush()
+
+
+def _memory_services():  # noqa: ANN202 - UiServices
+    from triage_app.ui.memory_ports import MemoryRecord
+
+    return MemoryRecord().services()
+
+
+def self_test(out=sys.stdout) -> int:  # noqa: ANN001 - a text stream
+    """Build the main window offscreen on a temporary record; 0 when every screen builds.
+
+    Needs no account and touches no user data: the record lives in a temporary folder that is
+    deleted afterwards, and the screens are driven with synchronous seams.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        with tempfile.TemporaryDirectory(prefix="triage-self-test-") as folder:
+            _self_test_in(Path(folder), out)
+    except Exception:  # noqa: BLE001 - the self-test reports, it does not crash
+        traceback.print_exc()
+        _say(out, "self-test FAILED")
+        return 1
+    _say(out, "self-test passed")
+    return 0
+
+
+def _self_test_in(folder: Path, out) -> None:  # noqa: ANN001
+    from triage_app.ui.main_window import MainWindow
+    from triage_app.ui.seams import ImmediateExecutor, SystemClock
+
+    app = _application([])
+    services, kind = temporary_services(folder)
+    answers = _NoPrompter()
+    window = MainWindow(SystemClock(), ImmediateExecutor(), answers)
+    window.show()
+    window.attach(services)
+    app.processEvents()
+    if window.first_run is not None:
+        window.first_run.ui.user_name_edit.setText("Self Test")
+        window.first_run.ui.create_user_button.click()
+        window.first_run.ui.skip_demo_button.click()
+    window.new_assessment()
+    app.processEvents()
+    assert window.isVisible() and window.find_child is not None, "screens did not build"
+    _say(out, f"self-test: main window built on a temporary {kind} record")
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+
+
+def temporary_services(folder: Path):  # noqa: ANN201 - (UiServices, str)
+    """Return ports over a temporary record in ``folder``: the real store when available."""
+    try:
+        from triage_app.ui.service_adapters import build_services
+    except ImportError:
+        build_services = None
+    if build_services is not None:
+        return build_services(folder), "database"
+    from dataclasses import replace
+
+    from triage_app.ui.drafts import FileDraftStore
+    from triage_app.ui.memory_ports import MemoryRecord
+
+    return replace(MemoryRecord().services(), drafts=FileDraftStore(folder)), "in-memory"
+
+
+class _NoPrompter:
+    """Answers no to every question and records messages (the self-test asks nobody)."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Answer no."""
+        self.messages.append(title)
+        return False
+
+    def info(self, title: str, text: str) -> None:
+        """Record the message."""
+        self.messages.append(title)
+
+    def error(self, title: str, text: str) -> None:
+        """Record the message."""
+        self.messages.append(title)

@@ -1,0 +1,204 @@
+"""The main window: patient banner on top, then one screen at a time.
+
+The window is shown before the record is opened (``attach`` comes a moment later), so the
+first paint does not wait for the database or the protocol engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
+
+from triage_app.domain.display import display_name, nhs_datetime
+from triage_app.domain.model import Assessment, Decision
+from triage_app.ui.dashboard import Dashboard
+from triage_app.ui.forms.ui_main_window import Ui_MainWindow
+from triage_app.ui.ports import UiServices
+from triage_app.ui.seams import Clock, Executor, Prompter, QtPrompter
+from triage_app.ui.viewmodels import ChildRecord
+from triage_app.ui.widgets.patient_banner import PatientBanner
+
+Decide = Callable[[Assessment], Decision]
+
+
+def load_engine() -> Decide:
+    """Load the protocol engine (profiles and guidance) and return its ``decide``."""
+    from triage_app.domain.engine import Engine
+
+    return Engine.load().decide
+
+
+class MainWindow(QMainWindow):
+    """Dashboard home, find a child, the assessment wizard, the case view, first start."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        executor: Executor,
+        prompter: Prompter | None = None,
+        engine_loader: Callable[[], Decide] = load_engine,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ui = Ui_MainWindow()
+        self.ui.setupUi(self)
+        self.setWindowTitle("triage-app: injuries in babies who are not independently mobile")
+        self.clock, self.executor = clock, executor
+        self.prompter = prompter or QtPrompter(self)
+        self._engine_loader = engine_loader
+        self._decide: Decide | None = None
+        self.services: UiServices | None = None
+        self.user = ""
+        self.banner = PatientBanner(self.ui.banner_host)
+        host = QVBoxLayout(self.ui.banner_host)
+        host.setContentsMargins(0, 0, 0, 0)
+        host.addWidget(self.banner)
+        self.dashboard = Dashboard(None, clock, self)
+        self.ui.pages_stack.addWidget(self.dashboard)
+        self.find_child: Any = None
+        self.assessment: Any = None
+        self.case_view: Any = None
+        self.first_run: Any = None
+        self.dashboard.new_assessment_requested.connect(self.new_assessment)
+        self.dashboard.case_opened.connect(self.open_case)
+        self._menus()
+        self.dashboard.refresh()
+
+    def _menus(self) -> None:
+        menu = self.menuBar().addMenu("&Record")
+        for text, keys, slot in (
+            ("&New assessment", "Ctrl+N", self.new_assessment),
+            ("Open &cases", "Ctrl+1", self.show_dashboard),
+            ("&Quit", "Ctrl+Q", self.close),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.addAction(action)
+
+    # Services ---------------------------------------------------------------------------
+    def attach(self, services: UiServices) -> None:
+        """Open the record: first start, or the dashboard (offering to resume a draft)."""
+        self.services = services
+        users = services.users.users()
+        if not users:
+            self._show_first_run()
+            return
+        self.user = users[0].name
+        self.statusBar().showMessage(f"Signed in as {self.user}")
+        self.show_dashboard()
+        self.offer_resume()
+
+    def _show_first_run(self) -> None:
+        from triage_app.ui.first_run import FirstRun
+
+        assert self.services is not None
+        self.first_run = FirstRun(self.services.users, self.services.demo, self.executor, self)
+        self.ui.pages_stack.addWidget(self.first_run)
+        self.ui.pages_stack.setCurrentWidget(self.first_run)
+        self.first_run.user_created.connect(lambda user: setattr(self, "user", user.name))
+        self.first_run.finished.connect(lambda _n: self.show_dashboard())
+
+    def offer_resume(self) -> bool:
+        """After a crash, offer the unfinished assessment; return True when resumed."""
+        assert self.services is not None
+        draft = self.services.drafts.load()
+        if draft is None or "child" not in draft.data:
+            return False
+        child = draft.data["child"]
+        name = display_name(child.get("family_name"), child.get("given_name"))
+        when = nhs_datetime(draft.saved_at)
+        if self.prompter.confirm(
+            "Resume the unfinished assessment",
+            f"An unfinished assessment for {name} was saved at {when}. Resume it now?",
+        ):
+            self._ensure_assessment()
+            from triage_app.ui.assessment_view import child_from_json
+
+            record = child_from_json(child)
+            history = self.services.history.history(record.id, self.clock.now())
+            self.assessment.resume(dict(draft.data), history)
+            self.banner.show_child(record, self.clock.now().date())
+            self.ui.pages_stack.setCurrentWidget(self.assessment)
+            return True
+        if self.prompter.confirm(
+            "Delete the unfinished assessment",
+            f"Delete the unfinished assessment for {name}? It cannot be recovered.",
+        ):
+            self.services.drafts.discard()
+        return False
+
+    # Screens ----------------------------------------------------------------------------
+    def show_dashboard(self) -> None:
+        """Home: the case dashboard (a multi-patient screen, so no banner)."""
+        self.banner.clear()
+        if self.services is not None:
+            self.dashboard.set_cases_port(self.services.cases)
+        self.ui.pages_stack.setCurrentWidget(self.dashboard)
+        self.dashboard.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def new_assessment(self) -> None:
+        """Start with finding the child."""
+        if self.services is None:
+            return
+        if self.find_child is None:
+            from triage_app.ui.find_child import FindChild
+
+            self.find_child = FindChild(self.services.children, self)
+            self.find_child.child_chosen.connect(self.start_assessment)
+            self.find_child.cancelled.connect(self.show_dashboard)
+            self.ui.pages_stack.addWidget(self.find_child)
+        self.banner.clear()
+        self.find_child.reset()
+        self.ui.pages_stack.setCurrentWidget(self.find_child)
+        self.find_child.ui.nhs_number_edit.setFocus()
+
+    def _ensure_assessment(self) -> None:
+        if self.assessment is not None:
+            return
+        from triage_app.ui.assessment_view import AssessmentView
+
+        assert self.services is not None
+        if self._decide is None:
+            self._decide = self._engine_loader()
+        self.assessment = AssessmentView(
+            self._decide, self.services.recorder, self.services.drafts, self.clock, self.prompter
+        )
+        self.assessment.finalised.connect(self.open_case)
+        self.assessment.closed.connect(self.show_dashboard)
+        self.ui.pages_stack.addWidget(self.assessment)
+
+    def start_assessment(self, child: ChildRecord) -> None:
+        """Open the banner and the wizard for a child, with their history beside it."""
+        assert self.services is not None
+        self._ensure_assessment()
+        now = self.clock.now()
+        self.banner.show_child(child, now.date())
+        history = self.services.history.history(child.id, now)
+        self.assessment.start(child, history, self.user)
+        self.ui.pages_stack.setCurrentWidget(self.assessment)
+
+    def open_case(self, case_id: str) -> None:
+        """Show one case with its child's banner."""
+        assert self.services is not None
+        if self.case_view is None:
+            from triage_app.ui.case_view import CaseView
+
+            self.case_view = CaseView(self.services.cases, self.clock, self)
+            self.case_view.back_requested.connect(self.show_dashboard)
+            self.ui.pages_stack.addWidget(self.case_view)
+        self.case_view.user = self.user
+        self.case_view.show_case(case_id)
+        self.banner.show_child(self.case_view.case.child, self.clock.now().date())
+        self.ui.pages_stack.setCurrentWidget(self.case_view)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """Save the draft of an assessment in progress before closing."""
+        if self.assessment is not None and self.assessment.child is not None:
+            self.assessment.save_draft()
+        super().closeEvent(event)
