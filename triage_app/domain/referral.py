@@ -207,6 +207,7 @@ class ReferralRecord:
     profile_name: str = ""
     profile_version: str = ""
     profile_status: str = ""
+    app_version: str = ""
 
     @property
     def explanation(self) -> Explanation:

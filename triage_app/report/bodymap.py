@@ -152,7 +152,7 @@ def _face(d: Drawing, ox: float) -> None:
 
 def body_map(findings: tuple[FindingEntry, ...]) -> Drawing:
     """Return the three-view drawing with every finding's numbered mark(s)."""
-    d = Drawing(3 * PANEL_W, HEIGHT)
+    d = Drawing(3 * PANEL_W, HEIGHT, initialFontName=SANS_BOLD)
     for i, view in enumerate(_VIEW_ORDER):
         ox = i * PANEL_W
         d.add(Rect(ox + 1, 1, PANEL_W - 2, HEIGHT - 2, strokeColor=RULE, fillColor=None))

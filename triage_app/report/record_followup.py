@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from triage_app.domain.display import nhs_date, nhs_datetime
 from triage_app.domain.referral import ActionTaken, ReferralRecord
 from triage_app.report import labels
+from triage_app.report.fonts import SANS
 from triage_app.report.record_sections import heading
 from triage_app.report.styles import DARK, FRAME_WIDTH, RULE, styles
 from triage_app.report.tables import data_table, kv_table, label
@@ -172,7 +173,15 @@ def handover_section(record: ReferralRecord) -> list[Flowable]:
 
     def blank() -> Table:
         t = Table([[""]], colWidths=[FRAME_WIDTH * 0.32], rowHeights=[8 * mm])
-        t.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.6, DARK)]))
+        t.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), SANS),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.6, DARK),
+                    ("FONTNAME", (0, 0), (-1, -1), SANS),
+                ]
+            )
+        )
         return t
 
     rows = [
@@ -183,7 +192,14 @@ def handover_section(record: ReferralRecord) -> list[Flowable]:
     ]
     grid = Table(rows, colWidths=[FRAME_WIDTH * 0.16, FRAME_WIDTH * 0.34] * 2)
     grid.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("BOX", (0, 0), (-1, -1), 0.6, RULE)])
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
+            ]
+        )
     )
     return [
         KeepTogether(

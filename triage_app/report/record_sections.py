@@ -21,6 +21,7 @@ from triage_app.domain.referral import FindingEntry, Person, ReferralRecord
 from triage_app.domain.vocab import TEN4_LETTER
 from triage_app.report import labels
 from triage_app.report.bodymap import body_map, derived_marks
+from triage_app.report.fonts import SANS
 from triage_app.report.styles import ALERT, BANNER, FRAME_WIDTH, NHS_BLUE, styles
 from triage_app.report.tables import data_table, kv_table, label
 from triage_app.report.text import markup, para
@@ -61,6 +62,7 @@ def patient_banner(record: ReferralRecord) -> Table:
     t.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
                 ("SPAN", (0, 0), (-1, 0)),
                 ("BACKGROUND", (0, 0), (-1, -1), BANNER),
                 ("LINEBEFORE", (0, 0), (0, -1), 4, NHS_BLUE),
@@ -79,6 +81,7 @@ def _pair(name: str, value: str | None, field: str | None = None) -> Table:
     t.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
@@ -110,6 +113,7 @@ def requirement_box(record: ReferralRecord) -> Table:
     t.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
                 ("BOX", (0, 0), (-1, -1), 1.2, ALERT),
                 ("LEFTPADDING", (0, 0), (-1, -1), 7),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -293,7 +297,13 @@ def explanation_section(record: ReferralRecord) -> list[Flowable]:
         colWidths=[FRAME_WIDTH],
     )
     box.setStyle(
-        TableStyle([("BOX", (0, 0), (-1, -1), 0.6, NHS_BLUE), ("LEFTPADDING", (0, 0), (-1, -1), 6)])
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
+                ("BOX", (0, 0), (-1, -1), 0.6, NHS_BLUE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
     )
     return [
         heading("5. Explanation given (verbatim)"),

@@ -23,7 +23,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from triage_app import __version__
 from triage_app.domain import nhs_number
 from triage_app.domain.display import nhs_date, nhs_datetime
 from triage_app.domain.profile import Profile
@@ -84,9 +83,10 @@ def _decorate(record: ReferralRecord, digest: str):
     version = f"v{record.version}" + (
         f" (supersedes {record.supersedes})" if record.supersedes else ""
     )
+    app = f"triage-app {markup(record.app_version)}" if record.app_version else "triage-app"
     footer = (
         f"Record <b>{markup(record.record_id, field='record id')}</b> {markup(version)} &nbsp; "
-        f"Generated {nhs_datetime(record.generated_at)} &nbsp; triage-app {__version__}<br/>"
+        f"Generated {nhs_datetime(record.generated_at)} &nbsp; {app}<br/>"
         f"Content SHA-256 {digest}"
     )
 
@@ -186,8 +186,9 @@ def build_referral_pdf(record: ReferralRecord, profile: Profile | None = None) -
         title=f"Referral record {record.record_id}",
         author="triage-app",
         subject=MARKING,
-        creator=f"triage-app {__version__}",
+        creator=f"triage-app {record.app_version}".strip(),
         invariant=1,
+        initialFontName=SANS,
     )
     on_page = _decorate(record, digest)
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_NumberedCanvas)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
+from triage_app.report.fonts import SANS
 from triage_app.report.styles import BANNER, DARK, FRAME_WIDTH, PALE, RULE, styles
 from triage_app.report.text import para
 
@@ -42,6 +43,7 @@ def kv_table(rows: Sequence[tuple[str, Cell]], columns: int = 2) -> Table:
     t.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
@@ -68,6 +70,7 @@ def data_table(
     t.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, 0), BANNER),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, DARK),

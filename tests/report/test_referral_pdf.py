@@ -1,0 +1,156 @@
+"""The printed referral record: every section, NHS display conventions, every page's furniture."""
+
+import re
+
+import pytest
+
+from tests.report.pdfutil import embedded_font_files, font_names, pages_text, squash
+from triage_app.domain.referral import content_sha256, sha256_hex
+from triage_app.report.referral_pdf import build_referral_pdf
+from triage_app.report.samples import sample_record
+
+SECTIONS = [
+    "1. Child and family",
+    "People with parental responsibility",
+    "Adults in the household",
+    "Other children in the household",
+    "2. Referrer and setting",
+    "3. Mobility: not independently mobile (NIM) classification",
+    "4. Findings and body map",
+    "5. Explanation given (verbatim)",
+    "6. Exception claims and evidence",
+    "7. Clinical state",
+    "8. CP-IS (Child Protection Information Sharing)",
+    "9. Cumulative risk: flags and earlier presentations",
+    "10. Actions",
+    "Required by the protocol",
+    "Actions taken",
+    "11. Investigations",
+    "12. Strategy discussion and interim safety arrangements",
+    "13. Local contacts",
+    "14. Handover",
+    "15. Record integrity",
+]
+
+
+def test_every_minimum_dataset_section_is_printed(record_text):
+    flat = squash(record_text)
+    missing = [s for s in SECTIONS if squash(s) not in flat]
+    assert missing == []
+
+
+def test_patient_banner_follows_nhs_display_conventions(record_pdf):
+    first = pages_text(record_pdf)[0]
+    assert "ŁUKASIK-Ó SÚILLEABHÁIN, Zofia Bríd" in first
+    assert "20-Jul-2025 (6w 3d)" in first
+    assert "999 000 0018" in first
+    assert "NHS No." in first
+    assert "Female" in first
+
+
+def test_the_record_carries_the_dataset_values(record, record_text):
+    flat = squash(record_text)
+    for value in [
+        "Dr Sam Carter",  # referrer
+        "03-Sep-2025 10:40",  # contact time
+        "03-Sep-2025 10:45",  # examination time
+        "mother (reported)",  # who gave the milestone answer
+        "nyscp",
+        "2025.1",
+        "She rolled off the sofa yesterday evening",  # explanation verbatim
+        "Midwife A. Jones",  # exception evidence
+        "Not accepted",
+        "Checked: no flag",  # CP-IS
+        "Past child protection plan",  # household child
+        "MAST-2025-4411",  # CSC call reference
+        "On-call paediatrician Dr Lee",
+        "14-Sep-2025 to 17-Sep-2025",  # follow-up skeletal survey due window
+        "Section 47 enquiry agreed",
+        "J. Smith (social worker)",  # who agreed the supervision conditions
+        "0300 131 2 131",  # local contact from the profile
+        "Received by",
+        "Signature",
+    ]:
+        assert squash(value) in flat, value
+
+
+def test_findings_are_numbered_like_the_body_map_marks(record, record_pdf):
+    text = pages_text(record_pdf)
+    joined = "\n".join(text)
+    # Body-map views and every finding number drawn inside the drawing.
+    for view in ("Front", "Back", "Face"):
+        assert view in joined
+    numbers = {str(e.number) for e in record.findings}
+    assert numbers == {"1", "2", "3", "4"}
+    assert "Solid circles: position drawn by the clinician" in squash(joined) or (
+        squash("Solid circles: position drawn by the clinician") in squash(joined)
+    )
+
+
+def test_every_page_has_marking_record_id_hash_and_page_x_of_y(record, record_pdf):
+    pages = pages_text(record_pdf)
+    digest = content_sha256(record)
+    assert len(pages) >= 4
+    for number, page in enumerate(pages, start=1):
+        assert page.count("OFFICIAL-SENSITIVE") >= 2, number
+        assert f"Page {number} of {len(pages)}" in page
+        assert "NIM-2025-000123" in page
+        assert digest in squash(page)
+        assert "Generated 03-Sep-2025 11:30" in page
+    for page in pages[1:]:  # running banner after the first page
+        assert "ŁUKASIK-Ó SÚILLEABHÁIN, Zofia Bríd" in page
+
+
+def test_wording_states_requirements_never_likelihood_of_abuse(record_text):
+    lowered = record_text.lower()
+    assert "the protocol requires" in lowered
+    assert "abuse is likely" not in lowered
+    assert "likely abuse" not in lowered
+    assert "non-accidental" not in lowered
+    assert not re.search(r"\babuse\b", lowered)
+
+
+def test_fonts_are_embedded(record_pdf):
+    names = font_names(record_pdf)
+    assert any("DejaVuSans" in n for n in names)
+    assert not any("Helvetica" in n for n in names)
+    assert embedded_font_files(record_pdf) >= 2
+
+
+def test_same_record_gives_identical_bytes_and_hash_is_stable(record):
+    first, second = build_referral_pdf(record), build_referral_pdf(record)
+    assert first == second
+    assert sha256_hex(first) == sha256_hex(second)
+    assert first.startswith(b"%PDF-")
+
+
+def test_addendum_prints_what_it_supersedes():
+    from dataclasses import replace
+
+    addendum = replace(
+        sample_record(prior=2),
+        version=2,
+        supersedes="NIM-2025-000123 v1",
+        addendum_reason="Skeletal survey result added",
+    )
+    flat = squash("\n".join(pages_text(build_referral_pdf(addendum))))
+    assert squash("v2 (supersedes NIM-2025-000123 v1)") in flat
+    assert squash("Skeletal survey result added") in flat
+
+
+@pytest.fixture(scope="module")
+def long_pdf():
+    return build_referral_pdf(sample_record(prior=200))
+
+
+def test_two_hundred_presentations_paginate_with_repeated_headers(long_pdf):
+    pages = pages_text(long_pdf)
+    assert len(pages) >= 8
+    header = squash("Date Who Age Setting Complaint Findings Outcome Flags")
+    with_header = [i for i, p in enumerate(pages) if header in squash(p)]
+    # The timeline header repeats on every page the table runs onto.
+    assert len(with_header) >= 5
+    assert with_header == list(range(with_header[0], with_header[-1] + 1))
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page
+    assert squash("11. Investigations") in squash("\n".join(pages))
