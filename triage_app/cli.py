@@ -39,11 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     assess = sub.add_parser(
         "assess",
-        help="decide one case (JSON in, JSON out); touches no database",
+        help="decide one case (JSON in, JSON out); touches no database unless --lookup",
         description="Read a triage-assess/1 case and print the triage-decision/1 decision.",
     )
     assess.add_argument("case", help="the case file, or - for standard input")
     assess.add_argument("--profile", help="protocol profile id (overrides the case's profile)")
+    assess.add_argument(
+        "--lookup",
+        action="store_true",
+        help="add the child's stored history and household (by NHS number) before deciding",
+    )
+    cli_store.add_store_options(assess)
 
     sub.add_parser("profiles", help="list the installed protocol profiles and their status")
     fallback = sub.add_parser(
@@ -72,6 +78,10 @@ def run_assess(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: 
             file=stderr,
         )
         return EXIT_BAD_INPUT
+    if getattr(args, "lookup", False):
+        data = cli_store.lookup(data, args, stderr)
+        if data is None:
+            return EXIT_CHECK_FAILED
     engine = _engine(stderr)
     if engine is None:
         return EXIT_CHECK_FAILED

@@ -1,22 +1,265 @@
-"""Command-line commands that use the local record store (history, cases, import, demo).
+"""Command-line commands that use the local record store (history, cases, import, demo, audit).
 
-Registered by :mod:`triage_app.cli`. Empty until the store issue fills it in.
+Registered by :mod:`triage_app.cli`. Exit codes as for every command: 0 success, 1 a check
+failed or nothing was found, 2 bad input (nothing written). Output on stdout may name
+patients (the user asked for it); log lines never do (ids only).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+COMMANDS = ("history", "cases", "import", "demo", "audit")
+
+
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--data-dir``, ``--database-url`` and ``--user`` to a command."""
+    group = parser.add_argument_group("record store")
+    group.add_argument("--data-dir", help="folder for the database (overrides TRIAGE_HOME)")
+    group.add_argument(
+        "--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db"
+    )
+    group.add_argument("--user", help="who is acting (audit trail); default: the login name")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the store's sub-commands to the parser."""
+    history = sub.add_parser("history", help="prior presentations of a child and household")
+    history.add_argument("--nhs-number", help="the child's NHS number (spaces allowed)")
+    history.add_argument("--name", help='"FAMILY, Given" when there is no NHS number')
+    history.add_argument("--dob", help="date of birth YYYY-MM-DD (with --name)")
+    history.add_argument("--postcode", help="postcode (with --name; improves ranking)")
+    history.add_argument("--json", action="store_true", help="print JSON")
+    add_store_options(history)
+
+    cases = sub.add_parser("cases", help="open and recent cases, with what is due or overdue")
+    cases.add_argument("--json", action="store_true", help="print JSON")
+    cases.add_argument("--recent-days", type=int, default=30, help="closed cases: last N days")
+    add_store_options(cases)
+
+    imp = sub.add_parser("import", help="import records from another system")
+    imp_sub = imp.add_subparsers(dest="what", metavar="WHAT", required=True)
+    pres = imp_sub.add_parser("presentations", help="presentations CSV (docs/import-format.md)")
+    pres.add_argument("file", help="the CSV file; bad rows go to FILE.rejects.csv beside it")
+    add_store_options(pres)
+
+    demo = sub.add_parser("demo", help="synthetic demonstration data")
+    demo_sub = demo.add_subparsers(dest="what", metavar="WHAT", required=True)
+    add_store_options(demo_sub.add_parser("load", help="a few synthetic families to explore"))
+    gen = demo_sub.add_parser("generate", help="deterministic synthetic data at scale")
+    gen.add_argument("--children", type=int, required=True)
+    gen.add_argument("--presentations", type=int, required=True)
+    gen.add_argument("--seed", type=int, default=1)
+    add_store_options(gen)
+
+    audit = sub.add_parser("audit", help="the audit trail")
+    audit_sub = audit.add_subparsers(dest="what", metavar="WHAT", required=True)
+    add_store_options(audit_sub.add_parser("verify", help="check the hash chain (exit 1: broken)"))
 
 
 def handles(command: str | None) -> bool:
     """Return True when ``command`` is one of the store's sub-commands."""
-    return False
+    return command in COMMANDS
 
 
-def run(args: argparse.Namespace) -> int:
+def run(
+    args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     """Run one of the store's sub-commands and return its exit code."""
-    raise NotImplementedError(args.command)
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    handler: Callable[[Any, argparse.Namespace, TextIO, TextIO], int] = {
+        "history": _history,
+        "cases": _cases,
+        "import": _import,
+        "demo": _demo,
+        "audit": _audit,
+    }[args.command]
+    if args.command == "history":
+        problem = _history_args_problem(args)
+        if problem:
+            print(problem, file=err)
+            return EXIT_BAD_INPUT
+    ctx = open_context(args, err)
+    if ctx is None:
+        return EXIT_CHECK_FAILED
+    try:
+        return handler(ctx, args, out, err)
+    finally:
+        ctx.close()
+
+
+def open_context(args: argparse.Namespace, stderr: TextIO) -> Any:
+    """Open the store for a command, or print why not and return ``None``."""
+    from triage_app.app import open_record_store
+    from triage_app.store.migrate import SchemaError
+
+    try:
+        return open_record_store(
+            data_dir=getattr(args, "data_dir", None),
+            database_url=getattr(args, "database_url", None),
+            user=getattr(args, "user", None),
+        )
+    except SchemaError as exc:
+        print(f"database: {exc}", file=stderr)
+    except Exception as exc:  # noqa: BLE001 - report, never a traceback; no URL (may hold a password)
+        log.debug("cannot open the database", exc_info=True)
+        print(
+            f"database: cannot be opened ({exc.__class__.__name__}: {_first_line(exc)})",
+            file=stderr,
+        )
+    return None
+
+
+def lookup(data: Any, args: argparse.Namespace, stderr: TextIO) -> Any:
+    """For ``assess --lookup``: return the case with stored history added (or ``None``)."""
+    from triage_app.services.history import lookup_for_case
+
+    if not isinstance(data, dict):
+        return data
+    ctx = open_context(args, stderr)
+    if ctx is None:
+        return None
+    try:
+        extended, notes = lookup_for_case(ctx, data)
+    finally:
+        ctx.close()
+    for note in notes:
+        print(note, file=stderr)
+    return extended
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).splitlines() or [""])[0][:200]
+
+
+def _history_args_problem(args: argparse.Namespace) -> str | None:
+    if args.nhs_number and (args.name or args.dob):
+        return "history: give --nhs-number, or --name with --dob, not both"
+    if args.nhs_number:
+        return None
+    if not args.name or not args.dob:
+        return 'history: give --nhs-number, or --name "FAMILY, Given" with --dob YYYY-MM-DD'
+    try:
+        date.fromisoformat(args.dob)
+    except ValueError:
+        return f"--dob: must be a date YYYY-MM-DD (got {args.dob!r})"
+    return None
+
+
+def _history(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from triage_app.domain.errors import InputError
+    from triage_app.services import views
+    from triage_app.services.history import history_by_nhs_number
+    from triage_app.services.matching import find_matches
+
+    try:
+        if args.nhs_number:
+            found = history_by_nhs_number(ctx, args.nhs_number)
+            if found is None:
+                print("history: no child with this NHS number is stored", file=err)
+                return EXIT_CHECK_FAILED
+            _emit(
+                views.history_json(found) if args.json else views.history_lines(found, ctx.clock()),
+                out,
+            )
+            return EXIT_OK
+        matches = find_matches(ctx, args.name, date.fromisoformat(args.dob), args.postcode)
+    except InputError as exc:
+        for p in exc.problems:
+            print(f"--nhs-number: {p.reason}" if p.path == "nhs_number" else str(p), file=err)
+        return EXIT_BAD_INPUT
+    _emit(views.matches_json(matches) if args.json else views.matches_lines(matches), out)
+    return EXIT_OK if matches else EXIT_CHECK_FAILED
+
+
+def _cases(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from triage_app.services import views
+    from triage_app.services.cases import list_cases
+
+    found = list_cases(ctx, recent_days=args.recent_days)
+    _emit(views.cases_json(found) if args.json else views.cases_lines(found), out)
+    return EXIT_OK
+
+
+def _import(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from triage_app.domain.errors import InputError
+    from triage_app.services.importing import import_presentations
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"{args.file}: file not found", file=err)
+        return EXIT_BAD_INPUT
+    try:
+        summary = import_presentations(ctx, path)
+    except InputError as exc:
+        for p in exc.problems:
+            print(str(p), file=err)
+        print("nothing was imported", file=err)
+        return EXIT_BAD_INPUT
+    print(
+        f"read {summary.read}, imported {summary.imported}, duplicates skipped "
+        f"{summary.duplicates}, rejected {summary.rejected}",
+        file=out,
+    )
+    if summary.rejects_file:
+        print(f"rejected rows (unchanged, with line and reason): {summary.rejects_file}", file=out)
+    return EXIT_CHECK_FAILED if summary.rejected else EXIT_OK
+
+
+def _demo(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from triage_app.domain.errors import InputError
+    from triage_app.services import demo, synthetic
+
+    if args.what == "load":
+        result = demo.load(ctx)
+        if not result.loaded:
+            print("demo data is already loaded; nothing changed", file=out)
+            return EXIT_OK
+        print(
+            f"demo loaded: {result.children} children, {result.presentations} presentations, "
+            f"{result.cases} cases (all synthetic)",
+            file=out,
+        )
+        return EXIT_OK
+    try:
+        made = synthetic.generate(ctx, args.children, args.presentations, seed=args.seed)
+    except InputError as exc:
+        for p in exc.problems:
+            print(str(p), file=err)
+        return EXIT_BAD_INPUT
+    print(
+        f"generated {made.children} children, {made.presentations} presentations, "
+        f"{made.household_links} household links (seed {args.seed})",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _audit(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from triage_app.services.audit_log import verify
+
+    check = verify(ctx)
+    if check.intact:
+        print(f"audit trail intact: {check.events} events", file=out)
+        return EXIT_OK
+    print(f"audit trail BROKEN at event {check.broken_event_id}: {check.problem}", file=out)
+    return EXIT_CHECK_FAILED
+
+
+def _emit(data: dict[str, Any] | list[str], out: TextIO) -> None:
+    """Print JSON (a dict) or text lines (a list) on stdout."""
+    if isinstance(data, dict):
+        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write("\n".join(data) + "\n")
+    out.flush()

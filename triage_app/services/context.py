@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -119,6 +120,10 @@ def open_store(
         database_file: the SQLite file behind the URL, for the backup.
         protocol: a preloaded protocol engine (default: load the shipped profiles on use).
     """
+    if database_file is not None and not database_file.exists():
+        # Private from the first byte: SQLite gives its WAL and SHM files the same mode.
+        database_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(database_file, os.O_CREAT | os.O_WRONLY, 0o600))
     engine = make_engine(database_url)
     try:
         result = migrate.upgrade(engine, backup_dir=backup_dir, database_file=database_file)

@@ -72,7 +72,7 @@ def score(
     else:
         days = abs((child.date_of_birth - dob).days)
         points += 20
-        reasons.append(f"date of birth {days} days from the one given")
+        reasons.append(f"date of birth {days} day{'s' if days != 1 else ''} from the one given")
     points += 35 * name_score
     reasons.append("family name " + ("exact" if fam == 1.0 else f"similar ({fam:.2f})"))
     if giv is not None:

@@ -1,0 +1,340 @@
+"""``triage-app demo load``: a small synthetic data set a new user can explore.
+
+All people are invented; NHS numbers are from the synthetic 999 range. Dates are relative to
+today, so the cases are always in the states described:
+
+- the ASHBY family reproduces the Child AF practice review: a baby seen three times in three
+  weeks (bleeding from the mouth at 3 weeks, a subconjunctival haemorrhage at 5 weeks, a
+  purple mark on the leg at 6 weeks), an older sibling who had a child protection plan, and
+  a case whose initial skeletal survey was normal with the follow-up survey now due;
+- the BROOKS family: a bruised ear, phoned through two days ago, written referral overdue;
+- the OKAFOR family: a case closed with no concern once every result was back;
+- the NOWAK family: a walking toddler seen several times (NICE CG89 route, no case);
+- WILLIAMS-JONES: a baby recorded without an NHS number (try the name search).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from triage_app.domain.records import CaseAction, ChildRecord, Relation, StrategyMeeting
+from triage_app.services import cases, children
+from triage_app.services.assessments import record_assessment
+from triage_app.services.context import StoreContext
+
+AF_NHS = "9990000026"  # the Child AF baby; also the marker that the demo is loaded
+AF_SIBLING_NHS = "9990000034"
+BROOKS_NHS = "9990000042"
+OKAFOR_NHS = "9990000050"
+NOWAK_NHS = "9990000069"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What ``demo load`` did."""
+
+    loaded: bool
+    children: int = 0
+    presentations: int = 0
+    cases: int = 0
+
+
+def _case(
+    when: datetime,
+    nhs: str | None,
+    family: str,
+    given: str,
+    dob: date,
+    setting: str,
+    findings: list[dict[str, Any]],
+    explanation: str,
+    **extra: Any,
+) -> dict[str, Any]:
+    child: dict[str, Any] = {
+        "family_name": family,
+        "given_name": given,
+        "date_of_birth": dob.isoformat(),
+    }
+    if nhs:
+        child["nhs_number"] = nhs
+    data = {
+        "schema": "triage-assess/1", "assessed_at": when.strftime("%Y-%m-%dT%H:%M"),
+        "setting": setting, "child": child, "findings": findings,
+        "explanation": {"text": explanation, "given_by": "mother"},
+        "mobility": {"rolls": False, "crawls": False, "walks": False},
+    }  # fmt: skip
+    data.update(extra)
+    return data
+
+
+def load(ctx: StoreContext) -> DemoSummary:
+    """Load the demonstration families once; a second call changes nothing."""
+    if children.find_by_nhs_number(ctx, AF_NHS) is not None:
+        return DemoSummary(loaded=False)
+    now = ctx.clock().replace(second=0, microsecond=0)
+    today = now.replace(hour=9, minute=0)
+    n_presentations = n_cases = 0
+
+    # ASHBY (Child AF): sibling with a past child protection plan, parents with PR.
+    af_dob = (today - timedelta(weeks=6, days=2)).date()
+    sibling = children.record_child(
+        ctx,
+        ChildRecord(
+            date(today.year - 3, 3, 2),
+            "Ashby",
+            "Freya",
+            AF_SIBLING_NHS,
+            "female",
+            "1 Example Row, Testville",
+            "XX1 1AA",
+            "Synthetic Surgery",
+            cp_plan="past",
+        ),
+    )
+    visits = [
+        (af_dob + timedelta(weeks=3), "gp", [{"kind": "bleeding", "site": "mouth"}],
+         "she must have scratched her mouth with her nail", "advice given"),
+        (af_dob + timedelta(weeks=5), "health_visitor",
+         [{"kind": "subconjunctival_haemorrhage", "site": "subconjunctiva", "side": "left"}],
+         "it was there after she cried a lot", "advice given"),
+        (af_dob + timedelta(weeks=6), "ed",
+         [{"kind": "mark", "site": "lower_leg", "side": "right", "size_mm": 15,
+           "description": "purple mark"}],
+         "she caught it on the cot bars", "referred to children's social care"),
+    ]  # fmt: skip
+    last = None
+    for day, setting, findings, words, outcome in visits:
+        seen = datetime.combine(day, datetime.min.time()).replace(hour=10, minute=30)
+        last = record_assessment(
+            ctx,
+            _case(seen, AF_NHS, "Ashby", "Alfie", af_dob, setting, findings, words),
+            organisation="Synthetic NHS Trust",
+            complaint=findings[0]["kind"],
+            outcome=outcome,
+        )
+        n_presentations += 1
+        if day == af_dob + timedelta(weeks=3):
+            af = last.child
+            assert af.id is not None and sibling.id is not None
+            children.link_household(ctx, af.id, Relation.SIBLING, related_child_id=sibling.id)
+            for name in ("Kelly Ashby (mother)", "Jordan Dunn (father)"):
+                children.link_household(
+                    ctx, af.id, Relation.PARENTAL_RESPONSIBILITY, person_name=name
+                )
+            children.update_child(
+                ctx,
+                dataclasses.replace(
+                    children.get_child(ctx, af.id),
+                    address="1 Example Row, Testville",
+                    postcode="XX1 1AA",
+                    gp_practice="Synthetic Surgery",
+                ),
+            )
+    assert last is not None and last.presentation.id is not None and last.child.id is not None
+    seen = last.presentation.seen_at
+    c = cases.open_case(
+        ctx,
+        last.child.id,
+        presentation_id=last.presentation.id,
+        supervision_required=True,
+        opened_at=seen,
+    )
+    c = cases.record_phone_referral(
+        ctx,
+        c.id,
+        c.version,
+        called_at=seen + timedelta(minutes=20),
+        person="Dr Demo (ED registrar)",
+        reference="CSC-DEMO-0001",
+    )
+    c = cases.record_written_referral(
+        ctx,
+        c.id,
+        c.version,
+        sent_at=seen + timedelta(hours=3),
+        person="Dr Demo (ED registrar)",
+        reference="URF-DEMO-0001",
+    )
+    c = cases.request_investigation(
+        ctx, c.id, c.version, "skeletal_survey_initial", requested_at=seen + timedelta(hours=4)
+    )
+    initial = c.investigations[-1]
+    assert initial.id is not None
+    c = cases.report_investigation(
+        ctx,
+        c.id,
+        c.version,
+        initial.id,
+        result="Initial survey: no abnormality seen (stage 1 of 2).",
+        reported_at=seen + timedelta(days=1),
+    )
+    c = cases.request_investigation(
+        ctx, c.id, c.version, "skeletal_survey_follow_up", requested_at=seen + timedelta(days=1)
+    )
+    c = cases.record_strategy_meeting(
+        ctx,
+        c.id,
+        c.version,
+        StrategyMeeting(
+            held_at=seen + timedelta(days=1, hours=3),
+            outcome="Section 47 enquiry. Supervision stays until the follow-up survey is reported.",
+            agreed_by="CSC team manager; named doctor; police CAIU",
+            supervision_decision="maintain",
+            supervision_conditions="Supervised contact only, by the maternal grandmother.",
+        ),
+    )
+    c = cases.set_status(ctx, c.id, c.version, "results_pending")
+    n_cases += 1
+
+    # BROOKS: phoned through two days ago; the written referral is overdue.
+    brooks_dob = (today - timedelta(days=95)).date()
+    seen = today - timedelta(days=2)
+    b = record_assessment(
+        ctx,
+        _case(
+            seen,
+            BROOKS_NHS,
+            "Brooks",
+            "Isla",
+            brooks_dob,
+            "gp",
+            [{"kind": "bruise", "site": "ear", "side": "left"}],
+            "no explanation offered",
+        ),
+        organisation="Synthetic Medical Practice",
+        complaint="bruise",
+        outcome="phoned children's social care",
+    )
+    n_presentations += 1
+    assert b.child.id is not None
+    c = cases.open_case(ctx, b.child.id, presentation_id=b.presentation.id, opened_at=seen)
+    cases.record_phone_referral(
+        ctx,
+        c.id,
+        c.version,
+        called_at=seen + timedelta(minutes=15),
+        person="Dr Demo (GP)",
+        reference="CSC-DEMO-0002",
+    )
+    n_cases += 1
+
+    # OKAFOR: every result back, closed with no concern.
+    ok_dob = (today - timedelta(days=130)).date()
+    seen = today - timedelta(days=25)
+    o = record_assessment(
+        ctx,
+        _case(
+            seen,
+            OKAFOR_NHS,
+            "Okafor",
+            "Zara",
+            ok_dob,
+            "health_visitor",
+            [{"kind": "bruise", "site": "forehead"}],
+            "rolled into the cot side",
+        ),
+        organisation="Synthetic Community Trust",
+        complaint="bruise",
+        outcome="referred",
+    )
+    n_presentations += 1
+    assert o.child.id is not None
+    c = cases.open_case(ctx, o.child.id, presentation_id=o.presentation.id, opened_at=seen)
+    c = cases.record_phone_referral(
+        ctx,
+        c.id,
+        c.version,
+        called_at=seen + timedelta(minutes=30),
+        person="Demo Health Visitor",
+        reference="CSC-DEMO-0003",
+    )
+    c = cases.record_written_referral(
+        ctx,
+        c.id,
+        c.version,
+        sent_at=seen + timedelta(hours=5),
+        person="Demo Health Visitor",
+        reference="URF-DEMO-0003",
+    )
+    for kind, days in (
+        ("bloods", 1),
+        ("skeletal_survey_initial", 1),
+        ("skeletal_survey_follow_up", 13),
+    ):
+        c = cases.request_investigation(
+            ctx, c.id, c.version, kind, requested_at=seen + timedelta(days=days - 1)
+        )
+        inv = c.investigations[-1]
+        assert inv.id is not None
+        c = cases.report_investigation(
+            ctx, c.id, c.version, inv.id, result="normal", reported_at=seen + timedelta(days=days)
+        )
+    c = cases.add_action(
+        ctx,
+        c.id,
+        c.version,
+        CaseAction(
+            seen + timedelta(days=14),
+            "Dr Demo (paediatrician)",
+            "inform_parents",
+            details="Results explained to both parents.",
+        ),
+    )
+    cases.close_case(
+        ctx,
+        c.id,
+        c.version,
+        outcome="no_concern",
+        reason="Both survey stages and bloods normal; plausible mechanism; CSC agree.",
+    )
+    n_cases += 1
+
+    # NOWAK: a walking toddler seen several times (no case).
+    nowak_dob = (today - timedelta(days=430)).date()
+    for days_ago, kind, site in (
+        (150, "bruise", "lower_leg"),
+        (90, "bruise", "forehead"),
+        (40, "laceration", "chin"),
+        (5, "bruise", "lower_leg"),
+    ):
+        record_assessment(
+            ctx,
+            _case(
+                today - timedelta(days=days_ago),
+                NOWAK_NHS,
+                "Nowak",
+                "Leon",
+                nowak_dob,
+                "gp",
+                [{"kind": kind, "site": site}],
+                "fell while walking",
+                mobility={"crawls": True, "cruises": True, "walks": True},
+            ),
+            organisation="Synthetic Medical Practice",
+            complaint=kind,
+            outcome="advice given",
+        )
+        n_presentations += 1
+
+    # WILLIAMS-JONES: no NHS number on record.
+    record_assessment(
+        ctx,
+        _case(
+            today - timedelta(days=3),
+            None,
+            "Williams-Jones",
+            "Megan",
+            (today - timedelta(days=60)).date(),
+            "midwife",
+            [{"kind": "petechiae", "site": "neck"}],
+            "tight vest",
+        ),
+        organisation="Synthetic Maternity Unit",
+        complaint="petechiae",
+        outcome="referred",
+    )
+    n_presentations += 1
+    return DemoSummary(True, children=6, presentations=n_presentations, cases=n_cases)
