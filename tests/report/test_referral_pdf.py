@@ -154,3 +154,15 @@ def test_two_hundred_presentations_paginate_with_repeated_headers(long_pdf):
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in page
     assert squash("11. Investigations") in squash("\n".join(pages))
+
+
+def test_a_flag_listing_hundreds_of_dates_points_to_the_timeline(long_pdf):
+    from triage_app.report.record_followup import flag_text
+
+    short = "Earlier presentation (01-Aug-2025: bruise (cheek)). Consider together."
+    assert flag_text(short) == short
+    long = "Earlier (" + "; ".join(["01-Aug-2025: bruise (cheek)"] * 60) + "). Consider."
+    assert flag_text(long).startswith("Earlier (60 items: dates and findings in the timeline")
+    assert squash("items: dates and findings in the timeline below") in squash(
+        "\n".join(pages_text(long_pdf))
+    )

@@ -90,6 +90,7 @@ def build_leaflet_pdf(
             )
         )
         story.append(t)
+        story.append(Spacer(1, 6))
         story.append(
             Paragraph(
                 "If a child is in immediate danger, call 999.",

@@ -17,6 +17,37 @@ from triage_app.report.styles import DARK, FRAME_WIDTH, RULE, styles
 from triage_app.report.tables import data_table, kv_table, label
 from triage_app.report.text import para
 
+_LONG_FLAG = 400
+
+
+def flag_text(text: str) -> str:
+    """Return a flag's text; a very long list of dates in it points to the timeline instead.
+
+    The engine lists every earlier presentation in the flag. With hundreds of them that is a
+    page of dates a reader cannot scan, and the same dates are in the timeline table below,
+    so beyond a few hundred characters each bracketed list is replaced by its count.
+    """
+    if len(text) <= _LONG_FLAG:
+        return text
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "(":
+            depth, j = 0, i
+            while j < len(text):
+                depth += {"(": 1, ")": -1}.get(text[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            inner = text[i + 1 : j]
+            if depth == 0 and ";" in inner and len(inner) > 80:
+                items = inner.count(";") + 1
+                out.append(f"({items} items: dates and findings in the timeline below)")
+                i = j + 1
+                continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
 
 def timeline_section(record: ReferralRecord) -> list[Flowable]:
     """Section 9: cumulative-risk flags and the timeline of earlier presentations."""
@@ -24,7 +55,7 @@ def timeline_section(record: ReferralRecord) -> list[Flowable]:
     out: list[Flowable] = [heading("9. Cumulative risk: flags and earlier presentations")]
     if record.decision.flags:
         for flag in record.decision.flags:
-            out.append(para(f"\u2022 {flag.text}", s.body, field="flag"))
+            out.append(para(f"\u2022 {flag_text(flag.text)}", s.body, field="flag"))
     else:
         out.append(Paragraph("No cumulative-risk flags.", s.body))
     out.append(

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from triage_app.report.fonts import SANS
-from triage_app.report.styles import BANNER, DARK, FRAME_WIDTH, PALE, RULE, styles
-from triage_app.report.text import para
+from triage_app.report.fonts import SANS, runs
+from triage_app.report.styles import BANNER, DARK, FRAME_WIDTH, GREY, PALE, RULE, styles
+from triage_app.report.text import clean, has_rtl, para
 
 Cell = str | Flowable | None
+_CELL_SIZE = 8
+_PAD = 3
 
 
 def cell(value: Cell, bold: bool = False, empty: str = "Not recorded") -> Flowable:
@@ -54,6 +57,27 @@ def kv_table(rows: Sequence[tuple[str, Cell]], columns: int = 2) -> Table:
     return t
 
 
+def _fast_cell(value: Cell, width: float) -> tuple[Flowable | str, bool]:
+    """Return ``(cell, missing)``; a short one-font, one-line value stays a plain string.
+
+    Plain strings in a table cell are drawn as they are, never parsed as markup, and cost a
+    fraction of a ``Paragraph``: the long timeline stays fast (benchmarks/bench_report.py).
+    Anything that needs wrapping, a second font or right-to-left shaping becomes a paragraph.
+    """
+    if isinstance(value, Flowable):
+        return value, False
+    if value is None or not value.strip():
+        return "Not recorded", True
+    text = clean(value)
+    if "\n" in text or has_rtl(text):
+        return cell(text), False
+    font_runs = runs(text)
+    one_font = len(font_runs) == 1 and font_runs[0][0] == SANS
+    if one_font and pdfmetrics.stringWidth(text, SANS, _CELL_SIZE) <= width - 2 * _PAD:
+        return text, False
+    return cell(text), False
+
+
 def data_table(
     header: Sequence[str],
     rows: Sequence[Sequence[Cell]],
@@ -64,21 +88,36 @@ def data_table(
     if not rows:
         return Paragraph(empty_message, styles().body)
     scale = FRAME_WIDTH / sum(widths)
+    col_widths = [w * scale for w in widths]
     head = [Paragraph(h, styles().cell_bold) for h in header]
-    body = [[cell(v) for v in row] for row in rows]
-    t = Table([head, *body], colWidths=[w * scale for w in widths], repeatRows=1, hAlign="LEFT")
+    body = []
+    missing_cmds = []
+    for r, row in enumerate(rows, start=1):
+        line = []
+        for c, value in enumerate(row):
+            content, missing = _fast_cell(value, col_widths[c])
+            if missing:
+                missing_cmds.append(("TEXTCOLOR", (c, r), (c, r), GREY))
+                missing_cmds.append(("FONTSIZE", (c, r), (c, r), 7))
+            line.append(content)
+        body.append(line)
+    t = Table([head, *body], colWidths=col_widths, repeatRows=1, hAlign="LEFT")
     t.setStyle(
         TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), SANS),
+                ("FONTSIZE", (0, 0), (-1, -1), _CELL_SIZE),
+                ("LEADING", (0, 0), (-1, -1), 10),
+                ("TEXTCOLOR", (0, 0), (-1, -1), DARK),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, 0), BANNER),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, DARK),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), _PAD),
+                ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
+                *missing_cmds,
             ]
         )
     )
