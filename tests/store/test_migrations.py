@@ -2,6 +2,7 @@
 up and upgraded without losing anything; databases we do not understand are left alone."""
 
 import sqlite3
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
