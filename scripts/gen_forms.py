@@ -55,7 +55,8 @@ def generate(ui_file: Path) -> str:
 
 def expected() -> dict[Path, str]:
     """Return every generated file's path and its expected content."""
-    files = {OUT / "__init__.py": '"""Generated forms (see scripts/gen_forms.py). Do not edit."""\n'}
+    init = '"""Generated forms (see scripts/gen_forms.py). Do not edit."""\n'
+    files = {OUT / "__init__.py": init}
     for ui_file in sorted(FORMS.glob("*.ui")):
         files[OUT / f"ui_{ui_file.stem}.py"] = generate(ui_file)
     return files

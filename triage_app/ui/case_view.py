@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -31,6 +30,7 @@ from triage_app.ui.labels import URGENCY
 from triage_app.ui.ports import CaseTracker
 from triage_app.ui.viewmodels import ActionRecord, CaseDetail, InvestigationView
 from triage_app.ui.widgets.actions_checklist import ActionsChecklist
+from triage_app.ui.widgets.date_field import DateField
 
 INVESTIGATION_HEADERS = ("Investigation", "Due", "Result", "Status")
 
@@ -75,8 +75,8 @@ class CaseView(QWidget):
         self.investigation_combo.setAccessibleName("Investigation to record a result for")
         self.result_edit = QLineEdit(self)
         self.result_edit.setAccessibleName("Result")
-        self.result_date_edit = QDateEdit(self)
-        self.result_date_edit.setDisplayFormat("dd-MMM-yyyy")
+        self.result_date_edit = QLineEdit(self)
+        self.result_date = DateField(self.result_date_edit)
         self.result_date_edit.setAccessibleName("Result date")
         self.add_result_button = QPushButton("Record res&ult", self)
         self.add_result_button.setAccessibleName("Record result")
@@ -175,7 +175,7 @@ class CaseView(QWidget):
             if item.pending:
                 self.investigation_combo.addItem(item.name, item.investigation_id)
         table.resizeRowsToContents()
-        self.result_date_edit.setDate(QDate(now.year, now.month, now.day))
+        self.result_date.set_value(now.date())
         self.strategy_label.setText(
             f"Strategy meeting: {case.strategy_meeting}"
             if case.strategy_meeting
@@ -200,7 +200,10 @@ class CaseView(QWidget):
         if not investigation_id or not result or self.case is None or self._cases is None:
             self.closure_label.setText("Choose an investigation and type its result first.")
             return
-        on = self.result_date_edit.date().toPython()
+        on = self.result_date.value()
+        if on is None:
+            self.closure_label.setText("Type the result date, e.g. 05-Sep-2025.")
+            return
         self._cases.add_result(self.case.case_id, investigation_id, result, on)
         self.result_edit.clear()
         self._reload()

@@ -15,7 +15,7 @@ from triage_app.domain.vocab import Sex
 from triage_app.ui.forms.ui_find_child import Ui_FindChild
 from triage_app.ui.ports import ChildDirectory
 from triage_app.ui.viewmodels import ChildMatch, ChildRecord, NewChild
-from triage_app.ui.widgets.common import read_date, setup_optional_date
+from triage_app.ui.widgets.date_field import DateField
 
 SEXES = (None, Sex.FEMALE, Sex.MALE, Sex.OTHER)
 
@@ -57,7 +57,7 @@ class FindChild(QWidget):
         self._children = children
         self.matches: list[ChildMatch] = []
         u = self.ui
-        setup_optional_date(u.date_of_birth_edit)
+        self.date_of_birth = DateField(u.date_of_birth_edit)
         u.nhs_number_edit.textEdited.connect(self._on_nhs_number_edited)
         u.nhs_number_edit.returnPressed.connect(self.search)
         u.family_name_edit.returnPressed.connect(self.search)
@@ -77,7 +77,7 @@ class FindChild(QWidget):
         u = self.ui
         for edit in (u.nhs_number_edit, u.family_name_edit, u.given_name_edit):
             edit.clear()
-        u.date_of_birth_edit.setDate(u.date_of_birth_edit.minimumDate())
+        u.date_of_birth_edit.clear()
         u.sex_combo.setCurrentIndex(0)
         u.matches_list.clear()
         u.nhs_number_message_label.setText("Ten digits; spaces are added for you.")
@@ -121,7 +121,7 @@ class FindChild(QWidget):
         else:
             family = u.family_name_edit.text().strip()
             given = u.given_name_edit.text().strip()
-            dob = read_date(u.date_of_birth_edit)
+            dob = self.date_of_birth.value()
             if not family and not given:
                 u.message_label.setText("Type an NHS number, or a name and date of birth.")
                 return
@@ -152,7 +152,7 @@ class FindChild(QWidget):
         if self._children is None:
             return
         u = self.ui
-        dob = read_date(u.date_of_birth_edit)
+        dob = self.date_of_birth.value()
         digits = self.nhs_digits()
         if dob is None:
             u.message_label.setText("\u26a0 A date of birth is needed to add a child.")

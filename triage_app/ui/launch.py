@@ -21,16 +21,20 @@ log = logging.getLogger(__name__)
 ServicesFactory = Callable[[], "UiServices"]  # noqa: F821 - resolved lazily
 
 
-def _application(argv: Sequence[str]):  # noqa: ANN202 - QApplication, imported lazily
-    from PySide6.QtWidgets import QApplication
+# The names QSettings uses; app.py passes triage_app.APP_NAME and ORG_NAME (the UI layer
+# may not import the package root).
+DEFAULT_NAMES = ("triage-app", "triage-app")
 
-    from triage_app import APP_NAME, ORG_NAME
+
+def _application(argv: Sequence[str], names: tuple[str, str] = DEFAULT_NAMES):  # noqa: ANN202
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     if app is None:
-        QApplication.setOrganizationName(ORG_NAME)
-        QApplication.setApplicationName(APP_NAME)
-        app = QApplication([APP_NAME, *argv])
+        app_name, org_name = names
+        QApplication.setOrganizationName(org_name)
+        QApplication.setApplicationName(app_name)
+        app = QApplication([app_name, *argv])
     return app
 
 
@@ -38,6 +42,7 @@ def run_gui(
     argv: Sequence[str],
     services_factory: ServicesFactory | None = None,
     *,
+    names: tuple[str, str] = DEFAULT_NAMES,
     quit_when_ready: bool = False,
 ) -> int:
     """Show the main window, then open the record; return the exit code.
@@ -47,6 +52,7 @@ def run_gui(
         services_factory: opens the record and returns the ports (``UiServices``). It runs
             after the window is shown. ``None`` opens an empty in-memory record (nothing is
             saved), which is only useful for trying the screens.
+        names: the application and organisation names (for QSettings).
         quit_when_ready: print ``shown`` and ``ready`` timings on stdout and quit once the
             record is open (used by the start-up benchmark).
     """
@@ -55,7 +61,7 @@ def run_gui(
     from triage_app.ui.main_window import MainWindow
     from triage_app.ui.seams import SystemClock, ThreadPoolExecutor
 
-    app = _application(argv)
+    app = _application(argv, names)
     window = MainWindow(SystemClock(), ThreadPoolExecutor())
     window.resize(1280, 820)
     window.show()

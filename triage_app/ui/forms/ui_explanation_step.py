@@ -9,8 +9,8 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QApplication, QComboBox, QDateTimeEdit, QFormLayout,
-    QLabel, QPlainTextEdit, QSizePolicy, QSpacerItem,
+from PySide6.QtWidgets import (QApplication, QComboBox, QFormLayout, QLabel,
+    QLineEdit, QPlainTextEdit, QSizePolicy, QSpacerItem,
     QVBoxLayout, QWidget)
 
 class Ui_ExplanationStep(object):
@@ -55,7 +55,7 @@ class Ui_ExplanationStep(object):
 
         self.explanation_form.setWidget(2, QFormLayout.ItemRole.LabelRole, self.given_at_label)
 
-        self.given_at_edit = QDateTimeEdit(ExplanationStep)
+        self.given_at_edit = QLineEdit(ExplanationStep)
         self.given_at_edit.setObjectName(u"given_at_edit")
 
         self.explanation_form.setWidget(2, QFormLayout.ItemRole.FieldRole, self.given_at_edit)
@@ -136,7 +136,7 @@ class Ui_ExplanationStep(object):
 #if QT_CONFIG(accessibility)
         self.given_at_edit.setAccessibleName(QCoreApplication.translate("ExplanationStep", u"Explanation given at", None))
 #endif // QT_CONFIG(accessibility)
-        self.given_at_edit.setDisplayFormat(QCoreApplication.translate("ExplanationStep", u"dd-MMM-yyyy HH:mm", None))
+        self.given_at_edit.setPlaceholderText(QCoreApplication.translate("ExplanationStep", u"e.g. 03-Sep-2025 10:40", None))
         self.changed_label.setText(QCoreApplication.translate("ExplanationStep", u"&Changed over time", None))
         self.changed_combo.setItemText(0, QCoreApplication.translate("ExplanationStep", u"Not known", None))
         self.changed_combo.setItemText(1, QCoreApplication.translate("ExplanationStep", u"Yes", None))

@@ -9,10 +9,10 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QApplication, QComboBox, QDateEdit, QFormLayout,
-    QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPushButton, QSizePolicy, QSpacerItem,
-    QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QFormLayout, QHBoxLayout,
+    QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QPushButton, QSizePolicy, QSpacerItem, QVBoxLayout,
+    QWidget)
 
 class Ui_FindChild(object):
     def setupUi(self, FindChild):
@@ -68,7 +68,7 @@ class Ui_FindChild(object):
 
         self.search_form.setWidget(4, QFormLayout.ItemRole.LabelRole, self.date_of_birth_label)
 
-        self.date_of_birth_edit = QDateEdit(FindChild)
+        self.date_of_birth_edit = QLineEdit(FindChild)
         self.date_of_birth_edit.setObjectName(u"date_of_birth_edit")
 
         self.search_form.setWidget(4, QFormLayout.ItemRole.FieldRole, self.date_of_birth_edit)
@@ -192,7 +192,7 @@ class Ui_FindChild(object):
 #if QT_CONFIG(accessibility)
         self.date_of_birth_edit.setAccessibleName(QCoreApplication.translate("FindChild", u"Date of birth", None))
 #endif // QT_CONFIG(accessibility)
-        self.date_of_birth_edit.setDisplayFormat(QCoreApplication.translate("FindChild", u"dd-MMM-yyyy", None))
+        self.date_of_birth_edit.setPlaceholderText(QCoreApplication.translate("FindChild", u"e.g. 20-Jul-2025", None))
         self.sex_label.setText(QCoreApplication.translate("FindChild", u"Se&x", None))
         self.sex_combo.setItemText(0, QCoreApplication.translate("FindChild", u"Not Known", None))
         self.sex_combo.setItemText(1, QCoreApplication.translate("FindChild", u"Female", None))

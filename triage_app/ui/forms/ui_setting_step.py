@@ -9,8 +9,8 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDateTimeEdit,
-    QFormLayout, QGroupBox, QLabel, QPlainTextEdit,
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QFormLayout,
+    QGroupBox, QLabel, QLineEdit, QPlainTextEdit,
     QSizePolicy, QSpacerItem, QVBoxLayout, QWidget)
 
 class Ui_SettingStep(object):
@@ -26,7 +26,7 @@ class Ui_SettingStep(object):
 
         self.setting_form.setWidget(0, QFormLayout.ItemRole.LabelRole, self.assessed_at_label)
 
-        self.assessed_at_edit = QDateTimeEdit(SettingStep)
+        self.assessed_at_edit = QLineEdit(SettingStep)
         self.assessed_at_edit.setObjectName(u"assessed_at_edit")
 
         self.setting_form.setWidget(0, QFormLayout.ItemRole.FieldRole, self.assessed_at_edit)
@@ -139,7 +139,7 @@ class Ui_SettingStep(object):
 #if QT_CONFIG(accessibility)
         self.assessed_at_edit.setAccessibleName(QCoreApplication.translate("SettingStep", u"Assessed at", None))
 #endif // QT_CONFIG(accessibility)
-        self.assessed_at_edit.setDisplayFormat(QCoreApplication.translate("SettingStep", u"dd-MMM-yyyy HH:mm", None))
+        self.assessed_at_edit.setPlaceholderText(QCoreApplication.translate("SettingStep", u"e.g. 03-Sep-2025 10:40", None))
         self.setting_label.setText(QCoreApplication.translate("SettingStep", u"&Setting", None))
 #if QT_CONFIG(accessibility)
         self.setting_combo.setAccessibleName(QCoreApplication.translate("SettingStep", u"Setting", None))

@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDateTimeEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from triage_app.domain.display import nhs_datetime
 from triage_app.ui.labels import ACTION, due_phrase
 from triage_app.ui.viewmodels import ActionRecord, CaseAction
+from triage_app.ui.widgets.date_field import DateField
 
 CALL_ACTIONS = frozenset({"phone_csc", "inform_csc_of_location", "contact_allocated_social_worker"})
 CALL_FIELDS = (
@@ -80,8 +80,8 @@ class ActionsChecklist(QWidget):
         self.text_label.setAccessibleName("Action wording")
         self.form_group = QGroupBox("Record the selected action as done", self)
         form = QFormLayout(self.form_group)
-        self.done_at_edit = QDateTimeEdit(self)
-        self.done_at_edit.setDisplayFormat("dd-MMM-yyyy HH:mm")
+        self.done_at_edit = QLineEdit(self)
+        self.done_at = DateField(self.done_at_edit, with_time=True)
         self.done_at_edit.setAccessibleName("Done at")
         form.addRow("Done &at", self.done_at_edit)
         self.detail_edits: dict[str, QLineEdit] = {}
@@ -166,7 +166,7 @@ class ActionsChecklist(QWidget):
             edit.setEnabled(is_call)
             edit.clear()
         self.note_edit.clear()
-        self.done_at_edit.setDateTime(QDateTime(self.now))
+        self.done_at.set_value(self.now)
         if action is None:
             self.text_label.setText("Select an action to see what it requires.")
         elif action.record is not None:
@@ -185,6 +185,9 @@ class ActionsChecklist(QWidget):
         details = {k: e.text().strip() for k, e in self.detail_edits.items() if e.text().strip()}
         if self.note_edit.text().strip():
             details["note"] = self.note_edit.text().strip()
-        done_at = self.done_at_edit.dateTime().toPython().replace(second=0, microsecond=0)
+        done_at = self.done_at.value()
+        if not isinstance(done_at, datetime):
+            self.text_label.setText("\u26a0 Type when it was done, e.g. 03-Sep-2025 10:40.")
+            return
         record = ActionRecord(self.actions[row].action_id, done_at, self.user, details)
         self.recorded.emit(record)

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QTime
-from PySide6.QtWidgets import QComboBox, QDateEdit, QDateTimeEdit
+from PySide6.QtWidgets import QComboBox
 
 from triage_app.ui.labels import tri_index, tri_value
-
-NOT_RECORDED = "Not recorded"
-_FLOOR = QDateTime(QDate(2000, 1, 1), QTime(0, 0))
 
 
 def fill_combo(combo: QComboBox, words: Mapping[Any, str], blank: str | None = None) -> None:
@@ -43,52 +39,6 @@ def tri_get(combo: QComboBox) -> bool | None:
 def tri_set(combo: QComboBox, value: Any) -> None:
     """Set a Not known / Yes / No combo."""
     combo.setCurrentIndex(tri_index(value if isinstance(value, bool) else None))
-
-
-def setup_optional_datetime(edit: QDateTimeEdit) -> None:
-    """Let a date-time edit show ``Not recorded`` until the user sets it."""
-    edit.setMinimumDateTime(_FLOOR)
-    edit.setSpecialValueText(NOT_RECORDED)
-    edit.setDateTime(_FLOOR)
-
-
-def setup_optional_date(edit: QDateEdit) -> None:
-    """Let a date edit show ``Not recorded`` until the user sets it."""
-    edit.setMinimumDate(QDate(1900, 1, 1))
-    edit.setSpecialValueText(NOT_RECORDED)
-    edit.setDate(QDate(1900, 1, 1))
-
-
-def read_datetime(edit: QDateTimeEdit) -> str | None:
-    """Return ``YYYY-MM-DDTHH:MM`` or ``None`` while it shows ``Not recorded``."""
-    if edit.dateTime() == edit.minimumDateTime() and edit.specialValueText():
-        return None
-    return edit.dateTime().toPython().strftime("%Y-%m-%dT%H:%M")
-
-
-def write_datetime(edit: QDateTimeEdit, text: str | None) -> None:
-    """Show an ISO date-time, or ``Not recorded``."""
-    if not text:
-        edit.setDateTime(edit.minimumDateTime())
-        return
-    edit.setDateTime(QDateTime(datetime.fromisoformat(text)))
-
-
-def read_date(edit: QDateEdit) -> date | None:
-    """Return the date, or ``None`` while it shows ``Not recorded``."""
-    if edit.date() == edit.minimumDate() and edit.specialValueText():
-        return None
-    return edit.date().toPython()
-
-
-def write_date(edit: QDateEdit, value: date | str | None) -> None:
-    """Show a date, or ``Not recorded``."""
-    if not value:
-        edit.setDate(edit.minimumDate())
-        return
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
-    edit.setDate(QDate(value.year, value.month, value.day))
 
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -20,13 +19,11 @@ from triage_app.ui.labels import KIND, SITE
 from triage_app.ui.widgets.common import (
     combo_code,
     fill_combo,
-    read_date,
     set_combo_code,
-    setup_optional_date,
     tri_get,
     tri_set,
-    write_date,
 )
+from triage_app.ui.widgets.date_field import DateField
 
 SIDES = {Side.LEFT: "Left (child's)", Side.RIGHT: "Right (child's)", Side.MIDLINE: "Midline"}
 SIDES[Side.BILATERAL] = "Both sides"
@@ -66,9 +63,8 @@ class FindingEditor(QWidget):
         self.description_edit.setPlaceholderText("Colour, shape, as seen")
         self.exception_combo = _combo(self, "exception_combo", EXCEPTIONS, blank="No exception")
         self.documented_by_edit = QLineEdit(self)
-        self.documented_on_edit = QDateEdit(self)
-        self.documented_on_edit.setDisplayFormat("dd-MMM-yyyy")
-        setup_optional_date(self.documented_on_edit)
+        self.documented_on_edit = QLineEdit(self)
+        self.documented_on = DateField(self.documented_on_edit)
         self.matches_combo = QComboBox(self)
         self.matches_combo.addItems(["Not known", "Yes", "No"])
 
@@ -108,7 +104,7 @@ class FindingEditor(QWidget):
         self.size_spin.valueChanged.connect(self._on_edited)
         self.description_edit.textChanged.connect(self._on_edited)
         self.documented_by_edit.textChanged.connect(self._on_edited)
-        self.documented_on_edit.dateChanged.connect(self._on_edited)
+        self.documented_on_edit.textChanged.connect(self._on_edited)
         self._loading = False
 
     def set_finding(self, f: dict[str, Any]) -> None:
@@ -123,7 +119,7 @@ class FindingEditor(QWidget):
         ex = f.get("exception") or {}
         set_combo_code(self.exception_combo, ex.get("type"))
         self.documented_by_edit.setText(ex.get("documented_by", ""))
-        write_date(self.documented_on_edit, ex.get("documented_on"))
+        self.documented_on.set_value(ex.get("documented_on"))
         tri_set(self.matches_combo, ex.get("matches_documentation"))
         self._sync_exception()
         self._loading = False
@@ -143,11 +139,10 @@ class FindingEditor(QWidget):
         out.update({k: v for k, v in optional.items() if v is not None})
         ex_type = combo_code(self.exception_combo)
         if ex_type:
-            documented_on = read_date(self.documented_on_edit)
             ex = {
                 "type": ex_type,
                 "documented_by": self.documented_by_edit.text().strip() or None,
-                "documented_on": documented_on.isoformat() if documented_on else None,
+                "documented_on": self.documented_on.iso(),
                 "matches_documentation": tri_get(self.matches_combo),
             }
             out["exception"] = {k: v for k, v in ex.items() if v is not None}

@@ -19,13 +19,11 @@ from triage_app.ui.widgets.common import (
     combo_code,
     fill_combo,
     parse_user_date,
-    read_datetime,
     set_combo_code,
-    setup_optional_datetime,
     tri_get,
     tri_set,
-    write_datetime,
 )
+from triage_app.ui.widgets.date_field import DateField
 from triage_app.ui.widgets.step import AssessmentStep
 
 
@@ -39,9 +37,10 @@ class SettingStep(AssessmentStep):
         self.ui = Ui_SettingStep()
         self.ui.setupUi(self)
         fill_combo(self.ui.setting_combo, SETTING, blank="Choose where the child was seen")
+        self.assessed_at = DateField(self.ui.assessed_at_edit, with_time=True)
         self._signs = {s: getattr(self.ui, f"{s.value}_check") for s in EmergencySign}
         u = self.ui
-        u.assessed_at_edit.dateTimeChanged.connect(self._emit_changed)
+        u.assessed_at_edit.textChanged.connect(self._emit_changed)
         u.setting_combo.currentIndexChanged.connect(self._emit_changed)
         u.report_mode_combo.currentIndexChanged.connect(self._emit_changed)
         u.concern_edit.textChanged.connect(self._emit_changed)
@@ -51,7 +50,7 @@ class SettingStep(AssessmentStep):
     def load(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
         """Show when, where and how."""
         u = self.ui
-        write_datetime(u.assessed_at_edit, data.get("assessed_at"))
+        self.assessed_at.set_value(data.get("assessed_at"))
         set_combo_code(u.setting_combo, data.get("setting"))
         u.report_mode_combo.setCurrentIndex(1 if data.get("report_mode") == "remote" else 0)
         u.concern_edit.setPlainText(extra.get("concern", ""))
@@ -62,7 +61,7 @@ class SettingStep(AssessmentStep):
     def store(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
         """Write when, where and how."""
         u = self.ui
-        data["assessed_at"] = read_datetime(u.assessed_at_edit)
+        data["assessed_at"] = self.assessed_at.iso()
         setting = combo_code(u.setting_combo)
         if setting:
             data["setting"] = Setting(setting).value
@@ -130,10 +129,10 @@ class ExplanationStep(AssessmentStep):
         self.ui = Ui_ExplanationStep()
         self.ui.setupUi(self)
         u = self.ui
-        setup_optional_datetime(u.given_at_edit)
+        self.given_at = DateField(u.given_at_edit, with_time=True)
         u.explanation_edit.textChanged.connect(self._emit_changed)
         u.given_by_combo.currentTextChanged.connect(self._emit_changed)
-        u.given_at_edit.dateTimeChanged.connect(self._emit_changed)
+        u.given_at_edit.textChanged.connect(self._emit_changed)
         u.changed_combo.currentIndexChanged.connect(self._emit_changed)
         u.delay_combo.currentIndexChanged.connect(self._emit_changed)
 
@@ -143,7 +142,7 @@ class ExplanationStep(AssessmentStep):
         u = self.ui
         u.explanation_edit.setPlainText(e.get("text", ""))
         u.given_by_combo.setCurrentText(e.get("given_by", ""))
-        write_datetime(u.given_at_edit, e.get("given_at"))
+        self.given_at.set_value(e.get("given_at"))
         tri_set(u.changed_combo, e.get("changed_over_time"))
         tri_set(u.delay_combo, e.get("delay_in_presentation"))
 
@@ -153,7 +152,7 @@ class ExplanationStep(AssessmentStep):
         e = {
             "text": u.explanation_edit.toPlainText() or None,
             "given_by": u.given_by_combo.currentText().strip() or None,
-            "given_at": read_datetime(u.given_at_edit),
+            "given_at": self.given_at.iso(),
             "changed_over_time": tri_get(u.changed_combo),
             "delay_in_presentation": tri_get(u.delay_combo),
         }

@@ -1,0 +1,141 @@
+"""Every control can be reached by keyboard, in order, and has an accessible name."""
+
+from datetime import datetime
+
+import pytest
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QFont
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QWidget
+
+from tests.ui.fakes import AVA, FakePrompter, FakeRecord, FixedClock, sample_record
+from triage_app.ui.assessment_view import AssessmentView
+from triage_app.ui.case_view import CaseView
+from triage_app.ui.dashboard import Dashboard
+from triage_app.ui.find_child import FindChild
+from triage_app.ui.first_run import FirstRun
+from triage_app.ui.seams import ImmediateExecutor
+from triage_app.ui.viewmodels import ChildHistory
+
+NOW = datetime(2025, 9, 5, 9, 0)
+
+
+def unnamed_controls(top: QWidget) -> list[str]:
+    """Walk the tree through QAccessible: keyboard-focusable controls without a name."""
+    missing = []
+    for w in top.findChildren(QWidget):
+        if not (w.isVisibleTo(top) and w.isEnabled()):
+            continue
+        if not (w.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            continue
+        iface = QAccessible.queryAccessibleInterface(w)
+        assert iface is not None and iface.isValid()
+        name = iface.text(QAccessible.Text.Name).strip()
+        parent = w.parentWidget()
+        if isinstance(parent, QAbstractSpinBox | QComboBox):  # the control's own editor
+            name = QAccessible.queryAccessibleInterface(parent).text(QAccessible.Text.Name)
+        if not name.strip():
+            missing.append(f"{type(w).__name__}:{w.objectName()}")
+    return missing
+
+
+def screens(qtbot, engine):
+    record = sample_record(NOW)
+    clock = FixedClock(NOW)
+    wizard = AssessmentView(engine.decide, FakeRecord(), FakeRecord(), clock, FakePrompter())
+    wizard.start(AVA, ChildHistory(), "Dr Test")
+    wizard.steps[2].body_map.choose_point(77, 67)
+    case = CaseView(record, clock)
+    case.show_case(record.open_cases()[0].case_id)
+    board = Dashboard(record, clock)
+    board.refresh()
+    built = {
+        "dashboard": board,
+        "find_child": FindChild(record),
+        "first_run": FirstRun(record, record, ImmediateExecutor()),
+        "case_view": case,
+    }
+    for i in range(len(wizard.steps)):
+        built[f"step_{i + 1}"] = (wizard, i)
+    return built
+
+
+def test_every_focusable_control_on_every_screen_has_an_accessible_name(qtbot, engine):
+    for name, screen in screens(qtbot, engine).items():
+        if isinstance(screen, tuple):
+            screen, step = screen
+            screen.go_to(step)
+        qtbot.addWidget(screen)
+        screen.resize(1400, 900)
+        screen.show()
+        assert unnamed_controls(screen) == [], name
+
+
+def focus_order(qtbot, start: QWidget, count: int) -> list[str]:
+    """Press Tab from ``start`` and record where the focus goes."""
+    start.setFocus()
+    names = []
+    for _ in range(count):
+        w = QApplication.focusWidget()
+        name = w.objectName() if w else ""
+        if not names or names[-1] != name:  # Tab steps through a date's day, month and year
+            names.append(name)
+        qtbot.keyClick(w, Qt.Key.Key_Tab)
+    return names[:count]
+
+
+def test_find_a_child_tabs_in_reading_order(qtbot):
+    page = FindChild(FakeRecord())
+    qtbot.addWidget(page)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow, timeout=2000)
+    assert focus_order(qtbot, page.ui.nhs_number_edit, 10) == [
+        "nhs_number_edit",
+        "family_name_edit",
+        "given_name_edit",
+        "date_of_birth_edit",
+        "sex_combo",
+        "search_button",
+        "new_child_button",
+        "matches_list",
+        "cancel_button",  # Open is disabled until there is a match
+        "nhs_number_edit",  # and round again: no trap anywhere
+    ]
+
+
+def test_the_wizard_moves_by_keyboard(qtbot, engine):
+    wizard = AssessmentView(engine.decide, FakeRecord(), FakeRecord(), FixedClock(), FakePrompter())
+    qtbot.addWidget(wizard)
+    wizard.start(AVA, ChildHistory(), "Dr Test")
+    wizard.show()
+    # Mnemonics for the buttons (offscreen QTest cannot fire window shortcuts, so check them).
+    assert wizard.next_button.shortcut().toString() == "Alt+N"
+    assert wizard.back_button.shortcut().toString() == "Alt+B"
+    # The step list is a keyboard route: arrow keys change the step.
+    wizard.nav.setFocus()
+    qtbot.keyClick(wizard.nav, Qt.Key.Key_Down)
+    qtbot.keyClick(wizard.nav, Qt.Key.Key_Down)
+    assert wizard.stack.currentIndex() == 2
+    # Enter on a focused button moves on.
+    wizard.next_button.setFocus()
+    qtbot.keyClick(wizard.next_button, Qt.Key.Key_Space)
+    assert wizard.stack.currentIndex() == 3
+
+
+@pytest.mark.parametrize("factor", [1.5])
+def test_text_follows_the_system_font_size(qtbot, factor):
+    page = FindChild(FakeRecord())
+    qtbot.addWidget(page)
+    before = page.ui.nhs_number_label.fontInfo().pointSizeF()
+    app = QApplication.instance()
+    original = app.font()
+    bigger = QFont(original)
+    bigger.setPointSizeF(original.pointSizeF() * factor)
+    try:
+        app.setFont(bigger)
+        again = FindChild(FakeRecord())
+        qtbot.addWidget(again)
+        assert again.ui.nhs_number_label.fontInfo().pointSizeF() > before
+    finally:
+        app.setFont(original)
