@@ -173,7 +173,7 @@ def body_map(findings: tuple[FindingEntry, ...]) -> Drawing:
             )
         )
         left, right = ("L", "R") if view == "back" else ("R", "L")
-        for x, label in ((ox + 5, left), (ox + PANEL_W - 5, right)):
+        for x, label in ((ox + 10, left), (ox + PANEL_W - 10, right)):
             d.add(
                 String(
                     x,

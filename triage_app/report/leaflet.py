@@ -90,13 +90,12 @@ def build_leaflet_pdf(
             )
         )
         story.append(t)
-        story.append(Spacer(1, 6))
+    else:
         story.append(
-            Paragraph(
-                "If a child is in immediate danger, call 999.",
-                s.leaflet,
-            )
+            Paragraph("Ask the person who gave you this leaflet for the number to call.", s.leaflet)
         )
+    story.append(Spacer(1, 6))
+    story.append(Paragraph("If a child is in immediate danger, call 999.", s.leaflet))
     if profile.leaflet_url:
         story.append(para(f"More information: {profile.leaflet_url}", s.leaflet))
     story.append(Spacer(1, 8))

@@ -25,7 +25,8 @@ def flag_text(text: str) -> str:
 
     The engine lists every earlier presentation in the flag. With hundreds of them that is a
     page of dates a reader cannot scan, and the same dates are in the timeline table below,
-    so beyond a few hundred characters each bracketed list is replaced by its count.
+    so beyond a few hundred characters each bracketed list is replaced by its count, and an
+    open list keeps its first four items (the current findings come first) and a count.
     """
     if len(text) <= _LONG_FLAG:
         return text
@@ -46,7 +47,11 @@ def flag_text(text: str) -> str:
                 continue
         out.append(text[i])
         i += 1
-    return "".join(out)
+    text = "".join(out)
+    items = text.split("; ")
+    if len(text) > _LONG_FLAG and len(items) > 6:
+        text = "; ".join(items[:4]) + f"; and {len(items) - 4} more: see the timeline below."
+    return text
 
 
 def timeline_section(record: ReferralRecord) -> list[Flowable]:
@@ -77,7 +82,7 @@ def timeline_section(record: ReferralRecord) -> list[Flowable]:
             t.complaint,
             t.findings,
             t.outcome,
-            "; ".join(t.flags) or None,
+            "; ".join(t.flags) or "None",
         )
         for t in record.timeline
     ]

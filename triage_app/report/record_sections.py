@@ -217,7 +217,9 @@ def mobility_section(record: ReferralRecord) -> list[Flowable]:
         heading("3. Mobility: not independently mobile (NIM) classification"),
         Paragraph(f"<b>{status}</b>: {basis}. Age at contact {d.age_display}.", s.body),
         Spacer(1, 3),
-        data_table(("Milestone", "Answer", "Who gave the answer"), rows, (40, 15, 45)),
+        KeepTogether(
+            data_table(("Milestone", "Answer", "Who gave the answer"), rows, (40, 15, 45))
+        ),
         Spacer(1, 3),
         Paragraph(
             f"Local protocol profile <b>{para_text(record.profile_id)}</b> version "
@@ -245,6 +247,8 @@ def findings_section(record: ReferralRecord) -> list[Flowable]:
         if letter:
             site += f" (TEN-4-FACESp {letter})"
         size = f"{f.size_mm:g} mm" if f.size_mm is not None else None
+        if f.count is not None:
+            size = f"{size or 'size not recorded'}, {f.count} in all"
         rows.append(
             (
                 Paragraph(f"<b>{e.number}</b>", s.cell),
@@ -254,7 +258,6 @@ def findings_section(record: ReferralRecord) -> list[Flowable]:
                 size,
                 e.colour or f.description,
                 labels.yes_no(f.patterned),
-                str(f.count) if f.count is not None else None,
                 e.photo_reference,
             )
         )
@@ -263,10 +266,9 @@ def findings_section(record: ReferralRecord) -> list[Flowable]:
         "Finding",
         "Site",
         "Side",
-        "Size",
+        "Size, count",
         "Colour / description",
         "Pattern",
-        "Count",
         "Photo ref.",
     )
     unplaced = [str(e.number) for e in record.findings if not e.marks and f_unplaced(e)]
@@ -278,7 +280,7 @@ def findings_section(record: ReferralRecord) -> list[Flowable]:
         notes += f" Not on the drawing (site 'other'): finding {', '.join(unplaced)}."
     return [
         heading("4. Findings and body map"),
-        data_table(header, rows, (6, 17, 25, 12, 11, 33, 11, 11, 14), "No findings recorded."),
+        data_table(header, rows, (6, 22, 25, 12, 15, 34, 11, 14), "No findings recorded."),
         Spacer(1, 5),
         KeepTogether([body_map(record.findings), Paragraph(notes, s.small)]),
     ]

@@ -67,7 +67,9 @@ def _fast_cell(value: Cell, width: float) -> tuple[Flowable | str, bool]:
     if isinstance(value, Flowable):
         return value, False
     if value is None or not value.strip():
-        return "Not recorded", True
+        if pdfmetrics.stringWidth("Not recorded", SANS, 7) <= width - 2 * _PAD:
+            return "Not recorded", True
+        return cell(None), False
     text = clean(value)
     if "\n" in text or has_rtl(text):
         return cell(text), False
