@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 def main(argv: Sequence[str] | None = None) -> int:
     """Configure logging (stderr, no patient identifiers) and run the command line."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # SQL statement logs would carry parameter values (names, NHS numbers): keep them quiet.
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
     return cli.main(argv)
