@@ -81,7 +81,7 @@ def test_good_rows_are_imported_and_each_bad_row_is_rejected_with_line_and_reaso
     )
     rejects = read_rejects(tmp_path / "visits.rejects.csv")
     assert rejects[0] == [*COLUMNS, "line", "reason"]
-    for (bad, reason), (original, out) in zip(
+    for (_bad, reason), (original, out) in zip(
         BAD, zip(rows[1:-1], rejects[1:], strict=True), strict=True
     ):
         assert out[: len(COLUMNS)] == [original[c] for c in COLUMNS]  # unchanged
