@@ -39,3 +39,10 @@ def test_leaflet_lists_only_verified_phone_numbers(profile):
 def test_leaflet_escapes_the_child_name(profile):
     text = pdf_text(build_leaflet_pdf(profile, child_name="<b>Ava</b>", on_date=date(2025, 1, 6)))
     assert "<b>Ava</b>" in text
+
+
+def test_leaflet_without_a_verified_number_still_says_what_to_do():
+    hips = ProfileRegistry.load().get("hips")
+    text = pdf_text(build_leaflet_pdf(hips, on_date=date(2025, 1, 6)))
+    assert "call 999" in text
+    assert "Ask the person who gave you this leaflet" in text

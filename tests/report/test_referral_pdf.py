@@ -170,3 +170,12 @@ def test_a_flag_listing_hundreds_of_dates_points_to_the_timeline(long_pdf):
     assert squash("items: dates and findings in the timeline below") in squash(
         "\n".join(pages_text(long_pdf))
     )
+
+
+def test_profile_warnings_are_printed_in_the_requirement_box(record):
+    from dataclasses import replace
+
+    warning = "Profile nyscp 2025.1 was due for review on 01-Jul-2027."
+    warned = replace(record, decision=replace(record.decision, warnings=(warning,)))
+    first = pages_text(build_referral_pdf(warned))[0]
+    assert squash(f"Warning: {warning}") in squash(first)

@@ -106,3 +106,9 @@ def test_leaflet_refuses_an_uncovered_character_in_the_child_name():
 
     with pytest.raises(UncoveredCharacterError):
         build_leaflet_pdf(ProfileRegistry.load().get("nyscp"), child_name="\U0001f9ea")
+
+
+def test_unusual_spaces_print_as_spaces_and_controls_are_dropped():
+    from triage_app.report.text import clean
+
+    assert clean("a\tb\u00a0c\u3000d\u2028e\x07f\r\ng") == "a b c d ef\ng"

@@ -101,6 +101,7 @@ def requirement_box(record: ReferralRecord) -> Table:
         [Paragraph(f"<b>{title}</b>", s.bold)],
         [Paragraph(text, s.body)],
         [Paragraph(f"<b>{nim}</b> ({basis}).", s.body)],
+        *[[para(f"Warning: {w}", s.bold, field="profile warning")] for w in d.warnings],
         [
             Paragraph(
                 "This record sets out what the local protocol requires. It is not a diagnosis "

@@ -60,12 +60,16 @@ def base_is_rtl(text: str) -> bool:
 
 
 def clean(text: str) -> str:
-    """Normalise to NFC, keep line breaks, turn tabs into spaces, drop other control codes."""
+    """Normalise to NFC, keep line breaks, make every other space a plain space, drop controls.
+
+    Unusual spaces (tab, no-break, ideographic, line separator) become U+0020, which every
+    font has; other control codes are dropped (they have no glyph and no meaning on paper).
+    """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     return "".join(
-        " " if c == "\t" else c
+        " " if c.isspace() and c != "\n" else c
         for c in text
-        if c == "\n" or c == "\t" or unicodedata.category(c) != "Cc"
+        if c.isspace() or unicodedata.category(c) != "Cc"
     )
 
 
