@@ -21,7 +21,7 @@ def findings_step(v):
 
 
 def test_the_decision_updates_as_soon_as_a_finding_is_marked(view):
-    assert "NO PROTOCOL ACTION" in view.panel.urgency_text()
+    assert "NO FINDINGS RECORDED YET" in view.panel.urgency_text()
     view.go_to(2)
     findings_step(view).body_map.choose_point(77, 67)  # right cheek
     assert "IMMEDIATE" in view.panel.urgency_text()

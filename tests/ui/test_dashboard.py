@@ -21,7 +21,7 @@ def test_cases_with_overdue_items_come_first_and_say_overdue_in_words():
     model.set_cases(record.open_cases(), NOW)
     first = model.index(0, COL_STATUS)
     assert model.data(first, OVERDUE_ROLE) > 0
-    assert model.data(first).startswith("\u26a0 OVERDUE (")
+    assert model.data(first).startswith("OVERDUE (")
     assert model.data(first, Qt.ItemDataRole.DecorationRole) is not None  # icon, not colour alone
     due = model.data(model.index(0, COL_DUE))
     assert "OVERDUE by" in due and "Written referral" in due

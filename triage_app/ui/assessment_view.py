@@ -137,7 +137,7 @@ class AssessmentView(QWidget):
             self.nav.addItem(f"{i + 1}. {step.title}")
             self.stack.addWidget(step)
             step.changed.connect(self._on_step_changed)
-        self.nav.setMaximumWidth(self.nav.sizeHintForColumn(0) + 24)
+        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 12)
         self.back_button = QPushButton("\u2190 &Back", self)
         self.back_button.setAccessibleName("Previous step")
         self.next_button = QPushButton("&Next \u2192", self)
@@ -168,6 +168,10 @@ class AssessmentView(QWidget):
         split.addWidget(side)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 2)
+        split.setChildrenCollapsible(False)
+        em = self.fontMetrics().averageCharWidth()
+        split.setSizes([self.nav.width(), 90 * em, 60 * em])
+        self.splitter = split
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
@@ -244,7 +248,7 @@ class AssessmentView(QWidget):
                 self.decision = None
                 self.panel.show_problems([Problem("", f"the engine failed: {exc}")])
             else:
-                self.panel.show_decision(self.decision)
+                self.panel.show_decision(self.decision, len(assessment.findings))
         for s in self.steps:
             s.show_decision(self.decision)
         self.review.load(self.data, self.extra)

@@ -6,6 +6,7 @@ on the page, in words, not in a pop-up.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -40,6 +41,17 @@ def investigation_due(item: InvestigationView) -> str:
     if item.due_from and item.due_to:
         return f"{nhs_date(item.due_from)} to {nhs_date(item.due_to)}"
     return "No set date"
+
+
+def investigation_status(item: InvestigationView, today: date) -> str:
+    """Return ``Resulted``, ``PENDING``, ``PENDING: due now`` or ``OVERDUE`` in words."""
+    if not item.pending:
+        return "\u2611 Resulted"
+    if item.due_to is not None and item.due_to < today:
+        return "\u26a0 OVERDUE"
+    if item.due_from is not None and item.due_from <= today:
+        return "\u25cb PENDING: due now"
+    return "\u25cb PENDING"
 
 
 class CaseView(QWidget):
@@ -169,7 +181,7 @@ class CaseView(QWidget):
             result = item.result or ""
             if item.resulted_on:
                 result = f"{nhs_date(item.resulted_on)}: {result}"
-            status_text = "\u2026 PENDING" if item.pending else "\u2611 Resulted"
+            status_text = investigation_status(item, now.date())
             for col, text in enumerate((item.name, investigation_due(item), result, status_text)):
                 table.setItem(row, col, QTableWidgetItem(text))
             if item.pending:
@@ -227,7 +239,7 @@ class CaseView(QWidget):
             return
         refusal = self._cases.close_case(self.case.case_id, self.user)
         if refusal:
-            self.closure_label.setText(f"\u26d4 CLOSURE REFUSED: {refusal}")
+            self.closure_label.setText(f"\u2716 CLOSURE REFUSED: {refusal}")
             self.closure_label.setStyleSheet("color: #8a1538; font-weight: bold;")
             return
         self.closure_label.setStyleSheet("")

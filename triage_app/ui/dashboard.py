@@ -56,11 +56,11 @@ def due_lines(case: CaseSummary, now: datetime) -> tuple[list[str], int]:
         if late:
             overdue.append(f"\u26a0 {item.label}: {phrase}")
         elif item.due_at is not None:
-            upcoming.append(f"\u23f1 {item.label}: {phrase}")
+            upcoming.append(f"\u25f7 {item.label}: {phrase}")
         else:
             upcoming.append(f"\u2610 {item.label}")
     if pending:
-        other.insert(0, f"\u2026 Results pending ({len(pending)}): " + ", ".join(pending))
+        other.insert(0, f"\u25cb Results pending ({len(pending)}): " + ", ".join(pending))
     return overdue + upcoming + other, len(overdue)
 
 
@@ -130,7 +130,7 @@ class DashboardTableModel(QAbstractTableModel):
             return URGENCY_SHORT[case.urgency]
         if col == COL_DUE:
             return "\n".join(lines) or "Nothing outstanding"
-        return f"\u26a0 OVERDUE ({overdue})" if overdue else "On track"
+        return f"OVERDUE ({overdue})" if overdue else "On track"
 
 
 class Dashboard(QWidget):

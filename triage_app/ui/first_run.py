@@ -37,6 +37,11 @@ class FirstRun(QWidget):
         self._task: TaskControl | None = None
         self.user: UserRecord | None = None
         u = self.ui
+        font = u.welcome_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        u.welcome_label.setFont(font)
+        self.setMaximumWidth(self.fontMetrics().averageCharWidth() * 110)
         u.demo_group.setEnabled(False)
         u.demo_progress.setVisible(False)
         u.cancel_demo_button.setVisible(False)

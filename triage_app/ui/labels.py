@@ -169,9 +169,9 @@ def duration(delta: timedelta) -> str:
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     if days:
-        return f"{days}d {hours}hr"
+        return f"{days}d {hours}hr" if hours else f"{days}d"
     if hours:
-        return f"{hours}hr {mins}min"
+        return f"{hours}hr {mins}min" if mins else f"{hours}hr"
     return f"{mins}min"
 
 
@@ -180,6 +180,8 @@ def due_phrase(due_at: datetime | None, now: datetime) -> tuple[str, bool]:
     if due_at is None:
         return "No set time", False
     when = nhs_datetime(due_at)
+    if due_at == now:
+        return f"Due now ({when})", False
     if due_at < now:
         return f"OVERDUE by {duration(now - due_at)} (was due {when})", True
     return f"Due in {duration(due_at - now)} ({when})", False

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from triage_app.domain import nhs_number
@@ -238,7 +238,7 @@ def summarise(case: CaseDetail) -> CaseSummary:
     ]
     for inv in case.investigations:
         if inv.pending:
-            due = datetime.combine(inv.due_to, datetime.min.time()) if inv.due_to else None
+            due = datetime.combine(inv.due_to, time(23, 59)) if inv.due_to else None
             kind = "survey" if inv.due_to else "result"
             items.append(DueItem(f"Result pending: {inv.name}", due, kind=kind))
     for condition in case.supervision_conditions:

@@ -110,9 +110,9 @@ class ActionsChecklist(QWidget):
         self._on_list_row_changed(-1)
 
     def set_actions(self, actions: list[CaseAction], now: datetime, user: str = "") -> None:
-        """Show the actions as they stand at ``now``."""
+        """Show the actions as they stand at ``now`` (deadlines exactly as given)."""
         row = self.list.currentRow()
-        self.actions = with_call_countdown(list(actions))
+        self.actions = list(actions)
         self.now, self.user = now, user
         self.list.blockSignals(True)
         self.list.clear()
@@ -148,13 +148,13 @@ class ActionsChecklist(QWidget):
         elif call is not None and call.record is not None:
             phrase, overdue = due_phrase(written.due_at, self.now)
             start = nhs_datetime(call.record.done_at)
-            prefix = "\u26a0 " if overdue else "\u23f1 "
+            prefix = "\u26a0 " if overdue else "\u25f7 "
             self.countdown_label.setText(
                 f"{prefix}Written referral: {phrase}, counted from the call at {start}."
             )
         else:
             self.countdown_label.setText(
-                "\u23f1 Written referral: the countdown starts when the call to children's "
+                "\u25f7 Written referral: the countdown starts when the call to children's "
                 "social care is recorded."
             )
 

@@ -10,12 +10,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from triage_app.domain.vocab import Site
 from triage_app.ui.labels import SITE
 from triage_app.ui.widgets.body_regions import OUTLINE, Region, View, load_views
+
+SHORT_LABEL = {
+    "subconjunctiva": "Eye",
+    "angle_of_jaw": "Jaw",
+    "upper_arm": "Arm",
+    "lower_leg": "Leg",
+    "genitalia": "Genit.",
+    "frenulum": "Fren.",
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +51,7 @@ class BodyMap(QWidget):
     """One view of the body map at a time; emits the site and side chosen."""
 
     site_chosen = Signal(str, str, str, float, float)  # site, side, view, x, y
+    view_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +78,7 @@ class BodyMap(QWidget):
         self._hover = None
         self._update_accessible()
         self.update()
+        self.view_changed.emit(key)
 
     def set_marks(self, marks: list[MarkSymbol]) -> None:
         """Replace the symbols drawn on the map."""
@@ -168,6 +188,7 @@ class BodyMap(QWidget):
                 p.drawEllipse(self._rect(r))
             else:
                 p.drawRoundedRect(self._rect(r), 6, 6)
+        self._paint_labels(p)
         self._paint_marks(p)
         p.end()
 
@@ -192,6 +213,23 @@ class BodyMap(QWidget):
         row = QRectF(4, h + 2, self.width() - 8, h + 2)
         p.drawText(row, Qt.AlignmentFlag.AlignLeft, f"\u2190 {left}")
         p.drawText(row, Qt.AlignmentFlag.AlignRight, f"{right} \u2192")
+
+    def _paint_labels(self, p: QPainter) -> None:
+        """Name each region where the name fits (labelled graphics, NHS CUI)."""
+        font = QFont(self.font())
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.75))
+        p.setFont(font)
+        metrics = QFontMetrics(font)
+        p.setPen(QColor("#4c6272"))
+        for r in self.view.clickable():
+            text = SHORT_LABEL.get(r.site, SITE[Site(r.site)])
+            box = self._rect(r)
+            if metrics.horizontalAdvance(text) > box.width() - 2 or metrics.height() > box.height():
+                continue
+            inner = [o for o in self.view.clickable() if o is not r and r.contains(*o.centre)]
+            if inner:  # a smaller region sits on top (the frenulum on the lip): keep it clear
+                continue
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_marks(self, p: QPainter) -> None:
         s, ox, oy = self._scale()

@@ -44,13 +44,28 @@ class DecisionPanel(QWidget):
         self.decision: Decision | None = None
         self.show_problems([Problem("", "Enter the child's details to see the decision.")])
 
-    def show_decision(self, decision: Decision) -> None:
-        """Show a decision: banner, NIM status, actions with due times and rules, flags."""
+    def show_decision(self, decision: Decision, findings: int | None = None) -> None:
+        """Show a decision: banner, NIM status, actions with due times and rules, flags.
+
+        Args:
+            decision: the engine's decision.
+            findings: how many findings are recorded; with none yet and nothing required,
+                the banner says so in neutral colours instead of a green "no action".
+        """
         self.decision = decision
         urgency = decision.urgency
         symbol = _SYMBOL[urgency_rank(urgency)]
-        self._banner(f"{symbol} {URGENCY[urgency]}", urgency)
-        parts = [_nim_html(decision)]
+        if findings == 0 and urgency == Urgency.NONE:
+            self.banner.setText(
+                "\u25cb NO FINDINGS RECORDED YET: the decision appears as findings are added"
+            )
+            self.banner.setStyleSheet(
+                "background: #e8edee; color: #212b32; font-weight: bold; "
+                "border: 2px dashed #4c6272;"
+            )
+        else:
+            self._banner(f"{symbol} {URGENCY[urgency]}", urgency)
+        parts = [_nim_html(decision), _findings_html(decision)]
         if decision.actions:
             parts.append("<h3>Actions</h3><ol>")
             for a in decision.actions:
@@ -100,6 +115,27 @@ class DecisionPanel(QWidget):
             f"background: {background}; color: {colour}; font-weight: bold; "
             f"border: 2px solid #212b32;"
         )
+
+
+def _findings_html(decision: Decision) -> str:
+    if not decision.findings:
+        return ""
+    rows = []
+    for f in decision.findings:
+        if f.exception == "accepted":
+            state = "documented exception accepted: not counted"
+        elif f.triggers_protocol:
+            state = "counts for the protocol"
+        elif f.qualifying:
+            state = "qualifying finding"
+        else:
+            state = "does not qualify"
+        if f.exception == "not_accepted":
+            state += "; exception claimed but NOT accepted"
+        ten4 = f", TEN-4-FACESp {f.ten4facesp}" if f.ten4facesp else ""
+        why = f" ({escape('; '.join(f.reasons))})" if f.reasons else ""
+        rows.append(f"<li>Finding {f.index + 1}: {escape(state)}{ten4}{why}</li>")
+    return "<h3>Findings</h3><ul>" + "".join(rows) + "</ul>"
 
 
 def _nim_html(decision: Decision) -> str:

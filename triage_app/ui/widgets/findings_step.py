@@ -57,6 +57,7 @@ class FindingsStep(AssessmentStep):
         self.marks: list[dict[str, Any]] = []
         self.body_map = BodyMap(self)
         self.view_group = QButtonGroup(self)
+        self.view_buttons: dict[str, QRadioButton] = {}
         views = QHBoxLayout()
         for key, text in VIEW_BUTTONS:
             button = QRadioButton(text, self)
@@ -64,6 +65,7 @@ class FindingsStep(AssessmentStep):
             button.setAccessibleName(f"Show {text.replace('&', '')}")
             button.toggled.connect(lambda on, k=key: on and self.body_map.set_view(k))
             self.view_group.addButton(button)
+            self.view_buttons[key] = button
             views.addWidget(button)
             if key == "front":
                 button.setChecked(True)
@@ -97,6 +99,7 @@ class FindingsStep(AssessmentStep):
         layout.addLayout(right, 4)
 
         self.body_map.site_chosen.connect(self._on_body_map_site_chosen)
+        self.body_map.view_changed.connect(lambda key: self.view_buttons[key].setChecked(True))
         self.findings_list.currentRowChanged.connect(self._on_findings_list_row_changed)
         self.add_button.clicked.connect(lambda: self.add_finding(Site.OTHER.value, None))
         self.remove_button.clicked.connect(self._on_remove_clicked)

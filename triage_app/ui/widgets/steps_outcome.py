@@ -13,7 +13,7 @@ from triage_app.domain.display import nhs_datetime
 from triage_app.domain.model import Decision
 from triage_app.ui.labels import ACTION, CP_IS, URGENCY
 from triage_app.ui.viewmodels import ActionRecord, CaseAction
-from triage_app.ui.widgets.actions_checklist import ActionsChecklist
+from triage_app.ui.widgets.actions_checklist import ActionsChecklist, with_call_countdown
 from triage_app.ui.widgets.findings_step import describe
 from triage_app.ui.widgets.step import AssessmentStep
 
@@ -81,7 +81,9 @@ class ActionsStep(AssessmentStep):
         if self.decision is None:
             self.checklist.set_actions([], self._now(), self.user)
             return
-        actions = case_actions(self.decision, self.records)
+        # In the wizard the deadlines come straight from the decision: restart the
+        # written-referral countdown from the recorded call here.
+        actions = with_call_countdown(case_actions(self.decision, self.records))
         self.checklist.set_actions(actions, self._now(), self.user)
 
     def load(self, data: dict[str, Any], extra: dict[str, Any]) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QTableWidgetItem, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QComboBox, QHeaderView, QTableWidgetItem, QWidget
 
 from triage_app.domain.display import nhs_date
 from triage_app.domain.model import Decision
@@ -117,6 +118,17 @@ class MobilityStep(AssessmentStep):
             )
         reasons = [NIM_BASIS.get(b, b) for b in decision.nim.basis]
         u.nim_reasons_label.setText("Reasons: " + "; ".join(reasons) + ".")
+        self._fit_labels()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Keep the wrapped decision text whole at any width."""
+        super().resizeEvent(event)
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        # A wrapped label inside a frame does not always grow with its text; size it directly.
+        for label in (self.ui.nim_result_label, self.ui.nim_reasons_label):
+            label.setMinimumHeight(label.heightForWidth(max(label.width(), 100)))
 
 
 class ExplanationStep(AssessmentStep):
@@ -172,7 +184,7 @@ class ExplanationStep(AssessmentStep):
             )
 
 
-_HOUSEHOLD_COLUMNS = ("Name", "Born (e.g. 02-Mar-2021)", "Plan", "Looked after")
+_HOUSEHOLD_COLUMNS = ("Name", "Born (e.g. 02-Mar-2021)", "Child protection plan", "Looked after")
 
 
 class ContextStep(AssessmentStep):
@@ -189,7 +201,11 @@ class ContextStep(AssessmentStep):
         table = u.household_table
         table.setColumnCount(len(_HOUSEHOLD_COLUMNS))
         table.setHorizontalHeaderLabels(list(_HOUSEHOLD_COLUMNS))
-        table.horizontalHeader().setStretchLastSection(True)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeaderItem(1).setToolTip("Date of birth, typed as e.g. 02-Mar-2021")
         for combo in (u.cp_is_combo, u.bleeding_combo, u.previous_nai_combo, u.pregnant_combo):
             combo.currentIndexChanged.connect(self._emit_changed)
         table.itemChanged.connect(self._emit_changed)
