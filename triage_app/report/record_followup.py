@@ -17,7 +17,7 @@ from triage_app.report.styles import DARK, FRAME_WIDTH, RULE, styles
 from triage_app.report.tables import data_table, kv_table, label
 from triage_app.report.text import para
 
-_LONG_FLAG = 400
+_LONG_FLAG = 900
 
 
 def flag_text(text: str) -> str:

@@ -215,11 +215,13 @@ def mobility_section(record: ReferralRecord) -> list[Flowable]:
     basis = "; ".join(labels.NIM_BASIS.get(b, labels.humanise(b)) for b in d.nim.basis)
     status = "Not independently mobile" if d.nim.status else "Independently mobile"
     return [
-        heading("3. Mobility: not independently mobile (NIM) classification"),
-        Paragraph(f"<b>{status}</b>: {basis}. Age at contact {d.age_display}.", s.body),
-        Spacer(1, 3),
         KeepTogether(
-            data_table(("Milestone", "Answer", "Who gave the answer"), rows, (40, 15, 45))
+            [
+                heading("3. Mobility: not independently mobile (NIM) classification"),
+                Paragraph(f"<b>{status}</b>: {basis}. Age at contact {d.age_display}.", s.body),
+                Spacer(1, 3),
+                data_table(("Milestone", "Answer", "Who gave the answer"), rows, (40, 15, 45)),
+            ]
         ),
         Spacer(1, 3),
         Paragraph(
