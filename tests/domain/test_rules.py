@@ -547,3 +547,19 @@ def test_decision_after_the_review_date_carries_a_warning():
         and "was due for review on 01-Jul-2027" in d["profile"]["warnings"][0]
     )
     assert decide(case())["profile"]["warnings"] == []
+
+
+def test_long_histories_are_summarised_in_flag_text_with_the_latest_named():
+    prior = [
+        {"date": f"2025-08-{day:02d}", "findings": [{"kind": "bruise", "site": "cheek"}]}
+        for day in range(1, 31)
+    ]
+    d = decide(
+        case(findings=[finding("bruise", "ear")], history_set={"prior_presentations": prior})
+    )
+    sentinel = next(f["text"] for f in d["flags"] if f["id"] == "prior_injury_presentation")
+    assert "30 in all, the latest: 25-Aug-2025" in sentinel and "30-Aug-2025" in sentinel
+    assert "01-Aug-2025" not in sentinel
+    sites = next(f["text"] for f in d["flags"] if f["id"] == "high_risk_site")
+    assert sites.startswith("Finding at a TEN-4-FACESp site or patterned: bruise (ear); 30 in all")
+    assert len(sentinel) < 600 and len(sites) < 600

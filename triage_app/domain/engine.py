@@ -519,7 +519,7 @@ def _flags(
             Flag(
                 "prior_injury_presentation",
                 "Earlier presentation with an injury while not independently mobile "
-                f"({'; '.join(sentinel)}). A minor injury in a non-mobile baby can be a sentinel "
+                f"({_summarise(sentinel)}). A minor injury in a non-mobile baby can be a sentinel "
                 "injury: consider each presentation together, not alone.",
             )
         )
@@ -563,21 +563,24 @@ def _flags(
             )
         )
 
-    sites = []
+    current_sites = []
     for f, r in zip(a.findings, results, strict=True):
         if r.exception == "accepted":
             continue
         if f.site in TEN4_LETTER or f.patterned:
-            sites.append(("patterned " if f.patterned else "") + _describe(f.kind, f.site))
-    for p in h.prior_presentations:
-        for f in p.findings:
-            if f.site in TEN4_LETTER or f.patterned:
-                sites.append(f"{_describe(f.kind, f.site)} on {nhs_date(p.date)}")
-    if sites:
+            current_sites.append(("patterned " if f.patterned else "") + _describe(f.kind, f.site))
+    prior_sites = [
+        f"{_describe(f.kind, f.site)} on {nhs_date(p.date)}"
+        for p in sorted(h.prior_presentations, key=lambda p: p.date)
+        for f in p.findings
+        if f.site in TEN4_LETTER or f.patterned
+    ]
+    if current_sites or prior_sites:
+        parts = current_sites + ([_summarise(prior_sites)] if prior_sites else [])
         flags.append(
             Flag(
                 "high_risk_site",
-                "Finding at a TEN-4-FACESp site or patterned: " + "; ".join(sites) + ".",
+                "Finding at a TEN-4-FACESp site or patterned: " + "; ".join(parts) + ".",
             )
         )
 
@@ -599,6 +602,14 @@ def _flags(
             )
         )
     return tuple(flags)
+
+
+def _summarise(items: list[str], limit: int = 6) -> str:
+    """Join items for a flag's text; past ``limit``, name the most recent and count the rest."""
+    if len(items) <= limit:
+        return "; ".join(items)
+    shown = items[-limit:]
+    return f"{len(items)} in all, the latest: " + "; ".join(shown)
 
 
 def _mobile_concern(
