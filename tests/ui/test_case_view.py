@@ -9,86 +9,110 @@ from triage_app.ui.case_view import CaseView
 NOW = datetime(2025, 9, 5, 9, 0)
 
 
-@pytest.fixture
-def setup(qtbot):
+def open_case(qtbot, name):
     record = sample_record(NOW)
     view = CaseView(record, FixedClock(NOW))
     qtbot.addWidget(view)
-    case_id = next(c.case_id for c in record.open_cases() if c.child.given_name == "Noah")
+    case_id = next(c.case_id for c in record.open_cases() if c.child.given_name == name)
     view.show_case(case_id)
     return view, record, case_id
 
 
-def test_the_case_shows_investigations_with_the_follow_up_survey_window(setup):
-    view, _, _ = setup
-    table = view.investigations_table
-    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
-    follow_up = rows["Follow-up skeletal survey"]
-    assert table.item(follow_up, 1).text() == "04-Sep-2025 to 07-Sep-2025"
-    assert table.item(follow_up, 3).text() == "\u25cb PENDING: due now"
-    assert "No fractures seen." in table.item(rows["Initial skeletal survey"], 2).text()
-    assert "grandmother" in view.conditions_list.item(0).text()
+@pytest.fixture
+def noah(qtbot):
+    return open_case(qtbot, "Noah")
 
 
-def test_closure_is_refused_while_results_are_pending_with_the_reason_shown(setup):
-    view, record, case_id = setup
+def rows(view):
+    table = view.investigations.table
+    return {
+        table.item(r, 0).text(): [table.item(r, c).text() for c in range(4)]
+        for r in range(table.rowCount())
+    }
+
+
+def test_the_case_shows_results_and_the_follow_up_survey_window(noah):
+    view, _, _ = noah
+    r = rows(view)
+    assert r["Follow-up skeletal survey"][1:] == [
+        "04-Sep-2025 to 07-Sep-2025",
+        "",
+        "\u25cb PENDING: due now",
+    ]
+    assert r["Initial skeletal survey"][2] == "24-Aug-2025: No fractures seen."
+    assert r["Initial skeletal survey"][3] == "\u2611 Resulted"
+    assert "Supervision IN FORCE: Contact with baby supervised by grandmother" in (
+        view.meeting.supervision_label.text()
+    )
+
+
+def test_closing_as_no_concern_is_refused_while_results_are_pending(noah):
+    view, record, case_id = noah
+    view.reason_edit.setText("Paediatrician satisfied")
     view.close_button.click()
-    assert view.closure_label.text().startswith("\u2716 CLOSURE REFUSED: Results are still pending")
-    assert "Follow-up skeletal survey" in view.closure_label.text()
+    text = view.closure_label.text()
+    assert text.startswith("\u2716 CLOSURE REFUSED: Cannot close as no concern while results")
+    assert "Follow-up skeletal survey" in text
     assert record.case_detail(case_id).status == "open"
 
 
-def test_results_and_attendance_recorded_then_the_case_closes(qtbot, setup):
-    view, record, case_id = setup
-    while view.investigation_combo.count():
-        view.result_edit.setText("Normal")
-        view.add_result_button.click()
+def test_with_every_result_back_the_case_closes(qtbot, noah):
+    view, record, case_id = noah
+    while view.investigations.investigation_combo.count():
+        view.investigations.result_edit.setText("Normal")
+        view.investigations.add_result_button.click()
     assert all(not i.pending for i in record.case_detail(case_id).investigations)
-    view.close_button.click()
-    assert "paediatric assessment has not been confirmed" in view.closure_label.text()
-    assert view.checklist.select("confirm_paediatric_attendance")
-    view.checklist.record_button.click()
+    view.reason_edit.setText("All results normal; CSC agree no further action")
     with qtbot.waitSignal(view.closed_case, timeout=1000):
         view.close_button.click()
     assert record.case_detail(case_id).status == "closed"
     assert "CLOSED" in view.header_label.text()
 
 
-def test_strategy_meeting_and_supervision_conditions_are_recorded(setup):
-    view, record, case_id = setup
-    view.strategy_edit.setText("04-Sep-2025: s47 enquiry agreed")
-    view.strategy_button.click()
-    view.condition_edit.setText("No unsupervised contact with father")
-    view.condition_button.click()
-    case = record.case_detail(case_id)
-    assert case.strategy_meeting == "04-Sep-2025: s47 enquiry agreed"
-    assert "No unsupervised contact with father" in case.supervision_conditions
-    assert "s47 enquiry agreed" in view.strategy_label.text()
+def test_investigations_prompted_by_the_protocol_can_be_requested(noah):
+    view, record, case_id = noah
+    panel = view.investigations
+    names = [panel.request_combo.itemText(i) for i in range(panel.request_combo.count())]
+    assert "Bone profile" in names
+    panel.request_combo.setCurrentIndex(names.index("Bone profile"))
+    panel.request_button.click()
+    assert "Bone profile" in rows(view)
+    assert "Bone profile requested" in view.message_label.text()
 
 
-def test_recording_the_call_in_a_case_restarts_the_written_referral_countdown(qtbot):
-    record = sample_record(NOW)
-    view = CaseView(record, FixedClock(NOW))
-    qtbot.addWidget(view)
-    case_id = next(c.case_id for c in record.open_cases() if c.child.given_name == "Isla")
-    view.show_case(case_id)
-    assert "Written referral: Due in" in view.checklist.countdown_label.text()
-    assert view.result_date_edit.text() == "05-Sep-2025"
+def test_relaxing_supervision_early_is_refused_with_the_reason(noah):
+    view, record, case_id = noah
+    m = view.meeting
+    m.required_combo.setCurrentIndex(1)
+    m.supervision_agreed_edit.setText("Dr Lead")
+    m.supervision_button.click()
+    assert view.message_label.text().startswith("\u2716 NOT SAVED: Supervision cannot be relaxed")
+    assert record.case_detail(case_id).supervision_required is True
+    m.outcome_edit.setText("s47 enquiry; family support plan")
+    m.agreed_by_edit.setText("Strategy meeting chair")
+    m.relax_combo.setCurrentIndex(1)
+    m.meeting_button.click()
+    assert "relax supervision" in m.meetings_list.item(0).text()
+    m.required_combo.setCurrentIndex(1)
+    m.supervision_agreed_edit.setText("Dr Lead")
+    m.supervision_button.click()
+    assert record.case_detail(case_id).supervision_required is False
+    assert "not required" in m.supervision_label.text()
 
 
-def test_the_case_view_shows_the_written_referral_deadline_the_record_holds(qtbot):
-    record = sample_record(NOW)
-    case_id = next(c.case_id for c in record.open_cases() if c.child.given_name == "Isla")
+def test_recording_the_call_starts_the_written_referral_countdown(qtbot):
+    view, record, case_id = open_case(qtbot, "Isla")
     case = record.cases[case_id]
-    fresh = tuple(replace(a, record=None) for a in case.actions)  # nothing recorded yet
-    record.cases[case_id] = replace(case, actions=fresh)
-    view = CaseView(record, FixedClock(NOW))
-    qtbot.addWidget(view)
+    record.cases[case_id] = replace(
+        case, actions=tuple(replace(a, record=None) for a in case.actions)
+    )
     view.show_case(case_id)
     assert "countdown starts when the call" in view.checklist.countdown_label.text()
     assert view.checklist.select("phone_csc")
     view.checklist.done_at_edit.setText("05-Sep-2025 09:10")
+    view.checklist.detail_edits["handler"].setText("J Smith")
     view.checklist.record_button.click()
     assert "(06-Sep-2025 09:10), counted from the call at 05-Sep-2025 09:10" in (
         view.checklist.countdown_label.text()
     )
+    assert record.case_detail(case_id).actions[0].record.details["handler"] == "J Smith"

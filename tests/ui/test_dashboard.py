@@ -38,7 +38,7 @@ def test_follow_up_survey_and_pending_results_and_conditions_are_listed():
     joined = "\n".join(cells)
     assert "Follow-up skeletal survey" in joined
     assert "Results pending (" in joined
-    assert "Supervision condition: Contact with baby supervised by grandmother" in joined
+    assert "Supervision in force: Contact with baby supervised by grandmother" in joined
 
 
 def test_the_dashboard_opens_the_selected_case(qtbot):

@@ -1,61 +1,36 @@
 """The case view: actions, investigations and results, strategy meeting, supervision, closure.
 
-Closure is refused while results are pending (rule R8); the refusal and its reason are shown
-on the page, in words, not in a pop-up.
+Closure as "no concern" is refused while results are pending (rule R8); every refusal and its
+reason are shown on the page in words, never only in a pop-up.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from triage_app.domain.display import nhs_date, nhs_datetime
+from triage_app.domain.display import nhs_datetime
 from triage_app.ui.labels import URGENCY
-from triage_app.ui.ports import CaseTracker
-from triage_app.ui.viewmodels import ActionRecord, CaseDetail, InvestigationView
+from triage_app.ui.ports import CaseTracker, Refused
+from triage_app.ui.viewmodels import ActionRecord, CaseDetail
 from triage_app.ui.widgets.actions_checklist import ActionsChecklist
-from triage_app.ui.widgets.date_field import DateField
-
-INVESTIGATION_HEADERS = ("Investigation", "Due", "Result", "Status")
-
-
-def investigation_due(item: InvestigationView) -> str:
-    """Return the due window (``due 14-Sep-2025 to 17-Sep-2025``) or ``No set date``."""
-    if item.due_from and item.due_to:
-        return f"{nhs_date(item.due_from)} to {nhs_date(item.due_to)}"
-    return "No set date"
-
-
-def investigation_status(item: InvestigationView, today: date) -> str:
-    """Return ``Resulted``, ``PENDING``, ``PENDING: due now`` or ``OVERDUE`` in words."""
-    if not item.pending:
-        return "\u2611 Resulted"
-    if item.due_to is not None and item.due_to < today:
-        return "\u26a0 OVERDUE"
-    if item.due_from is not None and item.due_from <= today:
-        return "\u25cb PENDING: due now"
-    return "\u25cb PENDING"
+from triage_app.ui.widgets.case_panels import CLOSE_OUTCOMES, InvestigationsPanel, MeetingPanel
 
 
 class CaseView(QWidget):
-    """One case in full; changes go through the case tracker port."""
+    """One case in full; every change goes through the case tracker port."""
 
     closed_case = Signal(str)
     back_requested = Signal()
@@ -69,61 +44,23 @@ class CaseView(QWidget):
         self.header_label.setObjectName("case_header_label")
         self.header_label.setWordWrap(True)
         self.header_label.setAccessibleName("Case status")
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("case_message_label")
+        self.message_label.setWordWrap(True)
+        self.message_label.setAccessibleName("Message")
         self.checklist = ActionsChecklist(self)
         actions_box = QGroupBox("Actions", self)
         QVBoxLayout(actions_box).addWidget(self.checklist)
+        self.investigations = InvestigationsPanel(self)
+        self.meeting = MeetingPanel(self)
 
-        self.investigations_table = QTableWidget(0, len(INVESTIGATION_HEADERS), self)
-        self.investigations_table.setObjectName("investigations_table")
-        self.investigations_table.setAccessibleName("Investigations and results")
-        self.investigations_table.setHorizontalHeaderLabels(list(INVESTIGATION_HEADERS))
-        self.investigations_table.setTabKeyNavigation(False)
-        self.investigations_table.setWordWrap(True)
-        self.investigations_table.verticalHeader().setVisible(False)
-        header = self.investigations_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.investigation_combo = QComboBox(self)
-        self.investigation_combo.setAccessibleName("Investigation to record a result for")
-        self.result_edit = QLineEdit(self)
-        self.result_edit.setAccessibleName("Result")
-        self.result_date_edit = QLineEdit(self)
-        self.result_date = DateField(self.result_date_edit)
-        self.result_date_edit.setAccessibleName("Result date")
-        self.add_result_button = QPushButton("Record res&ult", self)
-        self.add_result_button.setAccessibleName("Record result")
-        inv_box = QGroupBox("Investigations and results", self)
-        inv = QVBoxLayout(inv_box)
-        inv.addWidget(self.investigations_table, 1)
-        form = QFormLayout()
-        form.addRow("&Investigation", self.investigation_combo)
-        form.addRow("Resul&t", self.result_edit)
-        form.addRow("Result &date", self.result_date_edit)
-        form.addRow(self.add_result_button)
-        inv.addLayout(form)
-
-        self.strategy_edit = QLineEdit(self)
-        self.strategy_edit.setAccessibleName("Strategy meeting")
-        self.strategy_edit.setPlaceholderText("Date, who attended, outcome")
-        self.strategy_button = QPushButton("Record &strategy meeting", self)
-        self.strategy_button.setAccessibleName("Record strategy meeting")
-        self.strategy_label = QLabel(self)
-        self.strategy_label.setWordWrap(True)
-        self.conditions_list = QListWidget(self)
-        self.conditions_list.setAccessibleName("Supervision conditions in force")
-        self.condition_edit = QLineEdit(self)
-        self.condition_edit.setAccessibleName("New supervision condition")
-        self.condition_button = QPushButton("Add &condition", self)
-        self.condition_button.setAccessibleName("Add supervision condition")
-        meet_box = QGroupBox("Strategy meeting and supervision conditions", self)
-        meet = QFormLayout(meet_box)
-        meet.addRow(self.strategy_label)
-        meet.addRow("Strategy &meeting", self.strategy_edit)
-        meet.addRow(self.strategy_button)
-        meet.addRow(self.conditions_list)
-        meet.addRow("Co&ndition", self.condition_edit)
-        meet.addRow(self.condition_button)
-
+        self.outcome_combo = QComboBox(self)
+        self.outcome_combo.setAccessibleName("Closure outcome")
+        for code, text in CLOSE_OUTCOMES.items():
+            self.outcome_combo.addItem(text, code)
+        self.reason_edit = QLineEdit(self)
+        self.reason_edit.setAccessibleName("Reason for closing")
+        self.reason_edit.setPlaceholderText("Reason for closing")
         self.close_button = QPushButton("Close the cas&e", self)
         self.close_button.setAccessibleName("Close the case")
         self.back_button = QPushButton("Back to &cases", self)
@@ -134,24 +71,30 @@ class CaseView(QWidget):
         self.closure_label.setAccessibleName("Closure")
 
         right = QVBoxLayout()
-        right.addWidget(inv_box, 3)
-        right.addWidget(meet_box, 2)
+        right.addWidget(self.investigations, 1)
+        right.addWidget(self.meeting, 0)
         columns = QHBoxLayout()
         columns.addWidget(actions_box, 1)
         columns.addLayout(right, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.back_button)
-        bottom.addWidget(self.close_button)
-        bottom.addWidget(self.closure_label, 1)
+        closing = QHBoxLayout()
+        closing.addWidget(self.back_button)
+        closing.addStretch(1)
+        closing.addWidget(self.outcome_combo)
+        closing.addWidget(self.reason_edit, 1)
+        closing.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header_label)
+        layout.addWidget(self.message_label)
         layout.addLayout(columns, 1)
-        layout.addLayout(bottom)
+        layout.addLayout(closing)
+        layout.addWidget(self.closure_label)
 
+        i, m = self.investigations, self.meeting
         self.checklist.recorded.connect(self._on_checklist_recorded)
-        self.add_result_button.clicked.connect(self._on_add_result_clicked)
-        self.strategy_button.clicked.connect(self._on_strategy_clicked)
-        self.condition_button.clicked.connect(self._on_condition_clicked)
+        i.request_button.clicked.connect(self._on_request_clicked)
+        i.add_result_button.clicked.connect(self._on_add_result_clicked)
+        m.meeting_button.clicked.connect(self._on_meeting_clicked)
+        m.supervision_button.clicked.connect(self._on_supervision_clicked)
         self.close_button.clicked.connect(self._on_close_clicked)
         self.back_button.clicked.connect(self.back_requested)
 
@@ -163,86 +106,97 @@ class CaseView(QWidget):
         """Load and show one case."""
         assert self._cases is not None
         self.closure_label.setText("")
+        self.message_label.setText("")
         self._show(self._cases.case_detail(case_id))
 
     def _show(self, case: CaseDetail) -> None:
         self.case = case
         now = self._clock.now()
-        status = "OPEN" if case.status == "open" else "CLOSED"
+        status = "OPEN" if case.is_open else "CLOSED"
         flags = "".join(f"\n\u2691 {f}" for f in case.flags)
         self.header_label.setText(
             f"Case {status}, opened {nhs_datetime(case.opened_at)}. {URGENCY[case.urgency]}.{flags}"
         )
         self.checklist.set_actions(list(case.actions), now, self.user)
-        table = self.investigations_table
-        table.setRowCount(len(case.investigations))
-        self.investigation_combo.clear()
-        for row, item in enumerate(case.investigations):
-            result = item.result or ""
-            if item.resulted_on:
-                result = f"{nhs_date(item.resulted_on)}: {result}"
-            status_text = investigation_status(item, now.date())
-            for col, text in enumerate((item.name, investigation_due(item), result, status_text)):
-                table.setItem(row, col, QTableWidgetItem(text))
-            if item.pending:
-                self.investigation_combo.addItem(item.name, item.investigation_id)
-        table.resizeRowsToContents()
-        self.result_date.set_value(now.date())
-        self.strategy_label.setText(
-            f"Strategy meeting: {case.strategy_meeting}"
-            if case.strategy_meeting
-            else "Strategy meeting: not recorded yet."
-        )
-        self.conditions_list.clear()
-        self.conditions_list.addItems(list(case.supervision_conditions) or ["None recorded"])
-        self.close_button.setEnabled(case.status == "open")
+        self.investigations.show_case(case, now.date())
+        self.meeting.show_case(case)
+        self.meeting.held_at.set_value(now)
+        self.close_button.setEnabled(case.is_open)
 
-    def _reload(self) -> None:
+    def _run(self, change: Callable[[CaseTracker, str], None], done: str) -> bool:
+        """Make one change through the port; show the refusal, or reload and say what happened."""
         assert self._cases is not None and self.case is not None
+        try:
+            change(self._cases, self.case.case_id)
+        except Refused as exc:
+            self.message_label.setText(f"\u2716 NOT SAVED: {exc}")
+            return False
+        self.message_label.setText(f"\u2714 {done}")
         self._show(self._cases.case_detail(self.case.case_id))
+        return True
 
     def _on_checklist_recorded(self, record: ActionRecord) -> None:
-        assert self._cases is not None and self.case is not None
-        self._cases.record_action(self.case.case_id, record)
-        self._reload()
+        self._run(lambda c, cid: c.record_action(cid, record), "Action recorded.")
+
+    def _on_request_clicked(self) -> None:
+        combo = self.investigations.request_combo
+        investigation_id, name = combo.currentData(), combo.currentText()
+        if investigation_id:
+            now = self._clock.now()
+            self._run(
+                lambda c, cid: c.request_investigation(cid, investigation_id, now),
+                f"{name} requested.",
+            )
 
     def _on_add_result_clicked(self) -> None:
-        investigation_id = self.investigation_combo.currentData()
-        result = self.result_edit.text().strip()
-        if not investigation_id or not result or self.case is None or self._cases is None:
-            self.closure_label.setText("Choose an investigation and type its result first.")
+        panel = self.investigations
+        investigation_id = panel.investigation_combo.currentData()
+        result = panel.result_edit.text().strip()
+        on = panel.result_date.value()
+        if not investigation_id or not result or on is None:
+            self.message_label.setText(
+                "\u26a0 Choose the investigation, type its result and the date (e.g. 05-Sep-2025)."
+            )
             return
-        on = self.result_date.value()
-        if on is None:
-            self.closure_label.setText("Type the result date, e.g. 05-Sep-2025.")
+        if self._run(
+            lambda c, cid: c.add_result(cid, investigation_id, result, on), "Result recorded."
+        ):
+            panel.result_edit.clear()
+
+    def _on_meeting_clicked(self) -> None:
+        m = self.meeting
+        held_at = m.held_at.value()
+        if held_at is None:
+            self.message_label.setText("\u26a0 Type when the meeting was held.")
             return
-        self._cases.add_result(self.case.case_id, investigation_id, result, on)
-        self.result_edit.clear()
-        self._reload()
+        outcome, agreed = m.outcome_edit.text().strip(), m.agreed_by_edit.text().strip()
+        relax = m.relax_combo.currentIndex() == 1
+        if self._run(
+            lambda c, cid: c.record_strategy_meeting(cid, held_at, outcome, agreed, relax),
+            "Strategy meeting recorded.",
+        ):
+            m.outcome_edit.clear()
 
-    def _on_strategy_clicked(self) -> None:
-        text = self.strategy_edit.text().strip()
-        if text and self.case is not None and self._cases is not None:
-            self._cases.record_strategy_meeting(self.case.case_id, text)
-            self.strategy_edit.clear()
-            self._reload()
-
-    def _on_condition_clicked(self) -> None:
-        text = self.condition_edit.text().strip()
-        if text and self.case is not None and self._cases is not None:
-            self._cases.add_supervision_condition(self.case.case_id, text)
-            self.condition_edit.clear()
-            self._reload()
+    def _on_supervision_clicked(self) -> None:
+        m = self.meeting
+        required = m.required_combo.currentIndex() == 0
+        conditions, agreed = m.conditions_edit.text().strip(), m.supervision_agreed_edit.text()
+        if self._run(
+            lambda c, cid: c.set_supervision(cid, required, conditions, agreed.strip()),
+            "Supervision recorded.",
+        ):
+            m.conditions_edit.clear()
 
     def _on_close_clicked(self) -> None:
         if self.case is None or self._cases is None:
             return
-        refusal = self._cases.close_case(self.case.case_id, self.user)
+        outcome = self.outcome_combo.currentData()
+        refusal = self._cases.close_case(self.case.case_id, outcome, self.reason_edit.text())
         if refusal:
             self.closure_label.setText(f"\u2716 CLOSURE REFUSED: {refusal}")
             self.closure_label.setStyleSheet("color: #8a1538; font-weight: bold;")
             return
         self.closure_label.setStyleSheet("")
         self.closure_label.setText("\u2611 Case closed.")
-        self._reload()
+        self._show(self._cases.case_detail(self.case.case_id))
         self.closed_case.emit(self.case.case_id)

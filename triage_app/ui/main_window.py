@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QScrollArea, QVBoxLayout, QWidget
 
 from triage_app.domain.display import display_name, nhs_datetime
 from triage_app.domain.model import Assessment, Decision
@@ -189,13 +189,18 @@ class MainWindow(QMainWindow):
         if self.case_view is None:
             from triage_app.ui.case_view import CaseView
 
-            self.case_view = CaseView(self.services.cases, self.clock, self)
+            self.case_view = CaseView(self.services.cases, self.clock)
             self.case_view.back_requested.connect(self.show_dashboard)
-            self.ui.pages_stack.addWidget(self.case_view)
+            # A small screen scrolls the case rather than squashing its tables.
+            self.case_scroll = QScrollArea(self)
+            self.case_scroll.setWidgetResizable(True)
+            self.case_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            self.case_scroll.setWidget(self.case_view)
+            self.ui.pages_stack.addWidget(self.case_scroll)
         self.case_view.user = self.user
         self.case_view.show_case(case_id)
         self.banner.show_child(self.case_view.case.child, self.clock.now().date())
-        self.ui.pages_stack.setCurrentWidget(self.case_view)
+        self.ui.pages_stack.setCurrentWidget(self.case_scroll)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Save the draft of an assessment in progress before closing."""

@@ -13,9 +13,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from triage_app.domain import nhs_number
+from triage_app.domain.display import nhs_datetime
 from triage_app.domain.model import Assessment, Decision
 from triage_app.ui.labels import ACTION, INVESTIGATION
-from triage_app.ui.ports import Draft, UiServices
+from triage_app.ui.ports import Draft, Refused, UiServices
 from triage_app.ui.viewmodels import (
     ActionRecord,
     CaseAction,
@@ -43,6 +44,7 @@ class MemoryRecord:
         self.user_list: list[UserRecord] = []
         self.draft: Draft | None = None
         self.finalised: list[tuple[str, Assessment, Decision]] = []
+        self.relax_agreed: set[str] = set()
         self._ids = itertools.count(1)
 
     def next_id(self, prefix: str) -> str:
@@ -116,6 +118,24 @@ class MemoryRecord:
             actions.append(a)
         self.cases[case_id] = replace(case, actions=tuple(actions))
 
+    def request_investigation(self, case_id: str, investigation_id: str, on: datetime) -> None:
+        """Add a requested investigation; the follow-up survey window runs from the initial."""
+        case = self.cases[case_id]
+        name = INVESTIGATION.get(investigation_id, investigation_id)
+        due_from = due_to = None
+        if investigation_id == "skeletal_survey_follow_up":
+            initial = next(
+                (i for i in case.investigations if i.investigation_id == "skeletal_survey_initial"),
+                None,
+            )
+            base = (initial.resulted_on or initial.requested_on) if initial else on.date()
+            due_from, due_to = base + timedelta(days=11), base + timedelta(days=14)
+        item = InvestigationView(investigation_id, name, due_from, due_to, requested_on=on.date())
+        suggested = tuple(x for x in case.suggested_investigations if x[0] != investigation_id)
+        self.cases[case_id] = replace(
+            case, investigations=(*case.investigations, item), suggested_investigations=suggested
+        )
+
     def add_result(self, case_id: str, investigation_id: str, result: str, on: date) -> None:
         """Record an investigation result."""
         case = self.cases[case_id]
@@ -127,27 +147,53 @@ class MemoryRecord:
         )
         self.cases[case_id] = replace(case, investigations=items)
 
-    def record_strategy_meeting(self, case_id: str, summary: str) -> None:
-        """Record the strategy meeting."""
-        self.cases[case_id] = replace(self.cases[case_id], strategy_meeting=summary)
-
-    def add_supervision_condition(self, case_id: str, condition: str) -> None:
-        """Add a supervision condition."""
+    def record_strategy_meeting(
+        self, case_id: str, held_at: datetime, outcome: str, agreed_by: str, relax: bool
+    ) -> None:
+        """Record a strategy meeting; a decision to relax supervision is kept with it."""
+        if not outcome.strip() or not agreed_by.strip():
+            raise Refused("The meeting's outcome and who agreed it are both required.")
         case = self.cases[case_id]
-        conditions = (*case.supervision_conditions, condition)
-        self.cases[case_id] = replace(case, supervision_conditions=conditions)
+        decision = "relax supervision" if relax else "maintain supervision"
+        line = f"{nhs_datetime(held_at)}: {outcome} (agreed by {agreed_by}; {decision})"
+        if relax:
+            self.relax_agreed.add(case_id)
+        self.cases[case_id] = replace(case, meetings=(*case.meetings, line))
 
-    def close_case(self, case_id: str, by: str) -> str | None:
-        """Close a case unless results or the paediatric attendance are outstanding (R8)."""
+    def set_supervision(
+        self, case_id: str, required: bool, conditions: str, agreed_by: str
+    ) -> None:
+        """Set supervision; relaxing early needs a strategy-meeting decision (Child AF)."""
+        if not agreed_by.strip():
+            raise Refused("Who agreed the supervision arrangement is required.")
         case = self.cases[case_id]
-        pending = [i.name for i in case.investigations if i.pending]
-        if pending:
-            return "Results are still pending: " + ", ".join(pending) + "."
-        attendance = next(
-            (a for a in case.actions if a.action_id == "confirm_paediatric_attendance"), None
+        if not required and case.supervision_required and case_id not in self.relax_agreed:
+            surveys = {i.investigation_id for i in case.investigations if not i.pending} >= {
+                "skeletal_survey_initial",
+                "skeletal_survey_follow_up",
+            }
+            if not surveys:
+                raise Refused(
+                    "Supervision cannot be relaxed before both skeletal surveys are reported "
+                    "unless a strategy meeting decided to relax it."
+                )
+        self.cases[case_id] = replace(
+            case, supervision_required=required, supervision_conditions=conditions or None
         )
-        if attendance is not None and attendance.record is None:
-            return "Attendance at the paediatric assessment has not been confirmed."
+
+    def close_case(self, case_id: str, outcome: str, reason: str) -> str | None:
+        """Close a case; "no concern" is refused while results are pending (rule R8)."""
+        case = self.cases[case_id]
+        problems = []
+        if not reason.strip():
+            problems.append("A reason for closing is required.")
+        pending = [i.name for i in case.investigations if i.pending]
+        if outcome == "no_concern" and pending:
+            problems.append(
+                "Cannot close as no concern while results are pending: " + ", ".join(pending) + "."
+            )
+        if problems:
+            return " ".join(problems)
         self.cases[case_id] = replace(case, status="closed")
         return None
 
@@ -214,17 +260,14 @@ def case_from_decision(
 ) -> CaseDetail:
     """Build a new case from a decision: its actions and investigation prompts."""
     actions = tuple(CaseAction(a.id, a.text, a.due, a.rule, a.due_at) for a in decision.actions)
-    investigations = tuple(
-        InvestigationView(i.id, INVESTIGATION.get(i.id, i.text), i.due_from, i.due_to)
-        for i in decision.investigations
-    )
+    suggested = tuple((i.id, INVESTIGATION.get(i.id, i.text)) for i in decision.investigations)
     return CaseDetail(
         case_id,
         child,
         assessment.assessed_at,
         decision.urgency,
         actions,
-        investigations,
+        suggested_investigations=suggested,
         flags=tuple(f.text for f in decision.flags),
     )
 
@@ -241,6 +284,7 @@ def summarise(case: CaseDetail) -> CaseSummary:
             due = datetime.combine(inv.due_to, time(23, 59)) if inv.due_to else None
             kind = "survey" if inv.due_to else "result"
             items.append(DueItem(f"Result pending: {inv.name}", due, kind=kind))
-    for condition in case.supervision_conditions:
-        items.append(DueItem(f"Supervision condition: {condition}", None, kind="supervision"))
+    if case.supervision_required:
+        conditions = case.supervision_conditions or "conditions not recorded"
+        items.append(DueItem(f"Supervision in force: {conditions}", None, kind="supervision"))
     return CaseSummary(case.case_id, case.child, case.opened_at, case.urgency, tuple(items))

@@ -51,8 +51,18 @@ class HistoryLookup(Protocol):
         ...
 
 
+class Refused(Exception):  # noqa: N818 - reads as what happened: the step was refused
+    """A case step was refused (a case rule, or someone else changed the case).
+
+    The message says why, in words the user can act on; nothing was saved.
+    """
+
+
 class CaseTracker(Protocol):
-    """Open cases, their actions, investigations and closure (rule R8)."""
+    """Open cases, their actions, investigations and closure (rule R8).
+
+    Changing methods raise :class:`Refused` with the reason when the step is not allowed.
+    """
 
     def open_cases(self) -> list[CaseSummary]:
         """Return the open cases with what each is waiting for."""
@@ -66,19 +76,27 @@ class CaseTracker(Protocol):
         """Record that a required action was done, with its details."""
         ...
 
+    def request_investigation(self, case_id: str, investigation_id: str, on: datetime) -> None:
+        """Record that an investigation the protocol prompts for was requested."""
+        ...
+
     def add_result(self, case_id: str, investigation_id: str, result: str, on: date) -> None:
         """Record the result of an investigation."""
         ...
 
-    def record_strategy_meeting(self, case_id: str, summary: str) -> None:
-        """Record the strategy meeting (date, who, outcome) as free text."""
+    def record_strategy_meeting(
+        self, case_id: str, held_at: datetime, outcome: str, agreed_by: str, relax: bool
+    ) -> None:
+        """Record a strategy meeting: its outcome, who agreed, and whether supervision relaxes."""
         ...
 
-    def add_supervision_condition(self, case_id: str, condition: str) -> None:
-        """Record a supervision condition now in force."""
+    def set_supervision(
+        self, case_id: str, required: bool, conditions: str, agreed_by: str
+    ) -> None:
+        """Set (or relax) supervision with its conditions and who agreed."""
         ...
 
-    def close_case(self, case_id: str, by: str) -> str | None:
+    def close_case(self, case_id: str, outcome: str, reason: str) -> str | None:
         """Close the case; return why closure is refused, or ``None`` when it closed."""
         ...
 

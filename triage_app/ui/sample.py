@@ -66,12 +66,17 @@ def add_sample(record: Any, now: datetime, progress: Any = None, cancelled: Any 
         if n == 1:
             done += (ActionRecord("written_referral", opened + timedelta(hours=2), "Dr Demo"),)
         case_id = record.finalise(child.id, assessment, decision, done, "Dr Demo", {})
+        for kind in ("skeletal_survey_initial", "head_imaging", "ophthalmology", "bloods"):
+            record.request_investigation(case_id, kind, opened + timedelta(hours=1))
         if n == 1:
             record.add_result(
                 case_id, "skeletal_survey_initial", "No fractures seen.", opened.date()
             )
             record.add_result(case_id, "bloods", "Clotting screen normal.", opened.date())
-            record.add_supervision_condition(case_id, "Contact with baby supervised by grandmother")
+            record.request_investigation(case_id, "skeletal_survey_follow_up", opened)
+            record.set_supervision(
+                case_id, True, "Contact with baby supervised by grandmother", "Strategy meeting"
+            )
         added += 1
         if progress is not None:
             progress(n + 1, len(_CHILDREN))

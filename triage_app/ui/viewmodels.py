@@ -122,6 +122,7 @@ class InvestigationView:
     due_to: date | None = None
     result: str | None = None
     resulted_on: date | None = None
+    requested_on: date | None = None
 
     @property
     def pending(self) -> bool:
@@ -139,10 +140,17 @@ class CaseDetail:
     urgency: Urgency
     actions: tuple[CaseAction, ...] = ()
     investigations: tuple[InvestigationView, ...] = ()
-    strategy_meeting: str | None = None
-    supervision_conditions: tuple[str, ...] = ()
+    suggested_investigations: tuple[tuple[str, str], ...] = ()  # (id, name) not yet requested
+    meetings: tuple[str, ...] = ()  # one line per strategy meeting
+    supervision_required: bool | None = None
+    supervision_conditions: str | None = None
     status: str = "open"
     flags: tuple[str, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        """True until the case is closed."""
+        return self.status != "closed"
 
 
 @dataclass(frozen=True)
