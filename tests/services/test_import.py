@@ -263,3 +263,50 @@ def test_imported_presentations_show_in_history(ctx, make, tmp_path):
     h = history.history_by_nhs_number(ctx, make.NHS[0])
     assert [e.presentation.source for e in h.entries] == ["emis", "emis"]
     assert {"prior_injury_presentation", "high_risk_site"} <= {f.id for f in h.flags}
+
+
+FIELD = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "emis",
+            "9990000093",
+            "999 000 0093",
+            "9990000094",
+            "2025-07-20",
+            "2025-02-30",
+            "2025-08-14T09:30",
+            "2025-08-14T09:30:15",
+            "2025-08-14 09:30",
+            "2030-01-01T00:00",
+            "2025-06-01T00:00",
+            "female",
+            "F",
+            "gp",
+            "hospital",
+            "bruise@cheek",
+            "bruise@elbow",
+            "mark",
+            "x\x00y",
+            "caf\udce9",
+        ]
+    ),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.fixed_dictionaries({name: FIELD for name in COLUMNS}))
+def test_fast_path_and_reference_check_agree_on_every_row(values):
+    """The import's fast check accepts exactly the rows the full check finds no problem in."""
+    from datetime import date
+
+    from triage_app.services.import_rows import quick_row, validate_row
+
+    today = date(2026, 1, 2)
+    parsed, problems = validate_row(values, today)
+    quick = quick_row(tuple(values[c] for c in COLUMNS), today)
+    assert (quick is None) == (parsed is None), problems
+    if quick is not None:
+        assert quick == (parsed["nhs"], parsed["dob"], parsed["seen"], parsed["findings"])

@@ -1,0 +1,149 @@
+"""One import's work inside its transaction: check rows, skip duplicates, store in bulk.
+
+Rows travel as tuples in ``COLUMNS`` order and are written with the driver's executemany
+(``bulk.insert_*_tuples``): at hundreds of thousands of rows, per-row dictionaries and
+SQLAlchemy's parameter processing would cost more than the database work itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from operator import itemgetter
+from typing import Any
+
+from triage_app.services.context import StoreContext
+from triage_app.services.import_rows import (
+    COLUMNS,
+    COMPLAINT,
+    FAMILY,
+    GIVEN,
+    ORGANISATION,
+    OUTCOME,
+    POSTCODE,
+    SETTING,
+    SEX,
+    SOURCE,
+    SOURCE_ID,
+    quick_row,
+    validate_row,
+)
+from triage_app.store import bulk
+from triage_app.store.search import name_key
+
+Row = tuple[str, ...]
+Checked = tuple[str | None, date, str, str]  # nhs, date of birth, seen (db text), findings JSON
+
+
+class ImportJob:
+    """State of one import: counts, children met so far, source ids seen in this file."""
+
+    def __init__(
+        self, ctx: StoreContext, conn: Any, index: dict[str, int], rejects: Any, width: int
+    ) -> None:
+        self.ctx, self.conn, self.rejects, self.width = ctx, conn, rejects, width
+        self.pick = itemgetter(*(index[name] for name in COLUMNS))
+        self.today = ctx.clock().date()
+        self.stamp = bulk.db_datetime(ctx.clock())
+        self.read = self.imported = self.duplicates = self.children_created = 0
+        self.seen: dict[tuple[str, str], tuple[int, int]] = {}
+        self.children: dict[str, tuple[int, date]] = {}  # NHS number -> (child id, dob)
+
+    def summary(self) -> dict[str, int]:
+        """The counts so far."""
+        return {
+            "read": self.read,
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "rejected": self.rejects.count,
+            "children_created": self.children_created,
+        }
+
+    def run(self, batch: list[tuple[int, list[str]]]) -> None:
+        """Check, de-duplicate and store one batch of (line number, fields)."""
+        good: list[tuple[int, list[str], Row, Checked]] = []
+        seen, today, width = self.seen, self.today, self.width
+        for line, fields in batch:
+            self.read += 1
+            if len(fields) != width:
+                self.rejects.add(fields, line, f"has {len(fields)} fields; the header has {width}")
+                continue
+            v = self.pick(fields)
+            checked = quick_row(v, today)
+            if checked is None:
+                _, problems = validate_row(dict(zip(COLUMNS, v, strict=True)), today)
+                self.rejects.add(fields, line, "; ".join(problems) or "not a valid row")
+                continue
+            key = (v[SOURCE], v[SOURCE_ID])
+            fingerprint = hash(v)
+            first = seen.get(key)
+            if first is not None:
+                if first[1] == fingerprint:
+                    self.duplicates += 1
+                else:
+                    self.rejects.add(
+                        fields, line,
+                        f"source_id repeated with different content (first on line {first[0]})",
+                    )  # fmt: skip
+                continue
+            seen[key] = (line, fingerprint)
+            good.append((line, fields, v, checked))
+        stored = bulk.existing_sources(self.conn, [(g[2][SOURCE], g[2][SOURCE_ID]) for g in good])
+        if stored:
+            fresh = [g for g in good if (g[2][SOURCE], g[2][SOURCE_ID]) not in stored]
+            self.duplicates += len(good) - len(fresh)
+            good = fresh
+        self._store(good)
+
+    def _store(self, rows: list[tuple[int, list[str], Row, Checked]]) -> None:
+        known = self.children
+        wanted = {c[0] for _, _, _, c in rows if c[0] and c[0] not in known}
+        if wanted:
+            known.update(bulk.children_by_nhs(self.conn, wanted))
+        new_children: list[tuple[Any, ...]] = []
+        new_by_nhs: dict[str, tuple[int, date]] = {}  # NHS number -> (index, date of birth)
+        accepted: list[tuple[Row, Checked, int, bool]] = []
+        user = self.ctx.user
+        for line, fields, v, c in rows:
+            nhs, dob = c[0], c[1]
+            if nhs and nhs in known:
+                ref, stored_dob, is_new = known[nhs][0], known[nhs][1], False
+            elif nhs and nhs in new_by_nhs:
+                ref, stored_dob, is_new = new_by_nhs[nhs][0], new_by_nhs[nhs][1], True
+            else:
+                new_children.append((
+                    nhs, v[FAMILY] or None, v[GIVEN] or None, name_key(v[FAMILY]),
+                    dob.isoformat(), v[SEX] or None, v[POSTCODE] or None, self.stamp, user, 1,
+                ))  # fmt: skip
+                ref, stored_dob, is_new = len(new_children) - 1, dob, True
+                if nhs:
+                    new_by_nhs[nhs] = (ref, dob)
+            if stored_dob != dob:
+                self.rejects.add(
+                    fields, line, "date_of_birth: differs from the stored child with this NHS "
+                    "number (check the source record)",
+                )  # fmt: skip
+                continue
+            accepted.append((v, c, ref, is_new))
+        ids = bulk.insert_child_tuples(self.conn, new_children)
+        self.children_created += len(ids)
+        for nhs, (index, dob) in new_by_nhs.items():
+            known[nhs] = (ids[index], dob)
+        stamp = self.stamp
+        out = [
+            (
+                ids[ref] if is_new else ref,
+                c[2],
+                v[SETTING] or None,
+                v[ORGANISATION] or None,
+                v[COMPLAINT] or None,
+                c[3],
+                v[OUTCOME] or None,
+                v[SOURCE],
+                v[SOURCE_ID],
+                stamp,
+                user,
+                1,
+            )  # fmt: skip
+            for v, c, ref, is_new in accepted
+        ]
+        self.imported += bulk.insert_presentation_tuples(self.conn, out)

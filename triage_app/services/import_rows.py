@@ -1,0 +1,186 @@
+"""Checking one row of a presentations CSV (docs/import-format.md).
+
+:func:`validate_row` is the reference: it lists every problem of a row. :func:`quick_row` is
+the import's fast path for the common case, a valid row; whenever it finds anything wrong it
+returns ``None`` and the import asks :func:`validate_row` for the reasons. A property test
+checks that the two always agree on which rows are valid.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import suppress
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from triage_app.domain import nhs_number
+from triage_app.domain.vocab import FindingKind, Setting, Sex, Side, Site
+
+COLUMNS = (
+    "source", "source_id", "nhs_number", "family_name", "given_name", "date_of_birth", "sex",
+    "postcode", "seen_at", "setting", "organisation", "complaint", "findings", "outcome",
+)  # fmt: skip
+MAX_FIELD = 100_000
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?")
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_KINDS = frozenset(k.value for k in FindingKind)
+_SITES = frozenset(s.value for s in Site)
+_SIDES = frozenset(s.value for s in Side)
+_SETTINGS = frozenset(s.value for s in Setting)
+_SEXES = frozenset(s.value for s in Sex)
+
+
+@lru_cache(maxsize=65_536)
+def _nhs_problem(text: str) -> str | None:
+    return nhs_number.problem(text)
+
+
+def parse_findings(text: str) -> list[dict[str, Any]]:
+    """Parse ``kind@site[@side]`` items separated by ``;`` (``bruise@cheek;bleeding@mouth``).
+
+    Raises:
+        ValueError: naming the item and what is wrong with it.
+    """
+    return json.loads(_findings_json(text))
+
+
+@lru_cache(maxsize=65_536)
+def _findings_json(text: str) -> str:
+    """The findings as stored (JSON text); cached, as exports repeat the same few values."""
+    out: list[dict[str, Any]] = []
+    for item in text.split(";"):
+        if not item.strip():
+            continue
+        parts = item.strip().split("@")
+        kind, site = parts[0], parts[1] if len(parts) > 1 else "other"
+        side = parts[2] if len(parts) > 2 else None
+        if (
+            len(parts) > 3
+            or kind not in _KINDS
+            or site not in _SITES
+            or (side is not None and side not in _SIDES)
+        ):
+            raise ValueError(f"finding {item.strip()!r} is not kind@site[@side] in the vocabulary")
+        finding = {"kind": kind, "site": site}
+        if side:
+            finding["side"] = side
+        out.append(finding)
+    return json.dumps(out)
+
+
+def validate_row(row: dict[str, str], today: date) -> tuple[dict[str, Any] | None, list[str]]:
+    """Check one row; return its parsed values, or ``None`` and every problem found."""
+    problems: list[str] = []
+    joined = "".join(row.values())
+    if "\x00" in joined or _SURROGATE.search(joined) or len(joined) > MAX_FIELD:
+        for name, value in row.items():
+            if "\x00" in value:
+                problems.append(f"{name}: contains a NUL character")
+            elif _SURROGATE.search(value):
+                problems.append(f"{name}: is not valid UTF-8 text")
+            elif len(value) > MAX_FIELD:
+                problems.append(f"{name}: longer than {MAX_FIELD} characters")
+        if problems:
+            return None, problems
+    for name in ("source", "source_id"):
+        if not row[name].strip():
+            problems.append(f"{name}: required")
+    nhs = row["nhs_number"].strip()
+    if nhs:
+        reason = _nhs_problem(nhs)
+        if reason:
+            problems.append(f"nhs_number: {reason}")
+        nhs = nhs.replace(" ", "")
+    if not row["family_name"].strip() and not row["given_name"].strip():
+        problems.append("family_name: a family name or a given name is required")
+    dob = seen = None
+    if _DATE.fullmatch(row["date_of_birth"]):
+        with suppress(ValueError):
+            dob = date.fromisoformat(row["date_of_birth"])
+    if dob is None:
+        problems.append("date_of_birth: must be a date YYYY-MM-DD")
+    elif dob > today:
+        problems.append("date_of_birth: in the future")
+    if _MOMENT.fullmatch(row["seen_at"]):
+        with suppress(ValueError):
+            seen = datetime.fromisoformat(row["seen_at"])
+    if seen is None:
+        problems.append("seen_at: must be a local date and time YYYY-MM-DDTHH:MM")
+    elif dob is not None and seen.date() < dob:
+        problems.append("seen_at: before the date of birth")
+    elif seen.date() > today:
+        problems.append("seen_at: in the future")
+    if row["sex"] and row["sex"] not in _SEXES:
+        problems.append(f"sex: must be one of {', '.join(sorted(_SEXES))} or empty")
+    if row["setting"] and row["setting"] not in _SETTINGS:
+        problems.append(f"setting: must be one of {', '.join(sorted(_SETTINGS))} or empty")
+    findings = "[]"
+    try:
+        findings = _findings_json(row["findings"])
+    except ValueError as exc:
+        problems.append(f"findings: {exc}")
+    if problems:
+        return None, problems
+    return {
+        "nhs": nhs or None,
+        "dob": dob,
+        "seen": seen_db_text(row["seen_at"]),
+        "findings": findings,
+    }, []
+
+
+# Positions of the columns in a row tuple (COLUMNS order).
+(SOURCE, SOURCE_ID, NHS, FAMILY, GIVEN, DOB, SEX, POSTCODE, SEEN, SETTING, ORGANISATION,
+ COMPLAINT, FINDINGS, OUTCOME) = range(len(COLUMNS))  # fmt: skip
+
+
+@lru_cache(maxsize=65_536)
+def _day(text: str) -> date | None:
+    if len(text) != 10 or not _DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def quick_row(v: tuple[str, ...], today: date) -> tuple[str | None, date, str, str] | None:
+    """Fast check of a row tuple (COLUMNS order): ``(nhs, dob, seen_db, findings_json)``.
+
+    Returns ``None`` when anything is wrong; :func:`validate_row` then says what.
+    """
+    joined = "".join(v)
+    if "\x00" in joined or len(joined) > MAX_FIELD or _SURROGATE.search(joined):
+        return None
+    if not v[SOURCE].strip() or not v[SOURCE_ID].strip():
+        return None
+    if not v[FAMILY].strip() and not v[GIVEN].strip():
+        return None
+    sex, setting = v[SEX], v[SETTING]
+    if (sex and sex not in _SEXES) or (setting and setting not in _SETTINGS):
+        return None
+    nhs: str | None = v[NHS].strip()
+    if nhs:
+        if _nhs_problem(nhs):
+            return None
+        nhs = nhs.replace(" ", "")
+    dob = _day(v[DOB])
+    text = v[SEEN]
+    if dob is None or dob > today or not _MOMENT.fullmatch(text):
+        return None
+    try:
+        seen = datetime.fromisoformat(text).date()
+        findings = _findings_json(v[FINDINGS])
+    except ValueError:
+        return None
+    if seen < dob or seen > today:
+        return None
+    return nhs or None, dob, seen_db_text(text), findings
+
+
+def seen_db_text(text: str) -> str:
+    """A checked ``YYYY-MM-DDTHH:MM[:SS]`` as the database stores it (``bulk.db_datetime``)."""
+    return f"{text[:10]} {text[11:]}{':00' if len(text) == 16 else ''}.000000"
