@@ -188,7 +188,12 @@ class AssessmentView(QWidget):
         """Begin a new assessment for a child."""
         self._open(child, new_case_json(child, history, self._clock), {}, 0, user)
         self.timeline.set_items(history.items)
-        self.extra["timeline"] = True
+        # What came from the record (not typed): the service adds it again when storing.
+        h = self.data["history"]
+        self.extra["from_record"] = {
+            "household_children": copy.deepcopy(h["household_children"]),
+            "prior_presentations": copy.deepcopy(h["prior_presentations"]),
+        }
         self.save_draft()
 
     def resume(self, draft: dict[str, Any], history: ChildHistory | None = None) -> None:

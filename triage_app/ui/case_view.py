@@ -115,7 +115,8 @@ class CaseView(QWidget):
         status = "OPEN" if case.is_open else "CLOSED"
         flags = "".join(f"\n\u2691 {f}" for f in case.flags)
         self.header_label.setText(
-            f"Case {status}, opened {nhs_datetime(case.opened_at)}. {URGENCY[case.urgency]}.{flags}"
+            f"Case {status}, opened {nhs_datetime(case.opened_at)}. "
+            f"{URGENCY.get(case.urgency, 'Urgency not recorded')}.{flags}"
         )
         self.checklist.set_actions(list(case.actions), now, self.user)
         self.investigations.show_case(case, now.date())

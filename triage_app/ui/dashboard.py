@@ -127,7 +127,7 @@ class DashboardTableModel(QAbstractTableModel):
         if col == COL_OPENED:
             return nhs_datetime(case.opened_at)
         if col == COL_URGENCY:
-            return URGENCY_SHORT[case.urgency]
+            return URGENCY_SHORT.get(case.urgency, "Not recorded")
         if col == COL_DUE:
             return "\n".join(lines) or "Nothing outstanding"
         return f"OVERDUE ({overdue})" if overdue else "On track"

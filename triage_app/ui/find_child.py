@@ -6,6 +6,8 @@ added (a date of birth is required; the NHS number, when given, must be valid).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidgetItem, QWidget
 
@@ -13,7 +15,7 @@ from triage_app.domain import nhs_number
 from triage_app.domain.display import display_name, nhs_date
 from triage_app.domain.vocab import Sex
 from triage_app.ui.forms.ui_find_child import Ui_FindChild
-from triage_app.ui.ports import ChildDirectory
+from triage_app.ui.ports import ChildDirectory, Refused
 from triage_app.ui.viewmodels import ChildMatch, ChildRecord, NewChild
 from triage_app.ui.widgets.date_field import DateField
 
@@ -117,7 +119,7 @@ class FindChild(QWidget):
             if problem:
                 u.message_label.setText(f"\u26a0 The NHS number {problem}. Check it and try again.")
                 return
-            matches = self._children.find_by_nhs_number(digits)
+            matches = self._lookup(lambda c: c.find_by_nhs_number(digits))
         else:
             family = u.family_name_edit.text().strip()
             given = u.given_name_edit.text().strip()
@@ -125,8 +127,20 @@ class FindChild(QWidget):
             if not family and not given:
                 u.message_label.setText("Type an NHS number, or a name and date of birth.")
                 return
-            matches = self._children.find_by_name(family, given, dob)
-        self._show_matches(matches)
+            matches = self._lookup(lambda c: c.find_by_name(family, given, dob))
+        if matches is not None:
+            self._show_matches(matches)
+
+    def _lookup(
+        self, call: Callable[[ChildDirectory], list[ChildMatch]]
+    ) -> list[ChildMatch] | None:
+        """Run a search; a refusal (e.g. no date of birth) is shown, not raised."""
+        assert self._children is not None
+        try:
+            return call(self._children)
+        except Refused as exc:
+            self.ui.message_label.setText(f"\u26a0 {exc}")
+            return None
 
     def _show_matches(self, matches: list[ChildMatch]) -> None:
         u = self.ui
@@ -163,7 +177,9 @@ class FindChild(QWidget):
             if problem:
                 u.message_label.setText(f"\u26a0 The NHS number {problem}.")
                 return
-            existing = self._children.find_by_nhs_number(digits)
+            existing = self._lookup(lambda c: c.find_by_nhs_number(digits))
+            if existing is None:
+                return
             if existing:
                 self._show_matches(existing)
                 u.message_label.setText(
@@ -177,5 +193,9 @@ class FindChild(QWidget):
             u.family_name_edit.text().strip() or None,
             SEXES[u.sex_combo.currentIndex()] or Sex.NOT_KNOWN,
         )
-        record: ChildRecord = self._children.add_child(child)
+        try:
+            record: ChildRecord = self._children.add_child(child)
+        except Refused as exc:
+            u.message_label.setText(f"\u26a0 The child could not be added: {exc}")
+            return
         self.child_chosen.emit(record)

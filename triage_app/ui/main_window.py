@@ -184,8 +184,14 @@ class MainWindow(QMainWindow):
         self.ui.pages_stack.setCurrentWidget(self.assessment)
 
     def open_case(self, case_id: str) -> None:
-        """Show one case with its child's banner."""
+        """Show one case with its child's banner (an empty id: no case was opened)."""
         assert self.services is not None
+        if not case_id:
+            self.show_dashboard()
+            self.statusBar().showMessage(
+                "Assessment recorded. The protocol required no case for it, so none was opened."
+            )
+            return
         if self.case_view is None:
             from triage_app.ui.case_view import CaseView
 

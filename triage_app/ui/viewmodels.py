@@ -85,7 +85,7 @@ class CaseSummary:
     case_id: str
     child: ChildRecord
     opened_at: datetime
-    urgency: Urgency
+    urgency: Urgency | None  # None when the record does not hold the assessment's urgency
     due_items: tuple[DueItem, ...] = ()
     status: str = "open"
 
@@ -137,7 +137,7 @@ class CaseDetail:
     case_id: str
     child: ChildRecord
     opened_at: datetime
-    urgency: Urgency
+    urgency: Urgency | None
     actions: tuple[CaseAction, ...] = ()
     investigations: tuple[InvestigationView, ...] = ()
     suggested_investigations: tuple[tuple[str, str], ...] = ()  # (id, name) not yet requested

@@ -1,0 +1,110 @@
+"""The whole workflow on a real temporary database, through the real services, to a case."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from tests.ui.fakes import FakePrompter
+from triage_app.ui.main_window import MainWindow
+from triage_app.ui.seams import ImmediateExecutor
+
+pytest.importorskip("triage_app.services.cases")
+
+
+class NowClock:
+    def now(self) -> datetime:
+        return datetime.now().replace(second=0, microsecond=0)
+
+
+def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path, engine):
+    from triage_app.services import cases, history
+    from triage_app.ui.service_adapters import build_services
+
+    services = build_services(tmp_path / "data")
+    ctx = services.cases.ctx
+    window = MainWindow(NowClock(), ImmediateExecutor(), FakePrompter(), lambda: engine.decide)
+    qtbot.addWidget(window)
+    window.show()
+    window.attach(services)
+
+    # First start: the first user, then the demonstration data.
+    first = window.first_run
+    assert window.ui.pages_stack.currentWidget() is first
+    first.ui.user_name_edit.setText("Dr Eve Endtoend")
+    first.ui.create_user_button.click()
+    first.ui.load_demo_button.click()
+    assert window.ui.pages_stack.currentWidget() is window.dashboard
+    assert window.dashboard.model.rowCount() >= 2  # the demo's open cases
+    assert ctx.user == "Dr Eve Endtoend"
+
+    # Find a child who is not in the record, and add them.
+    window.new_assessment()
+    find = window.find_child
+    qtbot.keyClicks(find.ui.nhs_number_edit, "9434765919")
+    find.search()
+    assert "No match" in find.ui.message_label.text()
+    find.ui.family_name_edit.setText("Endtoend")
+    find.ui.given_name_edit.setText("Tia")
+    born = (datetime.now() - timedelta(days=40)).date()
+    find.ui.date_of_birth_edit.setText(born.strftime("%d/%m/%Y"))
+    find.ui.new_child_button.click()
+    wizard = window.assessment
+    assert window.ui.pages_stack.currentWidget() is wizard
+    assert "ENDTOEND, Tia" in window.banner.text() and "943 476 5919" in window.banner.text()
+
+    # The assessment, step by step.
+    wizard.steps[0].ui.setting_combo.setCurrentIndex(1)  # GP surgery
+    wizard.steps[0].ui.concern_edit.setPlainText("Mark on cheek noticed at feed")
+    wizard.go_to(2)
+    wizard.steps[2].body_map.choose_point(77, 67)  # right cheek
+    wizard.steps[2].editor.size_spin.setValue(8)
+    wizard.go_to(3)
+    wizard.steps[3].ui.explanation_edit.setPlainText("We think her brother did it.")
+    wizard.steps[3].ui.given_by_combo.setCurrentText("Mother")
+    wizard.go_to(4)
+    cp_is = wizard.steps[4].ui.cp_is_combo
+    cp_is.setCurrentIndex(cp_is.findData("none"))
+    assert "IMMEDIATE" in wizard.panel.urgency_text()
+    wizard.go_to(5)
+    checklist = wizard.actions_step.checklist
+    checklist.select("phone_csc")
+    called = datetime.now().replace(second=0, microsecond=0)
+    checklist.done_at_edit.setText(called.strftime("%d/%m/%Y %H:%M"))
+    checklist.detail_edits["handler"].setText("J Smith")
+    checklist.detail_edits["reference"].setText("MAST-E2E-1")
+    checklist.detail_edits["advice"].setText("Paediatrician today")
+    checklist.record_button.click()
+    wizard.go_to(6)
+    wizard.review.finalise_button.click()
+
+    # The case: stored, with the call and the written-referral deadline from it.
+    view = window.case_view
+    assert window.ui.pages_stack.currentWidget() is window.case_scroll
+    case_id = int(view.case.case_id)
+    stored = cases.get_case(ctx, case_id)
+    assert stored.referral_called_at == called
+    assert stored.written_referral_due == called + timedelta(hours=24)
+    assert [a.reference for a in stored.actions] == ["MAST-E2E-1"]
+    assert "counted from the call" in view.checklist.countdown_label.text()
+    found = history.history_by_nhs_number(ctx, "9434765919")
+    assert len(found.entries) == 1 and found.entries[0].urgency == "immediate"
+    assert found.entries[0].presentation.explanation == "We think her brother did it."
+
+    # Investigations, then closure: refused while results are pending, allowed after.
+    panel = view.investigations
+    for name in ("Initial skeletal survey", "Follow-up skeletal survey"):
+        panel.request_combo.setCurrentIndex(panel.request_combo.findText(name))
+        panel.request_button.click()
+    assert "PENDING" in panel.table.item(1, 3).text()
+    assert " to " in panel.table.item(1, 1).text()  # the follow-up survey's window
+    view.reason_edit.setText("No concern")
+    view.close_button.click()
+    assert "CLOSURE REFUSED" in view.closure_label.text()
+    assert "pending" in view.closure_label.text()
+    while panel.investigation_combo.count():
+        panel.result_edit.setText("Normal")
+        panel.add_result_button.click()
+    view.close_button.click()
+    assert view.closure_label.text() == "\u2611 Case closed."
+    assert cases.get_case(ctx, case_id).status == "closed"
+    assert services.drafts.load() is None  # finalising cleared the draft

@@ -1,0 +1,264 @@
+"""Adapters from the UI's ports to ``triage_app.services`` (the real record store).
+
+Imported only after the window is shown (SQLAlchemy is slow to import). Nothing here imports
+the store directly: every call goes through a service use-case, one transaction each.
+
+Gaps in the services, bridged here and listed in the issue report:
+- users: the services record an acting user but cannot list or create users, so the first
+  user's name and role are kept in ``users.json`` in the data folder;
+- drafts: kept by :class:`~triage_app.ui.drafts.FileDraftStore` in the data folder;
+- history for a child without an NHS number: no service reads it (empty timeline);
+- the demo loader has no progress or cancel hooks (progress 0 then 1; cancel before start).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from triage_app.domain.display import age_display, display_name
+from triage_app.domain.errors import InputError
+from triage_app.domain.model import Assessment, Decision
+from triage_app.domain.vocab import FindingKind, Setting, Sex, Site, urgency_rank
+from triage_app.services import assessments, children, demo, history, matching
+from triage_app.services.context import StoreContext, open_store
+from triage_app.ui.drafts import FileDraftStore
+from triage_app.ui.labels import KIND, SETTING, SITE
+from triage_app.ui.ports import Refused, UiServices
+from triage_app.ui.service_cases import StoreCaseTracker
+from triage_app.ui.viewmodels import (
+    ActionRecord,
+    ChildHistory,
+    ChildMatch,
+    ChildRecord,
+    NewChild,
+    TimelineItem,
+    UserRecord,
+)
+
+log = logging.getLogger(__name__)
+USERS_FILE = "users.json"
+
+
+def child_view(c: Any) -> ChildRecord:
+    """Turn a stored child (``domain.records.ChildRecord``) into the UI's child."""
+    sex = Sex(c.sex) if c.sex in {s.value for s in Sex} else None
+    return ChildRecord(str(c.id), c.date_of_birth, c.nhs_number, c.given_name, c.family_name, sex)
+
+
+def problems_text(exc: InputError) -> str:
+    """Return an input error's problems as one sentence."""
+    return "; ".join(p.reason if p.path in ("", None) else str(p) for p in exc.problems)
+
+
+class StoreServices:
+    """Children, history, users, the recorder and demo data over one store context."""
+
+    def __init__(self, ctx: StoreContext, data_dir: Path, cases: StoreCaseTracker) -> None:
+        self.ctx, self.data_dir, self.cases = ctx, Path(data_dir), cases
+
+    # ChildDirectory -------------------------------------------------------------------
+    def find_by_nhs_number(self, nhs_number: str) -> list[ChildMatch]:
+        """Return the stored child with this NHS number (at most one)."""
+        try:
+            found = children.find_by_nhs_number(self.ctx, nhs_number)
+        except InputError as exc:
+            raise Refused(problems_text(exc)) from exc
+        return [ChildMatch(child_view(found), ("NHS number matches",))] if found else []
+
+    def find_by_name(
+        self, family_name: str, given_name: str, date_of_birth: date | None
+    ) -> list[ChildMatch]:
+        """Return probable matches (never merged) with the service's reasons."""
+        if date_of_birth is None or not family_name.strip():
+            raise Refused("Type the family name and the date of birth to search by name.")
+        name = f"{family_name}, {given_name}" if given_name else family_name
+        try:
+            found = matching.find_matches(self.ctx, name, date_of_birth)
+        except InputError as exc:
+            raise Refused(problems_text(exc)) from exc
+        return [ChildMatch(child_view(m.child), tuple(m.reasons)) for m in found]
+
+    def add_child(self, child: NewChild) -> ChildRecord:
+        """Record a new child (a name and the date of birth are needed)."""
+        from triage_app.domain.records import ChildRecord as StoredChild
+
+        stored = StoredChild(
+            date_of_birth=child.date_of_birth,
+            family_name=child.family_name,
+            given_name=child.given_name,
+            nhs_number=child.nhs_number,
+            sex=child.sex.value if child.sex else None,
+        )
+        try:
+            return child_view(children.record_child(self.ctx, stored))
+        except InputError as exc:
+            raise Refused(problems_text(exc)) from exc
+
+    # HistoryLookup --------------------------------------------------------------------
+    def history(self, child_id: str, before: datetime) -> ChildHistory:
+        """Return the child's and household's earlier presentations (by NHS number)."""
+        child = children.get_child(self.ctx, int(child_id))
+        if not child.nhs_number:
+            return ChildHistory()
+        found = history.history_by_nhs_number(self.ctx, child.nhs_number)
+        if found is None:
+            return ChildHistory()
+        entries = [e for e in found.entries if e.presentation.seen_at < before]
+        items = tuple(_timeline_item(e, before) for e in entries)
+        priors = tuple(
+            history.prior_presentation(e.presentation)
+            for e in reversed(entries)
+            if e.relation == "self"
+        )
+        household = tuple(
+            history.household_child(m.related_child)
+            for m in found.household
+            if m.related_child is not None and m.relation.value in ("sibling", "other_child")
+        )
+        return ChildHistory(items, priors, household)
+
+    # AssessmentRecorder ---------------------------------------------------------------
+    def finalise(
+        self,
+        child_id: str,
+        assessment: Assessment,
+        decision: Decision,
+        actions: tuple[ActionRecord, ...],
+        by: str,
+        extra: Mapping[str, Any],
+    ) -> str:
+        """Store the assessment; open a case when the protocol requires action."""
+        data = assessment.to_json()
+        # The record's own history is added again by the service: send only what was typed.
+        from_record = extra.get("from_record", {})
+        h = data["history"]
+        h["household_children"] = [
+            x for x in h["household_children"] if x not in from_record.get("household_children", [])
+        ]
+        h["prior_presentations"] = [
+            x
+            for x in h["prior_presentations"]
+            if x not in from_record.get("prior_presentations", [])
+        ]
+        concern = (extra.get("concern") or "").strip() or None
+        try:
+            rec = assessments.record_assessment(self.ctx, data, complaint=concern)
+        except InputError as exc:
+            raise Refused(problems_text(exc)) from exc
+        if urgency_rank(rec.decision.urgency) < urgency_rank("same_day_review"):
+            return ""
+        case_id = self.cases.open_for(rec, assessment.assessed_at)
+        for record in sorted(actions, key=lambda r: r.done_at):
+            self.cases.record_action(case_id, record)
+        return case_id
+
+    # UserDirectory --------------------------------------------------------------------
+    def users(self) -> list[UserRecord]:
+        """Return the users kept in ``users.json`` (empty on a first start)."""
+        try:
+            raw = json.loads((self.data_dir / USERS_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError):
+            log.warning("%s could not be read; treated as empty", USERS_FILE)
+            return []
+        return [UserRecord(str(i), u["name"], u.get("role", "")) for i, u in enumerate(raw)]
+
+    def create_user(self, name: str, role: str) -> UserRecord:
+        """Add a user and make them the acting user of the audit trail."""
+        users = [{"name": u.name, "role": u.role} for u in self.users()]
+        users.append({"name": name, "role": role})
+        _write_json(self.data_dir / USERS_FILE, users)
+        self.ctx.user = name
+        return UserRecord(str(len(users) - 1), name, role)
+
+    # DemoData -------------------------------------------------------------------------
+    def load_demo(self, progress: Any, cancelled: Any) -> int:
+        """Load the service's demonstration families (one step: no cancel once started)."""
+        progress(0, 1)
+        if cancelled():
+            return 0
+        summary = demo.load(self.ctx)
+        progress(1, 1)
+        return summary.children
+
+
+def _timeline_item(e: Any, now: datetime) -> TimelineItem:
+    p = e.presentation
+    if e.relation == "self":
+        who = "This child"
+    else:
+        c = e.child
+        name = display_name(c.family_name, c.given_name)
+        age = age_display(c.date_of_birth, now.date())
+        who = f"{e.relation.replace('_', ' ').capitalize()} {name} ({age})"
+    findings = tuple(
+        f"{KIND.get(FindingKind(f.kind), f.kind) if f.kind in FindingKind else f.kind}, "
+        f"{SITE.get(Site(f.site), f.site) if f.site in Site else f.site}"
+        for f in p.findings
+    )
+    flags = []
+    if e.relation == "self" and p.nim_at_time and p.findings:
+        flags.append("Injury while not independently mobile (sentinel injury)")
+    if e.urgency in ("emergency", "immediate"):
+        flags.append(f"Protocol decision then: {e.urgency}")
+    setting = SETTING.get(Setting(p.setting), p.setting) if p.setting in Setting else "Not recorded"
+    return TimelineItem(
+        p.seen_at.date(),
+        who,
+        setting or "Not recorded",
+        p.complaint or p.organisation or "",
+        findings,
+        tuple(flags),
+        p.outcome,
+        injury=bool(p.findings),
+    )
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix=".users-", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def services_for(ctx: StoreContext, data_dir: Path) -> UiServices:
+    """Return the UI's ports over an open store context."""
+    cases = StoreCaseTracker(ctx)
+    store = StoreServices(ctx, data_dir, cases)
+    users = store.users()
+    if users:
+        ctx.user = users[0].name
+    return UiServices(store, store, cases, store, FileDraftStore(data_dir), store, store)
+
+
+def build_services(
+    data_dir: str | Path | None = None, database_url: str | None = None
+) -> UiServices:
+    """Open (creating or upgrading) the record store and return the UI's ports.
+
+    Args:
+        data_dir: the data folder (default: ``TRIAGE_HOME``, then the platform's folder).
+        database_url: another database instead of the SQLite file in the data folder.
+    """
+    from triage_app.paths import resolve_paths
+
+    paths = resolve_paths(data_dir=data_dir, database_url=database_url).ensure()
+    ctx = open_store(
+        paths.database_url,
+        user="first-start",
+        backup_dir=paths.backup_dir,
+        database_file=paths.database_file,
+    )
+    return services_for(ctx, paths.data_dir)
