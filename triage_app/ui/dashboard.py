@@ -6,7 +6,7 @@ Overdue items say OVERDUE in words and carry a warning symbol and icon as well a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.domain import nhs_number
 from triage_app.domain.display import display_name, nhs_date, nhs_datetime
 from triage_app.ui.labels import URGENCY_SHORT, due_phrase
-from triage_app.ui.ports import CaseTracker
-from triage_app.ui.viewmodels import CaseSummary
+
+if TYPE_CHECKING:  # the dashboard is built before the first paint: keep its imports light
+    from triage_app.ui.ports import CaseTracker
+    from triage_app.ui.viewmodels import CaseSummary
 
 COL_CHILD, COL_NHS, COL_OPENED, COL_URGENCY, COL_DUE, COL_STATUS = range(6)
 HEADERS = ("Child", "NHS No.", "Opened", "Urgency", "What is due", "Status")
@@ -123,6 +124,8 @@ class DashboardTableModel(QAbstractTableModel):
             name = display_name(child.family_name, child.given_name)
             return f"{name}\nBorn {nhs_date(child.date_of_birth)}"
         if col == COL_NHS:
+            from triage_app.domain import nhs_number  # loaded with the first row, not at start
+
             return nhs_number.display(child.nhs_number) or "Not Known"
         if col == COL_OPENED:
             return nhs_datetime(case.opened_at)

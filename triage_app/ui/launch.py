@@ -7,16 +7,13 @@ first paint never waits for the database, SQLAlchemy or the protocol engine.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
-import tempfile
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+# logging, tempfile and traceback are imported where used: start-up pays only for the window.
 
 ServicesFactory = Callable[[], "UiServices"]  # noqa: F821 - resolved lazily
 
@@ -73,7 +70,10 @@ def run_gui(
         try:
             window.attach(factory())
         except Exception:  # noqa: BLE001 - tell the user, keep the log free of patient data
-            log.exception("the record could not be opened")
+            import logging
+            import traceback
+
+            logging.getLogger(__name__).exception("the record could not be opened")
             window.prompter.error("The record could not be opened", traceback.format_exc(limit=1))
             app.exit(1)
             return
@@ -102,6 +102,9 @@ def self_test(out=sys.stdout) -> int:  # noqa: ANN001 - a text stream
     Needs no account and touches no user data: the record lives in a temporary folder that is
     deleted afterwards, and the screens are driven with synchronous seams.
     """
+    import tempfile
+    import traceback
+
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         with tempfile.TemporaryDirectory(prefix="triage-self-test-") as folder:

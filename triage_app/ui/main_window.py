@@ -7,22 +7,27 @@ first paint does not wait for the database or the protocol engine.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QScrollArea, QVBoxLayout, QWidget
 
 from triage_app.domain.display import display_name, nhs_datetime
-from triage_app.domain.model import Assessment, Decision
 from triage_app.ui.dashboard import Dashboard
 from triage_app.ui.forms.ui_main_window import Ui_MainWindow
-from triage_app.ui.ports import UiServices
 from triage_app.ui.seams import Clock, Executor, Prompter, QtPrompter
-from triage_app.ui.viewmodels import ChildRecord
 from triage_app.ui.widgets.patient_banner import PatientBanner
 
-Decide = Callable[[Assessment], Decision]
+# Only for type checking: the window is shown before the domain model and ports are loaded.
+if TYPE_CHECKING:
+    from triage_app.domain.model import Assessment, Decision
+    from triage_app.ui.ports import UiServices
+    from triage_app.ui.viewmodels import ChildRecord
+
+    Decide = Callable[[Assessment], Decision]
+else:
+    Decide = Callable
 
 
 def load_engine() -> Decide:

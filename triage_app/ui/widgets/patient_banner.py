@@ -8,14 +8,16 @@ labels without colons, styled less prominently than the values; missing values r
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QWidget
 
-from triage_app.domain import nhs_number
 from triage_app.domain.display import NOT_KNOWN, age_display, display_name, display_sex, nhs_date
 from triage_app.ui.forms.ui_patient_banner import Ui_PatientBanner
-from triage_app.ui.viewmodels import ChildRecord
+
+if TYPE_CHECKING:
+    from triage_app.ui.viewmodels import ChildRecord
 
 
 class PatientBanner(QFrame):
@@ -42,6 +44,8 @@ class PatientBanner(QFrame):
 
     def show_child(self, child: ChildRecord, today: date) -> None:
         """Show a child; the age is worked out for ``today``."""
+        from triage_app.domain import nhs_number  # not needed for the first paint
+
         u = self.ui
         u.name_value_label.setText(display_name(child.family_name, child.given_name))
         age = age_display(child.date_of_birth, today)

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Start-up benchmark: process launch to the first interactive window, offscreen.
+
+Compares, in the same run, triage-app's main window (launch.run_gui with the real record
+store in a temporary data folder) with a bare PySide6 QMainWindow. Each sample is a fresh
+process; the figure is the median of N runs. "Interactive" is the first pass of the event
+loop after the window is shown (the app prints the time from inside it); "record open" is when
+the dashboard has been filled from the database (done after the first paint, so it never
+delays it).
+
+    python benchmarks/bench_startup.py [-n 9]
+
+Prints a markdown table and writes benchmarks/results-startup.md. Target: app <= 1.5 x bare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET = 1.5
+
+BARE = """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+w = QMainWindow()
+w.resize(1280, 820)
+w.show()
+def done():
+    print(f"shown {time.perf_counter():.6f}", flush=True)
+    app.quit()
+QTimer.singleShot(0, done)
+app.exec()
+"""
+
+APP = """
+import sys
+from triage_app.ui.launch import run_gui
+def factory():
+    from triage_app.ui.service_adapters import build_services
+    return build_services(sys.argv[1])
+sys.exit(run_gui([], factory, quit_when_ready=True))
+"""
+
+
+def sample(code: str, *args: str) -> dict[str, float]:
+    """Run one fresh process and return seconds from launch to each reported mark."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    start = time.perf_counter()  # CLOCK_MONOTONIC: comparable across processes on Linux
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=120,
+    ).stdout
+    marks = {}
+    for line in out.splitlines():
+        name, _, value = line.partition(" ")
+        if name in ("shown", "ready"):
+            marks[name] = float(value) - start
+    return marks
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--runs", type=int, default=9)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="triage-bench-") as data:
+        sample(APP, data)  # creates the database once (first start is measured separately)
+        sample(BARE)
+        bare, shown, ready = [], [], []
+        for _ in range(args.runs):  # interleaved, so load changes hit both alike
+            bare.append(sample(BARE)["shown"])
+            marks = sample(APP, data)
+            shown.append(marks["shown"])
+            ready.append(marks["ready"])
+    with tempfile.TemporaryDirectory(prefix="triage-bench-first-") as data:
+        first = sample(APP, data)["ready"]
+    b, s, r = (statistics.median(x) for x in (bare, shown, ready))
+    ratio = s / b
+    verdict = "meets" if ratio <= TARGET else "MISSES"
+    rows = [
+        "| measurement (median of %d, offscreen) | seconds | x bare |" % args.runs,
+        "|---|---:|---:|",
+        f"| bare PySide6 QMainWindow, launch to interactive | {b:.3f} | 1.00 |",
+        f"| triage-app main window, launch to interactive | {s:.3f} | {ratio:.2f} |",
+        f"| triage-app, launch to dashboard filled from the record | {r:.3f} | {r / b:.2f} |",
+        f"| triage-app first start (creates the database), one run | {first:.3f} | {first / b:.2f} |",
+    ]
+    summary = (
+        f"Target: interactive window within {TARGET}x the bare window: **{verdict}** "
+        f"({ratio:.2f}x)."
+    )
+    text = "\n".join(rows) + "\n\n" + summary + "\n"
+    print(text)
+    machine = f"{platform.system()} {platform.machine()}, Python {platform.python_version()}"
+    (ROOT / "benchmarks" / "results-startup.md").write_text(
+        "# Start-up benchmark\n\n"
+        f"`python benchmarks/bench_startup.py -n {args.runs}` on {machine}, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n\n"
+        "Each sample is a fresh process launched with `QT_QPA_PLATFORM=offscreen`; the time "
+        "runs from just before the launch to the first event-loop pass after `show()` "
+        "(and, for the app, to the dashboard filled from a temporary SQLite record).\n\n" + text
+    )
+    return 0 if ratio <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
