@@ -92,7 +92,7 @@ def main() -> int:
     ratio = s / b
     verdict = "meets" if ratio <= TARGET else "MISSES"
     rows = [
-        "| measurement (median of %d, offscreen) | seconds | x bare |" % args.runs,
+        f"| measurement (median of {args.runs}, offscreen) | seconds | x bare |",
         "|---|---:|---:|",
         f"| bare PySide6 QMainWindow, launch to interactive | {b:.3f} | 1.00 |",
         f"| triage-app main window, launch to interactive | {s:.3f} | {ratio:.2f} |",
