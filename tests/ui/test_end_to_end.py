@@ -108,3 +108,40 @@ def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path
     assert view.closure_label.text() == "\u2611 Case closed."
     assert cases.get_case(ctx, case_id).status == "closed"
     assert services.drafts.load() is None  # finalising cleared the draft
+
+
+def test_a_known_child_shows_their_history_and_it_is_stored_once(qtbot, tmp_path, engine):
+    from triage_app.services import demo
+    from triage_app.store.repositories import PresentationRepository
+    from triage_app.ui.service_adapters import build_services
+
+    services = build_services(tmp_path / "data")
+    ctx = services.cases.ctx
+    services.users.create_user("Dr Hx", "GP")
+    demo.load(ctx)
+    window = MainWindow(NowClock(), ImmediateExecutor(), FakePrompter(), lambda: engine.decide)
+    qtbot.addWidget(window)
+    window.attach(services)
+    window.new_assessment()
+    window.find_child.ui.nhs_number_edit.setText("999 000 0026")  # the demo's Child AF baby
+    window.find_child.search()
+    window.find_child.ui.open_button.click()
+    wizard = window.assessment
+    rows = wizard.timeline.texts()
+    assert len(rows) >= 3 and any("sentinel" in r for r in rows)
+    assert wizard.data["history"]["household_children"]  # the sibling, from the record
+    wizard.steps[2].body_map.choose_point(123, 67)
+    flags = {f.id for f in wizard.decision.flags}
+    assert {"prior_injury_presentation", "family_safeguarding_history"} <= flags
+    wizard.go_to(6)
+    wizard.review.finalise_button.click()
+    case_id = int(window.case_view.case.case_id)
+    from triage_app.services import cases
+
+    presentation_id = cases.get_case(ctx, case_id).presentation_id
+    with ctx.session_factory() as s:
+        stored = PresentationRepository(s).assessments([presentation_id])[presentation_id]
+    household = stored.input_json["history"]["household_children"]
+    assert len(household) == len(wizard.extra["from_record"]["household_children"])
+    priors = stored.input_json["history"]["prior_presentations"]
+    assert len(priors) == len({(p["date"], str(p["findings"])) for p in priors})
