@@ -179,6 +179,26 @@ def test_line_numbers_count_physical_lines_and_bytes_are_kept(ctx, make, tmp_pat
     assert lines[1][0] == "5"
 
 
+def test_long_text_is_kept_and_a_field_over_the_limit_is_rejected(ctx, make, tmp_path):
+    long = "é" * 60_000  # two such fields exceed the limit together, not one by one
+    rows = [row(make, 0, complaint=long, outcome=long), row(make, 1, complaint="x" * 100_001)]
+    summary = import_presentations(ctx, write(tmp_path / "v.csv", rows))
+    assert (summary.imported, summary.rejected) == (1, 1)
+    assert (
+        "complaint: longer than 100000 characters"
+        in read_rejects(tmp_path / "v.rejects.csv")[1][-1]
+    )
+
+
+def test_the_garbage_collector_is_restored_after_an_import(ctx, make, tmp_path):
+    import gc
+
+    src = write(tmp_path / "v.csv", [row(make, 0, nhs_number="123")])
+    assert gc.isenabled()
+    import_presentations(ctx, src)
+    assert gc.isenabled()
+
+
 def test_a_clean_reimport_removes_an_old_rejects_file(ctx, make, tmp_path):
     src = write(tmp_path / "v.csv", [row(make, 0, sex="?")])
     import_presentations(ctx, src)

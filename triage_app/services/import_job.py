@@ -61,13 +61,13 @@ class ImportJob:
     def run(self, batch: list[tuple[int, list[str]]]) -> None:
         """Check, de-duplicate and store one batch of (line number, fields)."""
         good: list[tuple[int, list[str], Row, Checked]] = []
-        seen, today, width = self.seen, self.today, self.width
+        seen, today, width, pick = self.seen, self.today, self.width, self.pick
+        self.read += len(batch)
         for line, fields in batch:
-            self.read += 1
             if len(fields) != width:
                 self.rejects.add(fields, line, f"has {len(fields)} fields; the header has {width}")
                 continue
-            v = self.pick(fields)
+            v = pick(fields)
             checked = quick_row(v, today)
             if checked is None:
                 _, problems = validate_row(dict(zip(COLUMNS, v, strict=True)), today)

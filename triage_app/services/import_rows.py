@@ -153,7 +153,9 @@ def quick_row(v: tuple[str, ...], today: date) -> tuple[str | None, date, str, s
     Returns ``None`` when anything is wrong; :func:`validate_row` then says what.
     """
     joined = "".join(v)
-    if "\x00" in joined or len(joined) > MAX_FIELD or _SURROGATE.search(joined):
+    if "\x00" in joined or _SURROGATE.search(joined):
+        return None
+    if len(joined) > MAX_FIELD and max(map(len, v)) > MAX_FIELD:
         return None
     if not v[SOURCE].strip() or not v[SOURCE_ID].strip():
         return None

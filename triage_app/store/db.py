@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
 BUSY_TIMEOUT_MS = 10_000
+CACHE_KIB = 65_536
 
 
 def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
@@ -74,7 +75,9 @@ def _sqlite_listeners(engine: Engine, *, memory: bool) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode; no fsync per commit
+            # 64 MiB page cache: imports of many rows keep the (source, source_id) index hot.
+            cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 

@@ -148,8 +148,16 @@ class ChildRepository:
         clauses = [Child.date_of_birth == dob]
         if key and near:
             clauses.append((Child.name_key == key) & Child.date_of_birth.in_(list(near)))
-        rows = self.s.scalars(select(Child).where(or_(*clauses)).limit(5_000)).all()
-        return [child_record(r) for r in rows]
+        # Columns, not ORM objects: hundreds of candidates per date of birth are read, scored
+        # and dropped; identity-map objects would cost more than the query.
+        columns = [getattr(Child, f) for f in CHILD_FIELDS]
+        rows = self.s.execute(
+            select(*columns, Child.id, Child.row_version).where(or_(*clauses)).limit(5_000)
+        ).all()
+        return [
+            ChildRecord(**dict(zip(CHILD_FIELDS, r[:-2], strict=True)), id=r[-2], version=r[-1])
+            for r in rows
+        ]
 
     def link(
         self,
