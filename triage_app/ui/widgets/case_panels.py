@@ -103,7 +103,11 @@ class InvestigationsPanel(QGroupBox):
         form.addRow("Resul&t", self.result_edit)
         form.addRow("Result &date", self.result_date_edit)
         form.addRow(self.add_result_button)
+        self.hint_label = QLabel(self)
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setAccessibleName("Investigations note")
         layout = QVBoxLayout(self)
+        layout.addWidget(self.hint_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(form)
 
@@ -121,6 +125,16 @@ class InvestigationsPanel(QGroupBox):
             if item.pending:
                 self.investigation_combo.addItem(item.name, item.investigation_id)
         self.table.resizeRowsToContents()
+        pending = sum(1 for i in case.investigations if i.pending)
+        if not case.investigations:
+            self.hint_label.setText(
+                "No investigation requested yet. Request those the paediatrician decides on "
+                "from the protocol's list below."
+            )
+        else:
+            self.hint_label.setText(
+                f"{len(case.investigations)} requested, {pending} result(s) pending."
+            )
         self.request_combo.clear()
         for investigation_id, name in case.suggested_investigations:
             self.request_combo.addItem(name, investigation_id)
