@@ -1,0 +1,54 @@
+"""The adapters over the real services, without the window."""
+
+from datetime import date, datetime
+
+import pytest
+
+from triage_app.ui.drafts import FileDraftStore
+from triage_app.ui.ports import Refused
+from triage_app.ui.viewmodels import NewChild
+
+pytest.importorskip("triage_app.services.cases")
+
+
+@pytest.fixture
+def services(tmp_path):
+    from triage_app.ui.service_adapters import build_services
+
+    return build_services(tmp_path / "data")
+
+
+def test_the_first_user_is_kept_and_becomes_the_acting_user(tmp_path, services):
+    from triage_app.ui.service_adapters import build_services
+
+    assert services.users.users() == []
+    services.users.create_user("Dr First", "GP")
+    again = build_services(tmp_path / "data")
+    assert [u.name for u in again.users.users()] == ["Dr First"]
+    assert again.cases.ctx.user == "Dr First"
+
+
+def test_drafts_live_in_the_data_folder(tmp_path, services):
+    assert isinstance(services.drafts, FileDraftStore)
+    assert services.drafts.path.parent == (tmp_path / "data").resolve()
+
+
+def test_children_are_added_found_and_never_duplicated(services):
+    services.users.create_user("Dr First", "GP")
+    child = services.children.add_child(
+        NewChild(date(2025, 7, 20), "9434765919", "Ava", "Example", None)
+    )
+    assert child.nhs_number == "9434765919"
+    assert [m.child.id for m in services.children.find_by_nhs_number("9434765919")] == [child.id]
+    matches = services.children.find_by_name("Example", "Ava", date(2025, 7, 20))
+    assert matches and matches[0].reasons
+    with pytest.raises(Refused, match="already stored"):
+        services.children.add_child(NewChild(date(2025, 7, 20), "9434765919", "Ava", "Example"))
+    with pytest.raises(Refused, match="date of birth"):
+        services.children.find_by_name("Example", "Ava", None)
+
+
+def test_history_of_an_unknown_child_is_empty(services):
+    services.users.create_user("Dr First", "GP")
+    child = services.children.add_child(NewChild(date(2025, 8, 1), None, "Nonhs", "Baby"))
+    assert services.history.history(child.id, datetime(2025, 9, 1, 9, 0)).items == ()
