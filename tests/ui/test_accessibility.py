@@ -139,3 +139,17 @@ def test_text_follows_the_system_font_size(qtbot, factor):
         assert again.ui.nhs_number_label.fontInfo().pointSizeF() > before
     finally:
         app.setFont(original)
+
+
+def test_next_puts_the_cursor_in_the_first_field_of_the_step(qtbot, engine):
+    wizard = AssessmentView(engine.decide, FakeRecord(), FakeRecord(), FixedClock(), FakePrompter())
+    qtbot.addWidget(wizard)
+    wizard.start(AVA, ChildHistory(), "Dr Test")
+    wizard.show()
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow, timeout=2000)
+    wizard.next_button.click()
+    assert QApplication.focusWidget() is wizard.steps[1].ui.rolls_combo
+    wizard.go_to(2)
+    wizard.next_button.click()
+    assert QApplication.focusWidget() is wizard.steps[3].ui.explanation_edit

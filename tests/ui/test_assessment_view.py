@@ -116,3 +116,16 @@ def test_a_draft_resumes_exactly_where_it_was(qtbot, engine, record, clock, prom
     assert again.steps[3].ui.explanation_edit.toPlainText() == "Fell against the cot"
     assert findings_step(again).findings[0]["site"] == "cheek"
     assert "IMMEDIATE" in again.panel.urgency_text()
+
+
+def test_a_refused_finalise_keeps_the_draft_and_says_why(qtbot, view, record, prompter):
+    from triage_app.ui.ports import Refused
+
+    def refuse(*args):
+        raise Refused("child.date_of_birth: differs from the stored child")
+
+    record.finalise = refuse
+    findings_step(view).body_map.choose_point(77, 67)
+    assert view.finalise() is None
+    assert prompter.calls[-1][:2] == ("error", "The assessment was not stored")
+    assert record.load() is not None and view.child is not None

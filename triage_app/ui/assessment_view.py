@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,7 +28,7 @@ from triage_app.domain.errors import InputError, Problem
 from triage_app.domain.model import Assessment, Child, Decision, History
 from triage_app.domain.parse import assessment_to_json, parse_assessment
 from triage_app.domain.vocab import Sex
-from triage_app.ui.ports import AssessmentRecorder, DraftStore
+from triage_app.ui.ports import AssessmentRecorder, DraftStore, Refused
 from triage_app.ui.seams import Clock, Prompter
 from triage_app.ui.viewmodels import ChildHistory, ChildRecord
 from triage_app.ui.widgets.decision_panel import DecisionPanel
@@ -176,8 +176,8 @@ class AssessmentView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
         self.nav.currentRowChanged.connect(self._on_nav_row_changed)
-        self.back_button.clicked.connect(lambda: self.go_to(self.stack.currentIndex() - 1))
-        self.next_button.clicked.connect(lambda: self.go_to(self.stack.currentIndex() + 1))
+        self.back_button.clicked.connect(lambda: self._step_by(-1))
+        self.next_button.clicked.connect(lambda: self._step_by(+1))
         self.close_button.clicked.connect(self._on_close_clicked)
         self.review.finalise_requested.connect(self.finalise)
         QShortcut(QKeySequence("Ctrl+PgDown"), self, self.next_button.click)
@@ -220,6 +220,18 @@ class AssessmentView(QWidget):
         index = max(0, min(index, len(self.steps) - 1))
         self.nav.setCurrentRow(index)
 
+    def _step_by(self, delta: int) -> None:
+        """Back or Next: change step and put the cursor in its first field."""
+        self.go_to(self.stack.currentIndex() + delta)
+        step = self.steps[self.stack.currentIndex()]
+        w = step.nextInFocusChain()
+        while w is not step and not (
+            step.isAncestorOf(w) and w.isVisible() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            w = w.nextInFocusChain()
+        if w is not step:
+            w.setFocus(Qt.FocusReason.TabFocusReason)
+
     def _on_nav_row_changed(self, row: int) -> None:
         if row < 0:
             return
@@ -227,7 +239,6 @@ class AssessmentView(QWidget):
         self.back_button.setEnabled(row > 0)
         self.next_button.setEnabled(row < len(self.steps) - 1)
         self.steps[row].show_decision(self.decision)
-        self.steps[row].focusNextChild()
         self._schedule_save()
 
     # Changes ----------------------------------------------------------------------------
@@ -301,9 +312,14 @@ class AssessmentView(QWidget):
             for action_id, raw in self.extra.get("actions", {}).items()
         )
         extra = {k: v for k, v in self.extra.items() if k != "actions"}
-        case_id = self._recorder.finalise(
-            self.child.id, assessment, self.decision, records, self.user, extra
-        )
+        try:
+            case_id = self._recorder.finalise(
+                self.child.id, assessment, self.decision, records, self.user, extra
+            )
+        except Refused as exc:
+            self.save_draft()  # nothing is lost: the draft stays until it is stored
+            self._prompter.error("The assessment was not stored", str(exc))
+            return None
         self._drafts.discard()
         self.child = None
         self.finalised.emit(case_id)

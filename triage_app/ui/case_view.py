@@ -118,6 +118,7 @@ class CaseView(QWidget):
             f"Case {status}, opened {nhs_datetime(case.opened_at)}. "
             f"{URGENCY.get(case.urgency, 'Urgency not recorded')}.{flags}"
         )
+        self.checklist.read_only = not case.is_open
         self.checklist.set_actions(list(case.actions), now, self.user)
         self.investigations.show_case(case, now.date())
         self.meeting.show_case(case)

@@ -65,6 +65,7 @@ class ActionsChecklist(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.actions: list[CaseAction] = []
+        self.read_only = False  # a closed case: show, never record
         self.now = datetime.now()
         self.user = ""
         self.list = QListWidget(self)
@@ -160,7 +161,9 @@ class ActionsChecklist(QWidget):
 
     def _on_list_row_changed(self, row: int) -> None:
         action = self.actions[row] if 0 <= row < len(self.actions) else None
-        self.form_group.setEnabled(action is not None and action.record is None)
+        self.form_group.setEnabled(
+            action is not None and action.record is None and not self.read_only
+        )
         is_call = action is not None and action.action_id in CALL_ACTIONS
         for edit in self.detail_edits.values():
             edit.setEnabled(is_call)
