@@ -251,3 +251,14 @@ def test_real_process_history_and_private_database(tmp_path):
     db = tmp_path / "home" / "triage.sqlite3"
     assert oct(db.stat().st_mode & 0o777) == "0o600"
     assert oct((tmp_path / "home").stat().st_mode & 0o777) == "0o700"
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [(["--profile", "nowhere"], "unknown profile"), ([], "child.date_of_birth: after assessed_at")],
+)
+def test_assess_lookup_with_bad_input_writes_nothing(capsys, app_home, tmp_path, extra, problem):
+    case = _case(tmp_path, date_of_birth="2031-01-01" if not extra else "2029-11-01")
+    code, out, err = run(capsys, "assess", str(case), "--lookup", *extra)
+    assert code == 2 and out == "" and problem in err
+    assert not app_home.exists()  # no database was created, nothing audited

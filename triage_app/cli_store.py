@@ -122,9 +122,17 @@ def open_context(args: argparse.Namespace, stderr: TextIO) -> Any:
 
 def lookup(data: Any, args: argparse.Namespace, stderr: TextIO) -> Any:
     """For ``assess --lookup``: return the case with stored history added (or ``None``)."""
+    from triage_app.domain.errors import InputError, UnknownProfileError
+    from triage_app.domain.parse import parse_assessment
+    from triage_app.domain.profile import ProfileRegistry
     from triage_app.services.history import lookup_for_case
 
-    if not isinstance(data, dict):
+    # Bad input must write nothing anywhere (assess contract): check the case and its profile
+    # before the database is opened; the engine then reports the problems.
+    try:
+        assessment = parse_assessment(data, profile_override=args.profile)
+        ProfileRegistry.load().get(assessment.profile_id)
+    except (InputError, UnknownProfileError, ValueError):
         return data
     ctx = open_context(args, stderr)
     if ctx is None:

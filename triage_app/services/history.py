@@ -25,6 +25,7 @@ from triage_app.domain.model import (
     PriorFinding,
     PriorPresentation,
 )
+from triage_app.domain.parse import parse_assessment
 from triage_app.domain.records import (
     CHILD_RELATIONS,
     ChildHistory,
@@ -176,8 +177,6 @@ def lookup_for_case(ctx: StoreContext, data: dict[str, Any]) -> tuple[dict[str, 
     unchanged when it has no valid NHS number, the child is not stored, or the stored date of
     birth differs from the case's (a different child, or a record to correct).
     """
-    from triage_app.domain.parse import parse_assessment
-
     try:
         assessment = parse_assessment(data)
     except InputError:

@@ -1,0 +1,305 @@
+"""Record-store benchmark: history lookups at scale, and import throughput.
+
+Run: ``python benchmarks/bench_store.py [--children N] [--presentations M] [--lookups K]
+[--import-rows R]``. Prints a markdown table and writes ``benchmarks/results-store.md``.
+
+1. Builds a SQLite database of 200,000 children and 1,000,000 presentations with
+   ``demo generate`` (synthetic, deterministic).
+2. History by NHS number: the full use-case (``history_by_nhs_number``: one transaction,
+   child, household, presentations, assessments, the audit event, and the engine's flags),
+   the repository read alone, and the equivalent hand-written SQL (sqlite3, same database).
+3. Name and date of birth: ``find_matches`` (candidates, scoring, audit) against the same
+   candidate query in hand-written SQL plus the same scoring.
+4. Import: ``import presentations`` of a CSV into an empty database, against raw
+   ``sqlite3.executemany`` of the same rows (CSV parsed, children and presentations inserted,
+   no validation) into the same schema.
+
+Targets (issue 3): NHS-number lookup p99 <= 10 ms; name and date of birth p99 <= 50 ms;
+import >= 50,000 rows/s.
+"""
+
+import argparse
+import csv
+import json
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from triage_app.domain.engine import Engine  # noqa: E402
+from triage_app.domain.records import ChildRecord  # noqa: E402
+from triage_app.services import history, matching, synthetic  # noqa: E402
+from triage_app.services.context import open_store  # noqa: E402
+from triage_app.services.importing import COLUMNS, import_presentations  # noqa: E402
+from triage_app.store.repositories import ChildRepository  # noqa: E402
+from triage_app.store.search import name_key  # noqa: E402
+
+NOW = datetime(2026, 1, 2, 9, 0)
+
+
+def percentiles(samples):
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return statistics.median(ordered) * 1000, p99 * 1000
+
+
+def timed(fn, items, warmup=20):
+    for item in items[:warmup]:
+        fn(item)
+    samples = []
+    for item in items:
+        start = time.perf_counter()
+        fn(item)
+        samples.append(time.perf_counter() - start)
+    return percentiles(samples)
+
+
+def raw_history(conn, nhs):
+    child = conn.execute(
+        "SELECT id, family_name, given_name, date_of_birth FROM child WHERE nhs_number = ?", (nhs,)
+    ).fetchone()
+    links = conn.execute(
+        "SELECT child_id, related_child_id, relation, person_name FROM household_link "
+        "WHERE child_id = ? OR related_child_id = ?",
+        (child[0], child[0]),
+    ).fetchall()
+    ids = {child[0]} | {x for link in links for x in link[:2] if x is not None}
+    marks = ",".join("?" * len(ids))
+    others = conn.execute(
+        f"SELECT id, family_name, given_name, date_of_birth, cp_plan FROM child WHERE id IN ({marks})",
+        tuple(ids),
+    ).fetchall()
+    rows = conn.execute(
+        "SELECT id, child_id, seen_at, setting, organisation, complaint, findings, outcome "
+        f"FROM presentation WHERE child_id IN ({marks}) ORDER BY seen_at DESC, id DESC",
+        tuple(ids),
+    ).fetchall()
+    return others, [(r[0], r[2], json.loads(r[6])) for r in rows]
+
+
+def raw_matches(conn, family, given, dob):
+    near = [d.isoformat() for d in matching.near_dates(dob)]
+    marks = ",".join("?" * len(near))
+    rows = conn.execute(
+        "SELECT id, nhs_number, family_name, given_name, date_of_birth, postcode FROM child "
+        f"WHERE date_of_birth = ? OR (name_key = ? AND date_of_birth IN ({marks})) LIMIT 5000",
+        (dob.isoformat(), name_key(family), *near),
+    ).fetchall()
+    found = []
+    for r in rows:
+        c = ChildRecord(
+            datetime.fromisoformat(r[4]).date(), r[2], r[3], r[1], postcode=r[5], id=r[0]
+        )
+        m = matching.score(c, family, given, dob, None)
+        if m is not None:
+            found.append(m)
+    found.sort(key=lambda m: -m.score)
+    return found[: matching.MAX_RESULTS]
+
+
+def write_import_csv(path, rows, seed=11):
+    rng = random.Random(seed)
+    numbers = synthetic.synthetic_nhs_numbers(900_000)
+    kids = [
+        (
+            next(numbers),
+            rng.choice(synthetic.FAMILY_NAMES),
+            rng.choice(synthetic.GIVEN_NAMES),
+            f"2025-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
+        )
+        for _ in range(rows // 5)
+    ]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(COLUMNS)
+        for i in range(rows):
+            nhs, fam, giv, dob = kids[i % len(kids)]
+            w.writerow(
+                [
+                    "bench",
+                    f"B{i}",
+                    nhs,
+                    fam,
+                    giv,
+                    dob,
+                    "female",
+                    "XX1 1AA",
+                    f"2025-12-{rng.randint(1, 28):02d}T{rng.randint(8, 20):02d}:30",
+                    "gp",
+                    "Synthetic Surgery",
+                    "bench presentation",
+                    "bruise@cheek;bleeding@mouth",
+                    "advice given",
+                ]
+            )
+
+
+def raw_import(db, csv_path):
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    start = time.perf_counter()
+    with csv_path.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        next(reader)
+        rows = list(reader)
+    now = NOW.isoformat(" ")
+    with conn:
+        ids = {}
+        for r in rows:
+            if r[2] not in ids:
+                cur = conn.execute(
+                    "INSERT INTO child (nhs_number, family_name, given_name, name_key, "
+                    "date_of_birth, sex, postcode, created_at, created_by, row_version) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,1)",
+                    (r[2], r[3], r[4], r[3].lower(), r[5], r[6], r[7], now, "bench"),
+                )
+                ids[r[2]] = cur.lastrowid
+        findings = json.dumps(
+            [{"kind": "bruise", "site": "cheek"}, {"kind": "bleeding", "site": "mouth"}]
+        )
+        conn.executemany(
+            "INSERT INTO presentation (child_id, seen_at, setting, organisation, complaint, "
+            "findings, outcome, source, source_id, created_at, created_by, row_version) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,1)",
+            [
+                (
+                    ids[r[2]],
+                    r[8].replace("T", " "),
+                    r[9],
+                    r[10],
+                    r[11],
+                    findings,
+                    r[13],
+                    r[0],
+                    r[1],
+                    now,
+                    "bench",
+                )
+                for r in rows
+            ],
+        )
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return len(rows) / elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, default=200_000)
+    parser.add_argument("--presentations", type=int, default=1_000_000)
+    parser.add_argument("--lookups", type=int, default=1_000)
+    parser.add_argument("--import-rows", type=int, default=200_000)
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results-store.md"))
+    args = parser.parse_args()
+    protocol = Engine.load()
+    work = Path(tempfile.mkdtemp(prefix="bench-store-"))
+    db = work / "scale.sqlite3"
+    ctx = open_store(f"sqlite:///{db}", user="bench", clock=lambda: NOW, protocol=protocol)
+    start = time.perf_counter()
+    synthetic.generate(ctx, args.children, args.presentations, seed=1)
+    generate_s = time.perf_counter() - start
+
+    raw = sqlite3.connect(db)
+    rng = random.Random(5)
+    kids = raw.execute(
+        "SELECT nhs_number, family_name, given_name, date_of_birth FROM child "
+        "WHERE nhs_number IS NOT NULL"
+    ).fetchall()
+    sample = rng.sample(kids, min(args.lookups, len(kids)))
+    numbers = [k[0] for k in sample]
+
+    def repo_history(nhs):
+        with ctx.session_factory.begin() as s:
+            child = ChildRepository(s).by_nhs_number(nhs)
+            return history.load_history(s, child, before=None)
+
+    results = []
+    svc = timed(lambda n: history.history_by_nhs_number(ctx, n), numbers)
+    repo = timed(repo_history, numbers)
+    sql = timed(lambda n: raw_history(raw, n), numbers)
+    results.append(
+        (
+            "history by NHS number: use-case (incl. audit event, engine flags)",
+            svc,
+            sql,
+            "p99 <= 10 ms",
+            svc[1] <= 10,
+        )
+    )
+    results.append(("history by NHS number: repository read only", repo, sql, "", None))
+    results.append(("history by NHS number: hand-written SQL (sqlite3)", sql, sql, "", None))
+
+    names = [
+        (f"{k[1].upper()}, {k[2]}", k[1], k[2], datetime.fromisoformat(k[3]).date()) for k in sample
+    ]
+    svc = timed(lambda t: matching.find_matches(ctx, t[0], t[3]), names)
+    sql = timed(lambda t: raw_matches(raw, t[1], t[2], t[3]), names)
+    results.append(
+        (
+            "name + date of birth: use-case (incl. scoring, audit event)",
+            svc,
+            sql,
+            "p99 <= 50 ms",
+            svc[1] <= 50,
+        )
+    )
+    results.append(("name + date of birth: hand-written SQL + same scoring", sql, sql, "", None))
+    raw.close()
+    ctx.close()
+
+    csv_path = work / "import.csv"
+    write_import_csv(csv_path, args.import_rows)
+    target = open_store(
+        f"sqlite:///{work / 'import.sqlite3'}", user="bench", clock=lambda: NOW, protocol=protocol
+    )
+    start = time.perf_counter()
+    summary = import_presentations(target, csv_path)
+    app_rate = summary.imported / (time.perf_counter() - start)
+    target.close()
+    baseline = open_store(f"sqlite:///{work / 'raw.sqlite3'}", user="bench", protocol=protocol)
+    baseline.close()
+    raw_rate = raw_import(work / "raw.sqlite3", csv_path)
+
+    lines = [
+        "# Record-store benchmark",
+        "",
+        f"Machine: {platform.machine()}, CPython {platform.python_version()}, "
+        f"{platform.system()}, SQLite {sqlite3.sqlite_version}. Database: {args.children:,} "
+        f"children, {args.presentations:,} presentations (generated in {generate_s:.1f} s). "
+        f"Lookups: {len(numbers)} random children each, after 20 warm-up lookups.",
+        "",
+        "| measurement | p50 (ms) | p99 (ms) | p50 vs SQL | target | result |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, (p50, p99), (s50, _), target_text, met in results:
+        verdict = "" if met is None else ("met" if met else "NOT met")
+        lines.append(
+            f"| {name} | {p50:.2f} | {p99:.2f} | {p50 / s50:.1f}x | {target_text} | {verdict} |"
+        )
+    lines += [
+        "",
+        "| import | rows | rows/s | vs raw executemany | target | result |",
+        "|---|---|---|---|---|---|",
+        f"| `import presentations` (validate every row, skip duplicates, children, executemany, one transaction) "
+        f"| {summary.imported:,} | {app_rate:,.0f} | {app_rate / raw_rate:.2f}x | >= 50,000 rows/s "
+        f"| {'met' if app_rate >= 50_000 else 'NOT met'} |",
+        f"| raw sqlite3.executemany of the same rows (no validation) | {summary.imported:,} "
+        f"| {raw_rate:,.0f} | 1.00x | | |",
+        "",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    Path(args.out).write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
