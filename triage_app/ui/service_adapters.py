@@ -182,8 +182,7 @@ class StoreServices:
     # DemoData -------------------------------------------------------------------------
     def load_demo(self, progress: Any, cancelled: Any) -> int:
         """Load the service's demonstration families (one step: no cancel once started)."""
-        progress(0, 1)
-        if cancelled():
+        if cancelled():  # the service loads in one step: only a cancel before it starts counts
             return 0
         summary = demo.load(self.ctx)
         progress(1, 1)
