@@ -129,3 +129,19 @@ def test_a_refused_finalise_keeps_the_draft_and_says_why(qtbot, view, record, pr
     assert view.finalise() is None
     assert prompter.calls[-1][:2] == ("error", "The assessment was not stored")
     assert record.load() is not None and view.child is not None
+
+
+def test_removing_a_finding_asks_first_and_can_be_undone(view, prompter):
+    step = findings_step(view)
+    step.body_map.choose_point(77, 67)
+    step.body_map.choose_point(123, 67)
+    prompter.answers = [False]
+    step.remove_button.click()
+    assert len(step.findings) == 2  # not removed without a yes (never silently deleted)
+    step.findings_list.setCurrentRow(0)
+    step.remove_button.click()
+    assert [f["side"] for f in step.findings] == ["left"]
+    assert step.findings_list.item(0).text().startswith("1. Bruise, Cheek, left")
+    step.undo_button.click()
+    assert [f["side"] for f in step.findings] == ["right", "left"]
+    assert view.data["findings"][0]["side"] == "right"

@@ -84,10 +84,15 @@ class FindingsStep(AssessmentStep):
         self.add_button.setAccessibleName("Add finding")
         self.remove_button = QPushButton("&Remove finding", self)
         self.remove_button.setAccessibleName("Remove finding")
+        self.undo_button = QPushButton("&Undo remove", self)
+        self.undo_button.setAccessibleName("Undo the last removal")
+        self.undo_button.setToolTip("Put back the finding removed last (Ctrl+Z)")
+        self._removed: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
         self.editor = FindingEditor(self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.undo_button)
         buttons.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(QLabel("Findings (numbered as on the map)", self))
@@ -103,6 +108,8 @@ class FindingsStep(AssessmentStep):
         self.findings_list.currentRowChanged.connect(self._on_findings_list_row_changed)
         self.add_button.clicked.connect(lambda: self.add_finding(Site.OTHER.value, None))
         self.remove_button.clicked.connect(self._on_remove_clicked)
+        self.undo_button.clicked.connect(self.undo_remove)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_remove)
         self.editor.edited.connect(self._on_editor_edited)
         QShortcut(QKeySequence("Ctrl+M"), self, self.body_map.setFocus)
         self._sync_enabled()
@@ -165,9 +172,19 @@ class FindingsStep(AssessmentStep):
             "Remove finding", f"Remove this finding from the body map?\n\n{text}"
         ):
             return
-        del self.findings[row]
-        del self.marks[row]
+        self._removed.append((row, self.findings.pop(row), self.marks.pop(row)))
         self._refresh_list()
+        self.changed.emit()
+
+    def undo_remove(self) -> None:
+        """Put back the finding removed last, with its number and mark."""
+        if not self._removed:
+            return
+        row, finding, mark = self._removed.pop()
+        self.findings.insert(row, finding)
+        self.marks.insert(row, mark)
+        self._refresh_list()
+        self.findings_list.setCurrentRow(row)
         self.changed.emit()
 
     def _refresh_list(self) -> None:
@@ -192,6 +209,7 @@ class FindingsStep(AssessmentStep):
         has = 0 <= self.findings_list.currentRow() < len(self.findings)
         self.editor.setEnabled(has)
         self.remove_button.setEnabled(has)
+        self.undo_button.setEnabled(bool(self._removed))
 
     def load(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
         """Show the findings and their marks."""
