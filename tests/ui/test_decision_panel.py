@@ -27,7 +27,16 @@ def test_problems_are_shown_instead_of_a_decision(qtbot):
     qtbot.addWidget(panel)
     panel.show_problems([Problem("child.date_of_birth", "after assessed_at")])
     assert "not yet available" in panel.urgency_text()
-    assert "child.date_of_birth: after assessed_at" in panel.details.toPlainText()
+    assert "Child, date of birth: after assessed_at" in panel.details.toPlainText()
+
+
+def test_problem_paths_are_said_in_words():
+    from triage_app.ui.widgets.decision_panel import problem_words
+
+    p = Problem("history.household_children[0].date_of_birth", "not a date")
+    assert problem_words(p) == "Household child 1, date of birth: not a date"
+    p = Problem("findings[1].exception.documented_on", "before birth")
+    assert problem_words(p) == "Finding 2, exception, documented on: before birth"
 
 
 def test_factories_module_is_importable():

@@ -101,7 +101,7 @@ class DecisionPanel(QWidget):
         self.banner.setStyleSheet(
             "background: #ffffff; color: #212b32; border: 2px dashed #4c6272;"
         )
-        items = "".join(f"<li>{escape(str(p))}</li>" for p in problems)
+        items = "".join(f"<li>{escape(problem_words(p))}</li>" for p in problems)
         self.details.setHtml(f"<ul>{items}</ul>")
 
     def urgency_text(self) -> str:
@@ -115,6 +115,39 @@ class DecisionPanel(QWidget):
             f"background: {background}; color: {colour}; font-weight: bold; "
             f"border: 2px solid #212b32;"
         )
+
+
+_FIELD_WORDS = {
+    "assessed_at": "Assessed at",
+    "child": "Child",
+    "date_of_birth": "date of birth",
+    "explanation": "Explanation",
+    "given_at": "given at",
+    "findings": "Finding",
+    "exception": "exception",
+    "documented_on": "documented on",
+    "household_children": "Household child",
+    "history": "",
+    "size_mm": "size",
+}
+
+
+def problem_words(problem: Problem) -> str:
+    """Say where a problem is in words, for clinicians rather than JSON paths.
+
+    ``history.household_children[0].date_of_birth`` becomes
+    ``Household child 1, date of birth``.
+    """
+    parts = []
+    for segment in problem.path.split("."):
+        name, _, index = segment.partition("[")
+        words = _FIELD_WORDS.get(name, name.replace("_", " "))
+        if index:
+            words = f"{words} {int(index.rstrip(']')) + 1}"
+        if words:
+            parts.append(words)
+    where = ", ".join(parts)
+    return f"{where}: {problem.reason}" if where else problem.reason
 
 
 def _findings_html(decision: Decision) -> str:
