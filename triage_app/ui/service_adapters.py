@@ -25,11 +25,11 @@ from typing import Any
 from triage_app.domain.display import age_display, display_name
 from triage_app.domain.errors import InputError
 from triage_app.domain.model import Assessment, Decision
-from triage_app.domain.vocab import FindingKind, Setting, Sex, Site, urgency_rank
+from triage_app.domain.vocab import FindingKind, Setting, Sex, Site, Urgency, urgency_rank
 from triage_app.services import assessments, children, demo, history, matching
 from triage_app.services.context import StoreContext, open_store
 from triage_app.ui.drafts import FileDraftStore
-from triage_app.ui.labels import KIND, SETTING, SITE
+from triage_app.ui.labels import KIND, SETTING, SITE, URGENCY_SHORT
 from triage_app.ui.ports import Refused, UiServices
 from triage_app.ui.service_cases import StoreCaseTracker
 from triage_app.ui.viewmodels import (
@@ -207,13 +207,16 @@ def _timeline_item(e: Any, now: datetime) -> TimelineItem:
     if e.relation == "self" and p.nim_at_time and p.findings:
         flags.append("Injury while not independently mobile (sentinel injury)")
     if e.urgency in ("emergency", "immediate"):
-        flags.append(f"Protocol decision then: {e.urgency}")
+        flags.append(f"Protocol decision then: {URGENCY_SHORT[Urgency(e.urgency)]}")
+    summary = p.complaint or p.organisation or ""
+    if summary in FindingKind:  # imported records often give the finding's code as complaint
+        summary = KIND[FindingKind(summary)]
     setting = SETTING.get(Setting(p.setting), p.setting) if p.setting in Setting else "Not recorded"
     return TimelineItem(
         p.seen_at.date(),
         who,
         setting or "Not recorded",
-        p.complaint or p.organisation or "",
+        summary,
         findings,
         tuple(flags),
         p.outcome,
