@@ -179,3 +179,11 @@ def test_split_name(name, expected):
 def test_near_dates_include_swapped_day_and_month():
     near = matching.near_dates(date(2025, 3, 7))
     assert date(2025, 7, 3) in near and date(2024, 3, 7) in near and date(2025, 3, 7) not in near
+
+
+def test_a_child_first_met_in_an_assessment_may_have_no_name(ctx, make):
+    data = make.case_json()
+    data["child"] = {"nhs_number": make.NHS[7], "date_of_birth": "2025-07-20"}
+    recorded = record_assessment(ctx, data)
+    assert (recorded.child.family_name, recorded.child.given_name) == (None, None)
+    assert recorded.child_created

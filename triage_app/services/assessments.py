@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,9 +99,7 @@ def record_assessment(
                 nhs_number=a.child.nhs_number,
                 sex=a.child.sex.value if a.child.sex else None,
             )
-            if not (details.family_name or details.given_name):
-                details = dataclasses.replace(details, given_name="(name not recorded)")
-            child = children.add(validate_child(details), ctx.user, now)
+            child = children.add(validate_child(details, require_name=False), ctx.user, now)
             ctx.audit(s, "create", "child", child.id, after=child_audit(child))
         elif child.date_of_birth != a.child.date_of_birth:
             raise InputError(

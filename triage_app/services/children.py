@@ -20,8 +20,14 @@ def child_audit(child: ChildRecord) -> dict[str, Any]:
     return data
 
 
-def validate_child(child: ChildRecord) -> ChildRecord:
-    """Return the child with its NHS number normalised, or raise InputError naming each field."""
+def validate_child(child: ChildRecord, *, require_name: bool = True) -> ChildRecord:
+    """Return the child with its NHS number normalised, or raise InputError naming each field.
+
+    Args:
+        child: the details to check.
+        require_name: a family or given name is needed (not for a child first met in an
+            assessment, where the contract makes names optional: shown as "Not Known").
+    """
     problems: list[Problem] = []
     nhs = child.nhs_number
     if nhs is not None and not nhs.strip():
@@ -36,7 +42,8 @@ def validate_child(child: ChildRecord) -> ChildRecord:
         problems.append(Problem("sex", f"must be one of: {', '.join(s.value for s in Sex)}"))
     if child.cp_plan is not None and child.cp_plan not in {c.value for c in CpPlan}:
         problems.append(Problem("cp_plan", f"must be one of: {', '.join(c.value for c in CpPlan)}"))
-    if not (child.family_name or "").strip() and not (child.given_name or "").strip():
+    no_name = not (child.family_name or "").strip() and not (child.given_name or "").strip()
+    if require_name and no_name:
         problems.append(Problem("family_name", "a family name or a given name is required"))
     if problems:
         raise InputError(problems)
