@@ -262,3 +262,28 @@ def test_assess_lookup_with_bad_input_writes_nothing(capsys, app_home, tmp_path,
     code, out, err = run(capsys, "assess", str(case), "--lookup", *extra)
     assert code == 2 and out == "" and problem in err
     assert not app_home.exists()  # no database was created, nothing audited
+
+
+def test_an_old_database_is_backed_up_and_upgraded_when_opened(capsys, app_home):
+    from triage_app.store import migrate
+    from triage_app.store.db import make_engine
+
+    app_home.mkdir(parents=True)
+    db = app_home / "triage.sqlite3"
+    engine = make_engine(db)
+    migrate.upgrade(engine, target="0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO child (nhs_number, family_name, given_name, date_of_birth, created_at, "
+                "created_by, row_version) VALUES ('9990000093', 'Example', 'Ava', '2025-07-20', "
+                "'2025-08-01 09:00:00', 'old', 1)"
+            )
+        )
+    engine.dispose()
+    code, out, err = run(capsys, "history", "--nhs-number", "9990000093")
+    assert code == 0, err
+    assert "EXAMPLE, Ava" in out
+    [backup] = (app_home / "backups").glob("triage-rev0001-*.sqlite3")
+    assert oct(backup.stat().st_mode & 0o777) == "0o600"
+    assert migrate.current_revision(make_engine(db)) == migrate.head_revision()

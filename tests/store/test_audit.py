@@ -68,6 +68,15 @@ def test_the_database_refuses_to_change_or_delete_audit_events(ctx, make, statem
     assert len(_events(ctx)) == 2
 
 
+def test_postgres_also_refuses_truncate(ctx, make):
+    if ctx.engine.dialect.name != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL's; SQLite has only DELETE")
+    children.record_child(ctx, make.child())
+    with pytest.raises(DBAPIError, match="append-only"), ctx.engine.begin() as conn:
+        conn.execute(text("TRUNCATE audit_event"))
+    assert len(_events(ctx)) == 2
+
+
 def _without_triggers(ctx, statement, params=None):
     """What an attacker with direct file access could do: drop the guard, edit, restore it."""
     sqlite = ctx.engine.dialect.name == "sqlite"
