@@ -96,23 +96,26 @@ def load(ctx: StoreContext) -> DemoSummary:
     )
     visits = [
         (af_dob + timedelta(weeks=3), "gp", [{"kind": "bleeding", "site": "mouth"}],
-         "she must have scratched her mouth with her nail", "advice given"),
+         "bleeding from the mouth", "she must have scratched her mouth with her nail",
+         "advice given"),
         (af_dob + timedelta(weeks=5), "health_visitor",
          [{"kind": "subconjunctival_haemorrhage", "site": "subconjunctiva", "side": "left"}],
-         "it was there after she cried a lot", "advice given"),
+         "red patch in the white of the left eye", "it was there after she cried a lot",
+         "advice given"),
         (af_dob + timedelta(weeks=6), "ed",
          [{"kind": "mark", "site": "lower_leg", "side": "right", "size_mm": 15,
            "description": "purple mark"}],
-         "she caught it on the cot bars", "referred to children's social care"),
+         "purple mark on the leg", "she caught it on the cot bars",
+         "referred to children's social care"),
     ]  # fmt: skip
     last = None
-    for day, setting, findings, words, outcome in visits:
+    for day, setting, findings, complaint, words, outcome in visits:
         seen = datetime.combine(day, datetime.min.time()).replace(hour=10, minute=30)
         last = record_assessment(
             ctx,
             _case(seen, AF_NHS, "Ashby", "Alfie", af_dob, setting, findings, words),
             organisation="Synthetic NHS Trust",
-            complaint=findings[0]["kind"],
+            complaint=complaint,
             outcome=outcome,
         )
         n_presentations += 1

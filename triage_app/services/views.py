@@ -20,6 +20,13 @@ from triage_app.domain.records import (
 )
 
 
+def _one_line(text: str | None) -> str:
+    """Text on one line for a text listing (line breaks shown escaped); ``-`` when empty."""
+    if not text:
+        return "-"
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -109,8 +116,9 @@ def history_lines(h: ChildHistory, now: datetime) -> list[str]:
         findings = ", ".join(f"{f.kind}@{f.site}" for f in p.findings) or "no findings"
         lines.append(
             f"  {nhs_datetime(p.seen_at)}  {whose}  {p.setting or '-'}  {p.organisation or '-'}"
-            f"  {findings}  outcome: {p.outcome or '-'}"
+            f"  {findings}  complaint: {_one_line(p.complaint)}  outcome: {_one_line(p.outcome)}"
             + (f"  urgency: {e.urgency}" if e.urgency else "")
+            + (f"  [imported from {p.source}]" if p.source != "local" else "")
         )
     return lines
 
