@@ -287,3 +287,15 @@ def test_an_old_database_is_backed_up_and_upgraded_when_opened(capsys, app_home)
     [backup] = (app_home / "backups").glob("triage-rev0001-*.sqlite3")
     assert oct(backup.stat().st_mode & 0o777) == "0o600"
     assert migrate.current_revision(make_engine(db)) == migrate.head_revision()
+
+
+def test_an_unexpected_failure_is_one_clear_line_not_a_traceback(capsys, store, monkeypatch):
+    from triage_app.services import cases
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr(cases, "list_cases", broken)
+    code, out, err = run(capsys, "cases", *store)
+    assert code == 1 and out == ""
+    assert err.strip() == "cases: failed (RuntimeError: disk went away); nothing was changed"

@@ -94,6 +94,15 @@ def run(
         return EXIT_CHECK_FAILED
     try:
         return handler(ctx, args, out, err)
+    except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback full of values
+        # Each use-case is one transaction: on any error it was rolled back.
+        log.debug("%s failed", args.command, exc_info=True)
+        print(
+            f"{args.command}: failed ({exc.__class__.__name__}: {_first_line(exc)}); "
+            "nothing was changed",
+            file=err,
+        )
+        return EXIT_CHECK_FAILED
     finally:
         ctx.close()
 

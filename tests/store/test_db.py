@@ -36,3 +36,19 @@ def test_a_failed_transaction_leaves_nothing(tmp_path):
         pass
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 0
+
+
+def test_database_errors_do_not_carry_patient_values(tmp_path):
+    from sqlalchemy.exc import IntegrityError
+
+    engine = make_engine(tmp_path / "x.sqlite3")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (nhs TEXT UNIQUE)"))
+        conn.execute(text("INSERT INTO t VALUES ('9990000026')"))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO t VALUES (:n)"), {"n": "9990000026"})
+    except IntegrityError as exc:
+        assert "9990000026" not in str(exc)
+    else:
+        raise AssertionError("the duplicate was accepted")

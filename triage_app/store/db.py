@@ -7,6 +7,9 @@ SQLite settings, set on every new connection:
 - every transaction starts with ``BEGIN IMMEDIATE``: the write lock is taken at the start, so
   the audit chain's "read the last event, append the next" step can never interleave.
 
+Statement parameters are hidden from SQLAlchemy's error messages and logs
+(``hide_parameters``): they carry names, NHS numbers and dates of birth.
+
 Files use ``NullPool``: no connection outlives its use, so no file lock lingers (TagStudio's
 reason) and a backup copy taken between uses is consistent.
 """
@@ -38,12 +41,13 @@ def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
         engine = create_engine(
             url,
             echo=echo,
+            hide_parameters=True,
             poolclass=StaticPool if memory else NullPool,
             connect_args={"check_same_thread": False} if memory else {},
         )
         _sqlite_listeners(engine, memory=memory)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
