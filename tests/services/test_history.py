@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from triage_app.domain.errors import InputError
 from triage_app.domain.records import ChildRecord, Relation
@@ -187,3 +189,22 @@ def test_a_child_first_met_in_an_assessment_may_have_no_name(ctx, make):
     recorded = record_assessment(ctx, data)
     assert (recorded.child.family_name, recorded.child.given_name) == (None, None)
     assert recorded.child_created
+
+
+NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(family=NAME, given=NAME, other_family=NAME, other_given=NAME)
+def test_the_exact_name_and_date_of_birth_always_scores_highest(
+    family, given, other_family, other_given
+):
+    dob = date(2025, 7, 20)
+    exact = matching.score(ChildRecord(dob, family, given), family.upper(), given, dob, None)
+    other = matching.score(ChildRecord(dob, other_family, other_given), family, given, dob, None)
+    assert exact is not None and exact.reasons[:3] == (
+        "exact date of birth",
+        "family name exact",
+        "given name exact",
+    )
+    assert other is None or other.score <= exact.score
