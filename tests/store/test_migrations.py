@@ -17,8 +17,8 @@ from triage_app.store.search import name_key
 def test_new_database_is_created_at_the_latest_revision(db_url):
     engine = make_engine(db_url)
     result = migrate.upgrade(engine)
-    assert result.created and result.to_revision == migrate.head_revision() == "0002"
-    assert migrate.current_revision(engine) == "0002"
+    assert result.created and result.to_revision == migrate.head_revision() == "0003"
+    assert migrate.current_revision(engine) == "0003"
     assert migrate.upgrade(engine).created is False  # second open: nothing to do
     engine.dispose()
 
@@ -64,7 +64,7 @@ def test_old_database_with_data_is_backed_up_then_upgraded_losing_nothing(tmp_pa
 
     result = migrate.upgrade(engine, database_file=db, backup_dir=tmp_path / "backups")
 
-    assert (result.from_revision, result.to_revision) == ("0001", "0002")
+    assert (result.from_revision, result.to_revision) == ("0001", "0003")
     assert result.backup is not None and result.backup.exists()
     assert _dump(result.backup) == before  # the copy is the database as it was
     after = _dump(db)
@@ -149,3 +149,33 @@ def test_upgrade_that_fails_leaves_the_database_at_its_old_revision(tmp_path, mo
         assert conn.execute(text("SELECT count(*) FROM child")).scalar() == 2
         assert "name_key" not in {c["name"] for c in inspect(conn).get_columns("child")}
     engine.dispose()
+
+
+def test_sealed_referral_records_cannot_be_changed_or_deleted(db_url):
+    engine = make_engine(db_url)
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO child (id, date_of_birth, created_at, created_by, row_version) "
+                "VALUES (1, '2025-07-20', '2025-09-01 10:00:00', 'test', 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO safeguarding_case (id, child_id, status, opened_at, opened_by, sealed, "
+                "created_at, created_by, row_version) VALUES (1, 1, 'referred', "
+                "'2025-09-01 10:00:00', 'test', true, '2025-09-01 10:00:00', 'test', 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO referral_record (case_id, version, record_uid, content_sha256, "
+                "pdf_sha256, pdf, sealed_at, sealed_by) VALUES (1, 1, 'R-1', :h, :h, :pdf, "
+                "'2025-09-01 10:00:00', 'test')"
+            ),
+            {"h": "0" * 64, "pdf": b"%PDF-1.4"},
+        )
+    for statement in ("UPDATE referral_record SET pdf_sha256 = 'x'", "DELETE FROM referral_record"):
+        with pytest.raises(Exception, match="sealed"), engine.begin() as conn:
+            conn.execute(text(statement))

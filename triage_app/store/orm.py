@@ -20,10 +20,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -66,6 +68,10 @@ class User(Base):
     display_name: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Sign-in (revision 0003): an Argon2 hash, never the password.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Child(AuditColumns, Base):
@@ -252,3 +258,29 @@ class AuditEventRow(Base):
     after: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ReferralRecordRow(Base):
+    """A sealed version of a case's referral record (revision 0003). Never changed once written.
+
+    A correction is a new row (an addendum) whose ``supersedes_id`` names the version it
+    corrects; triggers refuse UPDATE and DELETE.
+    """
+
+    __tablename__ = "referral_record"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("safeguarding_case.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    record_uid: Mapped[str] = mapped_column(String(64))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("referral_record.id"))
+    addendum_reason: Mapped[str | None] = mapped_column(Text)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    fhir_json: Mapped[str | None] = mapped_column(Text)
+    sealed_at: Mapped[datetime] = mapped_column(DateTime)
+    sealed_by: Mapped[str] = mapped_column(String(100))
+    __table_args__ = (
+        UniqueConstraint("record_uid", name="uq_referral_record_record_uid"),
+        UniqueConstraint("case_id", "version", name="uq_referral_record_case_id"),
+    )
