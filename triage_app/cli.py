@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
         "fallback", help="print the one-page paper protocol for when the app is unavailable"
     )
     fallback.add_argument("--profile", help="protocol profile id (default: the default profile)")
-    cli_store.register(sub)
+    for module in _command_modules():
+        module.register(sub)
     return parser
 
 
@@ -148,6 +149,24 @@ def _one_line(text: str) -> str:
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
+def _command_modules() -> list[Any]:
+    """Modules that add sub-commands: each has ``register(sub)``, ``handles(cmd)``, ``run(args)``.
+
+    ``cli_records`` (sealed referral records) and ``cli_security`` (init, users, backup) join
+    the list when they exist.
+    """
+    import importlib
+
+    modules: list[Any] = [cli_store]
+    for name in ("triage_app.cli_records", "triage_app.cli_security"):
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return modules
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
     parser = build_parser()
@@ -158,7 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_profiles(sys.stdout, sys.stderr)
     if args.command == "fallback":
         return run_fallback(args, sys.stdout, sys.stderr)
-    if cli_store.handles(args.command):
-        return cli_store.run(args)
+    for module in _command_modules():
+        if module.handles(args.command):
+            return module.run(args)
     parser.print_help(sys.stderr)
     return EXIT_BAD_INPUT
