@@ -23,7 +23,9 @@ TARGET_P99_MS = 1.0
 
 
 def make_case() -> dict:
-    case = json.loads((ROOT / "examples" / "child-af-3-purple-mark.json").read_text(encoding="utf-8"))
+    case = json.loads(
+        (ROOT / "examples" / "child-af-3-purple-mark.json").read_text(encoding="utf-8")
+    )
     prior = []
     for i in range(20):
         prior.append(
@@ -31,7 +33,12 @@ def make_case() -> dict:
                 "date": f"2025-08-{(i % 28) + 1:02d}",
                 "setting": ["gp", "ed", "health_visitor"][i % 3],
                 "complaint": "synthetic presentation",
-                "findings": [{"kind": ["bruise", "mark", "bleeding"][i % 3], "site": ["thigh", "cheek", "mouth"][i % 3]}],
+                "findings": [
+                    {
+                        "kind": ["bruise", "mark", "bleeding"][i % 3],
+                        "site": ["thigh", "cheek", "mouth"][i % 3],
+                    }
+                ],
                 "outcome": "advice given",
             }
         )

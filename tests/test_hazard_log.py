@@ -18,12 +18,20 @@ def test_every_cited_test_exists():
     text = LOG.read_text(encoding="utf-8")
     refs = REF.findall(text)
     assert refs
-    missing = [f"{f}::{name}" for f, name in refs if not (ROOT / f).is_file() or name not in _test_names(ROOT / f)]
+    missing = [
+        f"{f}::{name}"
+        for f, name in refs
+        if not (ROOT / f).is_file() or name not in _test_names(ROOT / f)
+    ]
     assert missing == []
 
 
 def test_every_hazard_has_a_control_and_a_test():
-    rows = [line for line in LOG.read_text(encoding="utf-8").splitlines() if re.match(r"\| H\d\d ", line)]
+    rows = [
+        line
+        for line in LOG.read_text(encoding="utf-8").splitlines()
+        if re.match(r"\| H\d\d ", line)
+    ]
     assert len(rows) >= 8, "the starter hazards of clinical-research.md section F at least"
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split("|")]
