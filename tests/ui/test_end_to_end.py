@@ -17,7 +17,7 @@ class NowClock:
 
 
 def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path, engine):
-    from triage_app.services import cases, history
+    from triage_app.services import cases, children, history
     from triage_app.ui.service_adapters import build_services
 
     services = build_services(tmp_path / "data")
@@ -48,6 +48,7 @@ def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path
     born = (datetime.now() - timedelta(days=40)).date()
     find.ui.date_of_birth_edit.setText(born.strftime("%d/%m/%Y"))
     find.ui.new_child_button.click()
+    assert children.find_by_nhs_number(ctx, "9434765919") is None  # stored on finalising
     wizard = window.assessment
     assert window.ui.pages_stack.currentWidget() is wizard
     assert "ENDTOEND, Tia" in window.banner.text() and "943 476 5919" in window.banner.text()
@@ -86,6 +87,8 @@ def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path
     assert stored.written_referral_due == called + timedelta(hours=24)
     assert [a.reference for a in stored.actions] == ["MAST-E2E-1"]
     assert "counted from the call" in view.checklist.countdown_label.text()
+    stored_child = children.find_by_nhs_number(ctx, "9434765919")
+    assert (stored_child.family_name, stored_child.given_name) == ("Endtoend", "Tia")
     found = history.history_by_nhs_number(ctx, "9434765919")
     assert len(found.entries) == 1 and found.entries[0].urgency == "immediate"
     assert found.entries[0].presentation.explanation == "We think her brother did it."

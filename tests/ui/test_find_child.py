@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from triage_app.ui.find_child import FindChild, format_nhs_typing
+from triage_app.ui.viewmodels import NEW_CHILD_ID
 
 
 @pytest.mark.parametrize(
@@ -65,9 +66,11 @@ def test_a_new_child_needs_a_date_of_birth(qtbot, finder, record):
     qtbot.keyClicks(finder.ui.date_of_birth_edit, "30/08/2025")
     with qtbot.waitSignal(finder.child_chosen, timeout=1000) as signal:
         finder.ui.new_child_button.click()
-    assert signal.args[0].family_name == "Newborn"
-    assert signal.args[0].date_of_birth == date(2025, 8, 30)
-    assert signal.args[0].id in record.children
+    child = signal.args[0]
+    assert (child.family_name, child.date_of_birth) == ("Newborn", date(2025, 8, 30))
+    # Not stored yet: the record stores a new child with their first finalised assessment.
+    assert child.id == NEW_CHILD_ID
+    assert all(c.family_name != "Newborn" for c in record.children.values())
 
 
 def test_a_new_child_with_a_known_nhs_number_is_not_duplicated(qtbot, finder, record):

@@ -52,3 +52,25 @@ def test_history_of_an_unknown_child_is_empty(services):
     services.users.create_user("Dr First", "GP")
     child = services.children.add_child(NewChild(date(2025, 8, 1), None, "Nonhs", "Baby"))
     assert services.history.history(child.id, datetime(2025, 9, 1, 9, 0)).items == ()
+
+
+def test_a_new_child_without_an_nhs_number_is_stored_once_with_the_assessment(services, engine):
+    from triage_app.domain.parse import parse_assessment
+    from triage_app.ui.viewmodels import NEW_CHILD_ID
+
+    services.users.create_user("Dr First", "GP")
+    data = {
+        "schema": "triage-assess/1",
+        "assessed_at": "2025-09-03T10:40",
+        "setting": "gp",
+        "child": {"family_name": "Nonhs", "given_name": "Baby", "date_of_birth": "2025-08-01"},
+        "findings": [{"kind": "bruise", "site": "ear", "side": "left"}],
+    }
+    assessment = parse_assessment(data)
+    case_id = services.recorder.finalise(
+        NEW_CHILD_ID, assessment, engine.decide(assessment), (), "Dr First", {}
+    )
+    assert case_id
+    matches = services.children.find_by_name("Nonhs", "Baby", date(2025, 8, 1))
+    assert len(matches) == 1
+    assert services.cases.case_detail(case_id).child.id == matches[0].child.id

@@ -16,7 +16,7 @@ from triage_app.domain.display import display_name, nhs_date
 from triage_app.domain.vocab import Sex
 from triage_app.ui.forms.ui_find_child import Ui_FindChild
 from triage_app.ui.ports import ChildDirectory, Refused
-from triage_app.ui.viewmodels import ChildMatch, ChildRecord, NewChild
+from triage_app.ui.viewmodels import NEW_CHILD_ID, ChildMatch, ChildRecord
 from triage_app.ui.widgets.date_field import DateField
 
 SEXES = (None, Sex.FEMALE, Sex.MALE, Sex.OTHER)
@@ -186,16 +186,13 @@ class FindChild(QWidget):
                     "A child with this NHS number is already in the record: open them instead."
                 )
                 return
-        child = NewChild(
+        # Stored with the assessment when it is finalised (see NEW_CHILD_ID).
+        child = ChildRecord(
+            NEW_CHILD_ID,
             dob,
             digits or None,
             u.given_name_edit.text().strip() or None,
             u.family_name_edit.text().strip() or None,
             SEXES[u.sex_combo.currentIndex()] or Sex.NOT_KNOWN,
         )
-        try:
-            record: ChildRecord = self._children.add_child(child)
-        except Refused as exc:
-            u.message_label.setText(f"\u26a0 The child could not be added: {exc}")
-            return
-        self.child_chosen.emit(record)
+        self.child_chosen.emit(child)

@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
             from triage_app.ui.assessment_view import child_from_json
 
             record = child_from_json(child)
-            history = self.services.history.history(record.id, self.clock.now())
+            history = self._history(record)
             self.assessment.resume(dict(draft.data), history)
             self.banner.show_child(record, self.clock.now().date())
             self.ui.pages_stack.setCurrentWidget(self.assessment)
@@ -184,9 +184,18 @@ class MainWindow(QMainWindow):
         self._ensure_assessment()
         now = self.clock.now()
         self.banner.show_child(child, now.date())
-        history = self.services.history.history(child.id, now)
+        history = self._history(child)
         self.assessment.start(child, history, self.user)
         self.ui.pages_stack.setCurrentWidget(self.assessment)
+
+    def _history(self, child: ChildRecord) -> Any:
+        """The child's earlier presentations (none for a child not stored yet)."""
+        from triage_app.ui.viewmodels import NEW_CHILD_ID, ChildHistory
+
+        assert self.services is not None
+        if child.id == NEW_CHILD_ID:
+            return ChildHistory()
+        return self.services.history.history(child.id, self.clock.now())
 
     def open_case(self, case_id: str) -> None:
         """Show one case with its child's banner (an empty id: no case was opened)."""

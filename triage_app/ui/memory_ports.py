@@ -18,6 +18,7 @@ from triage_app.domain.model import Assessment, Decision
 from triage_app.ui.labels import ACTION, INVESTIGATION
 from triage_app.ui.ports import Draft, Refused, UiServices
 from triage_app.ui.viewmodels import (
+    NEW_CHILD_ID,
     ActionRecord,
     CaseAction,
     CaseDetail,
@@ -208,6 +209,11 @@ class MemoryRecord:
         extra: Mapping[str, Any],
     ) -> str:
         """Open a case from the decision and record the actions already done."""
+        if child_id == NEW_CHILD_ID:  # stored with its first assessment
+            c = assessment.child
+            child_id = self.add_child(
+                NewChild(c.date_of_birth, c.nhs_number, c.given_name, c.family_name, c.sex)
+            ).id
         case_id = self.next_id("case")
         self.finalised.append((case_id, assessment, decision))
         self.cases[case_id] = case_from_decision(

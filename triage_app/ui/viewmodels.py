@@ -13,10 +13,15 @@ from datetime import date, datetime
 from triage_app.domain.model import HouseholdChild, PriorPresentation
 from triage_app.domain.vocab import Sex, Urgency
 
+# The id of a child typed in "New child" and not stored yet: the record stores them with the
+# assessment when it is finalised, so an abandoned assessment leaves no empty child record and
+# a child without an NHS number is not stored twice.
+NEW_CHILD_ID = ""
+
 
 @dataclass(frozen=True)
 class ChildRecord:
-    """A child known to the local record."""
+    """A child known to the local record (``id`` is ``NEW_CHILD_ID`` until stored)."""
 
     id: str
     date_of_birth: date
