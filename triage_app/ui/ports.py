@@ -39,7 +39,11 @@ class ChildDirectory(Protocol):
         ...
 
     def add_child(self, child: NewChild) -> ChildRecord:
-        """Add a child to the record and return it."""
+        """Add a child to the record and return it.
+
+        The find-a-child screen does not call this: a new child is stored with their first
+        finalised assessment (``NEW_CHILD_ID``). Sample data and tests use it.
+        """
         ...
 
 
@@ -113,7 +117,12 @@ class AssessmentRecorder(Protocol):
         by: str,
         extra: Mapping[str, Any],
     ) -> str:
-        """Store the assessment and decision; return the id of the case (new or existing)."""
+        """Store the assessment and decision; return the id of the case opened for it.
+
+        ``child_id`` is ``NEW_CHILD_ID`` for a child not stored yet (stored now, once). An
+        empty result means the protocol required no case. Raises :class:`Refused` when the
+        record refuses the assessment (nothing is stored; the draft is kept).
+        """
         ...
 
 
