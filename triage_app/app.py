@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from triage_app import cli
 
 if TYPE_CHECKING:
+    from triage_app.services.auth import Credentials, Location
     from triage_app.services.context import StoreContext
 
 
@@ -27,23 +28,63 @@ def main(argv: Sequence[str] | None = None) -> int:
     return cli.main(argv)
 
 
+def store_location(data_dir: str | None = None, database_url: str | None = None) -> Location:
+    """Resolve where the store lives (``--data-dir``, ``--database-url``, ``TRIAGE_HOME``)."""
+    from triage_app.paths import resolve_paths
+    from triage_app.services.auth import Location
+
+    paths = resolve_paths(data_dir=data_dir, database_url=database_url)
+    return Location(paths.data_dir, paths.database_url, paths.database_file, paths.backup_dir)
+
+
+def ensure_private_folders(data_dir: str | None = None, database_url: str | None = None) -> None:
+    """Create the data, log, cache and config folders (mode 0700) when missing."""
+    from triage_app.paths import resolve_paths
+
+    resolve_paths(data_dir=data_dir, database_url=database_url).ensure()
+
+
 def open_record_store(
-    data_dir: str | None = None, database_url: str | None = None, user: str | None = None
+    data_dir: str | None = None,
+    database_url: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
 ) -> StoreContext:
-    """Open the record store: resolve paths, create private folders, create or upgrade the schema.
+    """Sign in and open the record store (schema created or upgraded, private folders).
 
     Args:
         data_dir: the ``--data-dir`` override (default: ``TRIAGE_HOME``, then platformdirs).
-        database_url: the ``--database-url`` override (default: the SQLite file in data_dir).
-        user: the acting user for the audit trail (default: the login name).
-    """
-    from triage_app.paths import resolve_paths
-    from triage_app.services.context import open_store
+        database_url: the ``--database-url`` override (default: the encrypted SQLite file in
+            data_dir).
+        user: the account to sign in as (a demonstration folder needs none).
+        password: its password (unwraps the database key).
 
-    paths = resolve_paths(data_dir=data_dir, database_url=database_url).ensure()
-    return open_store(
-        paths.database_url,
-        user=user,
-        backup_dir=paths.backup_dir,
-        database_file=paths.database_file,
-    )
+    Raises:
+        triage_app.services.auth.SignInError: no database yet, wrong password, locked, or
+            a sign-in is needed and no account was given.
+    """
+    from triage_app.services.auth import Credentials, sign_in
+
+    ensure_private_folders(data_dir, database_url)
+    credentials = Credentials(user, password) if user else None
+    return sign_in(store_location(data_dir, database_url), credentials)
+
+
+def initialise_store(
+    credentials: Credentials,
+    data_dir: str | None = None,
+    database_url: str | None = None,
+    *,
+    demo: bool = False,
+) -> StoreContext:
+    """Create the data folder, key file, encrypted database and its first account.
+
+    The first account is an administrator; with ``demo`` it is the demonstration account
+    (a safeguarding lead) and the folder is marked as holding synthetic data only.
+    """
+    from triage_app.domain.access import Role
+    from triage_app.services.auth import initialise
+
+    ensure_private_folders(data_dir, database_url)
+    role = Role.SAFEGUARDING_LEAD if demo else Role.ADMINISTRATOR
+    return initialise(store_location(data_dir, database_url), credentials, role=role, demo=demo)

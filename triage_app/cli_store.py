@@ -29,7 +29,11 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db"
     )
-    group.add_argument("--user", help="who is acting (audit trail); default: the login name")
+    group.add_argument(
+        "--user",
+        help="the account to sign in as (default: TRIAGE_USER); its password comes from "
+        "TRIAGE_PASSWORD or is asked for on a terminal",
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -89,6 +93,8 @@ def run(
         if problem:
             print(problem, file=err)
             return EXIT_BAD_INPUT
+    if args.command == "demo" and not _prepare_demo_folder(args, out, err):
+        return EXIT_CHECK_FAILED
     ctx = open_context(args, err)
     if ctx is None:
         return EXIT_CHECK_FAILED
@@ -108,16 +114,16 @@ def run(
 
 
 def open_context(args: argparse.Namespace, stderr: TextIO) -> Any:
-    """Open the store for a command, or print why not and return ``None``."""
-    from triage_app.app import open_record_store
+    """Sign in and open the store for a command, or print why not and return ``None``.
+
+    See :func:`triage_app.cli_security.sign_in_context` (``--user``, ``TRIAGE_USER``,
+    ``TRIAGE_PASSWORD``, or a prompt on a terminal).
+    """
+    from triage_app.cli_security import sign_in_context
     from triage_app.store.migrate import SchemaError
 
     try:
-        return open_record_store(
-            data_dir=getattr(args, "data_dir", None),
-            database_url=getattr(args, "database_url", None),
-            user=getattr(args, "user", None),
-        )
+        return sign_in_context(args, stderr)
     except SchemaError as exc:
         print(f"database: {exc}", file=stderr)
     except Exception as exc:  # noqa: BLE001 - report, never a traceback; no URL (may hold a password)
@@ -127,6 +133,33 @@ def open_context(args: argparse.Namespace, stderr: TextIO) -> Any:
             file=stderr,
         )
     return None
+
+
+def _prepare_demo_folder(args: argparse.Namespace, out: TextIO, err: TextIO) -> bool:
+    """Into a fresh data folder, ``demo`` first creates the demonstration account."""
+    from triage_app.app import initialise_store, store_location
+    from triage_app.services import auth
+
+    try:
+        if auth.store_state(store_location(args.data_dir, args.database_url)) != "fresh":
+            return True
+        ctx = initialise_store(
+            auth.Credentials(auth.DEMO_USER, auth.DEMO_PASSWORD),
+            args.data_dir,
+            args.database_url,
+            demo=True,
+        )
+    except auth.SignInError as exc:
+        print(f"demo: {exc}", file=err)
+        return False
+    ctx.close()
+    print(
+        f"created a demonstration folder: account {auth.DEMO_USER!r}, password "
+        f"{auth.DEMO_PASSWORD!r} (safeguarding lead). Every record in it is synthetic: "
+        "never put real patients' records in this folder.",
+        file=out,
+    )
+    return True
 
 
 def lookup(data: Any, args: argparse.Namespace, stderr: TextIO) -> Any:
@@ -201,9 +234,9 @@ def _history(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> in
 
 def _cases(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from triage_app.services import views
-    from triage_app.services.cases import list_cases
+    from triage_app.services.permissions import visible_cases
 
-    found = list_cases(ctx, recent_days=args.recent_days)
+    found = visible_cases(ctx, recent_days=args.recent_days)
     _emit(views.cases_json(found) if args.json else views.cases_lines(found), out)
     return EXIT_OK
 

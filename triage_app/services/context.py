@@ -1,4 +1,10 @@
-"""The context every use-case runs in: database, clock, acting user and protocol engine."""
+"""The context every use-case runs in: database, clock, acting user and protocol engine.
+
+An encrypted SQLite database is opened with its 32-byte key (unwrapped at sign-in, see
+:mod:`triage_app.services.auth`); before its schema is upgraded it is copied, still
+encrypted, to the backup folder. ``role`` is the signed-in user's role (``None`` when the
+context was opened without a sign-in: tests, and databases made before accounts existed).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from triage_app.domain.engine import Engine as ProtocolEngine
 from triage_app.store import audit, migrate
-from triage_app.store.db import make_engine, make_session_factory
+from triage_app.store.db import is_encrypted, make_engine, make_session_factory
 from triage_app.store.repositories import UserRepository
 
 log = logging.getLogger(__name__)
@@ -39,6 +45,7 @@ class StoreContext:
     user: str
     clock: Clock = system_clock
     migration: migrate.MigrationResult | None = None
+    role: str | None = None
     _protocol: ProtocolEngine | None = field(default=None, repr=False)
 
     @cached_property
@@ -109,6 +116,8 @@ def open_store(
     backup_dir: Path | None = None,
     database_file: Path | None = None,
     protocol: ProtocolEngine | None = None,
+    key: bytes | None = None,
+    role: str | None = None,
 ) -> StoreContext:
     """Open the database, create or upgrade its schema (backing it up first), and return it.
 
@@ -119,14 +128,20 @@ def open_store(
         backup_dir: where SQLite files are copied before an upgrade.
         database_file: the SQLite file behind the URL, for the backup.
         protocol: a preloaded protocol engine (default: load the shipped profiles on use).
+        key: the 32-byte database key: open the SQLite file encrypted (SQLCipher).
+        role: the signed-in user's role (``None``: no sign-in).
     """
     if database_file is not None and not database_file.exists():
         # Private from the first byte: SQLite gives its WAL and SHM files the same mode.
         database_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.close(os.open(database_file, os.O_CREAT | os.O_WRONLY, 0o600))
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, key=key)
     try:
-        result = migrate.upgrade(engine, backup_dir=backup_dir, database_file=database_file)
+        plain_file = database_file
+        if is_encrypted(engine) and database_file is not None:
+            _encrypted_backup_before_upgrade(engine, database_file, backup_dir)
+            plain_file = None  # the plain-sqlite3 copy in migrate cannot read this file
+        result = migrate.upgrade(engine, backup_dir=backup_dir, database_file=plain_file)
     except Exception:
         engine.dispose()
         raise
@@ -136,6 +151,24 @@ def open_store(
         user=user or default_user(),
         clock=clock,
         migration=result,
+        role=role,
         _protocol=protocol,
     )
     return ctx
+
+
+def _encrypted_backup_before_upgrade(
+    engine: Engine, database_file: Path, backup_dir: Path | None
+) -> Path | None:
+    """Copy an encrypted database (same key, SQLite backup API) before its schema changes."""
+    current = migrate.current_revision(engine)
+    if current is None or current == migrate.head_revision():
+        return None
+    from triage_app.store.db import copy_database
+
+    folder = backup_dir or database_file.parent
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{database_file.stem}-rev{current}-{stamp}.sqlite3"
+    copy_database(engine, target)
+    log.info("encrypted database backed up before upgrade to %s", target)
+    return target

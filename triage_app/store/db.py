@@ -12,32 +12,67 @@ Statement parameters are hidden from SQLAlchemy's error messages and logs
 
 Files use ``NullPool``: no connection outlives its use, so no file lock lingers (TagStudio's
 reason) and a backup copy taken between uses is consistent.
+
+Encryption at rest: given a 32-byte ``key`` (see :mod:`triage_app.store.keyring`), a file is
+opened with SQLCipher (``sqlite+pysqlcipher``) using the raw-key form ``x'<hex>'``, so no
+password-based key derivation runs per connection. The WAL file is encrypted page by page
+too. A wrong key fails at connect time with "file is not a database". The key never appears
+in a URL string, a log line or an error message (SQLAlchemy masks URL passwords).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
 BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 65_536
+KEY_BYTES = 32
+CIPHER_DRIVER = "sqlite+pysqlcipher"
 
 
-def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
+def raw_key_pragma_value(key: bytes) -> str:
+    """Return SQLCipher's raw-key literal ``x'<64 hex digits>'`` for a 32-byte key.
+
+    Raises:
+        ValueError: the key is not 32 bytes (the message never contains the key).
+    """
+    if not isinstance(key, bytes | bytearray) or len(key) != KEY_BYTES:
+        raise ValueError(f"a database key must be {KEY_BYTES} bytes")
+    return f"x'{bytes(key).hex()}'"
+
+
+def encrypted_url(path: str | Path, key: bytes) -> URL:
+    """Return the SQLCipher URL of a file under a raw key (a URL object: never print it)."""
+    return URL.create(CIPHER_DRIVER, password=raw_key_pragma_value(key), database=str(path))
+
+
+def make_engine(
+    target: str | Path | URL, *, echo: bool = False, key: bytes | None = None
+) -> Engine:
     """Return an engine for a SQLite file, ``":memory:"``, or any SQLAlchemy URL.
 
     Args:
-        target: a file path, ``":memory:"``, or a URL such as
-            ``postgresql+psycopg://user@host/db`` or ``sqlite:///path``.
+        target: a file path, ``":memory:"``, a URL such as
+            ``postgresql+psycopg://user@host/db`` or ``sqlite:///path``, or a SQLCipher URL
+            ``sqlite+pysqlcipher://:KEY@/path`` (URL-quoted key, passphrase or ``x'hex'``).
         echo: log every SQL statement (development only: statements carry no values).
+        key: the 32-byte database key: open the SQLite file encrypted with SQLCipher.
+
+    Raises:
+        ValueError: a key was given for an in-memory or server database.
     """
-    url = _url(target)
-    if url.startswith("sqlite"):
-        memory = url in ("sqlite://", "sqlite:///:memory:")
+    url = _url(target, key)
+    if url.get_backend_name() == "sqlite":
+        memory = url.database in (None, "", ":memory:")
+        if memory and url.drivername == CIPHER_DRIVER:
+            raise ValueError("an encrypted database needs a file, not :memory:")
         engine = create_engine(
             url,
             echo=echo,
@@ -45,8 +80,10 @@ def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
             poolclass=StaticPool if memory else NullPool,
             connect_args={"check_same_thread": False} if memory else {},
         )
-        _sqlite_listeners(engine, memory=memory)
+        _sqlite_listeners(engine, memory=memory, cipher=url.drivername == CIPHER_DRIVER)
         return engine
+    if key is not None:
+        raise ValueError("a database key applies only to a SQLite file")
     return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
 
 
@@ -60,22 +97,50 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def _url(target: str | Path) -> str:
-    if isinstance(target, Path):
-        return f"sqlite:///{target}"
-    if target == ":memory:":
-        return "sqlite://"
-    if "://" in target:
-        return target
-    return f"sqlite:///{target}"
+def database_key(engine: Engine) -> bytes | None:
+    """Return the raw key an encrypted engine was opened with (``None`` if not encrypted)."""
+    if not is_encrypted(engine):
+        return None
+    text = engine.url.password or ""
+    if not (text.startswith("x'") and text.endswith("'")):
+        return None  # a passphrase URL: there is no raw key to hand out
+    return bytes.fromhex(text[2:-1])
 
 
-def _sqlite_listeners(engine: Engine, *, memory: bool) -> None:
+def is_encrypted(engine: Engine) -> bool:
+    """True when the engine opens its SQLite file through SQLCipher."""
+    return engine.url.drivername == CIPHER_DRIVER
+
+
+def _url(target: str | Path | URL, key: bytes | None) -> URL:
+    if isinstance(target, URL):
+        url = target
+    elif isinstance(target, Path):
+        url = make_url(f"sqlite:///{target}")
+    elif target == ":memory:":
+        url = make_url("sqlite://")
+    elif "://" in target:
+        url = make_url(target)
+    else:
+        url = make_url(f"sqlite:///{target}")
+    if key is None:
+        return url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        raise ValueError("a database key applies only to a SQLite file")
+    return encrypted_url(url.database, key)
+
+
+def _sqlite_listeners(engine: Engine, *, memory: bool, cipher: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Hand transaction control to SQLAlchemy's "begin" event (below).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        if cipher:
+            # The dialect has already set the key; a wrong one must fail here, quietly (no
+            # SQLCipher log lines on stderr), not at the first query.
+            cursor.execute("PRAGMA cipher_log_level = NONE")
+            cursor.execute("SELECT count(*) FROM sqlite_master").fetchall()
         cursor.execute("PRAGMA foreign_keys=ON")
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -88,3 +153,40 @@ def _sqlite_listeners(engine: Engine, *, memory: bool) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def copy_database(engine: Engine, target: Path) -> Path:
+    """Copy a SQLite database to a new file, consistently, while others may be writing.
+
+    SQLite's online backup API copies every page inside one read snapshot (WAL included).
+    An encrypted source gives an encrypted copy under the same key; the copy is private
+    (0600) from its first byte.
+
+    Args:
+        engine: a SQLite engine (plain or SQLCipher).
+        target: the new file; it must not exist.
+
+    Raises:
+        FileExistsError: ``target`` exists.
+        ValueError: the engine is not SQLite.
+    """
+    if not is_sqlite(engine):
+        raise ValueError("only a SQLite database can be copied this way")
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    dbapi = engine.dialect.dbapi
+    assert dbapi is not None
+    raw = engine.raw_connection()
+    try:
+        dest = dbapi.connect(str(target))
+        try:
+            if is_encrypted(engine):
+                dest.execute("PRAGMA cipher_log_level = NONE")
+                dest.execute(f'PRAGMA key = "{engine.url.password}"')
+            raw.driver_connection.backup(dest)  # type: ignore[union-attr]
+        finally:
+            dest.close()
+    finally:
+        raw.close()
+    return target

@@ -86,15 +86,28 @@ class Keyring:
         """Return the user names that can unwrap the key."""
         return sorted(self._load()["users"])
 
-    def create(self, user: str, password: str) -> bytes:
-        """Create a new random database key wrapped for its first user; return the key."""
+    def create(self, user: str, password: str, *, demo: bool = False) -> bytes:
+        """Create a new random database key wrapped for its first user; return the key.
+
+        Args:
+            user: the first account.
+            password: its password (at least 8 characters).
+            demo: mark the folder as a demonstration folder (synthetic data, published
+                password; see :meth:`is_demo`).
+        """
         if self.exists():
             raise KeyringError(f"{self.path} already exists")
         _check_password(password)
         key = secrets.token_bytes(KEY_BYTES)
-        data = {"format": _FORMAT, "users": {user: self._wrap(key, user, password)}}
+        data: dict[str, Any] = {"format": _FORMAT, "users": {user: self._wrap(key, user, password)}}
+        if demo:
+            data["demo"] = True
         self._save(data)
         return key
+
+    def is_demo(self) -> bool:
+        """Return True for a demonstration folder (made by ``demo load``; synthetic data)."""
+        return bool(self._load().get("demo"))
 
     def add_user(self, key: bytes, user: str, password: str) -> None:
         """Wrap the (already unwrapped) database key for another user."""
@@ -157,6 +170,22 @@ class Keyring:
             entry.pop("locked_until", None)
             self._save(data)
         return key
+
+    def pending_events(self) -> dict[str, list[dict[str, str]]]:
+        """Return every user's recorded failures and locks, not yet written to the audit trail."""
+        users = self._load()["users"]
+        return {u: list(e["events"]) for u, e in sorted(users.items()) if e.get("events")}
+
+    def clear_events(self, user: str, count: int) -> None:
+        """Forget the first ``count`` events of a user (once they are in the audit trail)."""
+        data = self._load()
+        entry = data["users"].get(user)
+        if not entry or not entry.get("events") or count <= 0:
+            return
+        entry["events"] = entry["events"][count:]
+        if not entry["events"]:
+            del entry["events"]
+        self._save(data)
 
     def take_events(self, user: str) -> list[dict[str, str]]:
         """Return and clear the failures and locks recorded for a user (for the audit trail)."""

@@ -1,0 +1,267 @@
+"""Command-line sign-in and the security commands: ``init``, ``user``, ``backup``, ``restore``.
+
+Sign-in for every command that touches the database: ``--user`` or ``TRIAGE_USER`` names the
+account and ``TRIAGE_PASSWORD`` holds its password; on a terminal whatever is missing is
+asked for (the password without echo). A wrong password opens nothing; a locked account says
+until when. Exit codes as for every command: 0 success, 1 refused or failed, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+COMMANDS = ("init", "user", "backup", "restore")
+USER_ENV, PASSWORD_ENV, NEW_PASSWORD_ENV = "TRIAGE_USER", "TRIAGE_PASSWORD", "TRIAGE_NEW_PASSWORD"
+
+
+def _is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _ask(prompt: str, *, secret: bool) -> str:
+    if secret:
+        return getpass.getpass(prompt)
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    return sys.stdin.readline().rstrip("\n")
+
+
+def new_password(env_name: str, who: str) -> str | None:
+    """A new password from ``env_name``, or asked twice on a terminal; ``None`` if neither."""
+    given = os.environ.get(env_name)
+    if given is not None:
+        return given
+    if not _is_terminal():
+        return None
+    first = _ask(f"new password for {who}: ", secret=True)
+    if _ask("the same password again: ", secret=True) != first:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def credentials(args: argparse.Namespace, *, prompt: bool) -> Any:
+    """The account to sign in as, from ``--user``/``TRIAGE_USER`` and ``TRIAGE_PASSWORD``.
+
+    Args:
+        args: the command's arguments (``--user`` when present).
+        prompt: ask on the terminal for what is missing.
+
+    Returns:
+        ``Credentials`` or ``None`` when no account was named.
+    """
+    from triage_app.services.auth import Credentials
+
+    user = getattr(args, "user", None) or os.environ.get(USER_ENV) or None
+    password = os.environ.get(PASSWORD_ENV)
+    if prompt and _is_terminal():
+        if not user:
+            user = _ask("user: ", secret=False).strip() or None
+        if user and password is None:
+            password = _ask(f"password for {user}: ", secret=True)
+    return Credentials(user, password) if user else None
+
+
+def sign_in_context(args: argparse.Namespace, stderr: TextIO) -> Any:
+    """Sign in and open the store for a command, or print why not and return ``None``."""
+    from triage_app.app import open_record_store, store_location
+    from triage_app.services import auth
+
+    data_dir, url = getattr(args, "data_dir", None), getattr(args, "database_url", None)
+    creds = credentials(args, prompt=False)
+    try:
+        try:
+            ctx = open_record_store(data_dir, url, *(_pair(creds)))
+        except auth.CredentialsNeededError:
+            if not _is_terminal():
+                raise
+            ctx = open_record_store(data_dir, url, *(_pair(credentials(args, prompt=True))))
+    except auth.SignInError as exc:
+        print(f"sign-in: {exc}", file=stderr)
+        return None
+    if auth.store_state(store_location(data_dir, url)) == "plain":
+        print(
+            "warning: this database is not encrypted (it was made before encryption); "
+            "its records are readable by anyone who can read the file",
+            file=stderr,
+        )
+    return ctx
+
+
+def _pair(creds: Any) -> tuple[str | None, str | None]:
+    return (creds.user, creds.password) if creds else (None, None)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``init``, ``user``, ``backup`` and ``restore`` to the parser."""
+    from triage_app.cli_store import add_store_options
+
+    init = sub.add_parser(
+        "init",
+        help="create the data folder, the encrypted database and its first administrator",
+        description="The password comes from TRIAGE_PASSWORD, or is asked for twice.",
+    )
+    add_store_options(init)
+
+    user = sub.add_parser("user", help="user accounts (administrators)")
+    user_sub = user.add_subparsers(dest="what", metavar="WHAT", required=True)
+    add = user_sub.add_parser(
+        "add",
+        help="add an account (its password from TRIAGE_NEW_PASSWORD, or asked twice)",
+    )
+    add.add_argument("name", help="the new account's user name")
+    add.add_argument("--role", required=True, help="clinician, safeguarding_lead or administrator")
+    add_store_options(add)
+    add_store_options(user_sub.add_parser("list", help="list the accounts and their roles"))
+
+    backup = sub.add_parser("backup", help="an encrypted, consistent copy of the data folder")
+    backup.add_argument("out", help="the backup file to write (must not exist)")
+    add_store_options(backup)
+    restore = sub.add_parser("restore", help="restore a backup into an empty data folder")
+    restore.add_argument("backup_file", metavar="IN", help="the backup file")
+    restore.add_argument(
+        "--force", action="store_true", help="replace a data folder that already holds data"
+    )
+    add_store_options(restore)
+
+
+def handles(command: str | None) -> bool:
+    """Return True for the commands of this module."""
+    return command in COMMANDS
+
+
+def run(
+    args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run ``init``, ``user``, ``backup`` or ``restore`` and return the exit code."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = {
+        "init": _init,
+        "user": _user,
+        "backup": _backup,
+        "restore": _restore,
+    }[args.command]
+    try:
+        return handler(args, out, err)
+    except Exception as exc:  # noqa: BLE001 - one clear line, never a traceback with values
+        log.debug("%s failed", args.command, exc_info=True)
+        print(f"{args.command}: failed ({exc.__class__.__name__}: {_first_line(exc)})", file=err)
+        return EXIT_CHECK_FAILED
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [""])[0][:200]
+
+
+def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from triage_app.app import initialise_store
+    from triage_app.services.auth import Credentials, SignInError
+
+    user = getattr(args, "user", None) or os.environ.get(USER_ENV)
+    if not user:
+        print("init: give the first administrator's name with --user NAME", file=err)
+        return EXIT_BAD_INPUT
+    try:
+        password = new_password(PASSWORD_ENV, user)
+    except ValueError as exc:
+        print(f"init: {exc}; nothing was created", file=err)
+        return EXIT_BAD_INPUT
+    if password is None:
+        print(
+            f"init: no password: set {PASSWORD_ENV}, or run on a terminal to be asked",
+            file=err,
+        )
+        return EXIT_BAD_INPUT
+    try:
+        ctx = initialise_store(Credentials(user, password), args.data_dir, args.database_url)
+    except SignInError as exc:
+        print(f"init: {exc}", file=err)
+        return EXIT_CHECK_FAILED
+    try:
+        where = "the database server" if ctx.engine.dialect.name != "sqlite" else "an encrypted"
+        print(
+            f"created {where} database with administrator {user!r}"
+            + (f" in {_data_dir(args)}" if ctx.engine.dialect.name == "sqlite" else ""),
+            file=out,
+        )
+    finally:
+        ctx.close()
+    return EXIT_OK
+
+
+def _data_dir(args: argparse.Namespace) -> str:
+    from triage_app.app import store_location
+
+    return str(store_location(args.data_dir, args.database_url).data_dir)
+
+
+def _user(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from triage_app.app import store_location
+    from triage_app.domain.access import AccessDeniedError, Permission, parse_role
+    from triage_app.services import permissions
+    from triage_app.services.auth import Credentials, SignInError
+
+    role = None
+    if args.what == "add":
+        try:
+            role = parse_role(args.role)
+        except ValueError as exc:
+            print(f"--role: {exc}", file=err)
+            return EXIT_BAD_INPUT
+    ctx = sign_in_context(args, err)
+    if ctx is None:
+        return EXIT_CHECK_FAILED
+    try:
+        if args.what == "list":
+            for a in permissions.list_accounts(ctx):
+                last = f"{a.last_sign_in_at:%Y-%m-%d %H:%M}" if a.last_sign_in_at else "never"
+                state = "active" if a.active else "inactive"
+                print(f"{a.username}\t{a.role or '-'}\t{state}\tlast sign-in {last}", file=out)
+            return EXIT_OK
+        permissions.require(ctx, Permission.MANAGE_USERS)
+        try:
+            password = new_password(NEW_PASSWORD_ENV, args.name)
+        except ValueError as exc:
+            print(f"user add: {exc}; nothing was changed", file=err)
+            return EXIT_BAD_INPUT
+        if password is None:
+            print(
+                f"user add: no password for {args.name!r}: set {NEW_PASSWORD_ENV}, "
+                "or run on a terminal to be asked",
+                file=err,
+            )
+            return EXIT_BAD_INPUT
+        loc = store_location(args.data_dir, args.database_url)
+        keyring = loc.keyring if loc.database_file is not None else None
+        account = permissions.add_account(ctx, Credentials(args.name, password), role, keyring)
+        print(f"added {account.username!r} ({account.role})", file=out)
+        return EXIT_OK
+    except AccessDeniedError as exc:
+        print(f"user {args.what}: {exc}", file=err)
+        return EXIT_CHECK_FAILED
+    except SignInError as exc:
+        print(f"user add: {exc}", file=err)
+        return EXIT_BAD_INPUT
+    finally:
+        ctx.close()
+
+
+def _backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    print("backup: not available yet", file=err)
+    return EXIT_CHECK_FAILED
+
+
+def _restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    print("restore: not available yet", file=err)
+    return EXIT_CHECK_FAILED

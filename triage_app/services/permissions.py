@@ -1,0 +1,131 @@
+"""Role checks in the services: user management is for administrators; cases by role.
+
+The rules themselves are pure (:mod:`triage_app.domain.access`); this module applies them to
+the signed-in context, so they hold whatever the front end (command line or window).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from triage_app.domain import case_rules as rules
+from triage_app.domain.access import AccessDeniedError, Permission, Role, allowed, can_see_case
+from triage_app.domain.records import CaseSummary
+from triage_app.services.auth import Credentials, SignInError, hash_password
+from triage_app.services.context import StoreContext
+from triage_app.store.case_repository import CaseRepository
+from triage_app.store.db import database_key
+from triage_app.store.keyring import Keyring, KeyringError
+from triage_app.store.orm import User
+from triage_app.store.repositories import ChildRepository
+
+RECENT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user account as the administrator sees it (never its password hash)."""
+
+    username: str
+    role: str | None
+    active: bool
+    can_sign_in: bool
+    created_at: datetime
+    last_sign_in_at: datetime | None
+
+
+def require(ctx: StoreContext, permission: Permission) -> None:
+    """Raise AccessDeniedError unless the signed-in user's role grants ``permission``."""
+    if not allowed(ctx.role, permission):
+        raise AccessDeniedError(ctx.user, ctx.role, permission)
+
+
+def visible_cases(ctx: StoreContext, recent_days: int = RECENT_DAYS) -> list[CaseSummary]:
+    """Open and recently closed cases this user may see, with what is due (audited view).
+
+    A clinician (or administrator) sees the cases they opened; a safeguarding lead sees all.
+    The audit event lists exactly the cases shown.
+    """
+    now = ctx.clock()
+    with ctx.transaction() as s:
+        listed = CaseRepository(s).listing(now - timedelta(days=recent_days))
+        shown = [c for c in listed if can_see_case(ctx.role, ctx.user, c.opened_by)]
+        children = ChildRepository(s)
+        out = [
+            CaseSummary(c, children.get(c.child_id), tuple(rules.due_items(c, now))) for c in shown
+        ]
+        ctx.audit(s, "view", "case_list", None, after={"cases": [c.id for c in shown]})
+        return out
+
+
+def list_accounts(ctx: StoreContext) -> list[Account]:
+    """Return every account (administrators only; audited)."""
+    require(ctx, Permission.MANAGE_USERS)
+    with ctx.transaction() as s:
+        rows = s.scalars(select(User).order_by(User.username)).all()
+        out = [
+            Account(
+                r.username,
+                r.role,
+                bool(r.active),
+                r.password_hash is not None,
+                r.created_at,
+                r.last_sign_in_at,
+            )
+            for r in rows
+        ]
+        ctx.audit(s, "view", "user_list", None, after={"users": len(out)})
+        return out
+
+
+def add_account(
+    ctx: StoreContext, credentials: Credentials, role: Role, keyring: Keyring | None
+) -> Account:
+    """Create an account (administrators only): its role, password hash and key wrapping.
+
+    For an encrypted database the database key (open in ``ctx``) is wrapped for the new user
+    with their password; if the database step then fails, the wrapping is removed again.
+
+    Raises:
+        AccessDeniedError: the acting user is not an administrator.
+        SignInError: the name is taken or the password is too short.
+    """
+    require(ctx, Permission.MANAGE_USERS)
+    name = credentials.user.strip()
+    if not name or len(name) > 100 or any(not ch.isprintable() for ch in name):
+        raise SignInError("a user name needs 1 to 100 printable characters")
+    if len(credentials.password) < 8:
+        raise SignInError("a password needs at least 8 characters")
+    with ctx.session_factory.begin() as s:
+        if s.scalar(select(User).where(User.username == name)) is not None:
+            raise SignInError(f"user {name!r} already exists; nothing was changed")
+    key = database_key(ctx.engine)
+    wrapped = False
+    if key is not None and keyring is not None:
+        try:
+            keyring.add_user(key, name, credentials.password)
+        except KeyringError as exc:
+            raise SignInError(f"{exc}; nothing was changed") from None
+        wrapped = True
+    now = ctx.clock()
+    try:
+        with ctx.transaction() as s:
+            s.add(
+                User(
+                    username=name,
+                    role=role.value,
+                    active=True,
+                    password_hash=hash_password(credentials.password),
+                    created_at=now,
+                )
+            )
+            s.flush()
+            ctx.audit(s, "create", "user", name, after={"username": name, "role": role.value})
+    except BaseException:
+        if wrapped and keyring is not None:
+            keyring.remove_user(name)
+        raise
+    return Account(name, role.value, True, True, now, None)
