@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 log = logging.getLogger(__name__)
@@ -258,10 +259,56 @@ def _user(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    print("backup: not available yet", file=err)
-    return EXIT_CHECK_FAILED
+    from triage_app.app import store_location
+    from triage_app.services.backup import BackupError, create_backup
+
+    ctx = sign_in_context(args, err)
+    if ctx is None:
+        return EXIT_CHECK_FAILED
+    try:
+        summary = create_backup(ctx, store_location(args.data_dir, args.database_url), args.out)
+    except BackupError as exc:
+        print(f"backup: {exc}", file=err)
+        return EXIT_CHECK_FAILED
+    finally:
+        ctx.close()
+    print(
+        f"backup written: {summary.path} ({summary.size} bytes, schema {summary.revision}, "
+        f"{summary.audit_events} audit events; encrypted, opens only with a user's password)",
+        file=out,
+    )
+    return EXIT_OK
 
 
 def _restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    print("restore: not available yet", file=err)
-    return EXIT_CHECK_FAILED
+    from triage_app.app import ensure_private_folders, store_location
+    from triage_app.services.auth import SignInError
+    from triage_app.services.backup import BackupError, restore_backup
+
+    creds = credentials(args, prompt=True)
+    if creds is None or creds.password is None:
+        print(
+            "restore: sign in as an account in the backup: set TRIAGE_USER and "
+            "TRIAGE_PASSWORD, or run on a terminal",
+            file=err,
+        )
+        return EXIT_BAD_INPUT
+    ensure_private_folders(args.data_dir, args.database_url)
+    loc = store_location(args.data_dir, args.database_url)
+    try:
+        moved = restore_backup(loc, args.backup_file, creds, force=args.force)
+    except (BackupError, SignInError) as exc:
+        print(f"restore: {exc}", file=err)
+        return EXIT_CHECK_FAILED
+    if moved is not None:
+        print(f"the replaced database and key file were moved to {moved}", file=out)
+    ctx = sign_in_context(args, err)
+    if ctx is None:
+        return EXIT_CHECK_FAILED
+    try:
+        with ctx.transaction() as s:
+            ctx.audit(s, "import", "backup", None, after={"file": Path(args.backup_file).name})
+    finally:
+        ctx.close()
+    print(f"restored into {loc.data_dir}: integrity and audit trail checked", file=out)
+    return EXIT_OK

@@ -1,0 +1,239 @@
+"""Backups: one file holding the encrypted database and its key file, taken while in use.
+
+``create_backup`` copies the database with SQLite's online backup API inside one read
+snapshot (other connections may keep writing), into an encrypted file under the same key;
+checks the copy's integrity; and packs it with ``keys.json`` and a manifest (member SHA-256
+sums, schema revision, audit event count) into one tar file, private (0600). Nothing in the
+file is readable without a user's password: the database is encrypted and its key is only
+stored wrapped.
+
+``restore_backup`` refuses a data folder that already holds a database unless forced (the old
+files are then moved aside to ``backups/replaced-<time>``, never deleted); checks the sums,
+unwraps the key with a user's password, and checks the integrity and the audit chain of the
+copy before it is moved into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from triage_app.services.auth import Credentials, Location, SignInError
+from triage_app.services.context import StoreContext
+from triage_app.store import audit, migrate
+from triage_app.store.db import copy_database, database_key, make_engine
+from triage_app.store.keyring import KEYFILE_NAME, Keyring, KeyringError
+
+FORMAT = "triage-backup/1"
+MANIFEST, DATABASE = "manifest.json", "database.sqlite3"
+MEMBERS = (MANIFEST, KEYFILE_NAME, DATABASE)
+MAX_MEMBER_BYTES = 64 * 1024**3
+
+
+class BackupError(Exception):
+    """A backup cannot be made or restored; the message says what and where."""
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    """What a backup holds."""
+
+    path: Path
+    revision: str | None
+    audit_events: int
+    size: int
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_copy(db_file: Path, key: bytes) -> tuple[str | None, int]:
+    """Open a copy with its key; return (schema revision, audit events) or raise."""
+    engine = make_engine(db_file, key=key)
+    try:
+        with engine.connect() as conn:
+            result = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
+            if result != "ok":
+                raise BackupError(f"{db_file.name}: integrity check failed ({result})")
+        with engine.connect() as conn:
+            events = conn.execute(text("SELECT count(*) FROM audit_event")).scalar_one()
+        revision = migrate.current_revision(engine)
+    finally:
+        engine.dispose()
+    return revision, int(events)
+
+
+def create_backup(ctx: StoreContext, loc: Location, out: Path) -> BackupSummary:
+    """Write an encrypted, consistent backup of the open store to ``out`` (a new file).
+
+    Raises:
+        BackupError: a server database, an unencrypted one, or ``out`` already exists.
+    """
+    key = database_key(ctx.engine)
+    if loc.database_file is None:
+        raise BackupError("a server database is backed up with the server's own tools")
+    if key is None:
+        raise BackupError("only an encrypted database can be backed up (run 'triage-app init')")
+    out = Path(out)
+    if out.exists():
+        raise BackupError(f"{out} already exists; choose a new file name")
+    work = Path(tempfile.mkdtemp(prefix=".backup-", dir=loc.data_dir))  # private: mode 0700
+    try:
+        copy = copy_database(ctx.engine, work / DATABASE)
+        revision, events = _check_copy(copy, key)
+        keys = work / KEYFILE_NAME
+        shutil.copyfile(loc.keyring.path, keys)
+        manifest = {
+            "format": FORMAT,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "schema_revision": revision,
+            "audit_events": events,
+            "sha256": {DATABASE: _sha256(copy), KEYFILE_NAME: _sha256(keys)},
+        }
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as tar:
+            data = json.dumps(manifest, indent=1).encode("utf-8")
+            info = tarfile.TarInfo(MANIFEST)
+            info.size, info.mode = len(data), 0o600
+            tar.addfile(info, io.BytesIO(data))
+            for name in (KEYFILE_NAME, DATABASE):
+                tar.add(work / name, arcname=name, recursive=False, filter=_private)
+            raw.flush()
+            os.fsync(raw.fileno())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    with ctx.transaction() as s:
+        ctx.audit(s, "export", "backup", None, after={"file": out.name, "audit_events": events})
+    return BackupSummary(out, revision, events, out.stat().st_size)
+
+
+def _private(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    info.mode, info.uid, info.gid, info.uname, info.gname = 0o600, 0, 0, "", ""
+    return info
+
+
+def holds_data(loc: Location) -> bool:
+    """True when the data folder already has a key file or a database file."""
+    assert loc.database_file is not None
+    return loc.keyring.path.exists() or loc.database_file.exists()
+
+
+def _unpack(archive: Path, work: Path) -> dict[str, object]:
+    try:
+        with tarfile.open(archive, mode="r:") as tar:
+            members = tar.getmembers()
+            names = sorted(m.name for m in members)
+            if names != sorted(MEMBERS) or not all(m.isfile() for m in members):
+                raise BackupError(f"{archive} is not a triage-app backup (unexpected contents)")
+            for m in members:
+                if m.size > MAX_MEMBER_BYTES:
+                    raise BackupError(f"{archive}: {m.name} is too large")
+                source = tar.extractfile(m)
+                assert source is not None
+                fd = os.open(work / m.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as target:
+                    shutil.copyfileobj(source, target)
+    except (tarfile.TarError, EOFError) as exc:
+        raise BackupError(
+            f"{archive} is not a readable backup ({exc.__class__.__name__})"
+        ) from None
+    try:
+        manifest = json.loads((work / MANIFEST).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BackupError(f"{archive}: its manifest is damaged") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(f"{archive} is not a {FORMAT} file")
+    sums = manifest.get("sha256") or {}
+    for name in (KEYFILE_NAME, DATABASE):
+        if sums.get(name) != _sha256(work / name):
+            raise BackupError(f"{archive}: {name} does not match its checksum (damaged copy)")
+    return manifest
+
+
+def restore_backup(
+    loc: Location, archive: Path, credentials: Credentials, *, force: bool = False
+) -> Path | None:
+    """Check a backup and put it in place in the data folder.
+
+    Args:
+        loc: the data folder to restore into (SQLite only).
+        archive: the backup file.
+        credentials: an account in the backup (its password unwraps the key).
+        force: replace a folder that already holds a database (old files are moved aside).
+
+    Returns:
+        Where replaced files were moved, or ``None``.
+
+    Raises:
+        BackupError: damaged or foreign file, failed integrity or audit check, a folder
+            already holding data without ``force``.
+        SignInError: the password does not unwrap the backup's key.
+    """
+    if loc.database_file is None:
+        raise BackupError("restore goes into a data folder, not a server database")
+    if holds_data(loc) and not force:
+        raise BackupError(
+            f"{loc.data_dir} already holds a database; nothing was changed "
+            "(use --force to replace it: the current files are moved aside, not deleted)"
+        )
+    if not Path(archive).is_file():
+        raise BackupError(f"{archive}: file not found")
+    loc.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    work = Path(tempfile.mkdtemp(prefix=".restore-", dir=loc.data_dir))
+    try:
+        _unpack(Path(archive), work)
+        try:
+            key = Keyring(work).unlock(credentials.user, credentials.password or "")
+        except KeyringError as exc:
+            raise SignInError(f"the backup does not open with this account ({exc})") from None
+        _check_copy(work / DATABASE, key)
+        engine = make_engine(work / DATABASE, key=key)
+        try:
+            with Session(engine) as s:
+                check = audit.verify(s)
+        finally:
+            engine.dispose()
+        if not check.intact:
+            raise BackupError(f"the backup's audit trail is broken: {check.problem}")
+        moved = _move_aside(loc) if holds_data(loc) else None
+        os.replace(work / DATABASE, loc.database_file)
+        os.replace(work / KEYFILE_NAME, loc.keyring.path)
+        return moved
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _move_aside(loc: Location) -> Path:
+    assert loc.database_file is not None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    folder = loc.backup_dir or loc.data_dir / "backups"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.chmod(0o700)
+    target = folder / f"replaced-{stamp}"
+    target.mkdir(mode=0o700)
+    db = loc.database_file
+    for path in (
+        loc.keyring.path,
+        db,
+        db.with_name(db.name + "-wal"),
+        db.with_name(db.name + "-shm"),
+    ):
+        if path.exists():
+            os.replace(path, target / path.name)
+    return target
