@@ -93,6 +93,8 @@ def create_backup(ctx: StoreContext, loc: Location, out: Path) -> BackupSummary:
     out = Path(out)
     if out.exists():
         raise BackupError(f"{out} already exists; choose a new file name")
+    if not out.parent.is_dir():
+        raise BackupError(f"{out.parent} is not a folder; create it first")
     work = Path(tempfile.mkdtemp(prefix=".backup-", dir=loc.data_dir))  # private: mode 0700
     try:
         copy = copy_database(ctx.engine, work / DATABASE)
