@@ -40,7 +40,7 @@ def main() -> None:
     db = folder / "triage.sqlite3"
     loc = auth.Location(folder, f"sqlite:///{db}", db, folder / "backups")
     ctx = auth.sign_in(loc, auth.Credentials("alice", sys.stdin.readline().strip()))
-    ctx.protocol.registry  # load the profiles now: kills should land on writes, not imports
+    _ = ctx.protocol.registry  # load the profiles now: kills should land on writes, not imports
     print("ready", flush=True)
     n = start
     while True:
