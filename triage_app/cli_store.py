@@ -68,7 +68,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     audit = sub.add_parser("audit", help="the audit trail")
     audit_sub = audit.add_subparsers(dest="what", metavar="WHAT", required=True)
-    add_store_options(audit_sub.add_parser("verify", help="check the hash chain (exit 1: broken)"))
+    add_store_options(
+        audit_sub.add_parser(
+            "verify", help="check the hash chain and every sealed record (exit 1: broken)"
+        )
+    )
 
 
 def handles(command: str | None) -> bool:
@@ -300,9 +304,16 @@ def _audit(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     check = verify(ctx)
     if check.intact:
-        print(f"audit trail intact: {check.events} events", file=out)
+        print(
+            f"audit trail intact: {check.events} events; "
+            f"sealed referral records intact: {check.records}",
+            file=out,
+        )
         return EXIT_OK
-    print(f"audit trail BROKEN at event {check.broken_event_id}: {check.problem}", file=out)
+    if check.broken_record is not None:
+        print(f"sealed referral record BROKEN: {check.problem}", file=out)
+    else:
+        print(f"audit trail BROKEN at event {check.broken_event_id}: {check.problem}", file=out)
     return EXIT_CHECK_FAILED
 
 

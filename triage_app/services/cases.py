@@ -2,6 +2,11 @@
 
 Every step takes the case version the user read (optimistic concurrency) and enforces the case
 rules in :mod:`triage_app.domain.case_rules`, so the rules hold whatever the front end.
+
+Sealing (:mod:`triage_app.services.referrals`) freezes the case's referral record, not the
+case: results, actions, meetings, supervision and closure are still recorded here after it,
+and ``sealed`` is never changed here. A sealed version itself never changes; to hand later
+changes over, seal an addendum.
 """
 
 from __future__ import annotations

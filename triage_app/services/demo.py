@@ -6,22 +6,29 @@ today, so the cases are always in the states described:
 - the ASHBY family reproduces the Child AF practice review: a baby seen three times in three
   weeks (bleeding from the mouth at 3 weeks, a subconjunctival haemorrhage at 5 weeks, a
   purple mark on the leg at 6 weeks), an older sibling who had a child protection plan, and
-  a case whose initial skeletal survey was normal with the follow-up survey now due;
+  a case whose initial skeletal survey was normal with the follow-up survey now due; its
+  referral record is finalised (sealed, version 1), ready to preview, print and export;
 - the BROOKS family: a bruised ear, phoned through two days ago, written referral overdue;
 - the OKAFOR family: a case closed with no concern once every result was back;
 - the NOWAK family: a walking toddler seen several times (NICE CG89 route, no case);
 - WILLIAMS-JONES: a baby recorded without an NHS number (try the name search).
+
+Loading is one transaction: either every family is stored, or (on any error) nothing is.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from triage_app.domain.records import CaseAction, ChildRecord, Relation, StrategyMeeting
-from triage_app.services import cases, children
+from triage_app.services import cases, children, referrals
 from triage_app.services.assessments import record_assessment
 from triage_app.services.context import StoreContext
 
@@ -40,6 +47,25 @@ class DemoSummary:
     children: int = 0
     presentations: int = 0
     cases: int = 0
+    sealed_records: int = 0
+
+
+class _JoinedSessions:
+    """A stand-in session factory: every ``begin()`` joins one open session.
+
+    Use-cases run through it take part in the caller's transaction instead of committing
+    their own, so the whole demonstration load commits (or rolls back) once.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        yield self._session
+
+    def __call__(self) -> Session:
+        return self._session
 
 
 def _case(
@@ -71,7 +97,21 @@ def _case(
 
 
 def load(ctx: StoreContext) -> DemoSummary:
-    """Load the demonstration families once; a second call changes nothing."""
+    """Load the demonstration families once, in one transaction; a second call changes nothing.
+
+    Raises:
+        Exception: whatever stopped the load; nothing was stored.
+    """
+    with ctx.transaction() as session:
+        joined = dataclasses.replace(
+            ctx,
+            session_factory=_JoinedSessions(session),  # type: ignore[arg-type]
+            _protocol=ctx.protocol,
+        )
+        return _load(joined)
+
+
+def _load(ctx: StoreContext) -> DemoSummary:
     if children.find_by_nhs_number(ctx, AF_NHS) is not None:
         return DemoSummary(loaded=False)
     now = ctx.clock().replace(second=0, microsecond=0)
@@ -190,6 +230,7 @@ def load(ctx: StoreContext) -> DemoSummary:
         ),
     )
     c = cases.set_status(ctx, c.id, c.version, "results_pending")
+    referrals.finalise_case(ctx, c.id, case_version=c.version)
     n_cases += 1
 
     # BROOKS: phoned through two days ago; the written referral is overdue.
@@ -340,4 +381,6 @@ def load(ctx: StoreContext) -> DemoSummary:
         outcome="referred",
     )
     n_presentations += 1
-    return DemoSummary(True, children=6, presentations=n_presentations, cases=n_cases)
+    return DemoSummary(
+        True, children=6, presentations=n_presentations, cases=n_cases, sealed_records=1
+    )

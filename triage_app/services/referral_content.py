@@ -1,0 +1,281 @@
+"""What a sealed referral record says: built from the stored case, never from screen state.
+
+:func:`build_case_record` gathers, inside the sealing transaction, the child's identity and
+household, the stored assessment input exactly as the engine decided on it (with the earlier
+presentations the store added then) and the stored decision, the household's earlier
+presentations with flags, the case's actions, investigations, strategy meeting and
+supervision conditions, the acting user as referrer and the contacts of the profile used.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from triage_app.domain.display import age_display, display_name
+from triage_app.domain.model import (
+    Action,
+    Decision,
+    FindingResult,
+    Flag,
+    Investigation,
+    NimResult,
+)
+from triage_app.domain.parse import parse_assessment
+from triage_app.domain.records import CaseRecord, Relation
+from triage_app.domain.referral import (
+    ActionTaken,
+    ChildIdentity,
+    InvestigationEntry,
+    Person,
+    ReferralRecord,
+    Referrer,
+    StrategyMeeting,
+    TimelineEntry,
+    build_referral_record,
+)
+from triage_app.domain.sealed import SealingError
+from triage_app.domain.vocab import TEN4_LETTER, Urgency
+from triage_app.services.context import StoreContext
+from triage_app.services.history import household_child, load_history
+from triage_app.store.repositories import ChildRepository, PresentationRepository, UserRepository
+
+NOT_RECORDED = "not_recorded"  # a protocol prompt with no decision recorded on the case
+
+
+def decision_from_json(data: dict[str, Any]) -> Decision:
+    """Rebuild the engine's decision from its stored ``triage-decision/1`` JSON.
+
+    The record carries the decision made at the time, not a fresh one: the profile may have
+    changed since.
+    """
+
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    def moment(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    profile = data["profile"]
+    return Decision(
+        profile_id=profile["id"],
+        profile_version=profile["version"],
+        profile_status=profile["status"],
+        warnings=tuple(profile.get("warnings", ())),
+        age_days=data["age"]["days"],
+        age_display=data["age"]["display"],
+        nim=NimResult(data["nim"]["status"], tuple(data["nim"]["basis"])),
+        urgency=Urgency(data["urgency"]),
+        actions=tuple(
+            Action(a["id"], a["due"], a["rule"], a["text"], moment(a.get("due_at")))
+            for a in data["actions"]
+        ),
+        findings=tuple(
+            FindingResult(
+                f["index"],
+                f["qualifying"],
+                f["exception"],
+                f["ten4facesp"],
+                f["triggers_protocol"],
+                tuple(f["reasons"]),
+            )
+            for f in data["findings"]
+        ),
+        ten4facesp_positive=data["ten4facesp"]["positive"],
+        ten4facesp_components=tuple(data["ten4facesp"]["components"]),
+        flags=tuple(Flag(f["id"], f["text"]) for f in data["flags"]),
+        notices=tuple(data["notices"]),
+        rules_fired=tuple(data["rules_fired"]),
+        investigations=tuple(
+            Investigation(i["id"], i["text"], i["due"], day(i["due_from"]), day(i["due_to"]))
+            for i in data.get("investigations", ())
+        ),
+        nice_prompts=tuple(data.get("nice_prompts", ())),
+    )
+
+
+def build_case_record(
+    ctx: StoreContext,
+    s: Session,
+    case: CaseRecord,
+    *,
+    record_id: str,
+    generated_at: datetime,
+    **extra: Any,
+) -> ReferralRecord:
+    """Build the referral record of a stored case (inside the caller's transaction).
+
+    Args:
+        ctx: The store context (acting user, protocol profiles).
+        s: The sealing transaction's session.
+        case: The case.
+        record_id: The record id printed on every page.
+        generated_at: When the record is generated (the sealing time).
+        **extra: Other record fields (``version``, ``supersedes``, ``addendum_reason`` ...).
+
+    Raises:
+        SealingError: the case has no recorded assessment.
+    """
+    presentations = PresentationRepository(s)
+    stored = presentations.assessments([case.presentation_id]) if case.presentation_id else {}
+    if case.presentation_id is None or case.presentation_id not in stored:
+        raise SealingError(
+            f"case {case.id} has no recorded assessment (the engine's decision on a "
+            "presentation), so there is nothing to build the referral record from; "
+            "record the assessment first"
+        )
+    row = stored[case.presentation_id]
+    presentation = presentations.get(case.presentation_id)
+    assessment = parse_assessment(row.input_json)
+    decision = decision_from_json(row.decision_json)
+    registry = ctx.protocol.registry
+    profile = registry.get(decision.profile_id if decision.profile_id in registry.ids() else None)
+    children = ChildRepository(s)
+    child = children.get(case.child_id)
+    household = children.household(case.child_id)
+    user, _ = UserRepository(s).ensure(ctx.user, generated_at)
+    history = load_history(s, child, before=assessment.assessed_at)
+    known = {(h.date_of_birth, h.name) for h in assessment.history.household_children}
+    later_children = tuple(
+        household_child(m.related_child)
+        for m in household
+        if m.related_child is not None
+        and (m.related_child.date_of_birth, _name(m.related_child)) not in known
+    )
+    return build_referral_record(
+        assessment,
+        decision,
+        profile,
+        record_id=record_id,
+        generated_at=generated_at,
+        child=ChildIdentity(
+            date_of_birth=child.date_of_birth,
+            given_name=child.given_name,
+            family_name=child.family_name,
+            sex=child.sex,
+            nhs_number=child.nhs_number,
+            address=child.address,
+            postcode=child.postcode,
+            gp_practice=child.gp_practice,
+        ),
+        household_presentations=tuple(
+            _timeline_entry(e.presentation, e.child, e.relation)
+            for e in history.entries
+            if e.relation != "self"
+        ),
+        household_children=assessment.history.household_children + later_children,
+        parental_responsibility=tuple(
+            Person(m.person_name or "Not recorded", "Parental responsibility", notes=m.notes)
+            for m in household
+            if m.relation == Relation.PARENTAL_RESPONSIBILITY and m.related_child is None
+        ),
+        household_adults=tuple(
+            Person(m.person_name or "Not recorded", "Carer", notes=m.notes)
+            for m in household
+            if m.relation == Relation.CARER and m.related_child is None
+        ),
+        referrer=Referrer(
+            name=user.display_name or user.username,
+            role=user.role,
+            organisation=presentation.organisation,
+        ),
+        actions_taken=tuple(
+            ActionTaken(a.kind, a.at, a.person, a.reference, a.details) for a in case.actions
+        ),
+        investigations=_investigations(case, decision),
+        strategy_meeting=_strategy(case),
+        profile_id=decision.profile_id,
+        profile_version=decision.profile_version,
+        profile_status=decision.profile_status,
+        **extra,
+    )
+
+
+def _name(child: Any) -> str:
+    return display_name(child.family_name, child.given_name)
+
+
+def _timeline_entry(p: Any, child: Any, relation: str) -> TimelineEntry:
+    """A household child's earlier presentation, with the F1 and F4 flags of the timeline."""
+    flags = []
+    if p.findings:
+        flags.append("F1")
+    if any(f.site in TEN4_LETTER or f.patterned for f in p.findings):
+        flags.append("F4")
+    return TimelineEntry(
+        date=p.seen_at.date(),
+        subject=f"{_name(child)} ({relation.replace('_', ' ')})",
+        setting=p.setting,
+        age=age_display(child.date_of_birth, p.seen_at.date()),
+        complaint=p.complaint,
+        findings="; ".join(
+            f"{f.kind.replace('_', ' ')} ({f.site.replace('_', ' ')})"
+            + (", patterned" if f.patterned else "")
+            for f in p.findings
+        )
+        or None,
+        outcome=p.outcome,
+        flags=tuple(flags),
+    )
+
+
+def _investigations(case: CaseRecord, decision: Decision) -> tuple[InvestigationEntry, ...]:
+    """The case's investigations (status, due dates, result), then prompts not yet decided."""
+    prompts = {i.id: i for i in decision.investigations}
+    out = []
+    for i in case.investigations:
+        prompt = prompts.get(i.kind)
+        times = [
+            f"{what} {at:%d-%b-%Y %H:%M}"
+            for what, at in (("requested", i.requested_at), ("reported", i.reported_at))
+            if at
+        ]
+        notes = [i.result.strip()] if i.result and i.result.strip() else []
+        if times:
+            notes.append(f"({'; '.join(times)})")
+        out.append(
+            InvestigationEntry(
+                prompt.text if prompt else i.kind.replace("_", " ").capitalize(),
+                i.status,
+                i.due_from,
+                i.due_to,
+                due_text=prompt.due if prompt else None,
+                notes=" ".join(notes) or None,
+            )
+        )
+    requested = {i.kind for i in case.investigations}
+    for p in decision.investigations:
+        if p.id not in requested:
+            out.append(
+                InvestigationEntry(
+                    p.text,
+                    NOT_RECORDED,
+                    p.due_from,
+                    p.due_to,
+                    due_text=p.due,
+                    notes="Prompted by the protocol; no decision recorded on the case yet.",
+                )
+            )
+    return tuple(out)
+
+
+def _strategy(case: CaseRecord) -> StrategyMeeting | None:
+    """The latest strategy meeting, with the case's current supervision conditions."""
+    conditions = case.supervision_conditions
+    if case.supervision_required is not None and not conditions:
+        conditions = "Supervision required." if case.supervision_required else None
+    if not case.meetings:
+        if conditions is None:
+            return None
+        agreed = (case.supervision_agreed_by,) if case.supervision_agreed_by else ()
+        return StrategyMeeting(None, None, conditions, agreed)
+    m = case.meetings[-1]
+    decided = f"Supervision: {m.supervision_decision}."
+    return StrategyMeeting(
+        held_at=m.held_at,
+        outcome=f"{m.outcome} {decided}",
+        supervision_conditions=m.supervision_conditions or conditions,
+        agreed_by=tuple(p.strip() for p in m.agreed_by.split(";") if p.strip()),
+    )
