@@ -31,6 +31,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
+from triage_app.domain.errors import InputError, Problem
+
 BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 65_536
 KEY_BYTES = 32
@@ -81,10 +83,13 @@ def make_engine(
             connect_args={"check_same_thread": False} if memory else {},
         )
         _sqlite_listeners(engine, memory=memory, cipher=url.drivername == CIPHER_DRIVER)
+        _unstorable_text_is_bad_input(engine)
         return engine
     if key is not None:
         raise ValueError("a database key applies only to a SQLite file")
-    return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
+    _unstorable_text_is_bad_input(engine)
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -128,6 +133,28 @@ def _url(target: str | Path | URL, key: bytes | None) -> URL:
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         raise ValueError("a database key applies only to a SQLite file")
     return encrypted_url(url.database, key)
+
+
+def _unstorable_text_is_bad_input(engine: Engine) -> None:
+    """Turn text no database can store into a clear input error (the transaction rolls back).
+
+    A lone UTF-16 surrogate (U+D800 to U+DFFF, e.g. escaped in a JSON file) is a valid Python
+    string but cannot be encoded as UTF-8: the driver raises UnicodeEncodeError while binding.
+    Whatever the use-case, that is bad input, not a crash. The message names no value.
+    """
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        if isinstance(context.original_exception, UnicodeEncodeError):
+            raise InputError(
+                [
+                    Problem(
+                        "",
+                        "the text contains a character that cannot be stored (an unpaired "
+                        "UTF-16 surrogate); remove it and try again",
+                    )
+                ]
+            ) from None
 
 
 def _sqlite_listeners(engine: Engine, *, memory: bool, cipher: bool = False) -> None:
