@@ -47,9 +47,15 @@ APP = """
 import sys
 from triage_app.ui.launch import run_gui
 def factory():
-    from triage_app.ui.service_adapters import build_services
-    return build_services(sys.argv[1])
+    from triage_app.ui.service_adapters import StoreOpener
+    return StoreOpener(sys.argv[1])
 sys.exit(run_gui([], factory, quit_when_ready=True))
+"""
+
+FIRST_ACCOUNT = """
+import sys
+from triage_app.ui.service_adapters import StoreOpener
+StoreOpener(sys.argv[1]).create_first_user("bench", "bench-password").cases.ctx.close()
 """
 
 
@@ -78,7 +84,7 @@ def main() -> int:
     parser.add_argument("-n", "--runs", type=int, default=9)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="triage-bench-") as data:
-        sample(APP, data)  # creates the database once (first start is measured separately)
+        sample(FIRST_ACCOUNT, data)  # an encrypted record with one account: starts at sign-in
         sample(BARE)
         bare, shown, ready = [], [], []
         for _ in range(args.runs):  # interleaved, so load changes hit both alike
@@ -96,8 +102,9 @@ def main() -> int:
         "|---|---:|---:|",
         f"| bare PySide6 QMainWindow, launch to interactive | {b:.3f} | 1.00 |",
         f"| triage-app main window, launch to interactive | {s:.3f} | {ratio:.2f} |",
-        f"| triage-app, launch to dashboard filled from the record | {r:.3f} | {r / b:.2f} |",
-        f"| triage-app first start (creates the database), one run | {first:.3f} | {first / b:.2f} |",
+        f"| triage-app, launch to the sign-in screen (services loaded) | {r:.3f} | {r / b:.2f} |",
+        f"| triage-app first start: launch to the first-account screen, one run | {first:.3f} | "
+        f"{first / b:.2f} |",
     ]
     summary = (
         f"Target: interactive window within {TARGET}x the bare window: **{verdict}** "
@@ -112,7 +119,9 @@ def main() -> int:
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n\n"
         "Each sample is a fresh process launched with `QT_QPA_PLATFORM=offscreen`; the time "
         "runs from just before the launch to the first event-loop pass after `show()` "
-        "(and, for the app, to the dashboard filled from a temporary SQLite record).\n\n" + text
+        "(and, for the app, to the sign-in screen of a temporary encrypted record, after the "
+        "services and SQLAlchemy have loaded; signing in is not timed: Argon2 takes about "
+        "0.15 s by design).\n\n" + text
     )
     return 0 if ratio <= TARGET else 1
 

@@ -14,7 +14,9 @@ from triage_app.ui.case_view import CaseView
 from triage_app.ui.dashboard import Dashboard
 from triage_app.ui.find_child import FindChild
 from triage_app.ui.first_run import FirstRun
+from triage_app.ui.memory_ports import MemoryOpener
 from triage_app.ui.seams import ImmediateExecutor
+from triage_app.ui.sign_in import SignIn
 from triage_app.ui.viewmodels import ChildHistory
 
 NOW = datetime(2025, 9, 5, 9, 0)
@@ -52,7 +54,8 @@ def screens(qtbot, engine):
     built = {
         "dashboard": board,
         "find_child": FindChild(record),
-        "first_run": FirstRun(record, record, ImmediateExecutor()),
+        "first_run": FirstRun(MemoryOpener().create_first_user, ImmediateExecutor()),
+        "sign_in": SignIn(MemoryOpener(), ImmediateExecutor()),
         "case_view": case,
     }
     for i in range(len(wizard.steps)):

@@ -18,24 +18,28 @@ class NowClock:
 
 def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path, engine):
     from triage_app.services import cases, children, history
-    from triage_app.ui.service_adapters import build_services
+    from triage_app.ui.service_adapters import StoreOpener
 
-    services = build_services(tmp_path / "data")
-    ctx = services.cases.ctx
+    opener = StoreOpener(tmp_path / "data")
     window = MainWindow(NowClock(), ImmediateExecutor(), FakePrompter(), lambda: engine.decide)
     qtbot.addWidget(window)
     window.show()
-    window.attach(services)
+    window.open_with(opener)
 
-    # First start: the first user, then the demonstration data.
+    # First start: the first account (it encrypts the record), then the demonstration data.
     first = window.first_run
     assert window.ui.pages_stack.currentWidget() is first
     first.ui.user_name_edit.setText("Dr Eve Endtoend")
+    first.ui.password_edit.setText("a long passphrase")
+    first.ui.confirm_edit.setText("a long passphrase")
     first.ui.create_user_button.click()
     first.ui.load_demo_button.click()
     assert window.ui.pages_stack.currentWidget() is window.dashboard
     assert window.dashboard.model.rowCount() >= 2  # the demo's open cases
-    assert ctx.user == "Dr Eve Endtoend"
+    services = window.services
+    ctx = services.cases.ctx
+    assert ctx.user == "Dr Eve Endtoend" and ctx.role == "administrator"
+    assert (tmp_path / "data" / "triage.sqlite3").read_bytes()[:16] != b"SQLite format 3\x00"
 
     # Find a child who is not in the record, and add them.
     window.new_assessment()
@@ -116,15 +120,26 @@ def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path
 def test_a_known_child_shows_their_history_and_it_is_stored_once(qtbot, tmp_path, engine):
     from triage_app.services import demo
     from triage_app.store.repositories import PresentationRepository
-    from triage_app.ui.service_adapters import build_services
+    from triage_app.ui.service_adapters import StoreOpener
 
-    services = build_services(tmp_path / "data")
-    ctx = services.cases.ctx
-    services.users.create_user("Dr Hx", "GP")
-    demo.load(ctx)
+    first = StoreOpener(tmp_path / "data").create_first_user("Dr Hx", "a long passphrase")
+    demo.load(first.cases.ctx)
+    first.cases.ctx.close()
+    # The next start: the record needs a sign-in.
+    opener = StoreOpener(tmp_path / "data")
+    assert opener.state() == "sign_in"
     window = MainWindow(NowClock(), ImmediateExecutor(), FakePrompter(), lambda: engine.decide)
     qtbot.addWidget(window)
-    window.attach(services)
+    window.open_with(opener)
+    window.sign_in.ui.user_edit.setText("Dr Hx")
+    window.sign_in.ui.sign_in_password_edit.setText("wrong password")
+    window.sign_in.ui.sign_in_button.click()
+    assert "Not signed in" in window.sign_in.ui.sign_in_message_label.text()
+    window.sign_in.ui.sign_in_password_edit.setText("a long passphrase")
+    window.sign_in.ui.sign_in_button.click()
+    assert window.ui.pages_stack.currentWidget() is window.dashboard
+    services = window.services
+    ctx = services.cases.ctx
     window.new_assessment()
     window.find_child.ui.nhs_number_edit.setText("999 000 0026")  # the demo's Child AF baby
     window.find_child.search()

@@ -2,34 +2,63 @@ import pytest
 
 from tests.ui.fakes import ManualExecutor
 from triage_app.ui.first_run import FirstRun
-from triage_app.ui.memory_ports import MemoryRecord
+from triage_app.ui.memory_ports import MemoryOpener
+from triage_app.ui.ports import Refused
 
 
 @pytest.fixture
 def setup(qtbot):
-    record = MemoryRecord()
+    opener = MemoryOpener()
     executor = ManualExecutor()
-    page = FirstRun(record, record, executor)
+    page = FirstRun(opener.create_first_user, executor)
     qtbot.addWidget(page)
-    return page, record, executor
+    return page, opener.record, executor
 
 
-def test_the_first_user_comes_before_the_demonstration_data(qtbot, setup):
+def create(page, executor, name="Dr Jane Smith", password="correct horse", again=None):
+    page.ui.user_name_edit.setText(name)
+    page.ui.password_edit.setText(password)
+    page.ui.confirm_edit.setText(password if again is None else again)
+    page.ui.create_user_button.click()
+    executor.run_pending()
+
+
+def test_the_first_account_comes_before_the_demonstration_data(qtbot, setup):
     page, record, executor = setup
     assert not page.ui.demo_group.isEnabled()
     page.ui.create_user_button.click()
     assert "Type your name" in page.ui.first_run_message_label.text()
-    qtbot.keyClicks(page.ui.user_name_edit, "Dr Jane Smith")
     with qtbot.waitSignal(page.user_created, timeout=1000):
-        page.ui.create_user_button.click()
+        create(page, executor)
     assert [u.name for u in record.users()] == ["Dr Jane Smith"]
     assert page.ui.demo_group.isEnabled()
+    assert page.ui.password_edit.text() == ""  # the password does not stay on screen
+
+
+def test_the_password_is_checked_before_anything_is_created(setup):
+    page, record, executor = setup
+    create(page, executor, password="short")
+    assert "at least 8 characters" in page.ui.first_run_message_label.text()
+    create(page, executor, password="long enough", again="different!")
+    assert "differ" in page.ui.first_run_message_label.text()
+    assert record.users() == []
+
+
+def test_a_refusal_from_the_record_is_shown(qtbot):
+    def refuse(name, password):
+        raise Refused("the folder already holds a database; nothing was changed")
+
+    executor = ManualExecutor()
+    page = FirstRun(refuse, executor)
+    qtbot.addWidget(page)
+    create(page, executor)
+    assert "already holds a database" in page.ui.first_run_message_label.text()
+    assert page.ui.create_user_button.isEnabled()
 
 
 def test_demo_data_loads_with_progress(qtbot, setup):
     page, record, executor = setup
-    page.ui.user_name_edit.setText("Dr A")
-    page.ui.create_user_button.click()
+    create(page, executor)
     page.ui.load_demo_button.click()
     assert not page.ui.cancel_demo_button.isHidden()
     with qtbot.waitSignal(page.finished, timeout=5000) as signal:
@@ -41,8 +70,7 @@ def test_demo_data_loads_with_progress(qtbot, setup):
 
 def test_loading_can_be_cancelled(qtbot, setup):
     page, record, executor = setup
-    page.ui.user_name_edit.setText("Dr A")
-    page.ui.create_user_button.click()
+    create(page, executor)
     page.ui.load_demo_button.click()
     page.ui.cancel_demo_button.click()
     with qtbot.waitSignal(page.finished, timeout=5000) as signal:
@@ -53,9 +81,8 @@ def test_loading_can_be_cancelled(qtbot, setup):
 
 
 def test_start_empty_skips_the_demo(qtbot, setup):
-    page, record, _ = setup
-    page.ui.user_name_edit.setText("Dr A")
-    page.ui.create_user_button.click()
+    page, record, executor = setup
+    create(page, executor)
     with qtbot.waitSignal(page.finished, timeout=1000) as signal:
         page.ui.skip_demo_button.click()
     assert signal.args[0] == 0

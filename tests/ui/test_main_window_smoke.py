@@ -12,16 +12,18 @@ NOW = datetime(2025, 9, 5, 9, 0)
 
 
 def test_main_window_runs_first_start_dashboard_and_resume(qtbot, engine):
-    from triage_app.ui.memory_ports import MemoryRecord
+    from triage_app.ui.memory_ports import MemoryOpener
 
-    empty = MemoryRecord()
+    opener = MemoryOpener()
     prompter = FakePrompter()
     window = MainWindow(FixedClock(NOW), ImmediateExecutor(), prompter, lambda: engine.decide)
     qtbot.addWidget(window)
     window.show()
-    window.attach(empty.services())
+    window.open_with(opener)
     assert window.ui.pages_stack.currentWidget() is window.first_run
     window.first_run.ui.user_name_edit.setText("Dr Jane Smith")
+    window.first_run.ui.password_edit.setText("password!")
+    window.first_run.ui.confirm_edit.setText("password!")
     window.first_run.ui.create_user_button.click()
     window.first_run.ui.load_demo_button.click()
     assert window.ui.pages_stack.currentWidget() is window.dashboard
@@ -42,7 +44,7 @@ def test_main_window_runs_first_start_dashboard_and_resume(qtbot, engine):
 
     again = MainWindow(FixedClock(NOW), ImmediateExecutor(), FakePrompter(), lambda: engine.decide)
     qtbot.addWidget(again)
-    again.attach(empty.services())
+    again.open_with(opener)  # the record has a user now: straight to the dashboard
     assert again.ui.pages_stack.currentWidget() is again.assessment
     assert again.assessment.steps[2].findings[0]["site"] == "cheek"
 

@@ -8,24 +8,37 @@ from triage_app.ui.drafts import FileDraftStore
 from triage_app.ui.ports import Refused
 from triage_app.ui.viewmodels import NewChild
 
-pytest.importorskip("triage_app.services.cases")
+pytest.importorskip("triage_app.services.auth")
+
+PASSWORD = "a long passphrase"
 
 
 @pytest.fixture
 def services(tmp_path):
-    from triage_app.ui.service_adapters import build_services
+    from triage_app.ui.service_adapters import StoreOpener
 
-    return build_services(tmp_path / "data")
+    services = StoreOpener(tmp_path / "data").create_first_user("Dr First", PASSWORD)
+    yield services
+    services.cases.ctx.close()
 
 
-def test_the_first_user_is_kept_and_becomes_the_acting_user(tmp_path, services):
-    from triage_app.ui.service_adapters import build_services
+def test_first_start_then_sign_in(tmp_path, services):
+    from triage_app.ui.service_adapters import StoreOpener
 
-    assert services.users.users() == []
-    services.users.create_user("Dr First", "GP")
-    again = build_services(tmp_path / "data")
-    assert [u.name for u in again.users.users()] == ["Dr First"]
+    assert [(u.name, u.role) for u in services.users.users()] == [("Dr First", "administrator")]
+    opener = StoreOpener(tmp_path / "data")
+    assert opener.state() == "sign_in"
+    with pytest.raises(Refused, match="wrong password"):
+        opener.sign_in("Dr First", "not the password")
+    again = opener.sign_in("Dr First", PASSWORD)
     assert again.cases.ctx.user == "Dr First"
+    again.cases.ctx.close()
+
+
+def test_a_fresh_folder_asks_for_the_first_account(tmp_path):
+    from triage_app.ui.service_adapters import StoreOpener
+
+    assert StoreOpener(tmp_path / "empty").state() == "fresh"
 
 
 def test_drafts_live_in_the_data_folder(tmp_path, services):
@@ -34,7 +47,6 @@ def test_drafts_live_in_the_data_folder(tmp_path, services):
 
 
 def test_children_are_added_found_and_never_duplicated(services):
-    services.users.create_user("Dr First", "GP")
     child = services.children.add_child(
         NewChild(date(2025, 7, 20), "9434765919", "Ava", "Example", None)
     )
@@ -48,8 +60,7 @@ def test_children_are_added_found_and_never_duplicated(services):
         services.children.find_by_name("Example", "Ava", None)
 
 
-def test_history_of_an_unknown_child_is_empty(services):
-    services.users.create_user("Dr First", "GP")
+def test_history_of_a_child_without_an_nhs_number_is_empty(services):
     child = services.children.add_child(NewChild(date(2025, 8, 1), None, "Nonhs", "Baby"))
     assert services.history.history(child.id, datetime(2025, 9, 1, 9, 0)).items == ()
 
@@ -58,7 +69,6 @@ def test_a_new_child_without_an_nhs_number_is_stored_once_with_the_assessment(se
     from triage_app.domain.parse import parse_assessment
     from triage_app.ui.viewmodels import NEW_CHILD_ID
 
-    services.users.create_user("Dr First", "GP")
     data = {
         "schema": "triage-assess/1",
         "assessed_at": "2025-09-03T10:40",

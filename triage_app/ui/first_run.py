@@ -1,41 +1,41 @@
-"""First start on an empty data folder: create the first user, then offer demonstration data.
+"""First start on an empty data folder: create the first account, then offer demonstration data.
 
-Loading runs through the executor with a progress bar and a Cancel button, so the window
-never freezes.
+Creating the record (a key and an encrypted database) and loading the demonstration data run
+through the executor with a progress bar; loading can be cancelled. The window never freezes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from triage_app.ui.forms.ui_first_run import Ui_FirstRun
-from triage_app.ui.ports import DemoData, UserDirectory
+from triage_app.ui.ports import Refused, UiServices
 from triage_app.ui.seams import Executor, TaskControl
-from triage_app.ui.viewmodels import UserRecord
+
+MIN_PASSWORD = 8
+
+CreateUser = Callable[[str, str], UiServices]
 
 
 class FirstRun(QWidget):
-    """Create the first user; then load demonstration data or start empty."""
+    """Create the first account; then load demonstration data or start empty."""
 
-    user_created = Signal(object)  # UserRecord
+    user_created = Signal(object)  # UiServices of the new record
     finished = Signal(int)  # children added (0 when skipped or cancelled)
 
     def __init__(
-        self,
-        users: UserDirectory,
-        demo: DemoData | None,
-        executor: Executor,
-        parent: QWidget | None = None,
+        self, create_user: CreateUser, executor: Executor, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.ui = Ui_FirstRun()
         self.ui.setupUi(self)
-        self._users, self._demo, self._executor = users, demo, executor
+        self._create, self._executor = create_user, executor
         self._task: TaskControl | None = None
-        self.user: UserRecord | None = None
+        self.services: UiServices | None = None
         u = self.ui
         font = u.welcome_label.font()
         font.setBold(True)
@@ -46,41 +46,69 @@ class FirstRun(QWidget):
         u.demo_progress.setVisible(False)
         u.cancel_demo_button.setVisible(False)
         u.create_user_button.clicked.connect(self._on_create_user_clicked)
-        u.user_name_edit.returnPressed.connect(self._on_create_user_clicked)
+        u.confirm_edit.returnPressed.connect(self._on_create_user_clicked)
         u.load_demo_button.clicked.connect(self._on_load_demo_clicked)
         u.skip_demo_button.clicked.connect(lambda: self.finished.emit(0))
         u.cancel_demo_button.clicked.connect(self._on_cancel_clicked)
-        if demo is None:
-            u.load_demo_button.setEnabled(False)
-            u.demo_label.setText("Demonstration data is not available in this build.")
+
+    def _say(self, text: str) -> None:
+        self.ui.first_run_message_label.setText(text)
 
     def _on_create_user_clicked(self) -> None:
         u = self.ui
-        name = u.user_name_edit.text().strip()
+        name, password = u.user_name_edit.text().strip(), u.password_edit.text()
         if not name:
-            u.first_run_message_label.setText("\u26a0 Type your name first.")
+            self._say("\u26a0 Type your name first.")
             u.user_name_edit.setFocus()
             return
-        self.user = self._users.create_user(name, u.role_combo.currentText())
-        u.first_run_message_label.setText(f"\u2714 User {name} created.")
-        u.user_name_edit.setEnabled(False)
-        u.role_combo.setEnabled(False)
+        if len(password) < MIN_PASSWORD:
+            self._say(f"\u26a0 The password needs at least {MIN_PASSWORD} characters.")
+            u.password_edit.setFocus()
+            return
+        if password != u.confirm_edit.text():
+            self._say("\u26a0 The two passwords differ. Type them again.")
+            u.confirm_edit.clear()
+            u.confirm_edit.setFocus()
+            return
         u.create_user_button.setEnabled(False)
+        self._say("Creating the encrypted record\u2026")
+        self._executor.submit(
+            lambda control: self._create(name, password),
+            lambda services: self._on_created(name, services),
+            self._on_create_failed,
+        )
+
+    def _on_created(self, name: str, services: UiServices) -> None:
+        u = self.ui
+        self.services = services
+        for w in (u.user_name_edit, u.password_edit, u.confirm_edit):
+            w.setEnabled(False)
+        u.password_edit.clear()
+        u.confirm_edit.clear()
+        self._say(f"\u2714 Account {name} created.")
         u.demo_group.setEnabled(True)
-        (u.load_demo_button if self._demo else u.skip_demo_button).setFocus()
-        self.user_created.emit(self.user)
+        if services.demo is None:
+            u.load_demo_button.setEnabled(False)
+            u.demo_label.setText("Demonstration data is not available in this build.")
+        (u.load_demo_button if services.demo else u.skip_demo_button).setFocus()
+        self.user_created.emit(services)
+
+    def _on_create_failed(self, exc: BaseException) -> None:
+        self.ui.create_user_button.setEnabled(True)
+        reason = str(exc) if isinstance(exc, Refused) else "the record could not be created"
+        self._say(f"\u26a0 {reason}")
 
     def _on_load_demo_clicked(self) -> None:
-        if self._demo is None:
+        if self.services is None or self.services.demo is None:
             return
         u = self.ui
         u.load_demo_button.setEnabled(False)
         u.skip_demo_button.setEnabled(False)
         u.demo_progress.setVisible(True)
-        u.demo_progress.setRange(0, 0)
+        u.demo_progress.setRange(0, 0)  # busy until the loader reports progress
         u.cancel_demo_button.setVisible(True)
         u.cancel_demo_button.setFocus()
-        demo = self._demo
+        demo = self.services.demo
 
         def work(control: TaskControl) -> int:
             return demo.load_demo(control.progress, control.cancelled)
@@ -96,14 +124,13 @@ class FirstRun(QWidget):
     def _on_cancel_clicked(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            self.ui.first_run_message_label.setText("Cancelling\u2026")
+            self._say("Cancelling\u2026")
 
     def _on_demo_done(self, added: Any) -> None:
-        u = self.ui
-        u.cancel_demo_button.setVisible(False)
+        self.ui.cancel_demo_button.setVisible(False)
         cancelled = self._task is not None and self._task.cancelled()
         word = "Cancelled after adding" if cancelled else "Added"
-        u.first_run_message_label.setText(f"{word} {added} demonstration children.")
+        self._say(f"{word} {added} demonstration children.")
         self._task = None
         self.finished.emit(int(added))
 
@@ -112,5 +139,5 @@ class FirstRun(QWidget):
         u.cancel_demo_button.setVisible(False)
         u.demo_progress.setVisible(False)
         u.skip_demo_button.setEnabled(True)
-        u.first_run_message_label.setText(f"\u26a0 Demonstration data could not be loaded: {exc}")
+        self._say(f"\u26a0 Demonstration data could not be loaded: {exc}")
         self._task = None

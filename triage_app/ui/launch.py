@@ -15,7 +15,7 @@ from pathlib import Path
 
 # logging, tempfile and traceback are imported where used: start-up pays only for the window.
 
-ServicesFactory = Callable[[], "UiServices"]  # noqa: F821 - resolved lazily
+OpenerFactory = Callable[[], "RecordOpener"]  # noqa: F821 - resolved lazily
 
 
 # The names QSettings uses; app.py passes triage_app.APP_NAME and ORG_NAME (the UI layer
@@ -37,7 +37,7 @@ def _application(argv: Sequence[str], names: tuple[str, str] = DEFAULT_NAMES):  
 
 def run_gui(
     argv: Sequence[str],
-    services_factory: ServicesFactory | None = None,
+    opener_factory: OpenerFactory | None = None,
     *,
     names: tuple[str, str] = DEFAULT_NAMES,
     quit_when_ready: bool = False,
@@ -46,12 +46,14 @@ def run_gui(
 
     Args:
         argv: Qt arguments (not the app's own options).
-        services_factory: opens the record and returns the ports (``UiServices``). It runs
-            after the window is shown. ``None`` opens an empty in-memory record (nothing is
-            saved), which is only useful for trying the screens.
+        opener_factory: returns the record opener (first start, sign-in or open). It runs
+            after the window is shown, so the services and SQLAlchemy load after the first
+            paint. ``None`` opens an empty in-memory record (nothing is saved), which is only
+            useful for trying the screens.
         names: the application and organisation names (for QSettings).
         quit_when_ready: print ``shown`` and ``ready`` timings on stdout and quit once the
-            record is open (used by the start-up benchmark).
+            first screen after the window (sign-in, first start or dashboard) is up (used by
+            the start-up benchmark).
     """
     from PySide6.QtCore import QTimer
 
@@ -66,9 +68,9 @@ def run_gui(
     def open_record() -> None:
         if quit_when_ready:
             _say(sys.stdout, f"shown {time.perf_counter():.6f}")
-        factory = services_factory or _memory_services
+        factory = opener_factory or _memory_opener
         try:
-            window.attach(factory())
+            window.open_with(factory())
         except Exception:  # noqa: BLE001 - tell the user, keep the log free of patient data
             import logging
             import traceback
@@ -90,10 +92,10 @@ def _say(out, text: str) -> None:  # noqa: ANN001 - a text stream
     out.flush()
 
 
-def _memory_services():  # noqa: ANN202 - UiServices
-    from triage_app.ui.memory_ports import MemoryRecord
+def _memory_opener():  # noqa: ANN202 - RecordOpener
+    from triage_app.ui.memory_ports import MemoryOpener
 
-    return MemoryRecord().services()
+    return MemoryOpener()
 
 
 def self_test(out=sys.stdout) -> int:  # noqa: ANN001 - a text stream
@@ -122,39 +124,49 @@ def _self_test_in(folder: Path, out) -> None:  # noqa: ANN001
     from triage_app.ui.seams import ImmediateExecutor, SystemClock
 
     app = _application([])
-    services, kind = temporary_services(folder)
-    answers = _NoPrompter()
-    window = MainWindow(SystemClock(), ImmediateExecutor(), answers)
+    opener, kind = temporary_opener(folder)
+    window = MainWindow(SystemClock(), ImmediateExecutor(), _NoPrompter())
     window.show()
-    window.attach(services)
+    window.open_with(opener)
     app.processEvents()
-    if window.first_run is not None:
-        window.first_run.ui.user_name_edit.setText("Self Test")
-        window.first_run.ui.create_user_button.click()
-        window.first_run.ui.skip_demo_button.click()
+    first = window.first_run
+    assert first is not None, "a temporary folder must start with the first-start screen"
+    first.ui.user_name_edit.setText("self-test")
+    first.ui.password_edit.setText("self-test-only")
+    first.ui.confirm_edit.setText("self-test-only")
+    first.ui.create_user_button.click()
+    first.ui.skip_demo_button.click()
+    assert window.ui.pages_stack.currentWidget() is window.dashboard, "no dashboard"
     window.new_assessment()
     app.processEvents()
     assert window.isVisible() and window.find_child is not None, "screens did not build"
     _say(out, f"self-test: main window built on a temporary {kind} record")
     window.close()
+    if window.services is not None and hasattr(window.services.cases, "ctx"):
+        window.services.cases.ctx.close()
     window.deleteLater()
     app.processEvents()
 
 
-def temporary_services(folder: Path):  # noqa: ANN201 - (UiServices, str)
-    """Return ports over a temporary record in ``folder``: the real store when available."""
+def temporary_opener(folder: Path):  # noqa: ANN201 - (RecordOpener, str)
+    """Return an opener for a new record in ``folder``: the real store when available."""
     try:
-        from triage_app.ui.service_adapters import build_services
+        from triage_app.ui.service_adapters import StoreOpener
     except ImportError:
-        build_services = None
-    if build_services is not None:
-        return build_services(folder), "database"
+        StoreOpener = None  # noqa: N806
+    if StoreOpener is not None:
+        return StoreOpener(folder), "encrypted database"
     from dataclasses import replace
 
     from triage_app.ui.drafts import FileDraftStore
-    from triage_app.ui.memory_ports import MemoryRecord
+    from triage_app.ui.memory_ports import MemoryOpener, MemoryRecord
 
-    return replace(MemoryRecord().services(), drafts=FileDraftStore(folder)), "in-memory"
+    class _Opener(MemoryOpener):
+        def create_first_user(self, name: str, password: str):  # noqa: ANN202
+            services = super().create_first_user(name, password)
+            return replace(services, drafts=FileDraftStore(folder))
+
+    return _Opener(MemoryRecord()), "in-memory"
 
 
 class _NoPrompter:

@@ -22,7 +22,7 @@ from triage_app.ui.widgets.patient_banner import PatientBanner
 # Only for type checking: the window is shown before the domain model and ports are loaded.
 if TYPE_CHECKING:
     from triage_app.domain.model import Assessment, Decision
-    from triage_app.ui.ports import UiServices
+    from triage_app.ui.ports import RecordOpener, UiServices
     from triage_app.ui.viewmodels import ChildRecord
 
     Decide = Callable[[Assessment], Decision]
@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.assessment: Any = None
         self.case_view: Any = None
         self.first_run: Any = None
+        self.sign_in: Any = None
         self.dashboard.new_assessment_requested.connect(self.new_assessment)
         self.dashboard.case_opened.connect(self.open_case)
         self._menus()
@@ -86,28 +87,41 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
             self.addAction(action)
 
-    # Services ---------------------------------------------------------------------------
+    # Opening the record -------------------------------------------------------------------
+    def open_with(self, opener: RecordOpener) -> None:
+        """First start (create the first account), sign in, or open the record as it is."""
+        state = opener.state()
+        if state == "fresh":
+            from triage_app.ui.first_run import FirstRun
+
+            self.first_run = FirstRun(opener.create_first_user, self.executor, self)
+            self.first_run.finished.connect(lambda _n: self.attach(self.first_run.services))
+            self._show_page(self.first_run)
+            self.first_run.ui.user_name_edit.setFocus()
+        elif state == "sign_in":
+            from triage_app.ui.sign_in import SignIn
+
+            self.sign_in = SignIn(opener, self.executor, self)
+            self.sign_in.signed_in.connect(self.attach)
+            self._show_page(self.sign_in)
+            self.sign_in.ui.user_edit.setFocus()
+        else:
+            self.attach(opener.open())
+
+    def _show_page(self, page: QWidget) -> None:
+        self.banner.clear()
+        self.ui.pages_stack.addWidget(page)
+        self.ui.pages_stack.setCurrentWidget(page)
+
     def attach(self, services: UiServices) -> None:
-        """Open the record: first start, or the dashboard (offering to resume a draft)."""
+        """The record is open: show the dashboard and offer to resume a draft."""
         self.services = services
         users = services.users.users()
-        if not users:
-            self._show_first_run()
-            return
-        self.user = users[0].name
-        self.statusBar().showMessage(f"Signed in as {self.user}")
+        self.user = users[0].name if users else ""
+        role = f" ({users[0].role.replace('_', ' ')})" if users and users[0].role else ""
+        self.statusBar().showMessage(f"Signed in as {self.user}{role}")
         self.show_dashboard()
         self.offer_resume()
-
-    def _show_first_run(self) -> None:
-        from triage_app.ui.first_run import FirstRun
-
-        assert self.services is not None
-        self.first_run = FirstRun(self.services.users, self.services.demo, self.executor, self)
-        self.ui.pages_stack.addWidget(self.first_run)
-        self.ui.pages_stack.setCurrentWidget(self.first_run)
-        self.first_run.user_created.connect(lambda user: setattr(self, "user", user.name))
-        self.first_run.finished.connect(lambda _n: self.show_dashboard())
 
     def offer_resume(self) -> bool:
         """After a crash, offer the unfinished assessment; return True when resumed."""

@@ -261,6 +261,30 @@ class MemoryRecord:
         return UiServices(self, self, self, self, self, self, self)
 
 
+class MemoryOpener:
+    """A :class:`~triage_app.ui.ports.RecordOpener` over an in-memory record (no passwords)."""
+
+    def __init__(self, record: MemoryRecord | None = None) -> None:
+        self.record = record or MemoryRecord()
+
+    def state(self) -> str:
+        """``fresh`` until a user exists, then ``open``."""
+        return "open" if self.record.user_list else "fresh"
+
+    def create_first_user(self, name: str, password: str) -> UiServices:
+        """Create the user (the password is not kept: nothing is stored)."""
+        self.record.create_user(name, "administrator")
+        return self.record.services()
+
+    def sign_in(self, name: str, password: str) -> UiServices:
+        """Open as the named user."""
+        return self.record.services()
+
+    def open(self) -> UiServices:
+        """Open the record."""
+        return self.record.services()
+
+
 def case_from_decision(
     case_id: str, child: ChildRecord, assessment: Assessment, decision: Decision
 ) -> CaseDetail:

@@ -174,6 +174,29 @@ class DemoData(Protocol):
         ...
 
 
+class RecordOpener(Protocol):
+    """Opens the record: first account on an empty folder, sign-in, or open as it is.
+
+    Every method may raise :class:`Refused` with a message for the user (never a secret).
+    """
+
+    def state(self) -> str:
+        """``fresh`` (no record yet), ``sign_in`` (needs an account) or ``open``."""
+        ...
+
+    def create_first_user(self, name: str, password: str) -> UiServices:
+        """Create the record and its first account (the administrator); return the ports."""
+        ...
+
+    def sign_in(self, name: str, password: str) -> UiServices:
+        """Sign in and return the ports, acting as that user."""
+        ...
+
+    def open(self) -> UiServices:
+        """Open a record that needs no sign-in (a demonstration folder)."""
+        ...
+
+
 @dataclass(frozen=True)
 class UiServices:
     """Every port the main window hands to its screens."""

@@ -4,19 +4,15 @@ Imported only after the window is shown (SQLAlchemy is slow to import). Nothing 
 the store directly: every call goes through a service use-case, one transaction each.
 
 Gaps in the services, bridged here and listed in the issue report:
-- users: the services record an acting user but cannot list or create users, so the first
-  user's name and role are kept in ``users.json`` in the data folder;
-- drafts: kept by :class:`~triage_app.ui.drafts.FileDraftStore` in the data folder;
+- drafts: kept by :class:`~triage_app.ui.drafts.FileDraftStore` in the data folder (the draft
+  file is not encrypted like the database: it is private to the user, 0600);
 - history for a child without an NHS number: no service reads it (empty timeline);
 - the demo loader has no progress or cancel hooks (progress 0 then 1; cancel before start).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import tempfile
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -26,8 +22,8 @@ from triage_app.domain.display import age_display, display_name
 from triage_app.domain.errors import InputError
 from triage_app.domain.model import Assessment, Decision
 from triage_app.domain.vocab import FindingKind, Setting, Sex, Site, Urgency, urgency_rank
-from triage_app.services import assessments, children, demo, history, matching
-from triage_app.services.context import StoreContext, open_store
+from triage_app.services import assessments, auth, children, demo, history, matching
+from triage_app.services.context import StoreContext
 from triage_app.ui.drafts import FileDraftStore
 from triage_app.ui.labels import KIND, SETTING, SITE, URGENCY_SHORT
 from triage_app.ui.ports import Refused, UiServices
@@ -43,7 +39,6 @@ from triage_app.ui.viewmodels import (
 )
 
 log = logging.getLogger(__name__)
-USERS_FILE = "users.json"
 
 
 def child_view(c: Any) -> ChildRecord:
@@ -161,23 +156,12 @@ class StoreServices:
 
     # UserDirectory --------------------------------------------------------------------
     def users(self) -> list[UserRecord]:
-        """Return the users kept in ``users.json`` (empty on a first start)."""
-        try:
-            raw = json.loads((self.data_dir / USERS_FILE).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return []
-        except (OSError, ValueError):
-            log.warning("%s could not be read; treated as empty", USERS_FILE)
-            return []
-        return [UserRecord(str(i), u["name"], u.get("role", "")) for i, u in enumerate(raw)]
+        """Return the signed-in user (the acting user of the audit trail) and their role."""
+        return [UserRecord(self.ctx.user, self.ctx.user, self.ctx.role or "")]
 
     def create_user(self, name: str, role: str) -> UserRecord:
-        """Add a user and make them the acting user of the audit trail."""
-        users = [{"name": u.name, "role": u.role} for u in self.users()]
-        users.append({"name": name, "role": role})
-        _write_json(self.data_dir / USERS_FILE, users)
-        self.ctx.user = name
-        return UserRecord(str(len(users) - 1), name, role)
+        """Accounts are added by an administrator with ``triage-app user add``."""
+        raise Refused("Add accounts with 'triage-app user add' (administrators only).")
 
     # DemoData -------------------------------------------------------------------------
     def load_demo(self, progress: Any, cancelled: Any) -> int:
@@ -224,43 +208,56 @@ def _timeline_item(e: Any, now: datetime) -> TimelineItem:
     )
 
 
-def _write_json(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=".users-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
-
-
 def services_for(ctx: StoreContext, data_dir: Path) -> UiServices:
     """Return the UI's ports over an open store context."""
     cases = StoreCaseTracker(ctx)
     store = StoreServices(ctx, data_dir, cases)
-    users = store.users()
-    if users:
-        ctx.user = users[0].name
     return UiServices(store, store, cases, store, FileDraftStore(data_dir), store, store)
 
 
-def build_services(
-    data_dir: str | Path | None = None, database_url: str | None = None
-) -> UiServices:
-    """Open (creating or upgrading) the record store and return the UI's ports.
+class StoreOpener:
+    """Opens the encrypted record: first account, sign-in, or a demonstration folder."""
 
-    Args:
-        data_dir: the data folder (default: ``TRIAGE_HOME``, then the platform's folder).
-        database_url: another database instead of the SQLite file in the data folder.
-    """
-    from triage_app.paths import resolve_paths
+    def __init__(self, data_dir: str | Path | None = None, database_url: str | None = None):
+        from triage_app.paths import resolve_paths
 
-    paths = resolve_paths(data_dir=data_dir, database_url=database_url).ensure()
-    ctx = open_store(
-        paths.database_url,
-        user="first-start",
-        backup_dir=paths.backup_dir,
-        database_file=paths.database_file,
-    )
-    return services_for(ctx, paths.data_dir)
+        self.paths = resolve_paths(data_dir=data_dir, database_url=database_url)
+        p = self.paths
+        self.location = auth.Location(p.data_dir, p.database_url, p.database_file, p.backup_dir)
+
+    def state(self) -> str:
+        """``fresh``, ``sign_in`` or ``open`` (a demonstration folder or an old plain file)."""
+        try:
+            state = auth.store_state(self.location)
+        except auth.SignInError as exc:
+            raise Refused(str(exc)) from exc
+        if state == "fresh":
+            return "fresh"
+        if state == "plain" or (state == "encrypted" and self.location.keyring.is_demo()):
+            return "open"
+        return "sign_in"
+
+    def create_first_user(self, name: str, password: str) -> UiServices:
+        """Create the key, the encrypted database and the first (administrator) account."""
+        self.paths.ensure()
+        try:
+            ctx = auth.initialise(self.location, auth.Credentials(name, password))
+        except auth.SignInError as exc:
+            raise Refused(str(exc)) from exc
+        return services_for(ctx, self.paths.data_dir)
+
+    def sign_in(self, name: str, password: str) -> UiServices:
+        """Unlock the record with the password; wrong ones are audited and can lock."""
+        return self._open(auth.Credentials(name, password))
+
+    def open(self) -> UiServices:
+        """Open a record that needs no password (demonstration folder, old plain file)."""
+        return self._open(None)
+
+    def _open(self, credentials: Any) -> UiServices:
+        self.paths.ensure()
+        try:
+            ctx = auth.sign_in(self.location, credentials)
+        except auth.SignInError as exc:
+            raise Refused(str(exc)) from exc
+        return services_for(ctx, self.paths.data_dir)

@@ -14,7 +14,7 @@ from triage_app.domain.errors import InputError
 from triage_app.domain.records import CaseAction as StoredAction
 from triage_app.domain.records import ConflictError, NotFoundError, StrategyMeeting
 from triage_app.domain.vocab import Urgency
-from triage_app.services import cases, children
+from triage_app.services import cases, children, permissions
 from triage_app.services.context import StoreContext
 from triage_app.ui.labels import ACTION, INVESTIGATION
 from triage_app.ui.ports import Refused
@@ -80,7 +80,8 @@ class StoreCaseTracker:
     def open_cases(self) -> list[CaseSummary]:
         """Return the open cases with what each is waiting for."""
         out = []
-        for s in cases.list_cases(self.ctx):
+        # Only the cases this user may see (a clinician: their own; a lead: all).
+        for s in permissions.visible_cases(self.ctx):
             if s.case.status == "closed":
                 continue
             out.append(

@@ -3,7 +3,7 @@
 # edit the .ui file in Qt Designer and run the script again.
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSizePolicy, QSpacerItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSizePolicy, QSpacerItem, QVBoxLayout, QWidget
 
 class Ui_FirstRun(object):
     def setupUi(self, FirstRun):
@@ -34,22 +34,27 @@ class Ui_FirstRun(object):
 
         self.user_form.setWidget(0, QFormLayout.ItemRole.FieldRole, self.user_name_edit)
 
-        self.role_label = QLabel(FirstRun)
-        self.role_label.setObjectName(u"role_label")
+        self.password_label = QLabel(FirstRun)
+        self.password_label.setObjectName(u"password_label")
 
-        self.user_form.setWidget(1, QFormLayout.ItemRole.LabelRole, self.role_label)
+        self.user_form.setWidget(1, QFormLayout.ItemRole.LabelRole, self.password_label)
 
-        self.role_combo = QComboBox(FirstRun)
-        self.role_combo.addItem("")
-        self.role_combo.addItem("")
-        self.role_combo.addItem("")
-        self.role_combo.addItem("")
-        self.role_combo.addItem("")
-        self.role_combo.addItem("")
-        self.role_combo.addItem("")
-        self.role_combo.setObjectName(u"role_combo")
+        self.password_edit = QLineEdit(FirstRun)
+        self.password_edit.setObjectName(u"password_edit")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
 
-        self.user_form.setWidget(1, QFormLayout.ItemRole.FieldRole, self.role_combo)
+        self.user_form.setWidget(1, QFormLayout.ItemRole.FieldRole, self.password_edit)
+
+        self.confirm_label = QLabel(FirstRun)
+        self.confirm_label.setObjectName(u"confirm_label")
+
+        self.user_form.setWidget(2, QFormLayout.ItemRole.LabelRole, self.confirm_label)
+
+        self.confirm_edit = QLineEdit(FirstRun)
+        self.confirm_edit.setObjectName(u"confirm_edit")
+        self.confirm_edit.setEchoMode(QLineEdit.EchoMode.Password)
+
+        self.user_form.setWidget(2, QFormLayout.ItemRole.FieldRole, self.confirm_edit)
 
 
         self.first_run_layout.addLayout(self.user_form)
@@ -131,10 +136,12 @@ class Ui_FirstRun(object):
 
 #if QT_CONFIG(shortcut)
         self.user_name_label.setBuddy(self.user_name_edit)
-        self.role_label.setBuddy(self.role_combo)
+        self.password_label.setBuddy(self.password_edit)
+        self.confirm_label.setBuddy(self.confirm_edit)
 #endif // QT_CONFIG(shortcut)
-        QWidget.setTabOrder(self.user_name_edit, self.role_combo)
-        QWidget.setTabOrder(self.role_combo, self.create_user_button)
+        QWidget.setTabOrder(self.user_name_edit, self.password_edit)
+        QWidget.setTabOrder(self.password_edit, self.confirm_edit)
+        QWidget.setTabOrder(self.confirm_edit, self.create_user_button)
         QWidget.setTabOrder(self.create_user_button, self.load_demo_button)
         QWidget.setTabOrder(self.load_demo_button, self.skip_demo_button)
         QWidget.setTabOrder(self.skip_demo_button, self.cancel_demo_button)
@@ -148,7 +155,7 @@ class Ui_FirstRun(object):
 #if QT_CONFIG(accessibility)
         self.welcome_label.setAccessibleName(QCoreApplication.translate("FirstRun", u"Welcome to triage-app", None))
 #endif // QT_CONFIG(accessibility)
-        self.intro_label.setText(QCoreApplication.translate("FirstRun", u"This data folder is empty. Create the first user: the name goes on every record you make.", None))
+        self.intro_label.setText(QCoreApplication.translate("FirstRun", u"This data folder is empty. Create the first account: it is the administrator (it can add other users later) and its name goes on every record you make. The password unlocks the encrypted record and cannot be recovered: keep it safe.", None))
 #if QT_CONFIG(accessibility)
         self.intro_label.setAccessibleName(QCoreApplication.translate("FirstRun", u"Introduction", None))
 #endif // QT_CONFIG(accessibility)
@@ -157,21 +164,18 @@ class Ui_FirstRun(object):
         self.user_name_edit.setAccessibleName(QCoreApplication.translate("FirstRun", u"Your name", None))
 #endif // QT_CONFIG(accessibility)
         self.user_name_edit.setPlaceholderText(QCoreApplication.translate("FirstRun", u"e.g. Dr Jane Smith", None))
-        self.role_label.setText(QCoreApplication.translate("FirstRun", u"&Role", None))
-        self.role_combo.setItemText(0, QCoreApplication.translate("FirstRun", u"GP", None))
-        self.role_combo.setItemText(1, QCoreApplication.translate("FirstRun", u"Emergency department clinician", None))
-        self.role_combo.setItemText(2, QCoreApplication.translate("FirstRun", u"Health visitor", None))
-        self.role_combo.setItemText(3, QCoreApplication.translate("FirstRun", u"Midwife", None))
-        self.role_combo.setItemText(4, QCoreApplication.translate("FirstRun", u"Paediatrician", None))
-        self.role_combo.setItemText(5, QCoreApplication.translate("FirstRun", u"Safeguarding lead", None))
-        self.role_combo.setItemText(6, QCoreApplication.translate("FirstRun", u"Other", None))
-
+        self.password_label.setText(QCoreApplication.translate("FirstRun", u"&Password", None))
 #if QT_CONFIG(accessibility)
-        self.role_combo.setAccessibleName(QCoreApplication.translate("FirstRun", u"Role", None))
+        self.password_edit.setAccessibleName(QCoreApplication.translate("FirstRun", u"Password", None))
 #endif // QT_CONFIG(accessibility)
-        self.create_user_button.setText(QCoreApplication.translate("FirstRun", u"&Create user", None))
+        self.password_edit.setPlaceholderText(QCoreApplication.translate("FirstRun", u"At least 8 characters", None))
+        self.confirm_label.setText(QCoreApplication.translate("FirstRun", u"Password a&gain", None))
 #if QT_CONFIG(accessibility)
-        self.create_user_button.setAccessibleName(QCoreApplication.translate("FirstRun", u"Create user", None))
+        self.confirm_edit.setAccessibleName(QCoreApplication.translate("FirstRun", u"Password again", None))
+#endif // QT_CONFIG(accessibility)
+        self.create_user_button.setText(QCoreApplication.translate("FirstRun", u"&Create account", None))
+#if QT_CONFIG(accessibility)
+        self.create_user_button.setAccessibleName(QCoreApplication.translate("FirstRun", u"Create account", None))
 #endif // QT_CONFIG(accessibility)
         self.demo_group.setTitle(QCoreApplication.translate("FirstRun", u"Demonstration data", None))
 #if QT_CONFIG(accessibility)
