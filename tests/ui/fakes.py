@@ -43,6 +43,12 @@ class FakePrompter:
     def error(self, title: str, text: str) -> None:
         self.calls.append(("error", title, text))
 
+    save_path: str | None = None
+
+    def ask_save_path(self, title: str, suggested_name: str) -> str | None:
+        self.calls.append(("ask_save_path", title, suggested_name))
+        return self.save_path
+
 
 class ManualExecutor:
     """Holds submitted work until the test runs it (to click Cancel in between)."""

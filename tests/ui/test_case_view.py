@@ -116,3 +116,20 @@ def test_recording_the_call_starts_the_written_referral_countdown(qtbot):
         view.checklist.countdown_label.text()
     )
     assert record.case_detail(case_id).actions[0].record.details["handler"] == "J Smith"
+
+
+def test_the_referral_record_is_sealed_once_and_export_refusals_are_shown(qtbot):
+    from tests.ui.fakes import FakePrompter
+
+    record = sample_record(NOW)
+    prompter = FakePrompter(save_path="/tmp/nowhere/referral.pdf")
+    view = CaseView(record, FixedClock(NOW), prompter=prompter)
+    qtbot.addWidget(view)
+    view.show_case(record.open_cases()[0].case_id)
+    assert "Not sealed yet" in view.referral.versions_label.text()
+    assert not view.referral.export_button.isEnabled()
+    view.referral.seal_button.click()
+    assert "Version 1 sealed" in view.referral.versions_label.text()
+    assert not view.referral.seal_button.isEnabled()  # a correction is an addendum, not a reseal
+    view.referral.export_button.click()
+    assert view.message_label.text().startswith("\u2716 NOT EXPORTED:")

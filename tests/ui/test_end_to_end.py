@@ -97,6 +97,17 @@ def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path
     assert len(found.entries) == 1 and found.entries[0].urgency == "immediate"
     assert found.entries[0].presentation.explanation == "We think her brother did it."
 
+    # The referral record: sealed (PDF and FHIR) and exported as the sealed bytes.
+    assert "Not sealed yet" in view.referral.versions_label.text()
+    view.referral.seal_button.click()
+    assert "version 1 sealed" in view.referral.versions_label.text()
+    assert not view.referral.seal_button.isEnabled()
+    window.prompter.save_path = str(tmp_path / "out" / "referral.pdf")
+    (tmp_path / "out").mkdir()
+    view.referral.export_button.click()
+    assert "Saved" in view.message_label.text()
+    assert (tmp_path / "out" / "referral.pdf").read_bytes().startswith(b"%PDF")
+
     # Investigations, then closure: refused while results are pending, allowed after.
     panel = view.investigations
     for name in ("Initial skeletal survey", "Follow-up skeletal survey"):

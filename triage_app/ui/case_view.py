@@ -24,9 +24,15 @@ from PySide6.QtWidgets import (
 from triage_app.domain.display import nhs_datetime
 from triage_app.ui.labels import URGENCY
 from triage_app.ui.ports import CaseTracker, Refused
+from triage_app.ui.seams import Executor, ImmediateExecutor, Prompter
 from triage_app.ui.viewmodels import ActionRecord, CaseDetail
 from triage_app.ui.widgets.actions_checklist import ActionsChecklist
-from triage_app.ui.widgets.case_panels import CLOSE_OUTCOMES, InvestigationsPanel, MeetingPanel
+from triage_app.ui.widgets.case_panels import (
+    CLOSE_OUTCOMES,
+    InvestigationsPanel,
+    MeetingPanel,
+    ReferralPanel,
+)
 
 
 class CaseView(QWidget):
@@ -35,9 +41,19 @@ class CaseView(QWidget):
     closed_case = Signal(str)
     back_requested = Signal()
 
-    def __init__(self, cases: CaseTracker | None, clock: Any, parent: QWidget | None = None):
+    def __init__(
+        self,
+        cases: CaseTracker | None,
+        clock: Any,
+        parent: QWidget | None = None,
+        *,
+        executor: Executor | None = None,
+        prompter: Prompter | None = None,
+    ) -> None:
         super().__init__(parent)
         self._cases, self._clock = cases, clock
+        self._executor = executor or ImmediateExecutor()
+        self._prompter = prompter
         self.user = ""
         self.case: CaseDetail | None = None
         self.header_label = QLabel(self)
@@ -53,6 +69,7 @@ class CaseView(QWidget):
         QVBoxLayout(actions_box).addWidget(self.checklist)
         self.investigations = InvestigationsPanel(self)
         self.meeting = MeetingPanel(self)
+        self.referral = ReferralPanel(self)
 
         self.outcome_combo = QComboBox(self)
         self.outcome_combo.setAccessibleName("Closure outcome")
@@ -73,8 +90,11 @@ class CaseView(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.investigations, 1)
         right.addWidget(self.meeting, 0)
+        left = QVBoxLayout()
+        left.addWidget(actions_box, 1)
+        left.addWidget(self.referral, 0)
         columns = QHBoxLayout()
-        columns.addWidget(actions_box, 1)
+        columns.addLayout(left, 1)
         columns.addLayout(right, 1)
         closing = QHBoxLayout()
         closing.addWidget(self.back_button)
@@ -96,6 +116,8 @@ class CaseView(QWidget):
         m.meeting_button.clicked.connect(self._on_meeting_clicked)
         m.supervision_button.clicked.connect(self._on_supervision_clicked)
         self.close_button.clicked.connect(self._on_close_clicked)
+        self.referral.seal_button.clicked.connect(self._on_seal_clicked)
+        self.referral.export_button.clicked.connect(self._on_export_clicked)
         self.back_button.clicked.connect(self.back_requested)
 
     def set_cases_port(self, cases: CaseTracker) -> None:
@@ -123,6 +145,7 @@ class CaseView(QWidget):
         self.investigations.show_case(case, now.date())
         self.meeting.show_case(case)
         self.meeting.held_at.set_value(now)
+        self.referral.show_case(case)
         self.close_button.setEnabled(case.is_open)
 
     def _run(self, change: Callable[[CaseTracker, str], None], done: str) -> bool:
@@ -188,6 +211,39 @@ class CaseView(QWidget):
             "Supervision recorded.",
         ):
             m.conditions_edit.clear()
+
+    def _on_seal_clicked(self) -> None:
+        """Seal in the background (the PDF takes a moment); the window stays responsive."""
+        assert self._cases is not None and self.case is not None
+        cases, case_id = self._cases, self.case.case_id
+        self.referral.seal_button.setEnabled(False)
+        self.message_label.setText("Sealing the referral record\u2026")
+
+        def done(text: Any) -> None:
+            self.message_label.setText(f"\u2714 {text}")
+            self._show(cases.case_detail(case_id))
+
+        def failed(exc: BaseException) -> None:
+            why = str(exc) if isinstance(exc, Refused) else "the record could not be sealed"
+            self.message_label.setText(f"\u2716 NOT SEALED: {why}")
+            self.referral.seal_button.setEnabled(True)
+
+        self._executor.submit(lambda control: cases.seal_referral(case_id), done, failed)
+
+    def _on_export_clicked(self) -> None:
+        assert self._cases is not None and self.case is not None
+        if self._prompter is None:
+            return
+        name = f"referral-case-{self.case.case_id}.pdf"
+        path = self._prompter.ask_save_path("Export the sealed referral PDF", name)
+        if not path:
+            return
+        try:
+            text = self._cases.export_referral(self.case.case_id, path)
+        except Refused as exc:
+            self.message_label.setText(f"\u2716 NOT EXPORTED: {exc}")
+            return
+        self.message_label.setText(f"\u2714 {text}")
 
     def _on_close_clicked(self) -> None:
         if self.case is None or self._cases is None:

@@ -187,3 +187,8 @@ class _NoPrompter:
     def error(self, title: str, text: str) -> None:
         """Record the message."""
         self.messages.append(title)
+
+    def ask_save_path(self, title: str, suggested_name: str) -> str | None:
+        """Save nothing."""
+        self.messages.append(title)
+        return None

@@ -223,7 +223,9 @@ class MainWindow(QMainWindow):
         if self.case_view is None:
             from triage_app.ui.case_view import CaseView
 
-            self.case_view = CaseView(self.services.cases, self.clock)
+            self.case_view = CaseView(
+                self.services.cases, self.clock, executor=self.executor, prompter=self.prompter
+            )
             self.case_view.back_requested.connect(self.show_dashboard)
             # A small screen scrolls the case rather than squashing its tables.
             self.case_scroll = QScrollArea(self)

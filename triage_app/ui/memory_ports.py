@@ -198,6 +198,18 @@ class MemoryRecord:
         self.cases[case_id] = replace(case, status="closed")
         return None
 
+    def seal_referral(self, case_id: str) -> str:
+        """Note a sealed version (the in-memory record renders no PDF)."""
+        case = self.cases[case_id]
+        version = len(case.referral_versions) + 1
+        line = f"Version {version} sealed (in-memory record: no PDF is made)"
+        self.cases[case_id] = replace(case, referral_versions=(*case.referral_versions, line))
+        return line
+
+    def export_referral(self, case_id: str, pdf_path: str) -> str:
+        """The in-memory record has no referral PDF to export."""
+        raise Refused("This in-memory record makes no referral PDF; open the real record.")
+
     # AssessmentRecorder ---------------------------------------------------------------
     def finalise(
         self,

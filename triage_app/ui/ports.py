@@ -104,6 +104,14 @@ class CaseTracker(Protocol):
         """Close the case; return why closure is refused, or ``None`` when it closed."""
         ...
 
+    def seal_referral(self, case_id: str) -> str:
+        """Seal the case's referral record (PDF and FHIR); return what was sealed, in words."""
+        ...
+
+    def export_referral(self, case_id: str, pdf_path: str) -> str:
+        """Write the latest sealed PDF (its sealed bytes) to ``pdf_path``; say what was written."""
+        ...
+
 
 class AssessmentRecorder(Protocol):
     """Finalise an assessment into the record, opening a case when the protocol requires."""

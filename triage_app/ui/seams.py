@@ -46,6 +46,10 @@ class Prompter(Protocol):
         """Tell the user something went wrong."""
         ...
 
+    def ask_save_path(self, title: str, suggested_name: str) -> str | None:
+        """Ask where to save a file; ``None`` when the user cancels."""
+        ...
+
 
 class QtPrompter:
     """A :class:`Prompter` that shows message boxes over a parent window."""
@@ -67,6 +71,15 @@ class QtPrompter:
     def error(self, title: str, text: str) -> None:
         """Show a warning box."""
         QMessageBox.warning(self._parent, title, text)
+
+    def ask_save_path(self, title: str, suggested_name: str) -> str | None:
+        """Show a save dialog for a PDF."""
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(
+            self._parent, title, suggested_name, "PDF documents (*.pdf)"
+        )
+        return path or None
 
 
 class TaskControl:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
+from triage_app.domain.access import AccessDeniedError
 from triage_app.domain.case_rules import CaseRuleError
 from triage_app.domain.errors import InputError
 from triage_app.domain.records import CaseAction as StoredAction
 from triage_app.domain.records import ConflictError, NotFoundError, StrategyMeeting
+from triage_app.domain.sealed import ExportTargetError, SealingError
 from triage_app.domain.vocab import Urgency
-from triage_app.services import cases, children, permissions
+from triage_app.services import cases, children, permissions, referrals
 from triage_app.services.context import StoreContext
 from triage_app.ui.labels import ACTION, INVESTIGATION
 from triage_app.ui.ports import Refused
@@ -120,6 +122,7 @@ class StoreCaseTracker:
             case.supervision_conditions,
             "closed" if case.status == "closed" else "open",
             tuple(f.text for f in decision.flags) if decision else (),
+            tuple(_sealed_line(r) for r in referrals.list_records(self.ctx, case.id)),
         )
 
     def _urgency(self, case: Any, child: Any) -> Urgency | None:
@@ -220,6 +223,30 @@ class StoreCaseTracker:
             ),  # fmt: skip
         )
 
+    def seal_referral(self, case_id: str) -> str:
+        """Seal the referral record from the case as it now stands (one transaction)."""
+        cid = int(case_id)
+        try:
+            record = referrals.finalise_case(self.ctx, cid, case_version=self._versions.get(cid))
+        except ConflictError as exc:
+            self._versions.pop(cid, None)
+            raise Refused(
+                "Someone else changed this case after you opened it: reload it, check it, "
+                "then seal."
+            ) from exc
+        except (SealingError, AccessDeniedError, NotFoundError, ValueError) as exc:
+            raise Refused(_sentence(str(exc))) from exc
+        self._versions.pop(cid, None)  # sealing updates the case: read it again
+        return f"Referral record {_sealed_line(record)}."
+
+    def export_referral(self, case_id: str, pdf_path: str) -> str:
+        """Write the sealed PDF bytes (not a re-render) where the user chose."""
+        try:
+            result = referrals.export_record(self.ctx, int(case_id), pdf_path=pdf_path)
+        except (ExportTargetError, SealingError, NotFoundError, OSError) as exc:
+            raise Refused(_sentence(str(exc))) from exc
+        return f"Saved {result.pdf_path} ({result.record.record_uid})."
+
     def close_case(self, case_id: str, outcome: str, reason: str) -> str | None:
         """Close the case, or return every reason it cannot be closed yet."""
         try:
@@ -230,6 +257,16 @@ class StoreCaseTracker:
         except Refused as exc:
             return str(exc)
         return None
+
+
+def _sealed_line(r: Any) -> str:
+    from triage_app.domain.display import nhs_datetime
+
+    what = f"addendum ({r.addendum_reason})" if r.version > 1 else "sealed"
+    return (
+        f"{r.record_uid}: version {r.version} {what} {nhs_datetime(r.sealed_at)} by "
+        f"{r.sealed_by}; PDF SHA-256 {r.pdf_sha256[:12]}\u2026"
+    )
 
 
 def _sentence(text: str) -> str:

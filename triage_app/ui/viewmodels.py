@@ -151,6 +151,7 @@ class CaseDetail:
     supervision_conditions: str | None = None
     status: str = "open"
     flags: tuple[str, ...] = ()
+    referral_versions: tuple[str, ...] = ()  # one line per sealed version of the record
 
     @property
     def is_open(self) -> bool:
