@@ -91,8 +91,8 @@ class CaseView(QWidget):
         right.addWidget(self.investigations, 1)
         right.addWidget(self.meeting, 0)
         left = QVBoxLayout()
+        left.addWidget(self.referral, 0)  # the written referral: first thing on the left
         left.addWidget(actions_box, 1)
-        left.addWidget(self.referral, 0)
         columns = QHBoxLayout()
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
