@@ -113,7 +113,7 @@ def test_export_errors_say_what_and_where(capsys, loaded, tmp_path):
     mine = tmp_path / "mine.pdf"
     mine.write_bytes(b"keep me")
     code, _, err = run(capsys, "record", "export", ids["ASHBY"], "--pdf", mine, *store)
-    assert code == 2 and "mine.pdf: a file with this name exists" in err
+    assert code == 2 and "mine.pdf: a file with this name exists" in err and "--force" in err
     assert mine.read_bytes() == b"keep me"
     code, _, err = run(
         capsys, "record", "export", ids["BROOKS"], "--pdf", tmp_path / "b.pdf", *store

@@ -166,7 +166,9 @@ def _export(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int
             overwrite=args.force,
         )
     except ExportTargetError as exc:
-        print(f"record export: {exc}; nothing was written", file=err)
+        exists = any(Path(p).exists() for p in (args.pdf, args.fhir) if p)
+        hint = " (--force replaces an existing file)" if exists and not args.force else ""
+        print(f"record export: {exc}; nothing was written{hint}", file=err)
         return EXIT_BAD_INPUT
     rec = result.record
     if result.pdf_path:

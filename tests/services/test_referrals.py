@@ -4,6 +4,7 @@ import dataclasses
 import hashlib
 import io
 import stat
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -190,6 +191,8 @@ def test_an_addendum_supersedes_the_sealed_version_and_both_stay_exportable(
     assert f"supersedes {v1.record_uid}" in words and "No fracture seen." in words
     assert "Initial skeletal survey reported." in words
     assert "No fracture seen." not in flat(pdf_text(v1.pdf))
+    composition = Bundle.model_validate_json(v2.fhir_json).entry[0].resource
+    assert composition.relatesTo[0].code == "replaces"
     assert [r.version for r in referrals.list_records(ctx, c.id)] == [1, 2]
     for v, sealed in ((1, v1), (2, v2)):
         out = tmp_path / f"v{v}.pdf"
@@ -311,3 +314,24 @@ def test_a_version_sealed_by_someone_else_at_the_same_moment_is_refused(ctx, clo
     with pytest.raises(SealingError, match="sealed by someone else"), ctx.transaction() as s:
         ReferralRecordRepository(s).add(dataclasses.replace(v1, id=None, record_uid="other"))
     assert len(referrals.list_records(ctx, c.id)) == 1
+
+
+def test_two_users_finalising_at_once_seal_exactly_one_version(ctx, other_ctx, clock, make):
+    c = referred_case(ctx, clock, make)
+    outcomes = []
+
+    def finalise(context):
+        try:
+            outcomes.append(referrals.finalise_case(context, c.id))
+        except Exception as exc:  # noqa: BLE001 - the test inspects what the loser was told
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=finalise, args=(x,)) for x in (ctx, other_ctx)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    [loser] = [o for o in outcomes if isinstance(o, Exception)]
+    assert isinstance(loser, SealingError) and "already finalised" in str(loser)
+    assert len(referrals.list_records(ctx, c.id)) == 1
+    assert audit_log.verify(ctx).intact

@@ -130,6 +130,7 @@ def _seal(
     now = ctx.clock()
     with ctx.transaction() as s:
         cases, records = CaseRepository(s), ReferralRecordRepository(s)
+        records.serialise_sealing()
         case = _visible(ctx, s, case_id)
         if case_version is not None and case.version != case_version:
             raise ConflictError("case", case_id, case_version, case.version, {"finalise": True})

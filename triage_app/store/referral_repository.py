@@ -18,12 +18,13 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from triage_app.domain.records import ConflictError, NotFoundError
 from triage_app.domain.sealed import IntegrityCheck, SealedRecord, SealingError
+from triage_app.store import audit
 from triage_app.store.orm import AuditEventRow, Case, ReferralRecordRow
 from triage_app.store.repositories import flush_or_conflict
 
@@ -102,6 +103,18 @@ class ReferralRecordRepository:
                 "sealed by someone else at the same moment; nothing was sealed (reload the case)"
             ) from None
         return _record(row, record.supersedes_uid)
+
+    def serialise_sealing(self) -> None:
+        """Take the audit chain's lock now (PostgreSQL; SQLite transactions are serial already).
+
+        Sealing writes audit events, which take this transaction-scoped lock anyway; taking it
+        first means two users sealing the same case at once run one after the other (the
+        second is told the case is already finalised) instead of deadlocking on the
+        version's unique index and the chain lock taken in opposite orders.
+        """
+        if self.s.get_bind().dialect.name == "postgresql":
+            # The same key as triage_app.store.audit uses for the chain (one lock, one order).
+            self.s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit._PG_LOCK_KEY})
 
     def versions(self, case_id: int) -> list[SealedRecord]:
         """Every sealed version of the case's record, oldest (version 1) first."""
