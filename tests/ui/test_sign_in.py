@@ -31,3 +31,20 @@ def test_the_right_password_opens_the_record(qtbot):
     with qtbot.waitSignal(page.signed_in, timeout=1000) as signal:
         page.ui.sign_in_button.click()
     assert signal.args[0].cases is not None
+
+
+def test_the_menu_cannot_skip_the_sign_in(qtbot):
+    from datetime import datetime
+
+    from tests.ui.fakes import FakePrompter, FixedClock
+    from triage_app.ui.main_window import MainWindow
+
+    opener = PickyOpener()
+    opener.record.create_user("admin", "administrator")
+    opener.state = lambda: "sign_in"
+    window = MainWindow(FixedClock(datetime(2025, 9, 5, 9, 0)), ImmediateExecutor(), FakePrompter())
+    qtbot.addWidget(window)
+    window.open_with(opener)
+    window.show_dashboard()
+    window.new_assessment()
+    assert window.ui.pages_stack.currentWidget() is window.sign_in

@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
     # Screens ----------------------------------------------------------------------------
     def show_dashboard(self) -> None:
         """Home: the case dashboard (a multi-patient screen, so no banner)."""
+        if self.services is None and (self.sign_in or self.first_run):
+            return  # not signed in yet: stay on the sign-in or first-start screen
         self.banner.clear()
         if self.services is not None:
             self.dashboard.set_cases_port(self.services.cases)
