@@ -93,8 +93,9 @@ def sign_in_context(args: argparse.Namespace, stderr: TextIO) -> Any:
         return None
     if auth.store_state(store_location(data_dir, url)) == "plain":
         print(
-            "warning: this database is not encrypted (it was made before encryption); "
-            "its records are readable by anyone who can read the file",
+            "warning: this database is not encrypted (it was made before encryption): anyone "
+            "who can read the file can read its records; run 'triage-app init --user NAME' "
+            "to encrypt it",
             file=stderr,
         )
     return ctx
@@ -166,8 +167,9 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from triage_app.app import initialise_store
-    from triage_app.services.auth import Credentials, SignInError
+    from triage_app.app import initialise_store, store_location
+    from triage_app.services.auth import Credentials, SignInError, store_state
+    from triage_app.services.backup import plain_copies
 
     user = getattr(args, "user", None) or os.environ.get(USER_ENV)
     if not user:
@@ -184,27 +186,30 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             file=err,
         )
         return EXIT_BAD_INPUT
+    loc = store_location(args.data_dir, args.database_url)
     try:
+        was_plain = store_state(loc) == "plain"
         ctx = initialise_store(Credentials(user, password), args.data_dir, args.database_url)
     except SignInError as exc:
         print(f"init: {exc}", file=err)
         return EXIT_CHECK_FAILED
-    try:
-        where = "the database server" if ctx.engine.dialect.name != "sqlite" else "an encrypted"
+    ctx.close()
+    if loc.database_file is None:
+        print(f"created the first account on the database server: {user!r}", file=out)
+    elif was_plain:
         print(
-            f"created {where} database with administrator {user!r}"
-            + (f" in {_data_dir(args)}" if ctx.engine.dialect.name == "sqlite" else ""),
+            f"encrypted the existing database in {loc.data_dir} (every record kept); "
+            f"administrator {user!r}",
             file=out,
         )
-    finally:
-        ctx.close()
+    else:
+        print(
+            f"created an encrypted database with administrator {user!r} in {loc.data_dir}",
+            file=out,
+        )
+    for copy in plain_copies(loc):
+        print(f"warning: an unencrypted copy from before encryption remains: {copy}", file=err)
     return EXIT_OK
-
-
-def _data_dir(args: argparse.Namespace) -> str:
-    from triage_app.app import store_location
-
-    return str(store_location(args.data_dir, args.database_url).data_dir)
 
 
 def _user(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -133,3 +133,29 @@ def test_wal_foreign_keys_and_busy_timeout_hold_on_the_encrypted_database(admin_
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
         assert conn.exec_driver_sql("PRAGMA cipher_version").scalar()
+
+
+def test_init_encrypts_a_database_made_before_encryption_keeping_every_record(folder):
+    plain = open_store(f"sqlite:///{folder / 'triage.sqlite3'}", user="legacy", clock=Clock())
+    demo.load(plain)
+    values = identifiers(plain)
+    with plain.engine.connect() as conn:
+        tables = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars()
+        counts = {
+            t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one() for t in list(tables)
+        }
+    plain.close()
+    assert auth.store_state(location(folder)) == "plain"
+    ctx = auth.initialise(location(folder), ADMIN, kdf=FAST, clock=Clock())
+    with ctx.engine.connect() as conn:
+        after = {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one() for t in counts}
+    assert {t: n for t, n in after.items() if t not in ("audit_event", "app_user")} == {
+        t: n for t, n in counts.items() if t not in ("audit_event", "app_user")
+    }
+    assert after["audit_event"] > counts["audit_event"]
+    ctx.close()
+    assert auth.store_state(location(folder)) == "encrypted"
+    with pytest.raises(sqlite3.DatabaseError, match="file is not a database"):
+        sqlite3.connect(folder / "triage.sqlite3").execute("SELECT * FROM sqlite_master").fetchall()
+    assert leaks(folder, values) == []
+    assert not (folder / "triage.sqlite3.encrypting").exists()

@@ -14,6 +14,7 @@ never manage users.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -89,3 +90,28 @@ def allowed(role: str | None, permission: Permission) -> bool:
 def can_see_case(role: str | None, user: str, opened_by: str) -> bool:
     """Return True when ``user`` with ``role`` may see a case opened by ``opened_by``."""
     return allowed(role, Permission.VIEW_ALL_CASES) or opened_by == user
+
+
+# Sign-in events in the audit trail (a sign-in, a failed one, a lock) and the lock rule read
+# back from them where failures are audited at once (PostgreSQL).
+SIGN_IN, SIGN_IN_FAILURE, ACCOUNT_LOCK = "sign_in", "sign_in_failure", "account_lock"
+
+
+def failures_in_a_row(history: list[tuple[str, str | None]]) -> int:
+    """Count failed sign-ins since the last success or lock (``history`` newest first)."""
+    count = 0
+    for kind, _ in history:
+        if kind != SIGN_IN_FAILURE:
+            break
+        count += 1
+    return count
+
+
+def locked_until(history: list[tuple[str, str | None]]) -> datetime | None:
+    """When the newest lock ends, unless a successful sign-in came after it (newest first)."""
+    for kind, until in history:
+        if kind == SIGN_IN:
+            return None
+        if kind == ACCOUNT_LOCK:
+            return datetime.fromisoformat(until) if until else None
+    return None

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,25 +26,24 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from triage_app.domain.access import Role
-from triage_app.services.context import StoreContext, open_store, system_clock
+from triage_app.domain.access import (
+    ACCOUNT_LOCK,
+    SIGN_IN,
+    SIGN_IN_FAILURE,
+    Role,
+    failures_in_a_row,
+    locked_until,
+)
+from triage_app.services.context import Clock, StoreContext, open_store, system_clock
 from triage_app.store import audit
-from triage_app.store.keyring import (
-    AccountLockedError as KeyringLocked,
-)
-from triage_app.store.keyring import (
-    KdfParams,
-    Keyring,
-    LockPolicy,
-    WrongPasswordError,
-)
+from triage_app.store.keyring import AccountLockedError as KeyringLocked
+from triage_app.store.keyring import KdfParams, Keyring, LockPolicy, WrongPasswordError
 from triage_app.store.orm import AuditEventRow, User
 
 log = logging.getLogger(__name__)
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo-password"  # published on purpose: the demo folder holds synthetic data
-SIGN_IN, SIGN_IN_FAILURE, ACCOUNT_LOCK = "sign_in", "sign_in_failure", "account_lock"
 SQLITE_HEADER = b"SQLite format 3\x00"
 NEED_SIGN_IN = (
     "this database needs a sign-in: set TRIAGE_USER and TRIAGE_PASSWORD, or run on a terminal"
@@ -133,7 +131,7 @@ def sign_in(
     loc: Location,
     credentials: Credentials | None,
     *,
-    clock: Callable[[], datetime] = system_clock,
+    clock: Clock = system_clock,
     kdf: KdfParams | None = None,
     policy: LockPolicy | None = None,
     now_utc: datetime | None = None,
@@ -189,14 +187,15 @@ def initialise(
     *,
     role: Role = Role.ADMINISTRATOR,
     demo: bool = False,
-    clock: Callable[[], datetime] = system_clock,
+    clock: Clock = system_clock,
     kdf: KdfParams | None = None,
 ) -> StoreContext:
     """Create the encrypted database at the latest schema and its first account.
 
     For SQLite: a random database key wrapped for the user in ``keys.json``, the encrypted
-    database, and the ``app_user`` row (Argon2 hash, role). For a server database: the first
-    account with a password. Audited (the account's creation and its first sign-in).
+    database, and the ``app_user`` row (Argon2 hash, role); a database made before encryption
+    is encrypted, its records kept. For a server database: the first account with a
+    password. Audited (the account's creation and its first sign-in).
 
     Raises:
         SignInError: the folder or server already has a database with accounts.
@@ -204,7 +203,7 @@ def initialise(
     if credentials.password is None or len(credentials.password) < 8:
         raise SignInError("a password needs at least 8 characters")
     state = store_state(loc)
-    if state in ("encrypted", "plain"):
+    if state == "encrypted" or (state == "plain" and demo):
         assert loc.database_file is not None
         raise SignInError(
             f"{loc.data_dir} already holds a database ({loc.database_file.name}); "
@@ -215,33 +214,35 @@ def initialise(
         try:
             if _server_accounts(ctx):
                 raise SignInError("this database already has accounts; nothing was changed")
-            _create_account(ctx, credentials, role, created_by=credentials.user)
+            create_account(ctx, credentials, role, created_by=credentials.user)
         except BaseException:
             ctx.close()
             raise
         return ctx
     ring = Keyring(loc.data_dir, params=kdf)
     key = ring.create(credentials.user, credentials.password, demo=demo)
+    if state == "plain":
+        try:
+            from triage_app.services.backup import encrypt_plain_store
+
+            return encrypt_plain_store(loc, key, credentials, role, clock)
+        except BaseException:
+            ring.path.unlink(missing_ok=True)
+            raise
+    ctx = None
     try:
         ctx = _open(loc, key, credentials.user, role.value, clock)
+        create_account(ctx, credentials, role, created_by=credentials.user)
     except BaseException:
-        _remove_new_store(loc)
-        raise
-    try:
-        _create_account(ctx, credentials, role, created_by=credentials.user)
-    except BaseException:
-        ctx.close()
+        if ctx is not None:
+            ctx.close()
         _remove_new_store(loc)
         raise
     return ctx
 
 
 def _open(
-    loc: Location,
-    key: bytes | None,
-    user: str | None,
-    role: str | None,
-    clock: Callable[[], datetime],
+    loc: Location, key: bytes | None, user: str | None, role: str | None, clock: Clock
 ) -> StoreContext:
     return open_store(
         loc.database_url,
@@ -257,18 +258,15 @@ def _open(
 def _remove_new_store(loc: Location) -> None:
     """Undo a failed ``initialise``: remove the new key file and database files."""
     assert loc.database_file is not None
-    for path in (
-        loc.keyring.path,
-        loc.database_file,
-        loc.database_file.with_name(loc.database_file.name + "-wal"),
-        loc.database_file.with_name(loc.database_file.name + "-shm"),
-    ):
+    db = loc.database_file
+    for path in (loc.keyring.path, db, *(db.with_name(db.name + x) for x in ("-wal", "-shm"))):
         path.unlink(missing_ok=True)
 
 
-def _create_account(
+def create_account(
     ctx: StoreContext, credentials: Credentials, role: Role, created_by: str
 ) -> None:
+    """Create (or give a password to) an account with its role; audit it and its sign-in."""
     now = ctx.clock()
     with ctx.session_factory.begin() as s:
         row = s.scalar(select(User).where(User.username == credentials.user))
@@ -342,7 +340,7 @@ def _server_accounts(ctx: StoreContext) -> int:
 def _server_sign_in(
     loc: Location,
     credentials: Credentials | None,
-    clock: Callable[[], datetime],
+    clock: Clock,
     policy: LockPolicy,
     now_utc: datetime | None,
 ) -> StoreContext:
@@ -355,7 +353,7 @@ def _server_sign_in(
             raise CredentialsNeededError(NEED_SIGN_IN)
         now = now_utc or datetime.now(UTC)
         with ctx.session_factory.begin() as s:
-            until = _server_locked_until(s, credentials.user)
+            until = locked_until(_server_history(s, credentials.user))
             if until is not None and until > now:
                 raise AccountLockedError(credentials.user, until)
             row = s.scalar(select(User).where(User.username == credentials.user))
@@ -366,7 +364,7 @@ def _server_sign_in(
                 ok = False
             if not ok:
                 _audit(s, ctx.clock(), credentials.user, SIGN_IN_FAILURE, {"at_utc": str(now)})
-                failures = _server_recent_failures(s, credentials.user)
+                failures = failures_in_a_row(_server_history(s, credentials.user))
                 if failures >= policy.max_failures:
                     until = now + timedelta(minutes=policy.lock_minutes)
                     _audit(s, ctx.clock(), credentials.user, ACCOUNT_LOCK, {"until": str(until)})
@@ -384,33 +382,13 @@ def _server_sign_in(
     return ctx
 
 
-def _server_events(s: Session, user: str) -> list[AuditEventRow]:
-    return list(
-        s.scalars(
-            select(AuditEventRow)
-            .where(AuditEventRow.entity.in_((SIGN_IN, SIGN_IN_FAILURE, ACCOUNT_LOCK)))
-            .where(AuditEventRow.entity_id == user)
-            .order_by(AuditEventRow.id.desc())
-            .limit(50)
-        )
+def _server_history(s: Session, user: str) -> list[tuple[str, str | None]]:
+    """The account's sign-in events, newest first, as (kind, lock end) pairs."""
+    rows = s.scalars(
+        select(AuditEventRow)
+        .where(AuditEventRow.entity.in_((SIGN_IN, SIGN_IN_FAILURE, ACCOUNT_LOCK)))
+        .where(AuditEventRow.entity_id == user)
+        .order_by(AuditEventRow.id.desc())
+        .limit(50)
     )
-
-
-def _server_recent_failures(s: Session, user: str) -> int:
-    """Failures since the last successful sign-in or lock (newest first)."""
-    count = 0
-    for ev in _server_events(s, user):
-        if ev.entity != SIGN_IN_FAILURE:
-            break
-        count += 1
-    return count
-
-
-def _server_locked_until(s: Session, user: str) -> datetime | None:
-    for ev in _server_events(s, user):
-        if ev.entity == SIGN_IN:
-            return None
-        if ev.entity == ACCOUNT_LOCK:
-            until = json.loads(ev.after or "{}").get("until")
-            return datetime.fromisoformat(until) if until else None
-    return None
+    return [(r.entity, json.loads(r.after or "{}").get("until")) for r in rows]

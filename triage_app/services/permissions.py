@@ -14,6 +14,7 @@ from sqlalchemy import select
 from triage_app.domain import case_rules as rules
 from triage_app.domain.access import AccessDeniedError, Permission, Role, allowed, can_see_case
 from triage_app.domain.records import CaseSummary
+from triage_app.services import cases
 from triage_app.services.auth import Credentials, SignInError, hash_password
 from triage_app.services.context import StoreContext
 from triage_app.store.case_repository import CaseRepository
@@ -46,9 +47,11 @@ def require(ctx: StoreContext, permission: Permission) -> None:
 def visible_cases(ctx: StoreContext, recent_days: int = RECENT_DAYS) -> list[CaseSummary]:
     """Open and recently closed cases this user may see, with what is due (audited view).
 
-    A clinician (or administrator) sees the cases they opened; a safeguarding lead sees all.
-    The audit event lists exactly the cases shown.
+    A clinician (or administrator) sees the cases they opened; a safeguarding lead sees all
+    (the case service's own listing). The audit event lists exactly the cases shown.
     """
+    if allowed(ctx.role, Permission.VIEW_ALL_CASES):
+        return cases.list_cases(ctx, recent_days=recent_days)
     now = ctx.clock()
     with ctx.transaction() as s:
         listed = CaseRepository(s).listing(now - timedelta(days=recent_days))

@@ -217,3 +217,54 @@ def copy_database(engine: Engine, target: Path) -> Path:
     finally:
         raw.close()
     return target
+
+
+def encrypt_copy(plain: Path, target: Path, key: bytes) -> Path:
+    """Write an encrypted copy of a plain SQLite file (SQLCipher's ``sqlcipher_export``).
+
+    The plain file is only read. The copy is private (0600) and is checked (integrity, and the
+    same row count in every table) before this returns.
+
+    Raises:
+        FileExistsError: ``target`` exists.
+        RuntimeError: the copy failed its checks (it is removed).
+    """
+    import sqlcipher3
+
+    os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    try:
+        source = sqlcipher3.connect(str(plain))
+        try:
+            source.execute("PRAGMA cipher_log_level = NONE")
+            tables = [
+                r[0]
+                for r in source.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
+            counts = {
+                t: source.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables
+            }
+            source.execute(
+                f'ATTACH DATABASE ? AS encrypted KEY "{raw_key_pragma_value(key)}"', (str(target),)
+            )
+            source.execute("SELECT sqlcipher_export('encrypted')")
+            source.execute("DETACH DATABASE encrypted")
+        finally:
+            source.close()
+        check = sqlcipher3.connect(str(target))
+        try:
+            check.execute("PRAGMA cipher_log_level = NONE")
+            check.execute(f'PRAGMA key = "{raw_key_pragma_value(key)}"')
+            if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise RuntimeError("the encrypted copy failed its integrity check")
+            for table, n in counts.items():
+                if check.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] != n:
+                    raise RuntimeError(f"the encrypted copy of table {table} is incomplete")
+        finally:
+            check.close()
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target
