@@ -97,3 +97,24 @@ def test_short_passwords_and_damaged_files_are_refused_clearly(ring):
     ring.path.write_text("{not json")
     with pytest.raises(KeyringError, match="is damaged"):
         ring.unlock("admin", "correct horse", T0)
+
+
+def test_a_demonstration_folder_is_marked(ring, tmp_path):
+    ring.create("demo", "demo-password", demo=True)
+    assert ring.is_demo()
+    other = Keyring(tmp_path / "other", params=FAST)
+    other.create("admin", "correct horse")
+    assert not other.is_demo()
+
+
+def test_pending_events_are_cleared_only_once_written(ring):
+    ring.create("admin", "correct horse")
+    for i in range(2):
+        with pytest.raises(WrongPasswordError):
+            ring.unlock("admin", "wrong horse", T0 + timedelta(seconds=i))
+    pending = ring.pending_events()
+    assert [e["event"] for e in pending["admin"]] == ["failure", "failure"]
+    ring.clear_events("admin", 1)
+    assert len(ring.pending_events()["admin"]) == 1
+    ring.clear_events("admin", 1)
+    assert ring.pending_events() == {}
