@@ -94,9 +94,11 @@ def _failed(args: argparse.Namespace, exc: Exception, err: TextIO) -> int:
     from triage_app.domain.access import AccessDeniedError
     from triage_app.domain.records import ConflictError, NotFoundError
     from triage_app.domain.sealed import SealingError
+    from triage_app.report import UncoveredCharacterError
 
     where = f"record {args.what}"
-    if isinstance(exc, (SealingError, NotFoundError, ConflictError, AccessDeniedError)):
+    clear = (SealingError, NotFoundError, ConflictError, AccessDeniedError, UncoveredCharacterError)
+    if isinstance(exc, clear):
         print(f"{where}: {_first_line(exc)}", file=err)
         print("nothing was changed", file=err)
         return EXIT_CHECK_FAILED

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from triage_app.domain.access import AccessDeniedError
 from triage_app.domain.records import ConflictError, NotFoundError, StrategyMeeting
 from triage_app.domain.sealed import ExportTargetError, SealingError
+from triage_app.report import UncoveredCharacterError
 from triage_app.services import audit_log, cases, children, demo, referrals
 from triage_app.services.assessments import record_assessment
 from triage_app.store.orm import AuditEventRow, Child
@@ -335,3 +336,26 @@ def test_two_users_finalising_at_once_seal_exactly_one_version(ctx, other_ctx, c
     assert isinstance(loser, SealingError) and "already finalised" in str(loser)
     assert len(referrals.list_records(ctx, c.id)) == 1
     assert audit_log.verify(ctx).intact
+
+
+def test_a_character_no_font_covers_seals_nothing_and_says_which_field(ctx, clock, make):
+    rec = record_assessment(
+        ctx, make.case_json(explanation={"text": "fell \U00013000", "given_by": "mother"})
+    )
+    c = cases.open_case(ctx, rec.child.id, presentation_id=rec.presentation.id)
+    before = len(events(ctx))
+    with pytest.raises(UncoveredCharacterError, match="U\\+13000.*in explanation"):
+        referrals.finalise_case(ctx, c.id)
+    assert len(events(ctx)) == before
+    assert cases.get_case(ctx, c.id).sealed is False and referrals.list_records(ctx, c.id) == []
+
+
+def test_a_preview_is_an_audited_view_of_the_sealed_bytes(ctx, clock, make):
+    c = referred_case(ctx, clock, make)
+    assert referrals.list_records(ctx, c.id) == []
+    with pytest.raises(NotFoundError, match="has no sealed referral record"):
+        referrals.get_record(ctx, c.id)
+    sealed = referrals.finalise_case(ctx, c.id)
+    assert referrals.get_record(ctx, c.id).pdf == sealed.pdf
+    last = events(ctx)[-1]
+    assert (last.action, last.entity, last.entity_id) == ("view", "referral_record", str(sealed.id))
