@@ -359,3 +359,23 @@ def test_a_preview_is_an_audited_view_of_the_sealed_bytes(ctx, clock, make):
     assert referrals.get_record(ctx, c.id).pdf == sealed.pdf
     last = events(ctx)[-1]
     assert (last.action, last.entity, last.entity_id) == ("view", "referral_record", str(sealed.id))
+
+
+def test_an_export_that_cannot_be_audited_writes_nothing_and_keeps_the_old_file(
+    ctx, clock, make, tmp_path, monkeypatch
+):
+    c = referred_case(ctx, clock, make)
+    referrals.finalise_case(ctx, c.id)
+    existing = tmp_path / "referral.pdf"
+    existing.write_bytes(b"the copy exported last week")
+
+    def audit_fails(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(ctx, "audit", audit_fails)
+    with pytest.raises(RuntimeError, match="went away"):
+        referrals.export_record(
+            ctx, c.id, pdf_path=existing, fhir_path=tmp_path / "new.json", overwrite=True
+        )
+    assert existing.read_bytes() == b"the copy exported last week"
+    assert sorted(p.name for p in tmp_path.iterdir() if "store" not in p.name) == ["referral.pdf"]

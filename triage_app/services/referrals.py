@@ -240,10 +240,10 @@ def export_record(
     """Write a sealed version's stored PDF and/or FHIR document to the files the user chose.
 
     The bytes written are the sealed bytes (not a re-render), so their SHA-256 equals the
-    stored one. Each file is written in full to a private (0700) folder beside it and then
-    moved into place, so a failed export leaves no partial file; files are created 0600.
-    The export is audited in the same transaction: if it cannot be recorded, the files are
-    removed again.
+    stored one. Each file is first written in full (mode 0600) to a private 0700 folder
+    beside its target; only once the export's audit event is committed are the files moved
+    into place. A failed or unrecorded export leaves no file, partial or whole, and touches
+    no existing file; the private folders are always removed.
 
     Args:
         ctx: The store context.
@@ -270,13 +270,16 @@ def export_record(
             raise ExportTargetError(f"{path}: the folder {path.parent} does not exist")
         if path.exists() and not overwrite:
             raise ExportTargetError(f"{path}: a file with this name exists; it was not replaced")
-    written: list[Path] = []
+    staged: list[_Staged] = []
     try:
         with ctx.transaction() as s:
             _visible(ctx, s, case_id)
             found = ReferralRecordRepository(s).get(case_id, version)
             if "fhir" in targets and found.fhir_json is None:
                 raise SealingError(f"{found.record_uid} was sealed without a FHIR document")
+            for kind, path in sorted(targets.items()):
+                data = found.pdf if kind == "pdf" else (found.fhir_json or "").encode("utf-8")
+                staged.append(_Staged.write(path, data))
             ctx.audit(
                 s,
                 "export",
@@ -289,16 +292,48 @@ def export_record(
                     "pdf_sha256": found.pdf_sha256,
                 },
             )
-            for kind, path in sorted(targets.items()):
-                data = found.pdf if kind == "pdf" else (found.fhir_json or "").encode("utf-8")
-                write_private(path, data)
-                written.append(path)
-    except BaseException:
-        for path in written:  # the export was not recorded: it must not exist either
-            path.unlink(missing_ok=True)
-        raise
+        # Recorded: only now do the files appear (an export that was not audited never does).
+        for item in staged:
+            item.publish()
+    finally:
+        for item in staged:
+            item.discard()
     log.info("exported referral record %s (%s)", found.id, ", ".join(sorted(targets)))
     return ExportResult(found, targets.get("pdf"), targets.get("fhir"))
+
+
+@dataclass
+class _Staged:
+    """A file written in full in a private (0700) folder beside its target, not yet moved."""
+
+    folder: Path
+    temp: Path
+    target: Path
+
+    @classmethod
+    def write(cls, target: Path, data: bytes) -> _Staged:
+        folder = Path(tempfile.mkdtemp(prefix=".triage-export-", dir=target.parent))  # 0700
+        staged = cls(folder, folder / "export.part", target)
+        try:
+            fd = os.open(staged.temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            staged.discard()
+            raise
+        return staged
+
+    def publish(self) -> None:
+        """Move the complete file into place (atomic on one file system)."""
+        os.replace(self.temp, self.target)
+
+    def discard(self) -> None:
+        """Remove the temporary file (if still there) and the private folder."""
+        self.temp.unlink(missing_ok=True)
+        if self.folder.exists():
+            self.folder.rmdir()
 
 
 def write_private(path: Path, data: bytes) -> None:
@@ -307,18 +342,11 @@ def write_private(path: Path, data: bytes) -> None:
     The temporary folder and file are removed whatever happens; the target appears only
     when complete.
     """
-    folder = Path(tempfile.mkdtemp(prefix=".triage-export-", dir=path.parent))  # mode 0700
-    temp = folder / "export.part"
+    staged = _Staged.write(path, data)
     try:
-        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, path)
+        staged.publish()
     finally:
-        temp.unlink(missing_ok=True)
-        folder.rmdir()
+        staged.discard()
 
 
 def write_leaflet(
