@@ -162,3 +162,25 @@ def test_postgresql_init_sign_in_and_lockout(pg_loc):
     entities = [e for e, who in audit_entities(ctx) if who == "alice"]
     ctx.close()
     assert entities[-7:] == ["sign_in_failure"] * 5 + ["account_lock", "sign_in"]
+
+
+def test_a_failure_for_an_unknown_name_is_audited_without_the_name(admin_ctx, folder):
+    admin_ctx.close()
+    with pytest.raises(auth.WrongCredentialsError):
+        auth.sign_in(location(folder), auth.Credentials("admin-password-typo", "x" * 10))
+    ctx = auth.sign_in(location(folder), ADMIN, clock=Clock())
+    events = audit_entities(ctx)
+    ctx.close()
+    assert ("sign_in_failure", "(unknown user)") in events
+    assert not any("typo" in (who or "") for _, who in events)
+
+
+def test_postgresql_user_add_and_roles(pg_loc):
+    admin = auth.initialise(pg_loc, ADMIN)
+    permissions.add_account(admin, NURSE, Role.CLINICIAN, None)
+    admin.close()
+    nurse = auth.sign_in(pg_loc, NURSE)
+    assert nurse.role == "clinician"
+    with pytest.raises(AccessDeniedError):
+        permissions.list_accounts(nurse)
+    nurse.close()

@@ -118,3 +118,15 @@ def test_pending_events_are_cleared_only_once_written(ring):
     assert len(ring.pending_events()["admin"]) == 1
     ring.clear_events("admin", 1)
     assert ring.pending_events() == {}
+
+
+def test_failures_for_unknown_user_names_are_kept_without_the_name(ring):
+    from triage_app.store.keyring import UNKNOWN_USER
+
+    ring.create("admin", "correct horse")
+    with pytest.raises(WrongPasswordError):
+        ring.unlock("correct horse", "admin", T0)  # name and password swapped
+    assert "correct horse" not in ring.path.read_text().replace('"admin"', "")
+    assert [e["event"] for e in ring.pending_events()[UNKNOWN_USER]] == ["failure"]
+    ring.clear_events(UNKNOWN_USER, 1)
+    assert ring.pending_events() == {}

@@ -27,6 +27,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEYFILE_NAME = "keys.json"
+UNKNOWN_USER = "(unknown user)"
 KEY_BYTES = 32
 _FORMAT = "triage-keys/1"
 
@@ -147,6 +148,11 @@ class Keyring:
         data = self._load()
         entry = data["users"].get(user)
         if entry is None:
+            # Counted without the name typed (it may be a password typed in the wrong field).
+            unknown = data.setdefault("unknown_user_events", [])
+            unknown.append({"at": now.isoformat(), "event": "failure"})
+            del unknown[:-100]  # bounded: a script guessing names cannot grow the file
+            self._save(data)
             raise WrongPasswordError("unknown user or wrong password")
         locked_until = entry.get("locked_until")
         if locked_until and datetime.fromisoformat(locked_until) > now:
@@ -172,19 +178,30 @@ class Keyring:
         return key
 
     def pending_events(self) -> dict[str, list[dict[str, str]]]:
-        """Return every user's recorded failures and locks, not yet written to the audit trail."""
-        users = self._load()["users"]
-        return {u: list(e["events"]) for u, e in sorted(users.items()) if e.get("events")}
+        """Return the failures and locks not yet written to the audit trail, by user.
+
+        Failures for user names that have no account are listed under
+        :data:`UNKNOWN_USER`.
+        """
+        data = self._load()
+        users = data["users"]
+        out = {u: list(e["events"]) for u, e in sorted(users.items()) if e.get("events")}
+        if data.get("unknown_user_events"):
+            out[UNKNOWN_USER] = list(data["unknown_user_events"])
+        return out
 
     def clear_events(self, user: str, count: int) -> None:
         """Forget the first ``count`` events of a user (once they are in the audit trail)."""
         data = self._load()
-        entry = data["users"].get(user)
-        if not entry or not entry.get("events") or count <= 0:
+        if user == UNKNOWN_USER:
+            holder, field = data, "unknown_user_events"
+        else:
+            holder, field = data["users"].get(user) or {}, "events"
+        if not holder.get(field) or count <= 0:
             return
-        entry["events"] = entry["events"][count:]
-        if not entry["events"]:
-            del entry["events"]
+        holder[field] = holder[field][count:]
+        if not holder[field]:
+            del holder[field]
         self._save(data)
 
     def take_events(self, user: str) -> list[dict[str, str]]:
