@@ -110,8 +110,10 @@ def _decorate(record: ReferralRecord, digest: str):
         )
         canvas.line(MARGIN_X, MARGIN_BOTTOM - 4 * mm, PAGE_WIDTH - MARGIN_X, MARGIN_BOTTOM - 4 * mm)
         p = Paragraph(footer, s.small)
-        p.wrapOn(canvas, width * 0.82, 15 * mm)
-        p.drawOn(canvas, MARGIN_X, 11 * mm)
+        _, h = p.wrapOn(canvas, width * 0.82, 15 * mm)
+        # Hang the footer from just below the rule, however many lines it wraps to, so a long
+        # addendum footer never runs into the rule (it stays above the marking at 6 mm).
+        p.drawOn(canvas, MARGIN_X, max(MARGIN_BOTTOM - 5 * mm - h, 9.5 * mm))
         canvas.restoreState()
 
     return on_page
