@@ -76,6 +76,7 @@ def test_every_single_byte_change_is_caught_by_audit_verify(pristine, capsys):
     assert code == 0 and "intact" in out
     rng = random.Random(int(os.environ.get("TRIAGE_TAMPER_SEED", "6")))
     missed = []
+    tampered = {"audit_event": 0, "referral_record": 0}
     for round_ in range(ROUNDS):
         for suffix in ("-wal", "-shm"):
             db.with_name(db.name + suffix).unlink(missing_ok=True)
@@ -100,7 +101,11 @@ def test_every_single_byte_change_is_caught_by_audit_verify(pristine, capsys):
                 text(f"UPDATE {table} SET {column} = :v WHERE id = :i"), {"v": new, "i": row_id}
             )
         engine.dispose()
+        tampered[table] += 1
         code, out = verify_output(capsys)
         if code != 1 or "BROKEN" not in out.upper():
             missed.append((round_, table, row_id, column, out.strip()))
     assert missed == []
+    assert tampered["audit_event"] >= ROUNDS // 2
+    if n_records:  # sealed records exist (the demo seals one): half the rounds went to them
+        assert tampered["referral_record"] >= ROUNDS // 2 - 1
