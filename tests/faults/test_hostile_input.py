@@ -243,3 +243,75 @@ def test_an_unpaired_surrogate_is_bad_input_not_a_crash(store):
     with pytest.raises(InputError, match="cannot be stored"):
         record_assessment(store.ctx, BASE_CASE, complaint="\udfff")
     assert store.counts() == before
+
+
+# Up to a few hundred characters: long texts are the separate (expected-failure) test below.
+short_hostile_text = st.one_of(
+    st.text(hostile_char, max_size=40),
+    markup,
+    st.builds("".join, st.lists(st.one_of(markup, st.text(hostile_char, max_size=5)), max_size=6)),
+)
+
+
+def _sealing_errors() -> tuple[type[BaseException], ...]:
+    from triage_app.domain.sealed import SealingError
+    from triage_app.report.fonts import UncoveredCharacterError
+
+    return (SealingError, UncoveredCharacterError)
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    path=st.sampled_from(
+        [("explanation", "text"), ("findings", 0, "description"), ("child", "family_name")]
+    ),
+    value=short_hostile_text,
+    complaint=short_hostile_text,
+)
+def test_free_text_reaching_the_sealed_pdf_seals_literally_or_seals_nothing(
+    store, path, value, complaint
+):
+    from triage_app.services import cases
+    from triage_app.services.referrals import finalise_case
+
+    try:
+        done = record_assessment(store.ctx, mutate(BASE_CASE, path, value), complaint=complaint)
+    except InputError as exc:
+        clear(exc)
+        return
+    case = cases.open_case(store.ctx, done.child.id, presentation_id=done.presentation.id)
+    before = store.counts()
+    with store.ctx.engine.connect() as conn:
+        records_before = conn.execute(text("SELECT count(*) FROM referral_record")).scalar_one()
+    try:
+        sealed = finalise_case(store.ctx, case.id, case_version=case.version)
+    except _sealing_errors() as exc:
+        assert str(exc)
+        assert store.counts() == before  # nothing sealed, nothing audited
+        with store.ctx.engine.connect() as conn:
+            n = conn.execute(text("SELECT count(*) FROM referral_record")).scalar_one()
+        assert n == records_before
+        return
+    assert sealed.pdf.startswith(b"%PDF")
+    # markup in free text is never interpreted: no link, no launch action, no embedded file
+    assert b"/URI" not in sealed.pdf and b"/Launch" not in sealed.pdf
+    assert b"/EmbeddedFile" not in sealed.pdf
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="report: an explanation of about 5,000 characters or more (ordinary words) makes "
+    "sealing raise reportlab LayoutError (the one-cell table around it cannot split across "
+    "pages) instead of sealing a longer PDF or giving a clear error",
+)
+def test_a_long_explanation_seals_or_is_a_clear_error(store):
+    from triage_app.services import cases
+    from triage_app.services.referrals import finalise_case
+
+    done = record_assessment(store.ctx, mutate(BASE_CASE, ("explanation", "text"), "word " * 1000))
+    case = cases.open_case(store.ctx, done.child.id, presentation_id=done.presentation.id)
+    try:
+        finalise_case(store.ctx, case.id, case_version=case.version)
+    except _sealing_errors():
+        pass
