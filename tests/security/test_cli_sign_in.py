@@ -155,3 +155,22 @@ def test_backup_and_restore_by_command(home, tmp_path):
     assert result.returncode == 0 and "ASHBY, Alfie" in result.stdout
     result = run_cli(other, "audit", "verify", **ADMIN)
     assert result.returncode == 0 and "intact" in result.stdout
+
+
+def test_assess_lookup_signs_in(home, tmp_path):
+    case = tmp_path / "case.json"
+    case.write_text(
+        json.dumps(
+            {
+                "schema": "triage-assess/1",
+                "assessed_at": "2030-01-01T09:00",
+                "setting": "gp",
+                "child": {"date_of_birth": "2029-11-01", "nhs_number": demo.AF_NHS},
+                "findings": [{"kind": "bruise", "site": "thigh"}],
+            }
+        )
+    )
+    result = run_cli(home, "assess", str(case), "--lookup")
+    assert result.returncode == 1 and result.stdout == "" and "needs a sign-in" in result.stderr
+    result = run_cli(home, "assess", str(case), "--lookup", **ADMIN)
+    assert result.returncode == 0 and json.loads(result.stdout)["schema"] == "triage-decision/1"
