@@ -76,15 +76,21 @@ def initialise_store(
     database_url: str | None = None,
     *,
     demo: bool = False,
+    lock: tuple[int, int] | None = None,
 ) -> StoreContext:
     """Create the data folder, key file, encrypted database and its first account.
 
     The first account is an administrator; with ``demo`` it is the demonstration account
-    (a safeguarding lead) and the folder is marked as holding synthetic data only.
+    (a safeguarding lead) and the folder is marked as holding synthetic data only. ``lock``
+    is (failed sign-ins before a lock, lock minutes); default (5, 15).
     """
     from triage_app.domain.access import Role
     from triage_app.services.auth import initialise
+    from triage_app.store.keyring import LockPolicy
 
     ensure_private_folders(data_dir, database_url)
     role = Role.SAFEGUARDING_LEAD if demo else Role.ADMINISTRATOR
-    return initialise(store_location(data_dir, database_url), credentials, role=role, demo=demo)
+    policy = LockPolicy(*lock) if lock else None
+    return initialise(
+        store_location(data_dir, database_url), credentials, role=role, demo=demo, policy=policy
+    )

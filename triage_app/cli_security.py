@@ -114,6 +114,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="create the data folder, the encrypted database and its first administrator",
         description="The password comes from TRIAGE_PASSWORD, or is asked for twice.",
     )
+    init.add_argument(
+        "--lock-after", type=int, default=5, metavar="N", help="failed sign-ins before a lock"
+    )
+    init.add_argument(
+        "--lock-minutes", type=int, default=15, metavar="M", help="how long a lock lasts"
+    )
     add_store_options(init)
 
     user = sub.add_parser("user", help="user accounts (administrators)")
@@ -189,7 +195,14 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     loc = store_location(args.data_dir, args.database_url)
     try:
         was_plain = store_state(loc) == "plain"
-        ctx = initialise_store(Credentials(user, password), args.data_dir, args.database_url)
+        if args.lock_after < 1 or args.lock_minutes < 1:
+            raise SignInError("--lock-after and --lock-minutes must be at least 1")
+        ctx = initialise_store(
+            Credentials(user, password),
+            args.data_dir,
+            args.database_url,
+            lock=(args.lock_after, args.lock_minutes),
+        )
     except SignInError as exc:
         print(f"init: {exc}", file=err)
         return EXIT_CHECK_FAILED

@@ -174,3 +174,14 @@ def test_assess_lookup_signs_in(home, tmp_path):
     assert result.returncode == 1 and result.stdout == "" and "needs a sign-in" in result.stderr
     result = run_cli(home, "assess", str(case), "--lookup", **ADMIN)
     assert result.returncode == 0 and json.loads(result.stdout)["schema"] == "triage-decision/1"
+
+
+def test_init_sets_the_lock_rule(tmp_path):
+    home = tmp_path / "h"
+    result = run_cli(
+        home, "init", "--user", "alice", "--lock-after", "2", "--lock-minutes", "30", **ADMIN
+    )
+    assert result.returncode == 0, result.stderr
+    run_cli(home, "cases", TRIAGE_USER="alice", TRIAGE_PASSWORD="wrong-password")
+    result = run_cli(home, "cases", TRIAGE_USER="alice", TRIAGE_PASSWORD="wrong-password")
+    assert result.returncode == 1 and "locked" in result.stderr

@@ -130,3 +130,17 @@ def test_failures_for_unknown_user_names_are_kept_without_the_name(ring):
     assert [e["event"] for e in ring.pending_events()[UNKNOWN_USER]] == ["failure"]
     ring.clear_events(UNKNOWN_USER, 1)
     assert ring.pending_events() == {}
+
+
+def test_the_lock_rule_is_kept_in_the_key_file(tmp_path):
+    ring = Keyring(tmp_path / "k", params=FAST)
+    ring.create("admin", "correct horse", policy=LockPolicy(max_failures=2, lock_minutes=60))
+    reopened = Keyring(tmp_path / "k")
+    assert reopened.policy == LockPolicy(2, 60)
+    with pytest.raises(WrongPasswordError):
+        reopened.unlock("admin", "wrong horse", T0)
+    with pytest.raises(AccountLockedError) as err:
+        reopened.unlock("admin", "wrong horse", T0)
+    assert err.value.until == T0 + timedelta(minutes=60)
+    with pytest.raises(KeyringError, match="at least 1"):
+        Keyring(tmp_path / "z").create("a", "correct horse", policy=LockPolicy(0, 1))

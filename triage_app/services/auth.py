@@ -149,7 +149,6 @@ def sign_in(
         AccountLockedError: locked after too many failures.
     """
     state = store_state(loc)
-    policy = policy or LockPolicy()
     if state == "fresh":
         raise NotInitialisedError(
             f"no database in {loc.data_dir}: run 'triage-app init --user NAME' to create it "
@@ -158,7 +157,7 @@ def sign_in(
     if state == "plain":
         return _open(loc, None, credentials.user if credentials else None, None, clock)
     if state == "server":
-        return _server_sign_in(loc, credentials, clock, policy, now_utc)
+        return _server_sign_in(loc, credentials, clock, policy or LockPolicy(), now_utc)
     ring = Keyring(loc.data_dir, params=kdf, policy=policy)
     named_demo = credentials is None or credentials.user == DEMO_USER
     if named_demo and (credentials is None or credentials.password is None) and ring.is_demo():
@@ -189,6 +188,7 @@ def initialise(
     demo: bool = False,
     clock: Clock = system_clock,
     kdf: KdfParams | None = None,
+    policy: LockPolicy | None = None,
 ) -> StoreContext:
     """Create the encrypted database at the latest schema and its first account.
 
@@ -196,6 +196,9 @@ def initialise(
     database, and the ``app_user`` row (Argon2 hash, role); a database made before encryption
     is encrypted, its records kept. For a server database: the first account with a
     password. Audited (the account's creation and its first sign-in).
+
+    ``policy`` (failures before a lock, its minutes) is kept in the folder's key file;
+    ``sign_in`` uses it unless given another.
 
     Raises:
         SignInError: the folder or server already has a database with accounts.
@@ -220,7 +223,7 @@ def initialise(
             raise
         return ctx
     ring = Keyring(loc.data_dir, params=kdf)
-    key = ring.create(credentials.user, credentials.password, demo=demo)
+    key = ring.create(credentials.user, credentials.password, demo=demo, policy=policy)
     if state == "plain":
         try:
             from triage_app.services.backup import encrypt_plain_store

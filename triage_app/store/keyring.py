@@ -77,7 +77,14 @@ class Keyring:
     ) -> None:
         self.path = Path(data_dir) / KEYFILE_NAME
         self.params = params or KdfParams()
-        self.policy = policy or LockPolicy()
+        self._policy = policy
+
+    @property
+    def policy(self) -> LockPolicy:
+        """The lock rule: as given, else as stored in the key file at ``create``, else 5/15."""
+        if self._policy is not None:
+            return self._policy
+        return self._stored_policy(self._load()) if self.exists() else LockPolicy()
 
     def exists(self) -> bool:
         """Return True once a database key has been created."""
@@ -87,7 +94,9 @@ class Keyring:
         """Return the user names that can unwrap the key."""
         return sorted(self._load()["users"])
 
-    def create(self, user: str, password: str, *, demo: bool = False) -> bytes:
+    def create(
+        self, user: str, password: str, *, demo: bool = False, policy: LockPolicy | None = None
+    ) -> bytes:
         """Create a new random database key wrapped for its first user; return the key.
 
         Args:
@@ -95,6 +104,7 @@ class Keyring:
             password: its password (at least 8 characters).
             demo: mark the folder as a demonstration folder (synthetic data, published
                 password; see :meth:`is_demo`).
+            policy: the lock rule to keep for this folder (default: 5 failures, 15 minutes).
         """
         if self.exists():
             raise KeyringError(f"{self.path} already exists")
@@ -103,6 +113,13 @@ class Keyring:
         data: dict[str, Any] = {"format": _FORMAT, "users": {user: self._wrap(key, user, password)}}
         if demo:
             data["demo"] = True
+        if policy is not None:
+            if policy.max_failures < 1 or policy.lock_minutes < 1:
+                raise KeyringError("the lock needs at least 1 failure and 1 minute")
+            data["lock_policy"] = {
+                "max_failures": policy.max_failures,
+                "lock_minutes": policy.lock_minutes,
+            }
         self._save(data)
         return key
 
@@ -162,8 +179,9 @@ class Keyring:
         except InvalidTag:
             entry["failures"] = int(entry.get("failures", 0)) + 1
             entry.setdefault("events", []).append({"at": now.isoformat(), "event": "failure"})
-            if entry["failures"] >= self.policy.max_failures:
-                until = now + timedelta(minutes=self.policy.lock_minutes)
+            policy = self._policy or self._stored_policy(data)
+            if entry["failures"] >= policy.max_failures:
+                until = now + timedelta(minutes=policy.lock_minutes)
                 entry["locked_until"] = until.isoformat()
                 entry["failures"] = 0
                 entry["events"].append({"at": now.isoformat(), "event": "locked"})
@@ -203,6 +221,13 @@ class Keyring:
         if not holder[field]:
             del holder[field]
         self._save(data)
+
+    @staticmethod
+    def _stored_policy(data: dict[str, Any]) -> LockPolicy:
+        stored = data.get("lock_policy")
+        if isinstance(stored, dict):
+            return LockPolicy(int(stored["max_failures"]), int(stored["lock_minutes"]))
+        return LockPolicy()
 
     def take_events(self, user: str) -> list[dict[str, str]]:
         """Return and clear the failures and locks recorded for a user (for the audit trail)."""
