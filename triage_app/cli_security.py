@@ -132,6 +132,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--role", required=True, help="clinician, safeguarding_lead or administrator")
     add_store_options(add)
     add_store_options(user_sub.add_parser("list", help="list the accounts and their roles"))
+    add_store_options(
+        user_sub.add_parser(
+            "passwd", help="change your password (the new one from TRIAGE_NEW_PASSWORD or asked)"
+        )
+    )
 
     backup = sub.add_parser("backup", help="an encrypted, consistent copy of the data folder")
     backup.add_argument("out", help="the backup file to write (must not exist)")
@@ -248,6 +253,10 @@ def _user(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 state = "active" if a.active else "inactive"
                 print(f"{a.username}\t{a.role or '-'}\t{state}\tlast sign-in {last}", file=out)
             return EXIT_OK
+        loc = store_location(args.data_dir, args.database_url)
+        keyring = loc.keyring if loc.database_file is not None else None
+        if args.what == "passwd":
+            return _passwd(ctx, keyring, args, out, err)
         permissions.require(ctx, Permission.MANAGE_USERS)
         try:
             password = new_password(NEW_PASSWORD_ENV, args.name)
@@ -261,8 +270,6 @@ def _user(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 file=err,
             )
             return EXIT_BAD_INPUT
-        loc = store_location(args.data_dir, args.database_url)
-        keyring = loc.keyring if loc.database_file is not None else None
         account = permissions.add_account(ctx, Credentials(args.name, password), role, keyring)
         print(f"added {account.username!r} ({account.role})", file=out)
         return EXIT_OK
@@ -270,10 +277,27 @@ def _user(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"user {args.what}: {exc}", file=err)
         return EXIT_CHECK_FAILED
     except SignInError as exc:
-        print(f"user add: {exc}", file=err)
+        print(f"user {args.what}: {exc}", file=err)
         return EXIT_BAD_INPUT
     finally:
         ctx.close()
+
+
+def _passwd(ctx: Any, keyring: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from triage_app.services import permissions
+
+    current = credentials(args, prompt=True)
+    try:
+        new = new_password(NEW_PASSWORD_ENV, ctx.user)
+    except ValueError as exc:
+        print(f"user passwd: {exc}; nothing was changed", file=err)
+        return EXIT_BAD_INPUT
+    if new is None or current is None or current.password is None:
+        print(f"user passwd: set {NEW_PASSWORD_ENV}, or run on a terminal to be asked", file=err)
+        return EXIT_BAD_INPUT
+    permissions.change_own_password(ctx, current.password, new, keyring)
+    print(f"password changed for {ctx.user!r}", file=out)
+    return EXIT_OK
 
 
 def _backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -185,3 +185,21 @@ def test_init_sets_the_lock_rule(tmp_path):
     run_cli(home, "cases", TRIAGE_USER="alice", TRIAGE_PASSWORD="wrong-password")
     result = run_cli(home, "cases", TRIAGE_USER="alice", TRIAGE_PASSWORD="wrong-password")
     assert result.returncode == 1 and "locked" in result.stderr
+
+
+def test_a_user_changes_their_own_password(home):
+    result = run_cli(home, "user", "passwd", TRIAGE_NEW_PASSWORD="a-new-password-2", **ADMIN)
+    assert result.returncode == 0 and "password changed for 'alice'" in result.stdout
+    result = run_cli(home, "cases", **ADMIN)
+    assert result.returncode == 1 and "wrong password" in result.stderr
+    result = run_cli(home, "cases", TRIAGE_USER="alice", TRIAGE_PASSWORD="a-new-password-2")
+    assert result.returncode == 0, result.stderr
+    result = run_cli(
+        home,
+        "user",
+        "passwd",
+        TRIAGE_USER="alice",
+        TRIAGE_PASSWORD="a-new-password-2",
+        TRIAGE_NEW_PASSWORD="short",
+    )
+    assert result.returncode == 2 and "at least 8 characters" in result.stderr

@@ -132,3 +132,24 @@ def add_account(
             keyring.remove_user(name)
         raise
     return Account(name, role.value, True, True, now, None)
+
+
+def change_own_password(ctx: StoreContext, current: str, new: str, keyring: Keyring | None) -> None:
+    """Change the signed-in user's password: re-wrap the key, store the new hash (audited).
+
+    Raises:
+        SignInError: the current password is wrong, or the new one is too short.
+    """
+    if len(new) < 8:
+        raise SignInError("a password needs at least 8 characters")
+    if keyring is not None and database_key(ctx.engine) is not None:
+        try:
+            keyring.change_password(ctx.user, current, new)
+        except KeyringError as exc:
+            raise SignInError(f"the password was not changed: {exc}") from None
+    with ctx.transaction() as s:
+        row = s.scalar(select(User).where(User.username == ctx.user))
+        if row is None:
+            raise SignInError(f"no account {ctx.user!r} in this database")
+        row.password_hash = hash_password(new)
+        ctx.audit(s, "update", "user", ctx.user, after={"password": "changed"})
