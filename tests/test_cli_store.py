@@ -24,9 +24,16 @@ HEADER = (
 
 
 @pytest.fixture(params=_fx.BACKENDS)
-def store(request, app_home):
-    """Extra arguments selecting the database: none (TRIAGE_HOME's SQLite) or --database-url."""
+def store(request, app_home, monkeypatch, capsys):
+    """Extra arguments selecting the database: none (TRIAGE_HOME's SQLite) or --database-url.
+
+    The SQLite folder is initialised (encrypted) and the commands sign in as its administrator.
+    """
     if request.param == "sqlite":
+        monkeypatch.setenv("TRIAGE_USER", "tester")
+        monkeypatch.setenv("TRIAGE_PASSWORD", "tester-password")
+        assert cli.main(["init", "--user", "tester"]) == 0
+        capsys.readouterr()
         return []
     _fx.reset_postgres(_fx.PG_URL)
     return ["--database-url", _fx.PG_URL]
@@ -178,7 +185,10 @@ def test_audit_verify_intact_then_broken(capsys, loaded):
     assert code == 0 and "audit trail intact" in out
     from triage_app.app import open_record_store
 
-    ctx = open_record_store(database_url=loaded[1] if loaded else None)
+    if loaded:
+        ctx = open_record_store(database_url=loaded[1])
+    else:
+        ctx = open_record_store(user="tester", password="tester-password")
     sqlite = ctx.engine.dialect.name == "sqlite"
     with ctx.engine.begin() as conn:
         if sqlite:
@@ -294,12 +304,13 @@ def test_an_old_database_is_backed_up_and_upgraded_when_opened(capsys, app_home)
 
 
 def test_an_unexpected_failure_is_one_clear_line_not_a_traceback(capsys, store, monkeypatch):
-    from triage_app.services import cases
+    from triage_app.services import cases, permissions
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk went away")
 
     monkeypatch.setattr(cases, "list_cases", broken)
+    monkeypatch.setattr(permissions, "visible_cases", broken)
     code, out, err = run(capsys, "cases", *store)
     assert code == 1 and out == ""
     assert err.strip() == "cases: failed (RuntimeError: disk went away); nothing was changed"
