@@ -24,7 +24,7 @@ from triage_app.report.bodymap import body_map, derived_marks
 from triage_app.report.fonts import SANS
 from triage_app.report.styles import ALERT, BANNER, FRAME_WIDTH, NHS_BLUE, styles
 from triage_app.report.tables import data_table, kv_table, label
-from triage_app.report.text import markup, para
+from triage_app.report.text import chunks, markup, para
 
 
 def heading(text: str) -> Paragraph:
@@ -297,9 +297,14 @@ def f_unplaced(entry: FindingEntry) -> bool:
 def explanation_section(record: ReferralRecord) -> list[Flowable]:
     """Section 5: the explanation verbatim, who gave it and when."""
     s, ex = styles(), record.explanation
+    # One row per piece of the text, so a long verbatim account splits across pages.
     box = Table(
-        [[para(ex.text, s.verbatim, field="explanation", empty="No explanation recorded.")]],
+        [
+            [para(piece, s.verbatim, field="explanation", empty="No explanation recorded.")]
+            for piece in chunks(ex.text)
+        ],
         colWidths=[FRAME_WIDTH],
+        splitByRow=1,
     )
     box.setStyle(
         TableStyle(

@@ -190,3 +190,27 @@ def para(
     if has_cjk(text):
         style = ParagraphStyle(f"{style.name}-cjk", parent=style, wordWrap="CJK")
     return Paragraph(markup(text, bold=style.fontName == SANS_BOLD, field=field), style)
+
+
+def chunks(text: str | None, size: int = 1200) -> list[str | None]:
+    """Split long text into pieces of about ``size`` characters, at line breaks or spaces.
+
+    A table cell cannot break across pages, so long free text (a verbatim explanation can run
+    to pages) goes into one row per piece; the table then splits between rows. Nothing is
+    dropped: joining the pieces gives back the text (whitespace at the cuts aside).
+    """
+    if text is None or len(text) <= size:
+        return [text]
+    pieces: list[str | None] = []
+    rest = text
+    while len(rest) > size:
+        cut = rest.rfind("\n", 0, size)
+        if cut < size // 2:
+            cut = rest.rfind(" ", 0, size)
+        if cut < size // 2:
+            cut = size
+        pieces.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n ")
+    if rest:
+        pieces.append(rest)
+    return pieces

@@ -106,6 +106,23 @@ def import_presentations(
         InputError: the file cannot be read or its header is wrong (nothing imported).
     """
     digest = _sha256(path)
+    try:
+        return _import_file(ctx, path, digest, batch_size, after_batch)
+    except csv.Error as exc:
+        # The csv module stops on a field over its size limit (128 KiB) and cannot resume;
+        # the transaction has rolled back, so nothing was imported.
+        raise InputError(
+            [Problem(path.name, f"cannot be read as CSV ({exc}); nothing was imported")]
+        ) from None
+
+
+def _import_file(
+    ctx: StoreContext,
+    path: Path,
+    digest: str,
+    batch_size: int,
+    after_batch: Callable[[int], None] | None,
+) -> ImportSummary:
     with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as f:
         reader = csv.reader(f, strict=False)
         header = next(reader, None)
