@@ -124,13 +124,16 @@ def actions_section(record: ReferralRecord) -> list[Flowable]:
     return [
         heading("10. Actions"),
         Paragraph("Required by the protocol", s.h3),
-        data_table(("Due", "Action", "Status"), required, (22, 58, 20), "None required."),
+        data_table(
+            ("Due", "Action", "Status"), required, (22, 58, 20), "None required.", "Required"
+        ),
         Paragraph("Actions taken", s.h3),
         data_table(
             ("Date and time", "Action", "Person", "Reference", "Details (advice given, plan)"),
             taken,
             (17, 23, 18, 14, 28),
             "No actions recorded yet.",
+            "Actions taken",
         ),
     ]
 

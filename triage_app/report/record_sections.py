@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from triage_app.domain import nhs_number
 from triage_app.domain.display import (
-    age_display,
     display_name,
-    display_sex,
     nhs_date,
     nhs_datetime,
 )
@@ -22,107 +19,21 @@ from triage_app.domain.vocab import TEN4_LETTER
 from triage_app.report import labels
 from triage_app.report.bodymap import body_map, derived_marks
 from triage_app.report.fonts import SANS
-from triage_app.report.styles import ALERT, BANNER, FRAME_WIDTH, NHS_BLUE, styles
-from triage_app.report.tables import data_table, kv_table, label
+from triage_app.report.longtext import set_section
+from triage_app.report.styles import FRAME_WIDTH, NHS_BLUE, styles
+from triage_app.report.tables import data_table, kv_table
 from triage_app.report.text import chunks, markup, para
 
 
 def heading(text: str) -> Paragraph:
-    """Return a section heading (fixed wording)."""
+    """Return a section heading (fixed wording); it also names the section's notes."""
+    set_section(text)
     return Paragraph(text, styles().h2)
 
 
 def child_name(record: ReferralRecord) -> str:
     """Return the child's name as ``FAMILY, Given`` (NHS CUI)."""
     return display_name(record.child.family_name, record.child.given_name)
-
-
-def patient_banner(record: ReferralRecord) -> Table:
-    """Return the patient banner: name, born (age), gender, NHS No., address, GP."""
-    s, c = styles(), record.child
-    on = (record.examined_at or record.contact_at or record.generated_at).date()
-    nhs = nhs_number.display(c.nhs_number) or "Not Known"
-    if c.nhs_number and c.nhs_number_verified is not None:
-        nhs += " (verified)" if c.nhs_number_verified else " (not verified)"
-    address = ", ".join(p for p in (c.address, c.postcode) if p) or None
-    cells = [
-        [para(child_name(record), s.banner_name, field="child name"), "", ""],
-        [
-            _pair("Born", f"{nhs_date(c.date_of_birth)} ({age_display(c.date_of_birth, on)})"),
-            _pair("Gender", display_sex(c.sex)),
-            _pair("NHS No.", nhs),
-        ],
-        [
-            _pair("Address", address, "child address"),
-            _pair("GP practice", c.gp_practice, "GP practice"),
-            _pair("Health visitor", c.health_visitor_team, "health visitor team"),
-        ],
-    ]
-    t = Table(cells, colWidths=[FRAME_WIDTH * 0.42, FRAME_WIDTH * 0.26, FRAME_WIDTH * 0.32])
-    t.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), SANS),
-                ("SPAN", (0, 0), (-1, 0)),
-                ("BACKGROUND", (0, 0), (-1, -1), BANNER),
-                ("LINEBEFORE", (0, 0), (0, -1), 4, NHS_BLUE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ("LEFTPADDING", (0, 0), (-1, -1), 7),
-            ]
-        )
-    )
-    return t
-
-
-def _pair(name: str, value: str | None, field: str | None = None) -> Table:
-    t = Table([[label(name)], [para(value, styles().bold, field=field, empty="Not Known")]])
-    t.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), SANS),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return t
-
-
-def requirement_box(record: ReferralRecord) -> Table:
-    """Return the box stating what the protocol requires (never a judgement on the cause)."""
-    s, d = styles(), record.decision
-    title, text = labels.URGENCY[d.urgency]
-    nim = "Not independently mobile" if d.nim.status else "Independently mobile"
-    basis = "; ".join(labels.NIM_BASIS.get(b, labels.humanise(b)) for b in d.nim.basis)
-    rows = [
-        [Paragraph(f"<b>{title}</b>", s.bold)],
-        [Paragraph(text, s.body)],
-        [Paragraph(f"<b>{nim}</b> ({basis}).", s.body)],
-        *[[para(f"Warning: {w}", s.bold, field="profile warning")] for w in d.warnings],
-        [
-            Paragraph(
-                "This record sets out what the local protocol requires. It is not a diagnosis "
-                "and does not say how any injury was caused.",
-                s.small,
-            )
-        ],
-    ]
-    t = Table(rows, colWidths=[FRAME_WIDTH])
-    t.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), SANS),
-                ("BOX", (0, 0), (-1, -1), 1.2, ALERT),
-                ("LEFTPADDING", (0, 0), (-1, -1), 7),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
-    return t
 
 
 def _people(people: tuple[Person, ...], what: str) -> Flowable:
@@ -137,7 +48,7 @@ def _people(people: tuple[Person, ...], what: str) -> Flowable:
         for p in people
     ]
     header = ("Name", "Relationship", "Born", "Contact", "Notes")
-    return data_table(header, rows, (34, 20, 17, 25, 34), f"No {what} recorded.")
+    return data_table(header, rows, (34, 20, 17, 25, 34), f"No {what} recorded.", what.capitalize())
 
 
 def family_section(record: ReferralRecord) -> list[Flowable]:
@@ -164,6 +75,7 @@ def family_section(record: ReferralRecord) -> list[Flowable]:
             kids,
             (40, 20, 40, 20),
             "No other children in the household recorded.",
+            "Other children in the household",
         ),
     ]
 

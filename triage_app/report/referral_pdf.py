@@ -27,9 +27,11 @@ from triage_app.domain import nhs_number
 from triage_app.domain.display import nhs_date, nhs_datetime
 from triage_app.domain.profile import Profile
 from triage_app.domain.referral import ReferralRecord, content_sha256
+from triage_app.report import record_banner as banner
 from triage_app.report import record_followup as follow
 from triage_app.report import record_sections as sec
 from triage_app.report.fonts import SANS, fonts
+from triage_app.report.longtext import FullTexts, collecting
 from triage_app.report.styles import (
     ALERT,
     GREY,
@@ -44,6 +46,7 @@ from triage_app.report.styles import (
 from triage_app.report.text import markup
 
 MARKING = "OFFICIAL-SENSITIVE"
+_BANNER_NAME = 100  # characters of the child's name the running banner can hold
 
 
 class _NumberedCanvas(Canvas):
@@ -74,7 +77,10 @@ class _NumberedCanvas(Canvas):
 
 def _decorate(record: ReferralRecord, digest: str):
     s = styles()
-    name = markup(sec.child_name(record), bold=True, field="child name")
+    name = sec.child_name(record)
+    if len(name) > _BANNER_NAME:  # the full name is in the patient banner on page 1
+        name = name[: _BANNER_NAME - 40].rstrip() + "\u2026 (full name on page 1)"
+    name = markup(name, bold=True, field="child name")
     nhs = nhs_number.display(record.child.nhs_number) or "Not Known"
     banner = (
         f"<b>{name}</b> &nbsp; Born <b>{nhs_date(record.child.date_of_birth)}</b> &nbsp; "
@@ -122,6 +128,11 @@ def _decorate(record: ReferralRecord, digest: str):
 def referral_story(record: ReferralRecord, digest: str) -> list[Any]:
     """Return the flowables of the record, section by section (model section E order)."""
     s = styles()
+    with collecting() as notes:
+        return _story(record, digest, s, notes)
+
+
+def _story(record: ReferralRecord, digest: str, s: Any, notes: FullTexts) -> list[Any]:
     story: list[Any] = [
         Paragraph("Referral record: injury in a child who is not independently mobile", s.title),
         Paragraph(
@@ -130,9 +141,10 @@ def referral_story(record: ReferralRecord, digest: str) -> list[Any]:
             s.subtitle,
         ),
         Spacer(1, 6),
-        sec.patient_banner(record),
+        banner.patient_banner(record),
         Spacer(1, 6),
-        sec.requirement_box(record),
+        banner.requirement_box(record),
+        *notes.flush(),  # the banner's long values, in full
     ]
     for part in (
         sec.family_section,
@@ -151,7 +163,9 @@ def referral_story(record: ReferralRecord, digest: str) -> list[Any]:
         follow.handover_section,
     ):
         story.extend(part(record))
+        story.extend(notes.flush())
     story.extend(follow.integrity_section(record, digest))
+    story.extend(notes.flush())
     return story
 
 

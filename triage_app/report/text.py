@@ -124,11 +124,33 @@ class BidiParagraph(Flowable):
         for line in self.text.split("\n"):
             runs(_drop_format_chars(arabic_reshaper.reshape(line)), self.bold, field)
 
+    def _width(self, text: str) -> float:
+        return text_width(_drop_format_chars(text), self.style.fontSize, self.bold)
+
+    def _fit_word(self, word: str, width: float) -> list[str]:
+        """Return ``word`` in logical-order pieces no wider than ``width`` (long words only)."""
+        if len(word) < 8 or self._width(word) <= width:
+            return [word]
+        pieces = []
+        while word:
+            n = max(1, min(len(word), int(len(word) * width / max(self._width(word), 1))))
+            while n > 1 and self._width(word[:n]) > width:
+                n = max(1, n * 9 // 10)
+            while n < len(word) and self._width(word[: n + 1]) <= width:
+                n += 1
+            pieces.append(word[:n])
+            word = word[n:]
+        return pieces
+
     def _lines(self, width: float) -> list[str]:
         size = self.style.fontSize
         out = []
         for logical in self.text.split("\n"):
-            words = arabic_reshaper.reshape(logical).split(" ")
+            words = [
+                piece
+                for word in arabic_reshaper.reshape(logical).split(" ")
+                for piece in self._fit_word(word, width)
+            ]
             current: list[str] = []
             for word in words:
                 trial = " ".join([*current, word])
@@ -153,7 +175,8 @@ class BidiParagraph(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         """Break the text for ``availWidth`` and return the size it needs."""
-        self._para = self._build(availWidth - 1)
+        indents = self.style.leftIndent + self.style.rightIndent
+        self._para = self._build(availWidth - indents - 1)
         return self._para.wrap(availWidth, availHeight)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
@@ -192,23 +215,33 @@ def para(
     return Paragraph(markup(text, bold=style.fontName == SANS_BOLD, field=field), style)
 
 
-def chunks(text: str | None, size: int = 1200) -> list[str | None]:
+def chunks(text: str | None, size: int = 1200, lines: int = 40) -> list[str | None]:
     """Split long text into pieces of about ``size`` characters, at line breaks or spaces.
 
     A table cell cannot break across pages, so long free text (a verbatim explanation can run
-    to pages) goes into one row per piece; the table then splits between rows. Nothing is
-    dropped: joining the pieces gives back the text (whitespace at the cuts aside).
+    to pages) goes into one row per piece; the table then splits between rows. A piece also
+    holds at most ``lines`` line breaks, so even a text of empty lines makes short rows.
+    Nothing is dropped: joining the pieces gives back the text (whitespace at the cuts aside).
     """
-    if text is None or len(text) <= size:
+    if text is None or (len(text) <= size and text.count("\n") <= lines):
         return [text]
     pieces: list[str | None] = []
     rest = text
-    while len(rest) > size:
-        cut = rest.rfind("\n", 0, size)
-        if cut < size // 2:
-            cut = rest.rfind(" ", 0, size)
-        if cut < size // 2:
-            cut = size
+    while len(rest) > size or rest.count("\n", 0, size) > lines:
+        limit = size
+        newline = -1
+        for _ in range(lines + 1):
+            newline = rest.find("\n", newline + 1, size)
+            if newline < 0:
+                break
+        if newline >= 0:  # more than ``lines`` line breaks within ``size``: cut at the last
+            limit = newline
+        cut = rest.rfind("\n", 0, limit)
+        if cut < limit // 2:
+            cut = rest.rfind(" ", 0, limit)
+        if cut < limit // 2:
+            cut = limit
+        cut = max(cut, 1)
         pieces.append(rest[:cut])
         rest = rest[cut:].lstrip("\n ")
     if rest:
