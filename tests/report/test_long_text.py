@@ -119,6 +119,9 @@ FIELDS: dict[str, Setter] = {
     ),
     "contacts.name": _in("contacts", "name"),
     "contacts.hours": _in("contacts", "hours"),
+    "record_id": lambda r, t: replace(r, record_id=t),
+    "supersedes": lambda r, t: replace(r, version=2, supersedes=t, addendum_reason="Result"),
+    "decision.warnings": lambda r, t: replace(r, decision=replace(r.decision, warnings=(t,))),
     "addendum_reason": lambda r, t: replace(
         r, version=2, supersedes="NIM-2025-000123 v1", addendum_reason=t
     ),
@@ -238,3 +241,19 @@ def test_long_right_to_left_text_prints_in_full(text: str) -> None:
     shaped = "\ufee3\ufea4\ufee4\ufeaa"
     assert body.count(shaped) + body.count(shaped[::-1]) >= text.count("محمد")
     assert len(reader(pdf).pages) > base_pages() + 10
+
+
+def test_a_long_record_id_is_shortened_in_the_footer_and_printed_in_full_in_section_15() -> None:
+    pdf = built("record_id", "words")
+    first = reader(pdf).pages[0].extract_text()
+    assert "(in full in section 15)" in first
+    assert squash("Note 1 (section 15. Record integrity, Record id;") in frame_text(pdf)
+
+
+def test_a_character_no_font_covers_in_a_long_field_is_still_a_clear_error() -> None:
+    from triage_app.report.fonts import UncoveredCharacterError
+
+    bad = FIELDS["actions_taken.details"](base(), "word " * 20_000 + "\U0001f9ea")
+    with pytest.raises(UncoveredCharacterError) as err:
+        build_referral_pdf(bad)
+    assert "U+1F9EA" in str(err.value)

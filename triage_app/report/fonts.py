@@ -120,6 +120,9 @@ def runs(text: str, bold: bool = False, field: str | None = None) -> list[tuple[
     """
     fs = fonts()
     primary = SANS_BOLD if bold else SANS
+    covered = fs.coverage[primary]
+    if text and all(ord(c) in covered or c.isspace() for c in set(text)):
+        return [(primary, text)]  # one font for all (the usual case; no walk of long texts)
     out: list[tuple[str, str]] = []
     current = primary
     buf: list[str] = []

@@ -89,6 +89,14 @@ def _pair(name: str, value: str | None, field: str | None = None) -> Table:
     return t
 
 
+def _warning(text: str) -> Flowable | list[Flowable]:
+    s, line = styles(), f"Warning: {text}"
+    where = "What the protocol requires, warning"
+    return fit(clean(line), FRAME_WIDTH - 13, s.bold, where, "profile warning") or para(
+        line, s.bold, field="profile warning"
+    )
+
+
 def requirement_box(record: ReferralRecord) -> Table:
     """Return the box stating what the protocol requires (never a judgement on the cause)."""
     s, d = styles(), record.decision
@@ -99,7 +107,7 @@ def requirement_box(record: ReferralRecord) -> Table:
         [Paragraph(f"<b>{title}</b>", s.bold)],
         [Paragraph(text, s.body)],
         [Paragraph(f"<b>{nim}</b> ({basis}).", s.body)],
-        *[[para(f"Warning: {w}", s.bold, field="profile warning")] for w in d.warnings],
+        *[[_warning(w)] for w in d.warnings],
         [
             Paragraph(
                 "This record sets out what the local protocol requires. It is not a diagnosis "

@@ -75,6 +75,12 @@ class _NumberedCanvas(Canvas):
         super().save()
 
 
+def _short(value: str, limit: int = 60) -> str:
+    """Return an identifier short enough for the footer; section 15 prints it in full."""
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 25] + "\u2026 (in full in section 15)"
+
+
 def _decorate(record: ReferralRecord, digest: str):
     s = styles()
     name = sec.child_name(record)
@@ -87,11 +93,12 @@ def _decorate(record: ReferralRecord, digest: str):
         f"NHS No. <b>{nhs}</b>"
     )
     version = f"v{record.version}" + (
-        f" (supersedes {record.supersedes})" if record.supersedes else ""
+        f" (supersedes {_short(record.supersedes)})" if record.supersedes else ""
     )
     app = f"triage-app {markup(record.app_version)}" if record.app_version else "triage-app"
+    record_id = markup(_short(record.record_id), field="record id")
     footer = (
-        f"Record <b>{markup(record.record_id, field='record id')}</b> {markup(version)} &nbsp; "
+        f"Record <b>{record_id}</b> {markup(version)} &nbsp; "
         f"Generated {nhs_datetime(record.generated_at)} &nbsp; {app}<br/>"
         f"Content SHA-256 {digest}"
     )

@@ -37,14 +37,14 @@ def _is_rtl_char(char: str) -> bool:
 
 def has_rtl(text: str) -> bool:
     """Return True when ``text`` contains right-to-left letters (Arabic, Hebrew ...)."""
-    return any(_is_rtl_char(c) for c in text)
+    return not text.isascii() and any(_is_rtl_char(c) for c in set(text))
 
 
 def has_cjk(text: str) -> bool:
     """Return True when ``text`` contains CJK ideographs, kana or Hangul."""
-    return any(
+    return not text.isascii() and any(
         0x2E80 <= ord(c) <= 0x9FFF or 0xAC00 <= ord(c) <= 0xD7AF or 0xF900 <= ord(c) <= 0xFAFF
-        for c in text
+        for c in set(text)
     )
 
 
@@ -66,6 +66,8 @@ def clean(text: str) -> str:
     font has; other control codes are dropped (they have no glyph and no meaning on paper).
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    if all(c == "\n" or (c.isprintable() and not c.isspace()) or c == " " for c in set(text)):
+        return text  # nothing to change (the usual case; long texts need not be walked)
     return "".join(
         " " if c.isspace() and c != "\n" else c
         for c in text
@@ -75,6 +77,8 @@ def clean(text: str) -> str:
 
 def _drop_format_chars(text: str) -> str:
     # Bidi marks and joiners (category Cf) steer shaping and ordering but have no glyph.
+    if text.isascii() or all(unicodedata.category(c) != "Cf" for c in set(text)):
+        return text
     return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
