@@ -1,7 +1,9 @@
 """Composition root: the only module that wires every layer together.
 
-Today it builds the command-line interface around the protocol engine; the store, the report
-and the desktop window join here as they arrive.
+``triage-app`` with no command (or ``triage-app gui``) opens the desktop window;
+``triage-app --self-test`` builds it offscreen against a temporary store; every other command
+goes to the command line (:mod:`triage_app.cli`). The desktop path imports nothing heavy
+before the window is shown (start-up target: 1.5 times a bare PySide6 window).
 """
 
 from __future__ import annotations
@@ -11,21 +13,60 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from triage_app import cli
-
 if TYPE_CHECKING:
     from triage_app.services.auth import Credentials, Location
     from triage_app.services.context import StoreContext
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Configure logging (stderr, no patient identifiers) and run the command line."""
+    """Run the desktop app, its self-test, or a command; return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # SQL statement logs would carry parameter values (names, NHS numbers): keep them quiet.
     logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
-    return cli.main(argv)
+    if args == ["--self-test"]:
+        from triage_app.ui.launch import self_test
+
+        return self_test()
+    gui = _gui_options(args)
+    if gui is not None:
+        return run_desktop(*gui)
+    from triage_app import cli
+
+    return cli.main(args)
+
+
+def _gui_options(args: list[str]) -> tuple[str | None, str | None] | None:
+    """Return ``(data_dir, database_url)`` when the arguments ask for the window, else None."""
+    rest = args[1:] if args[:1] == ["gui"] else list(args)
+    options: dict[str, str | None] = {"--data-dir": None, "--database-url": None}
+    while rest:
+        name = rest.pop(0)
+        if "=" in name:
+            name, value = name.split("=", 1)
+        elif name in options and rest:
+            value = rest.pop(0)
+        else:
+            return None
+        if name not in options:
+            return None
+        options[name] = value
+    return options["--data-dir"], options["--database-url"]
+
+
+def run_desktop(data_dir: str | None = None, database_url: str | None = None) -> int:
+    """Show the main window first, then open (or create) the encrypted record behind it."""
+    from triage_app import APP_NAME, ORG_NAME
+    from triage_app.ui.launch import run_gui
+
+    def opener():  # noqa: ANN202 - a RecordOpener over the services
+        from triage_app.ui.service_adapters import StoreOpener
+
+        return StoreOpener(data_dir, database_url)
+
+    return run_gui([], opener, names=(APP_NAME, ORG_NAME))
 
 
 def store_location(data_dir: str | None = None, database_url: str | None = None) -> Location:

@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="triage-app",
         description="Injuries in children who are not independently mobile: "
         "the local protocol, step by step.",
+        epilog="With no command, triage-app opens the desktop app "
+        "([gui] [--data-dir DIR] [--database-url URL]); --self-test builds the window "
+        "offscreen on a temporary store and exits 0.",
     )
     parser.add_argument("--version", action="version", version=f"triage-app {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
