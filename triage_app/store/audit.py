@@ -99,8 +99,7 @@ def record(
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r} (known: {', '.join(ACTIONS)})")
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    lock_chain(session)
     session.flush()
     last = session.execute(
         select(AuditEventRow.hash).order_by(AuditEventRow.id.desc()).limit(1)
@@ -122,6 +121,16 @@ def record(
     session.add(row)
     session.flush()
     return to_event(row)
+
+
+def lock_chain(session: Session) -> None:
+    """Serialise writers of the chain on PostgreSQL (a transaction-scoped advisory lock).
+
+    SQLite needs nothing: its transactions start with ``BEGIN IMMEDIATE``. Anything that must
+    happen in chain order (sealing a record, then auditing it) takes this lock first.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
 
 
 def to_event(row: AuditEventRow) -> AuditEvent:

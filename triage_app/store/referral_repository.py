@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -112,9 +112,7 @@ class ReferralRecordRepository:
         second is told the case is already finalised) instead of deadlocking on the
         version's unique index and the chain lock taken in opposite orders.
         """
-        if self.s.get_bind().dialect.name == "postgresql":
-            # The same key as triage_app.store.audit uses for the chain (one lock, one order).
-            self.s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit._PG_LOCK_KEY})
+        audit.lock_chain(self.s)  # one lock, one order: the chain's own
 
     def versions(self, case_id: int) -> list[SealedRecord]:
         """Every sealed version of the case's record, oldest (version 1) first."""
