@@ -116,25 +116,34 @@ def test_fallback_card_follows_the_profile():
     assert bad.returncode == 2 and "known: hips, nyscp" in bad.stderr
 
 
-def test_a_profile_past_its_review_date_still_decides_with_a_warning(tmp_path):
+def run_with_resources(tmp_path, file_name, old, new):
+    """Run ``assess`` on the example with a copy of resources/ where one profile is edited."""
+    import os
     import shutil
 
     resources = tmp_path / "resources"
     shutil.copytree(ROOT / "resources", resources)
-    nyscp = resources / "protocols" / "nyscp.toml"
-    text = nyscp.read_text(encoding="utf-8")
-    nyscp.write_text(
-        text.replace("effective_date = 2025-07-01", "effective_date = 2024-01-01").replace(
-            "review_date = 2027-07-01", "review_date = 2025-01-01"
-        ),
-        encoding="utf-8",
-    )
-    result = subprocess.run(
+    profile = resources / "protocols" / file_name
+    text = profile.read_text(encoding="utf-8")
+    for before, after in zip(old, new, strict=True):
+        assert before in text
+        text = text.replace(before, after)
+    profile.write_text(text, encoding="utf-8")
+    return subprocess.run(
         [sys.executable, "-m", "triage_app", "assess", str(EXAMPLE)],
         capture_output=True,
         text=True,
-        env={**__import__("os").environ, "TRIAGE_RESOURCES": str(resources)},
+        env={**os.environ, "TRIAGE_RESOURCES": str(resources)},
         timeout=60,
+    )
+
+
+def test_a_profile_past_its_review_date_still_decides_with_a_warning(tmp_path):
+    result = run_with_resources(
+        tmp_path,
+        "nyscp.toml",
+        ["effective_date = 2025-07-01", "review_date = 2027-07-01"],
+        ["effective_date = 2024-01-01", "review_date = 2025-01-01"],
     )
     assert result.returncode == 0
     assert "profile nyscp 2025.1 is past its review date" in result.stderr
@@ -144,21 +153,8 @@ def test_a_profile_past_its_review_date_still_decides_with_a_warning(tmp_path):
 
 
 def test_a_malformed_profile_stops_assess_with_file_field_and_reason(tmp_path):
-    import shutil
-
-    resources = tmp_path / "resources"
-    shutil.copytree(ROOT / "resources", resources)
-    hips = resources / "protocols" / "hips.toml"
-    hips.write_text(
-        hips.read_text(encoding="utf-8").replace("age_floor_months = 0", "age_floor_months = -3"),
-        encoding="utf-8",
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "triage_app", "assess", str(EXAMPLE)],
-        capture_output=True,
-        text=True,
-        env={**__import__("os").environ, "TRIAGE_RESOURCES": str(resources)},
-        timeout=60,
+    result = run_with_resources(
+        tmp_path, "hips.toml", ["age_floor_months = 0"], ["age_floor_months = -3"]
     )
     assert result.returncode == 1
     assert result.stdout == ""
