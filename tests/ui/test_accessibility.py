@@ -47,8 +47,17 @@ def screens(qtbot, engine):
     wizard = AssessmentView(engine.decide, FakeRecord(), FakeRecord(), clock, FakePrompter())
     wizard.start(AVA, ChildHistory(), "Dr Test")
     wizard.steps[2].body_map.choose_point(77, 67)
-    case = CaseView(record, clock)
-    case.show_case(record.open_cases()[0].case_id)
+    case = CaseView(record, clock, records=record)
+    case_id = record.open_cases()[0].case_id
+    case.show_case(case_id)
+    sealed = CaseView(record, clock, records=record)
+    sealed.show_case(case_id)
+    sealed.referral.seal_button.click()  # versions list, preview, save and addendum
+    from triage_app.ui.lock_screen import LockScreen
+    from triage_app.ui.record_preview import RecordPreview
+
+    preview = RecordPreview(record, FakePrompter())
+    preview.show_version(case_id, record.sealed_versions(case_id)[0])
     board = Dashboard(record, clock)
     board.refresh()
     built = {
@@ -57,6 +66,9 @@ def screens(qtbot, engine):
         "first_run": FirstRun(MemoryOpener().create_first_user, ImmediateExecutor()),
         "sign_in": SignIn(MemoryOpener(), ImmediateExecutor()),
         "case_view": case,
+        "case_view_sealed": sealed,
+        "record_preview": preview,
+        "lock_screen": LockScreen("Dr Test"),
     }
     for i in range(len(wizard.steps)):
         built[f"step_{i + 1}"] = (wizard, i)
@@ -156,3 +168,42 @@ def test_next_puts_the_cursor_in_the_first_field_of_the_step(qtbot, engine):
     wizard.go_to(2)
     wizard.next_button.click()
     assert QApplication.focusWidget() is wizard.steps[3].ui.explanation_edit
+
+
+def test_the_lock_screen_starts_in_the_password_field_and_tabs_to_unlock(qtbot):
+    from triage_app.ui.lock_screen import LockScreen
+
+    screen = LockScreen("Dr Test")
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow, timeout=2000)
+    screen.reset()
+    assert QApplication.focusWidget() is screen.password_edit
+    assert focus_order(qtbot, screen.password_edit, 3) == [
+        "unlock_password_edit",
+        "unlock_button",
+        "unlock_password_edit",  # nothing else to reach: no patient data behind it
+    ]
+
+
+def test_the_preview_tabs_from_back_to_print_and_save(qtbot):
+    from triage_app.ui.record_preview import RecordPreview
+
+    record = sample_record(NOW)
+    case_id = record.open_cases()[0].case_id
+    record.seal_referral(case_id)
+    page = RecordPreview(record, FakePrompter())
+    qtbot.addWidget(page)
+    page.show()
+    page.show_version(case_id, record.sealed_versions(case_id)[0])
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow, timeout=2000)
+    order = focus_order(qtbot, page.back_button, 5)
+    assert order == [
+        "preview_back_button",
+        "preview_zoom_combo",
+        "preview_print_button",
+        "preview_save_button",
+        "pdf_view",  # then the pages themselves (arrow keys and Page Down scroll them)
+    ]

@@ -118,7 +118,7 @@ def test_recording_the_call_starts_the_written_referral_countdown(qtbot):
     assert record.case_detail(case_id).actions[0].record.details["handler"] == "J Smith"
 
 
-def test_the_referral_record_is_sealed_once_and_export_refusals_are_shown(qtbot):
+def test_without_a_records_port_export_refusals_are_shown(qtbot):
     from tests.ui.fakes import FakePrompter
 
     record = sample_record(NOW)
@@ -129,7 +129,7 @@ def test_the_referral_record_is_sealed_once_and_export_refusals_are_shown(qtbot)
     assert "Not sealed yet" in view.referral.versions_label.text()
     assert not view.referral.export_button.isEnabled()
     view.referral.seal_button.click()
-    assert "Version 1 sealed" in view.referral.versions_label.text()
+    assert "version 1 sealed" in view.referral.versions_label.text()
     assert not view.referral.seal_button.isEnabled()  # a correction is an addendum, not a reseal
     view.referral.export_button.click()
-    assert view.message_label.text().startswith("\u2716 NOT EXPORTED:")
+    assert view.message_label.text().startswith("\u2716 NOT EXPORTED:")  # no such folder

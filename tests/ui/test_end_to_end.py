@@ -100,13 +100,19 @@ def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path
     # The referral record: sealed (PDF and FHIR) and exported as the sealed bytes.
     assert "Not sealed yet" in view.referral.versions_label.text()
     view.referral.seal_button.click()
-    assert "version 1 sealed" in view.referral.versions_label.text()
+    assert "Version 1" in view.referral.versions_list.item(0).text()
+    assert "1 sealed version" in view.referral.versions_label.text()
     assert not view.referral.seal_button.isEnabled()
     window.prompter.save_path = str(tmp_path / "out" / "referral.pdf")
     (tmp_path / "out").mkdir()
     view.referral.export_button.click()
     assert "Saved" in view.message_label.text()
     assert (tmp_path / "out" / "referral.pdf").read_bytes().startswith(b"%PDF")
+    view.referral.preview_button.click()  # the sealed PDF in the window (an audited view)
+    assert window.ui.pages_stack.currentWidget() is window.preview
+    assert window.preview.page_count() >= 2
+    window.preview.back_button.click()
+    assert window.ui.pages_stack.currentWidget() is window.case_scroll
 
     # Investigations, then closure: refused while results are pending, allowed after.
     panel = view.investigations

@@ -23,16 +23,16 @@ from PySide6.QtWidgets import (
 
 from triage_app.domain.display import nhs_datetime
 from triage_app.ui.labels import URGENCY
-from triage_app.ui.ports import CaseTracker, Refused
+from triage_app.ui.ports import CaseTracker, Refused, SealedRecords
 from triage_app.ui.seams import Executor, ImmediateExecutor, Prompter
-from triage_app.ui.viewmodels import ActionRecord, CaseDetail
+from triage_app.ui.viewmodels import ActionRecord, CaseDetail, SealedVersion
 from triage_app.ui.widgets.actions_checklist import ActionsChecklist
 from triage_app.ui.widgets.case_panels import (
     CLOSE_OUTCOMES,
     InvestigationsPanel,
     MeetingPanel,
-    ReferralPanel,
 )
+from triage_app.ui.widgets.referral_panel import ReferralPanel, save_sealed_copy
 
 
 class CaseView(QWidget):
@@ -40,6 +40,7 @@ class CaseView(QWidget):
 
     closed_case = Signal(str)
     back_requested = Signal()
+    preview_requested = Signal(str, object)  # case id, SealedVersion
 
     def __init__(
         self,
@@ -49,9 +50,11 @@ class CaseView(QWidget):
         *,
         executor: Executor | None = None,
         prompter: Prompter | None = None,
+        records: SealedRecords | None = None,
     ) -> None:
         super().__init__(parent)
         self._cases, self._clock = cases, clock
+        self._records = records
         self._executor = executor or ImmediateExecutor()
         self._prompter = prompter
         self.user = ""
@@ -118,11 +121,15 @@ class CaseView(QWidget):
         self.close_button.clicked.connect(self._on_close_clicked)
         self.referral.seal_button.clicked.connect(self._on_seal_clicked)
         self.referral.export_button.clicked.connect(self._on_export_clicked)
+        self.referral.preview_button.clicked.connect(self._on_preview_clicked)
+        self.referral.addendum_button.clicked.connect(self._on_addendum_clicked)
+        self.referral.reason_edit.returnPressed.connect(self._on_addendum_clicked)
         self.back_button.clicked.connect(self.back_requested)
 
-    def set_cases_port(self, cases: CaseTracker) -> None:
-        """Attach the case tracker."""
+    def set_cases_port(self, cases: CaseTracker, records: SealedRecords | None = None) -> None:
+        """Attach the case tracker (and the sealed records, when the record has them)."""
         self._cases = cases
+        self._records = records
 
     def show_case(self, case_id: str) -> None:
         """Load and show one case."""
@@ -145,8 +152,18 @@ class CaseView(QWidget):
         self.investigations.show_case(case, now.date())
         self.meeting.show_case(case)
         self.meeting.held_at.set_value(now)
-        self.referral.show_case(case)
+        self.referral.show_case(case, self._sealed_versions(case))
         self.close_button.setEnabled(case.is_open)
+
+    def _sealed_versions(self, case: CaseDetail) -> list[SealedVersion] | None:
+        """The sealed versions (an audited listing), read only once the case has one."""
+        if self._records is None or not case.referral_versions:
+            return None
+        try:
+            return self._records.sealed_versions(case.case_id)
+        except Refused as exc:
+            self.message_label.setText(f"\u2716 The sealed versions cannot be listed: {exc}")
+            return None
 
     def _run(self, change: Callable[[CaseTracker, str], None], done: str) -> bool:
         """Make one change through the port; show the refusal, or reload and say what happened."""
@@ -231,8 +248,15 @@ class CaseView(QWidget):
         self._executor.submit(lambda control: cases.seal_referral(case_id), done, failed)
 
     def _on_export_clicked(self) -> None:
+        """Save the chosen sealed version (its sealed bytes) where the user says (audited)."""
         assert self._cases is not None and self.case is not None
         if self._prompter is None:
+            return
+        chosen = self.referral.chosen()
+        if self._records is not None and chosen is not None:
+            text = save_sealed_copy(self._records, self._prompter, self.case.case_id, chosen)
+            if text:
+                self.message_label.setText(text)
             return
         name = f"referral-case-{self.case.case_id}.pdf"
         path = self._prompter.ask_save_path("Export the sealed referral PDF", name)
@@ -244,6 +268,39 @@ class CaseView(QWidget):
             self.message_label.setText(f"\u2716 NOT EXPORTED: {exc}")
             return
         self.message_label.setText(f"\u2714 {text}")
+
+    def _on_preview_clicked(self) -> None:
+        """Ask the window to preview the chosen sealed version."""
+        chosen = self.referral.chosen()
+        if self.case is not None and chosen is not None:
+            self.preview_requested.emit(self.case.case_id, chosen)
+
+    def _on_addendum_clicked(self) -> None:
+        """Seal an addendum in the background; a reason is required."""
+        if self._records is None or self.case is None:
+            return
+        reason = self.referral.reason_edit.text().strip()
+        if not reason:
+            self.message_label.setText(
+                "\u26a0 Type the reason for the addendum: what is corrected or added, and why."
+            )
+            self.referral.reason_edit.setFocus()
+            return
+        records, case_id = self._records, self.case.case_id
+        self.referral.addendum_button.setEnabled(False)
+        self.message_label.setText("Sealing the addendum\u2026")
+
+        def done(text: Any) -> None:
+            self.referral.reason_edit.clear()
+            self.message_label.setText(f"\u2714 {text}")
+            self._show(self._cases.case_detail(case_id))
+
+        def failed(exc: BaseException) -> None:
+            why = str(exc) if isinstance(exc, Refused) else "the addendum could not be sealed"
+            self.message_label.setText(f"\u2716 NOT SEALED: {why}")
+            self.referral.addendum_button.setEnabled(True)
+
+        self._executor.submit(lambda control: records.add_addendum(case_id, reason), done, failed)
 
     def _on_close_clicked(self) -> None:
         if self.case is None or self._cases is None:

@@ -21,6 +21,7 @@ OpenerFactory = Callable[[], "RecordOpener"]  # noqa: F821 - resolved lazily
 # The names QSettings uses; app.py passes triage_app.APP_NAME and ORG_NAME (the UI layer
 # may not import the package root).
 DEFAULT_NAMES = ("triage-app", "triage-app")
+IDLE_SETTING = "security/idle_lock_seconds"  # the idle lock's delay in seconds (default 300)
 
 
 def _application(argv: Sequence[str], names: tuple[str, str] = DEFAULT_NAMES):  # noqa: ANN202
@@ -55,13 +56,18 @@ def run_gui(
             first screen after the window (sign-in, first start or dashboard) is up (used by
             the start-up benchmark).
     """
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QSettings, QTimer
 
+    from triage_app.ui.lock_screen import DEFAULT_IDLE_SECONDS, LockSettings
     from triage_app.ui.main_window import MainWindow
     from triage_app.ui.seams import SystemClock, ThreadPoolExecutor
 
     app = _application(argv, names)
-    window = MainWindow(SystemClock(), ThreadPoolExecutor())
+    # The idle lock's delay (seconds), e.g. [security] idle_lock_seconds=600 in the settings.
+    stored = QSettings().value(IDLE_SETTING, DEFAULT_IDLE_SECONDS)
+    window = MainWindow(
+        SystemClock(), ThreadPoolExecutor(), lock_settings=LockSettings.from_value(stored)
+    )
     window.resize(1280, 820)
     window.show()
 

@@ -1,7 +1,9 @@
-"""The main window: patient banner on top, then one screen at a time.
+"""The main window: patient banner on top, then one screen at a time; the screen lock.
 
 The window is shown before the record is opened (``attach`` comes a moment later), so the
-first paint does not wait for the database or the protocol engine.
+first paint does not wait for the database or the protocol engine. Once someone is signed in,
+the window locks after a spell without input, or at once on "Hide screen" (Ctrl+Shift+L):
+the lock screen replaces the banner and every page until the user's password is given.
 """
 
 from __future__ import annotations
@@ -11,12 +13,21 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QScrollArea,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from triage_app.domain.display import display_name, nhs_datetime
 from triage_app.ui.dashboard import Dashboard
 from triage_app.ui.forms.ui_main_window import Ui_MainWindow
-from triage_app.ui.seams import Clock, Executor, Prompter, QtPrompter
+from triage_app.ui.lock_screen import IdleWatch, LockScreen, LockSettings
+from triage_app.ui.seams import Clock, ElapsedClock, Executor, Printer, Prompter, QtPrompter
 from triage_app.ui.widgets.patient_banner import PatientBanner
 
 # Only for type checking: the window is shown before the domain model and ports are loaded.
@@ -28,6 +39,9 @@ if TYPE_CHECKING:
     Decide = Callable[[Assessment], Decision]
 else:
     Decide = Callable
+
+
+TITLE = "triage-app: injuries in babies who are not independently mobile"
 
 
 def load_engine() -> Decide:
@@ -47,11 +61,27 @@ class MainWindow(QMainWindow):
         prompter: Prompter | None = None,
         engine_loader: Callable[[], Decide] = load_engine,
         parent: QWidget | None = None,
+        *,
+        lock_settings: LockSettings | None = None,
+        idle_clock: Clock | None = None,
+        printer: Printer | None = None,
     ) -> None:
         super().__init__(parent)
         self.ui = Ui_MainWindow()
         self.ui.setupUi(self)
-        self.setWindowTitle("triage-app: injuries in babies who are not independently mobile")
+        self.setWindowTitle(TITLE)
+        # The content (banner and pages) and, when locked, the lock screen in its place.
+        self.root_stack = QStackedWidget(self)
+        self.root_stack.setAccessibleName("Window")
+        self.root_stack.addWidget(self.takeCentralWidget())
+        self.setCentralWidget(self.root_stack)
+        self.lock_screen: LockScreen | None = None
+        self._focus_before_lock: QWidget | None = None
+        self._opener: Any = None
+        self.printer = printer
+        self.preview: Any = None
+        self.idle = IdleWatch(idle_clock or ElapsedClock(), lock_settings or LockSettings(), self)
+        self.idle.idle.connect(self.lock)
         self.clock, self.executor = clock, executor
         self.prompter = prompter or QtPrompter(self)
         self._engine_loader = engine_loader
@@ -76,9 +106,11 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         menu = self.menuBar().addMenu("&Record")
+        self.record_actions: list[QAction] = []  # off while the screen is locked
         for text, keys, slot in (
             ("&New assessment", "Ctrl+N", self.new_assessment),
             ("Open &cases", "Ctrl+1", self.show_dashboard),
+            ("&Hide screen (lock)", "Ctrl+Shift+L", self.lock),
             ("&Quit", "Ctrl+Q", self.close),
         ):
             action = QAction(text, self)
@@ -86,10 +118,23 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             menu.addAction(action)
             self.addAction(action)
+            if slot not in (self.close, self.lock):
+                self.record_actions.append(action)
+            if slot == self.lock:
+                self.hide_action = action
+                action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+                action.setToolTip("Hide the screen now; your password unlocks it (Ctrl+Shift+L)")
+        self.toolbar = QToolBar("Screen", self)
+        self.toolbar.setObjectName("screen_toolbar")
+        self.toolbar.setAccessibleName("Screen")
+        self.toolbar.setMovable(False)
+        self.toolbar.addAction(self.hide_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 
     # Opening the record -------------------------------------------------------------------
     def open_with(self, opener: RecordOpener) -> None:
         """First start (create the first account), sign in, or open the record as it is."""
+        self._opener = opener
         state = opener.state()
         if state == "fresh":
             from triage_app.ui.first_run import FirstRun
@@ -115,6 +160,10 @@ class MainWindow(QMainWindow):
 
     def attach(self, services: UiServices) -> None:
         """The record is open: show the dashboard and offer to resume a draft."""
+        if services.records is None or services.session is None:
+            from triage_app.ui.service_records import complete  # a real record: SQL is loaded
+
+            services = complete(services, self._opener)
         self.services = services
         users = services.users.users()
         self.user = users[0].name if users else ""
@@ -122,6 +171,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Signed in as {self.user}{role}")
         self.show_dashboard()
         self.offer_resume()
+        self.idle.arm()
 
     def offer_resume(self) -> bool:
         """After a crash, offer the unfinished assessment; return True when resumed."""
@@ -226,9 +276,14 @@ class MainWindow(QMainWindow):
             from triage_app.ui.case_view import CaseView
 
             self.case_view = CaseView(
-                self.services.cases, self.clock, executor=self.executor, prompter=self.prompter
+                self.services.cases,
+                self.clock,
+                executor=self.executor,
+                prompter=self.prompter,
+                records=self.services.records,
             )
             self.case_view.back_requested.connect(self.show_dashboard)
+            self.case_view.preview_requested.connect(self.open_preview)
             # A small screen scrolls the case rather than squashing its tables.
             self.case_scroll = QScrollArea(self)
             self.case_scroll.setWidgetResizable(True)
@@ -239,6 +294,81 @@ class MainWindow(QMainWindow):
         self.case_view.show_case(case_id)
         self.banner.show_child(self.case_view.case.child, self.clock.now().date())
         self.ui.pages_stack.setCurrentWidget(self.case_scroll)
+
+    def open_preview(self, case_id: str, version: Any) -> None:
+        """Show one sealed version of the case's record (QtPdf loads now, not at start-up)."""
+        assert self.services is not None and self.services.records is not None
+        if self.preview is None:
+            from triage_app.ui.record_preview import RecordPreview
+
+            self.preview = RecordPreview(self.services.records, self.prompter, self.printer, self)
+            self.preview.back_requested.connect(self._back_to_case)
+            self.ui.pages_stack.addWidget(self.preview)
+        self.ui.pages_stack.setCurrentWidget(self.preview)  # the child's banner stays on top
+        self.preview.show_version(case_id, version)
+        self.preview.back_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _back_to_case(self) -> None:
+        if self.case_view is not None and self.case_view.case is not None:
+            self.open_case(self.case_view.case.case_id)
+
+    # The screen lock ---------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        """True while the lock screen covers the window."""
+        return self.lock_screen is not None and self.root_stack.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        """Hide everything behind the lock screen (only once someone is signed in)."""
+        if self.services is None or self.locked:
+            return
+        self.idle.disarm()
+        if self.assessment is not None and self.assessment.child is not None:
+            self.assessment.save_draft()  # kept as it is, and saved in case the laptop dies
+        focus = QApplication.focusWidget()
+        self._focus_before_lock = focus if focus and self.isAncestorOf(focus) else None
+        if self.lock_screen is None:
+            self.lock_screen = LockScreen(self.user, self)
+            self.lock_screen.unlock_requested.connect(self.unlock_with)
+            self.root_stack.addWidget(self.lock_screen)
+        self.lock_screen.set_user(self.user)
+        self.root_stack.setCurrentWidget(self.lock_screen)
+        for action in self.record_actions:
+            action.setEnabled(False)
+        self.hide_action.setEnabled(False)
+        self.setWindowTitle("triage-app: screen locked")
+        self.lock_screen.reset()
+
+    def unlock_with(self, password: str) -> None:
+        """Check the password through the record; unlock on success, say why otherwise."""
+        assert self.services is not None and self.lock_screen is not None
+        session, user, screen = self.services.session, self.user, self.lock_screen
+        screen.busy(True)
+
+        def check(control: Any) -> None:
+            if session is not None:
+                session.unlock(user, password)
+
+        def failed(exc: BaseException) -> None:
+            from triage_app.ui.ports import Refused
+
+            screen.refused(str(exc) if isinstance(exc, Refused) else "the password was not checked")
+
+        self.executor.submit(check, lambda _r: self._unlocked(), failed)
+
+    def _unlocked(self) -> None:
+        """Bring back exactly what was on screen, with the cursor where it was."""
+        assert self.lock_screen is not None
+        self.lock_screen.reset()
+        self.root_stack.setCurrentIndex(0)
+        for action in self.record_actions:
+            action.setEnabled(True)
+        self.hide_action.setEnabled(True)
+        self.setWindowTitle(TITLE)
+        if self._focus_before_lock is not None:
+            self._focus_before_lock.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._focus_before_lock = None
+        self.idle.arm()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Save the draft of an assessment in progress before closing."""

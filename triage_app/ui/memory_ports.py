@@ -16,6 +16,7 @@ from triage_app.domain import nhs_number
 from triage_app.domain.display import nhs_datetime
 from triage_app.domain.model import Assessment, Decision
 from triage_app.ui.labels import ACTION, INVESTIGATION
+from triage_app.ui.memory_records import MemoryRecords
 from triage_app.ui.ports import Draft, Refused, UiServices
 from triage_app.ui.viewmodels import (
     NEW_CHILD_ID,
@@ -35,8 +36,8 @@ from triage_app.ui.viewmodels import (
 WRITTEN_REFERRAL_HOURS = 24
 
 
-class MemoryRecord:
-    """Children, histories, cases, users and a draft, all in memory."""
+class MemoryRecord(MemoryRecords):
+    """Children, histories, cases, users, a draft and sealed records, all in memory."""
 
     def __init__(self) -> None:
         self.children: dict[str, ChildRecord] = {}
@@ -47,6 +48,7 @@ class MemoryRecord:
         self.finalised: list[tuple[str, Assessment, Decision]] = []
         self.relax_agreed: set[str] = set()
         self._ids = itertools.count(1)
+        self._records_init()
 
     def next_id(self, prefix: str) -> str:
         """Return a fresh id such as ``child-3``."""
@@ -199,16 +201,30 @@ class MemoryRecord:
         return None
 
     def seal_referral(self, case_id: str) -> str:
-        """Note a sealed version (the in-memory record renders no PDF)."""
+        """Seal version 1 (a small stand-in PDF: the in-memory record has no report layer)."""
         case = self.cases[case_id]
-        version = len(case.referral_versions) + 1
-        line = f"Version {version} sealed (in-memory record: no PDF is made)"
+        if self.sealed.get(case_id):
+            raise Refused("This referral record is already sealed: add an addendum instead.")
+        view = self.seal_version(case_id, None)
+        line = f"{view.record_uid}: version 1 sealed {nhs_datetime(view.sealed_at)}"
         self.cases[case_id] = replace(case, referral_versions=(*case.referral_versions, line))
         return line
 
+    def add_addendum(self, case_id: str, reason: str) -> str:
+        """Seal an addendum and list it with the case's versions."""
+        text = super().add_addendum(case_id, reason)
+        view = self.sealed[case_id][-1].view
+        case = self.cases[case_id]
+        line = f"{view.record_uid}: version {view.version} addendum ({view.addendum_reason})"
+        self.cases[case_id] = replace(case, referral_versions=(*case.referral_versions, line))
+        return text
+
     def export_referral(self, case_id: str, pdf_path: str) -> str:
-        """The in-memory record has no referral PDF to export."""
-        raise Refused("This in-memory record makes no referral PDF; open the real record.")
+        """Write the latest sealed version where the user chose."""
+        versions = self.sealed.get(case_id)
+        if not versions:
+            raise Refused("The referral record is not sealed yet: seal it first.")
+        return self.save_sealed_pdf(case_id, versions[-1].view.version, pdf_path)
 
     # AssessmentRecorder ---------------------------------------------------------------
     def finalise(
@@ -270,7 +286,7 @@ class MemoryRecord:
 
     def services(self) -> UiServices:
         """Return this record as the bundle of ports the main window takes."""
-        return UiServices(self, self, self, self, self, self, self)
+        return UiServices(self, self, self, self, self, self, self, records=self, session=self)
 
 
 class MemoryOpener:
@@ -284,8 +300,9 @@ class MemoryOpener:
         return "open" if self.record.user_list else "fresh"
 
     def create_first_user(self, name: str, password: str) -> UiServices:
-        """Create the user (the password is not kept: nothing is stored)."""
+        """Create the user (the password is kept in memory only, to unlock the screen)."""
         self.record.create_user(name, "administrator")
+        self.record.passwords[name] = password
         return self.record.services()
 
     def sign_in(self, name: str, password: str) -> UiServices:

@@ -21,6 +21,7 @@ from triage_app.ui.viewmodels import (
     ChildMatch,
     ChildRecord,
     NewChild,
+    SealedVersion,
     UserRecord,
 )
 
@@ -205,6 +206,49 @@ class RecordOpener(Protocol):
         ...
 
 
+class SealedRecords(Protocol):
+    """The sealed versions of a case's referral record: list, read, print, save, add to.
+
+    Every read, print and save is written to the audit trail by the record itself. Methods
+    raise :class:`Refused` with the reason when the step is not allowed.
+    """
+
+    def sealed_versions(self, case_id: str) -> list[SealedVersion]:
+        """Return every sealed version of the case's record, oldest first (audited view)."""
+        ...
+
+    def sealed_pdf(self, case_id: str, version: int) -> bytes:
+        """Return the sealed PDF bytes of one version, for the preview (audited view)."""
+        ...
+
+    def record_printed(self, case_id: str, version: int) -> None:
+        """Record that a version was printed (called once the printer took it)."""
+        ...
+
+    def save_sealed_pdf(self, case_id: str, version: int, path: str) -> str:
+        """Write the sealed bytes of a version to ``path`` (replacing it); say what was saved.
+
+        The user has already confirmed replacing an existing file in the save dialog.
+        """
+        ...
+
+    def add_addendum(self, case_id: str, reason: str) -> str:
+        """Seal a new version built from the case as it is now; ``reason`` is required."""
+        ...
+
+
+class SessionLock(Protocol):
+    """Checks the signed-in user's password to unlock a locked screen."""
+
+    def unlock(self, user: str, password: str) -> None:
+        """Return when the password is right; raise :class:`Refused` otherwise.
+
+        A wrong password is audited by the record, and repeated failures lock the account
+        by the record's own rules (the message then says until when).
+        """
+        ...
+
+
 @dataclass(frozen=True)
 class UiServices:
     """Every port the main window hands to its screens."""
@@ -216,3 +260,5 @@ class UiServices:
     drafts: DraftStore
     users: UserDirectory
     demo: DemoData | None = None
+    records: SealedRecords | None = None
+    session: SessionLock | None = None

@@ -1,14 +1,16 @@
-"""The three seams every screen is given: Clock, Prompter and Executor (see style.md).
+"""The seams every screen is given: Clock, Prompter and Executor (see style.md), and Printer.
 
 Logic never opens a dialog itself (it asks a :class:`Prompter`), never reads the wall clock
-(it asks a :class:`Clock`), and never starts a thread (it asks an :class:`Executor`). Tests
-pass synchronous, scripted versions.
+(it asks a :class:`Clock`), never starts a thread (it asks an :class:`Executor`) and never
+opens the print dialog itself (it asks a :class:`Printer`). Tests pass synchronous, scripted
+versions.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -29,6 +31,20 @@ class SystemClock:
     def now(self) -> datetime:
         """Return the local time now, without seconds."""
         return datetime.now().replace(second=0, microsecond=0)
+
+
+class ElapsedClock:
+    """A :class:`Clock` for measuring idle time: monotonic and to the microsecond.
+
+    It never jumps when the wall clock changes (summer time, a corrected clock), so an idle
+    lock can neither fire early nor be put off; its dates mean nothing on their own.
+    """
+
+    _START = datetime(2000, 1, 1)
+
+    def now(self) -> datetime:
+        """Return a moment on a monotonic scale (only differences are meaningful)."""
+        return self._START + timedelta(seconds=time.monotonic())
 
 
 class Prompter(Protocol):
@@ -80,6 +96,14 @@ class QtPrompter:
             self._parent, title, suggested_name, "PDF documents (*.pdf)"
         )
         return path or None
+
+
+class Printer(Protocol):
+    """Prints a PDF through the system's print dialog; the only way logic reaches a printer."""
+
+    def print_pdf(self, title: str, pdf: bytes) -> bool:
+        """Ask where and how to print, then print; True when it went to the printer."""
+        ...
 
 
 class TaskControl:

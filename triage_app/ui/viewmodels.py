@@ -166,3 +166,26 @@ class UserRecord:
     id: str
     name: str
     role: str
+
+
+@dataclass(frozen=True)
+class SealedVersion:
+    """One sealed version of a case's referral record (version 1, then addenda)."""
+
+    version: int
+    record_uid: str
+    sealed_at: datetime
+    sealed_by: str
+    pdf_sha256: str
+    addendum_reason: str | None = None
+    supersedes_uid: str | None = None
+
+    def line(self) -> str:
+        """Return the version in one line, e.g. ``v2 addendum (reason), 05-Sep-2025 09:00``."""
+        from triage_app.domain.display import nhs_datetime
+
+        what = f"addendum: {self.addendum_reason}" if self.version > 1 else "sealed"
+        return (
+            f"Version {self.version} ({self.record_uid}), {what}, "
+            f"{nhs_datetime(self.sealed_at)} by {self.sealed_by}"
+        )

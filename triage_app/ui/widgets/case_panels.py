@@ -196,34 +196,3 @@ class MeetingPanel(QGroupBox):
         self.supervision_label.setText(text)
         for w in (self.meeting_button, self.supervision_button):
             w.setEnabled(case.is_open)
-
-
-class ReferralPanel(QGroupBox):
-    """The sealed referral record (PDF and FHIR): seal it, export the sealed PDF."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Referral record", parent)
-        self.versions_label = QLabel(self)
-        self.versions_label.setWordWrap(True)
-        self.versions_label.setAccessibleName("Sealed versions of the referral record")
-        self.seal_button = _button(self, "Seal the re&ferral record", "Seal the referral record")
-        self.export_button = _button(self, "E&xport PDF\u2026", "Export the sealed PDF")
-        row = QHBoxLayout()
-        row.addWidget(self.seal_button)
-        row.addWidget(self.export_button)
-        row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.versions_label)
-        layout.addLayout(row)
-
-    def show_case(self, case: CaseDetail) -> None:
-        """List the sealed versions; sealing again is an addendum (not offered here)."""
-        if case.referral_versions:
-            self.versions_label.setText("\n".join(f"\u2611 {v}" for v in case.referral_versions))
-        else:
-            self.versions_label.setText(
-                "Not sealed yet. Seal it when the actions so far are recorded: the PDF is the "
-                "written referral to send to children's social care."
-            )
-        self.seal_button.setEnabled(not case.referral_versions)
-        self.export_button.setEnabled(bool(case.referral_versions))
