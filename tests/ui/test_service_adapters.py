@@ -41,9 +41,12 @@ def test_a_fresh_folder_asks_for_the_first_account(tmp_path):
     assert StoreOpener(tmp_path / "empty").state() == "fresh"
 
 
-def test_drafts_live_in_the_data_folder(tmp_path, services):
-    assert isinstance(services.drafts, FileDraftStore)
+def test_drafts_live_in_the_data_folder_encrypted(tmp_path, services):
+    assert not isinstance(services.drafts, FileDraftStore)
+    services.drafts.save({"child": {"family_name": "Draftname"}})
     assert services.drafts.path.parent == (tmp_path / "data").resolve()
+    assert b"Draftname" not in services.drafts.path.read_bytes()
+    assert services.drafts.load().data == {"child": {"family_name": "Draftname"}}
 
 
 def test_children_are_added_found_and_never_duplicated(services):
@@ -60,7 +63,7 @@ def test_children_are_added_found_and_never_duplicated(services):
         services.children.find_by_name("Example", "Ava", None)
 
 
-def test_history_of_a_child_without_an_nhs_number_is_empty(services):
+def test_history_of_a_new_child_without_an_nhs_number_is_empty(services):
     child = services.children.add_child(NewChild(date(2025, 8, 1), None, "Nonhs", "Baby"))
     assert services.history.history(child.id, datetime(2025, 9, 1, 9, 0)).items == ()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from triage_app.domain.errors import InputError, Problem
@@ -12,12 +13,14 @@ from triage_app.domain.records import (
     AssessmentRecord,
     ChildRecord,
     FindingRecord,
+    NotFoundError,
     PresentationRecord,
 )
 from triage_app.domain.vocab import MOBILITY_FIELDS
 from triage_app.services.children import child_audit, validate_child
 from triage_app.services.context import StoreContext
 from triage_app.services.history import load_history, with_stored_history
+from triage_app.store.case_repository import CaseRepository
 from triage_app.store.repositories import ChildRepository, PresentationRepository
 
 
@@ -30,6 +33,32 @@ class RecordedAssessment:
     assessment: AssessmentRecord
     decision: Decision
     child_created: bool
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    """The assessment stored for a case: the engine's input and decision as made at the time.
+
+    Attributes:
+        case_id: The case.
+        presentation_id: The presentation the case was opened for.
+        assessment_id: The stored assessment.
+        assessed_at: When the child was assessed.
+        profile_id: The protocol profile that decided.
+        profile_version: Its version.
+        input_json: The engine's input (``triage-assess/1``), with the history added then.
+        decision: The engine's decision rebuilt from its stored JSON (actions with their due
+            times and rules, flags, investigations); never re-decided.
+    """
+
+    case_id: int
+    presentation_id: int
+    assessment_id: int
+    assessed_at: datetime
+    profile_id: str
+    profile_version: str
+    input_json: dict[str, Any]
+    decision: Decision
 
 
 def presentation_from(
@@ -74,22 +103,37 @@ def record_assessment(
     complaint: str | None = None,
     outcome: str | None = None,
     profile_override: str | None = None,
+    child_id: int | None = None,
 ) -> RecordedAssessment:
     """Decide a ``triage-assess/1`` case with the stored history added, and store it all.
 
-    The child is found by NHS number (or created from the case's details when new); the
-    stored history and household are added before deciding (as ``assess --lookup`` does);
-    the presentation, the engine's input and its decision are stored in one transaction.
+    The child is the stored child ``child_id`` when given (the child the user opened, with or
+    without an NHS number); otherwise the child with the case's NHS number, or a new child
+    made from the case's details. Children are never matched or merged by name. The stored
+    history and household are added before deciding (as ``assess --lookup`` does); the
+    presentation, the engine's input and its decision are stored in one transaction.
+
+    Args:
+        ctx: The store context.
+        data: The ``triage-assess/1`` case.
+        organisation: Where the child was seen.
+        complaint: The presenting complaint, in the clinician's words.
+        outcome: What was done.
+        profile_override: A protocol profile to decide with instead of the case's.
+        child_id: The stored child this assessment is for (``None``: match by NHS number).
 
     Raises:
-        InputError: the case is malformed, or its date of birth differs from the stored
-            child with the same NHS number.
+        InputError: the case is malformed; ``child_id`` is not a stored child; or the case's
+            date of birth or NHS number differs from the stored child's (nothing is stored).
     """
     a = parse_assessment(data, profile_override=profile_override)
     now = ctx.clock()
     with ctx.transaction() as s:
         children = ChildRepository(s)
-        child = children.by_nhs_number(a.child.nhs_number) if a.child.nhs_number else None
+        if child_id is not None:
+            child = _explicit_child(children, child_id, a)
+        else:
+            child = children.by_nhs_number(a.child.nhs_number) if a.child.nhs_number else None
         created = child is None
         if child is None:
             details = ChildRecord(
@@ -158,6 +202,59 @@ def record_assessment(
             },
         )
     return RecordedAssessment(child, presentation, assessment, decision, created)
+
+
+def _explicit_child(children: ChildRepository, child_id: int, a: Assessment) -> ChildRecord:
+    """Return the stored child ``child_id`` after checking the case describes them."""
+    try:
+        child = children.get(child_id)
+    except NotFoundError:
+        raise InputError([Problem("child", "no stored child with this id")]) from None
+    number = a.child.nhs_number
+    if number and child.nhs_number and number != child.nhs_number:
+        raise InputError([Problem("child.nhs_number", "differs from the stored child's")])
+    if number and not child.nhs_number:
+        holder = children.by_nhs_number(number)
+        if holder is not None and holder.id != child.id:
+            raise InputError(
+                [Problem("child.nhs_number", "belongs to another stored child; check identity")]
+            )
+    if child.date_of_birth != a.child.date_of_birth:
+        raise InputError([Problem("child.date_of_birth", "differs from the stored child's")])
+    return child
+
+
+def decision_for_case(ctx: StoreContext, case_id: int) -> StoredDecision | None:
+    """Return the assessment and decision stored for a case's presentation.
+
+    The decision is the one made at the time (rebuilt from its stored JSON, with the profile
+    id and version that made it), not a fresh one. Audited as a view.
+
+    Returns:
+        The stored decision, or ``None`` when the case was opened without an assessment.
+
+    Raises:
+        NotFoundError: there is no such case.
+    """
+    from triage_app.services.referral_content import decision_from_json
+
+    with ctx.transaction() as s:
+        case = CaseRepository(s).get(case_id)
+        pid = case.presentation_id
+        row = PresentationRepository(s).assessments([pid]).get(pid) if pid is not None else None
+        ctx.audit(s, "view", "assessment", row.id if row else None, after={"case_id": case_id})
+    if row is None or pid is None or row.id is None:
+        return None
+    return StoredDecision(
+        case_id=case_id,
+        presentation_id=pid,
+        assessment_id=row.id,
+        assessed_at=row.assessed_at,
+        profile_id=row.profile_id,
+        profile_version=row.profile_version,
+        input_json=row.input_json,
+        decision=decision_from_json(row.decision_json),
+    )
 
 
 def record_presentation(ctx: StoreContext, presentation: PresentationRecord) -> PresentationRecord:

@@ -47,6 +47,17 @@ class StoreContext:
     migration: migrate.MigrationResult | None = None
     role: str | None = None
     _protocol: ProtocolEngine | None = field(default=None, repr=False)
+    # The unwrapped database key: kept in memory only (never logged, shown or written).
+    _key: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def database_key(self) -> bytes | None:
+        """The open database's 32-byte key, or ``None`` (unencrypted or server database).
+
+        Held in memory for the session only; callers derive purpose keys from it (for
+        example the draft key, :mod:`triage_app.services.drafts`) and never store it.
+        """
+        return self._key
 
     @cached_property
     def protocol(self) -> ProtocolEngine:
@@ -153,6 +164,7 @@ def open_store(
         migration=result,
         role=role,
         _protocol=protocol,
+        _key=key,
     )
     return ctx
 

@@ -13,13 +13,15 @@ today, so the cases are always in the states described:
 - the NOWAK family: a walking toddler seen several times (NICE CG89 route, no case);
 - WILLIAMS-JONES: a baby recorded without an NHS number (try the name search).
 
-Loading is one transaction: either every family is stored, or (on any error) nothing is.
+Loading is one transaction: either every family is stored, or (on any error, or when the
+caller cancels) nothing is. An optional ``progress`` callback hears each family as it is
+added, and an optional ``cancelled`` check is asked after each one and before the commit.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -37,6 +39,16 @@ AF_SIBLING_NHS = "9990000034"
 BROOKS_NHS = "9990000042"
 OKAFOR_NHS = "9990000050"
 NOWAK_NHS = "9990000069"
+
+
+FAMILIES = 5  # the steps ``progress`` counts: one per family
+
+Progress = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+
+class Cancelled(Exception):  # noqa: N818 - reads as what happened
+    """The caller cancelled the demonstration load; nothing was stored."""
 
 
 @dataclass(frozen=True)
@@ -96,23 +108,72 @@ def _case(
     return data
 
 
-def load(ctx: StoreContext) -> DemoSummary:
+def load(
+    ctx: StoreContext,
+    *,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> DemoSummary:
     """Load the demonstration families once, in one transaction; a second call changes nothing.
 
+    Args:
+        ctx: The store context.
+        progress: Called as ``progress(done, total)`` before the first family and after each
+            one (``total`` is :data:`FAMILIES`).
+        cancelled: Asked before the first family, after each one and just before the commit;
+            when it returns true the load stops and rolls back.
+
     Raises:
-        Exception: whatever stopped the load; nothing was stored.
+        Cancelled: ``cancelled`` returned true; nothing was stored.
+        Exception: whatever else stopped the load; nothing was stored.
     """
+    steps = _Steps(progress, cancelled)
     with ctx.transaction() as session:
         joined = dataclasses.replace(
             ctx,
             session_factory=_JoinedSessions(session),  # type: ignore[arg-type]
             _protocol=ctx.protocol,
         )
-        return _load(joined)
+        steps.start()
+        summary = _load(joined, steps)
+        steps.check()  # the last chance to cancel: nothing is committed yet
+    return summary
 
 
-def _load(ctx: StoreContext) -> DemoSummary:
+class _Steps:
+    """Reports progress and honours a cancel between families (inside the transaction)."""
+
+    def __init__(self, progress: Progress | None, cancelled: CancelCheck | None) -> None:
+        self._progress, self._cancelled, self.done = progress, cancelled, 0
+
+    def check(self) -> None:
+        """Raise :class:`Cancelled` when the caller has cancelled."""
+        if self._cancelled is not None and self._cancelled():
+            raise Cancelled("the demonstration load was cancelled; nothing was stored")
+
+    def start(self) -> None:
+        """Report that nothing is done yet, then check for a cancel."""
+        if self._progress is not None:
+            self._progress(0, FAMILIES)
+        self.check()
+
+    def family_done(self) -> None:
+        """Report one more family stored (not yet committed), then check for a cancel."""
+        self.done += 1
+        if self._progress is not None:
+            self._progress(self.done, FAMILIES)
+        self.check()
+
+    def finish(self) -> None:
+        """Report every step done (a folder that already holds the demonstration data)."""
+        if self._progress is not None and self.done < FAMILIES:
+            self.done = FAMILIES
+            self._progress(FAMILIES, FAMILIES)
+
+
+def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     if children.find_by_nhs_number(ctx, AF_NHS) is not None:
+        steps.finish()
         return DemoSummary(loaded=False)
     now = ctx.clock().replace(second=0, microsecond=0)
     today = now.replace(hour=9, minute=0)
@@ -233,6 +294,8 @@ def _load(ctx: StoreContext) -> DemoSummary:
     referrals.finalise_case(ctx, c.id, case_version=c.version)
     n_cases += 1
 
+    steps.family_done()
+
     # BROOKS: phoned through two days ago; the written referral is overdue.
     brooks_dob = (today - timedelta(days=95)).date()
     seen = today - timedelta(days=2)
@@ -264,6 +327,8 @@ def _load(ctx: StoreContext) -> DemoSummary:
         reference="CSC-DEMO-0002",
     )
     n_cases += 1
+
+    steps.family_done()
 
     # OKAFOR: every result back, closed with no concern.
     ok_dob = (today - timedelta(days=130)).date()
@@ -336,6 +401,8 @@ def _load(ctx: StoreContext) -> DemoSummary:
     )
     n_cases += 1
 
+    steps.family_done()
+
     # NOWAK: a walking toddler seen several times (no case).
     nowak_dob = (today - timedelta(days=430)).date()
     for days_ago, kind, site in (
@@ -363,6 +430,8 @@ def _load(ctx: StoreContext) -> DemoSummary:
         )
         n_presentations += 1
 
+    steps.family_done()
+
     # WILLIAMS-JONES: no NHS number on record.
     record_assessment(
         ctx,
@@ -381,6 +450,7 @@ def _load(ctx: StoreContext) -> DemoSummary:
         outcome="referred",
     )
     n_presentations += 1
+    steps.family_done()
     return DemoSummary(
         True, children=6, presentations=n_presentations, cases=n_cases, sealed_records=1
     )

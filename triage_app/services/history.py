@@ -159,15 +159,37 @@ def history_by_nhs_number(ctx: StoreContext, number: str) -> ChildHistory | None
         if child is None:
             ctx.audit(s, "view", "history", None, after={"found": False})
             return None
-        history = load_history(s, child, before=None)
-        ctx.audit(
-            s,
-            "view",
-            "history",
-            child.id,
-            after={"presentations": [e.presentation.id for e in history.entries]},
-        )
+        history = _read_audited(ctx, s, child)
     return dataclasses.replace(history, flags=history_flags(ctx, history, now))
+
+
+def history_by_child_id(ctx: StoreContext, child_id: int) -> ChildHistory:
+    """The stored child's and household's presentations, newest first, with the flags.
+
+    For any stored child, with or without an NHS number (the child the user opened). The
+    flags are the engine's cumulative-risk flags (rule R6) as of now. Audited as a view.
+
+    Raises:
+        NotFoundError: there is no stored child with this id.
+    """
+    now = ctx.clock()
+    with ctx.transaction() as s:
+        child = ChildRepository(s).get(child_id)
+        history = _read_audited(ctx, s, child)
+    return dataclasses.replace(history, flags=history_flags(ctx, history, now))
+
+
+def _read_audited(ctx: StoreContext, s: Session, child: ChildRecord) -> ChildHistory:
+    """Read a child's whole history and audit the view (presentation ids only)."""
+    history = load_history(s, child, before=None)
+    ctx.audit(
+        s,
+        "view",
+        "history",
+        child.id,
+        after={"presentations": [e.presentation.id for e in history.entries]},
+    )
+    return history
 
 
 def lookup_for_case(ctx: StoreContext, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

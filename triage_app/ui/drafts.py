@@ -1,4 +1,9 @@
-"""The draft store: the unfinished assessment as one small JSON file, written atomically.
+"""The plain draft store: the unfinished assessment as one small JSON file, written atomically.
+
+The real app uses the encrypted store of :mod:`triage_app.services.drafts` (through
+:class:`triage_app.ui.service_adapters.ServiceDraftStore`) whenever the record has a local
+key; this plain store is for a record without one (a plain SQLite file, a PostgreSQL server;
+see ``docs/security.md``, "Limits") and for the screen tests.
 
 Written as a temporary file, flushed and fsynced, then renamed over the old one
 (``os.replace``), so a crash or power cut leaves either the previous draft or the new one,

@@ -3,11 +3,12 @@
 Imported only after the window is shown (SQLAlchemy is slow to import). Nothing here imports
 the store directly: every call goes through a service use-case, one transaction each.
 
-Gaps in the services, bridged here and listed in the issue report:
-- drafts: kept by :class:`~triage_app.ui.drafts.FileDraftStore` in the data folder (the draft
-  file is not encrypted like the database: it is private to the user, 0600);
-- history for a child without an NHS number: no service reads it (empty timeline);
-- the demo loader has no progress or cancel hooks (progress 0 then 1; cancel before start).
+- drafts: encrypted in the data folder by :mod:`triage_app.services.drafts` (AES-256-GCM,
+  key derived from the open database's key) through :class:`ServiceDraftStore`; a store
+  without a local key (an unencrypted file, a PostgreSQL server) keeps the plain 0600 file of
+  :class:`~triage_app.ui.drafts.FileDraftStore` (a documented limit, ``docs/security.md``);
+- history: by the stored child's id, so a child without an NHS number has a timeline too;
+- the demo loader reports progress per family and honours a cancel (nothing is stored).
 """
 
 from __future__ import annotations
@@ -21,14 +22,17 @@ from typing import Any
 from triage_app.domain.display import age_display, display_name
 from triage_app.domain.errors import InputError
 from triage_app.domain.model import Assessment, Decision
+from triage_app.domain.records import NotFoundError
 from triage_app.domain.vocab import FindingKind, Setting, Sex, Site, Urgency, urgency_rank
 from triage_app.services import assessments, auth, children, demo, history, matching
+from triage_app.services import drafts as draft_service
 from triage_app.services.context import StoreContext
 from triage_app.ui.drafts import FileDraftStore
 from triage_app.ui.labels import KIND, SETTING, SITE, URGENCY_SHORT
-from triage_app.ui.ports import Refused, UiServices
+from triage_app.ui.ports import Draft, DraftStore, Refused, UiServices
 from triage_app.ui.service_cases import StoreCaseTracker
 from triage_app.ui.viewmodels import (
+    NEW_CHILD_ID,
     ActionRecord,
     ChildHistory,
     ChildMatch,
@@ -98,13 +102,13 @@ class StoreServices:
 
     # HistoryLookup --------------------------------------------------------------------
     def history(self, child_id: str, before: datetime) -> ChildHistory:
-        """Return the child's and household's earlier presentations (by NHS number)."""
-        child = children.get_child(self.ctx, int(child_id))
-        if not child.nhs_number:
+        """Return the child's and household's earlier presentations (by the child's id)."""
+        if child_id == NEW_CHILD_ID:
             return ChildHistory()
-        found = history.history_by_nhs_number(self.ctx, child.nhs_number)
-        if found is None:
-            return ChildHistory()
+        try:
+            found = history.history_by_child_id(self.ctx, int(child_id))
+        except NotFoundError as exc:
+            raise Refused("This child is not in the record (it may have been removed).") from exc
         entries = [e for e in found.entries if e.presentation.seen_at < before]
         items = tuple(_timeline_item(e, before) for e in entries)
         priors = tuple(
@@ -144,7 +148,12 @@ class StoreServices:
         ]
         concern = (extra.get("concern") or "").strip() or None
         try:
-            rec = assessments.record_assessment(self.ctx, data, complaint=concern)
+            rec = assessments.record_assessment(
+                self.ctx,
+                data,
+                complaint=concern,
+                child_id=None if child_id == NEW_CHILD_ID else int(child_id),
+            )
         except InputError as exc:
             raise Refused(problems_text(exc)) from exc
         if urgency_rank(rec.decision.urgency) < urgency_rank("same_day_review"):
@@ -165,12 +174,69 @@ class StoreServices:
 
     # DemoData -------------------------------------------------------------------------
     def load_demo(self, progress: Any, cancelled: Any) -> int:
-        """Load the service's demonstration families (one step: no cancel once started)."""
-        if cancelled():  # the service loads in one step: only a cancel before it starts counts
+        """Load the demonstration families, reporting each; a cancel stores nothing.
+
+        Returns:
+            How many children were added (0 when cancelled, or already loaded).
+        """
+        try:
+            summary = demo.load(self.ctx, progress=progress, cancelled=cancelled)
+        except demo.Cancelled:
             return 0
-        summary = demo.load(self.ctx)
-        progress(1, 1)
         return summary.children
+
+
+class ServiceDraftStore:
+    """The UI's :class:`~triage_app.ui.ports.DraftStore` over the encrypted service store.
+
+    A draft that cannot be opened (another folder's key, a damaged file) reads as no draft;
+    the next save replaces it. A plain draft left by an earlier version is encrypted on first
+    use and its plain file removed.
+    """
+
+    def __init__(self, store: draft_service.EncryptedDraftStore, data_dir: Path) -> None:
+        self.store = store
+        self._legacy = FileDraftStore(data_dir)
+        self._migrate_plain_draft()
+
+    @property
+    def path(self) -> Path:
+        """The encrypted draft file's path."""
+        return self.store.path
+
+    def save(self, data: Mapping[str, Any]) -> None:
+        """Replace the draft (encrypted, atomically)."""
+        self.store.save(data)
+
+    def load(self) -> Draft | None:
+        """Return the saved draft, or ``None`` (none, or unreadable with this key)."""
+        try:
+            found = self.store.load()
+        except draft_service.DraftUnreadableError:
+            log.warning("the saved draft could not be opened with this record's key; ignored")
+            return None
+        return Draft(found.saved_at, found.data) if found else None
+
+    def discard(self) -> None:
+        """Delete the draft."""
+        self.store.discard()
+
+    def _migrate_plain_draft(self) -> None:
+        if not self._legacy.path.exists():
+            return
+        old = self._legacy.load()
+        if old is not None and self.load() is None:
+            self.store.save(old.data)
+        self._legacy.discard()
+        log.info("a plain draft file was encrypted and removed")
+
+
+def draft_store_for(ctx: StoreContext, data_dir: Path) -> DraftStore:
+    """Return the draft store of a session: encrypted when the store has a local key."""
+    store = draft_service.draft_store_for(ctx, data_dir)
+    if store is None:
+        return FileDraftStore(data_dir)  # no key: plain 0600 file (docs/security.md, Limits)
+    return ServiceDraftStore(store, data_dir)
 
 
 def _timeline_item(e: Any, now: datetime) -> TimelineItem:
@@ -212,7 +278,8 @@ def services_for(ctx: StoreContext, data_dir: Path) -> UiServices:
     """Return the UI's ports over an open store context."""
     cases = StoreCaseTracker(ctx)
     store = StoreServices(ctx, data_dir, cases)
-    return UiServices(store, store, cases, store, FileDraftStore(data_dir), store, store)
+    drafts = draft_store_for(ctx, data_dir)
+    return UiServices(store, store, cases, store, drafts, store, store)
 
 
 class StoreOpener:

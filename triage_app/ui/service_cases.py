@@ -2,6 +2,11 @@
 
 Each change passes the case version this view last read (optimistic concurrency): if someone
 else changed the case in between, the service refuses and the user is told to reload.
+
+A case shows the decision stored with its assessment (actions with their due times and
+rules, flags, investigation prompts), read through
+:func:`triage_app.services.assessments.decision_for_case`, so it reads the same after a
+restart as in the session that made it.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from triage_app.domain.records import CaseAction as StoredAction
 from triage_app.domain.records import ConflictError, NotFoundError, StrategyMeeting
 from triage_app.domain.sealed import ExportTargetError, SealingError
 from triage_app.domain.vocab import Urgency
-from triage_app.services import cases, children, permissions, referrals
+from triage_app.services import assessments, cases, children, permissions, referrals
 from triage_app.services.context import StoreContext
 from triage_app.ui.labels import ACTION, INVESTIGATION
 from triage_app.ui.ports import Refused
@@ -29,7 +34,7 @@ from triage_app.ui.viewmodels import (
     InvestigationView,
 )
 
-# Shown for a case whose assessment is not in this session (the services do not return it).
+# Shown only for a case opened without a recorded assessment (no stored decision to show).
 DEFAULT_ACTIONS = (
     "phone_csc",
     "written_referral",
@@ -45,7 +50,6 @@ class StoreCaseTracker:
         self.ctx = ctx
         self._versions: dict[int, int] = {}
         self._decisions: dict[int, Any] = {}
-        self._urgencies: dict[int, Urgency | None] = {}
 
     def open_for(self, recorded: Any, opened_at: datetime) -> str:
         """Open a case for a recorded assessment and remember its decision."""
@@ -102,7 +106,7 @@ class StoreCaseTracker:
         case = cases.get_case(self.ctx, int(case_id))
         self._versions[case.id] = case.version
         child = children.get_child(self.ctx, case.child_id)
-        decision = self._decisions.get(case.id)
+        decision = self._decision(case.id)
         requested = {i.kind for i in case.investigations}
         if decision is not None:
             prompts = [(i.id, INVESTIGATION.get(i.id, i.text)) for i in decision.investigations]
@@ -125,25 +129,20 @@ class StoreCaseTracker:
             tuple(_sealed_line(r) for r in referrals.list_records(self.ctx, case.id)),
         )
 
-    def _urgency(self, case: Any, child: Any) -> Urgency | None:
-        """The urgency of the case's assessment (from the child's history when not cached)."""
-        decision = self._decisions.get(case.id)
-        if decision is not None:
-            return decision.urgency
-        if case.id in self._urgencies:
-            return self._urgencies[case.id]
-        found = None
-        if child.nhs_number and case.presentation_id is not None:
-            from triage_app.services import history
+    def _decision(self, case_id: int) -> Any:
+        """The decision stored with the case's assessment (``None``: opened without one)."""
+        if case_id not in self._decisions:
+            try:
+                stored = assessments.decision_for_case(self.ctx, case_id)
+            except NotFoundError as exc:
+                raise Refused(str(exc)) from exc
+            self._decisions[case_id] = stored.decision if stored else None
+        return self._decisions[case_id]
 
-            h = history.history_by_nhs_number(self.ctx, child.nhs_number)
-            entry = next(
-                (e for e in (h.entries if h else ()) if e.presentation.id == case.presentation_id),
-                None,
-            )
-            found = Urgency(entry.urgency) if entry and entry.urgency else None
-        self._urgencies[case.id] = found
-        return found
+    def _urgency(self, case: Any, child: Any) -> Urgency | None:
+        """The urgency of the decision stored with the case's assessment."""
+        decision = self._decision(case.id)
+        return decision.urgency if decision is not None else None
 
     # Changing ---------------------------------------------------------------------------
     def record_action(self, case_id: str, record: ActionRecord) -> None:
