@@ -58,3 +58,23 @@ def test_self_test_exits_zero_in_a_fresh_process(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "self-test passed" in result.stdout
     assert not (tmp_path / "home").exists()  # touched no user data
+
+
+def test_the_window_does_not_load_qtpdf_until_a_preview_opens():
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from triage_app.ui.main_window import MainWindow\n"
+        "from triage_app.ui.memory_ports import MemoryOpener\n"
+        "from triage_app.ui.seams import ImmediateExecutor, SystemClock\n"
+        "w = MainWindow(SystemClock(), ImmediateExecutor())\n"
+        "w.open_with(MemoryOpener())\n"
+        "print(sorted(m for m in sys.modules if 'QtPdf' in m or 'QtPrint' in m))\n"
+    )
+    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"

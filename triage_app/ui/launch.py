@@ -56,18 +56,13 @@ def run_gui(
             first screen after the window (sign-in, first start or dashboard) is up (used by
             the start-up benchmark).
     """
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QTimer
 
-    from triage_app.ui.lock_screen import DEFAULT_IDLE_SECONDS, LockSettings
     from triage_app.ui.main_window import MainWindow
     from triage_app.ui.seams import SystemClock, ThreadPoolExecutor
 
     app = _application(argv, names)
-    # The idle lock's delay (seconds), e.g. [security] idle_lock_seconds=600 in the settings.
-    stored = QSettings().value(IDLE_SETTING, DEFAULT_IDLE_SECONDS)
-    window = MainWindow(
-        SystemClock(), ThreadPoolExecutor(), lock_settings=LockSettings.from_value(stored)
-    )
+    window = MainWindow(SystemClock(), ThreadPoolExecutor())
     window.resize(1280, 820)
     window.show()
 
@@ -75,6 +70,7 @@ def run_gui(
         if quit_when_ready:
             _say(sys.stdout, f"shown {time.perf_counter():.6f}")
         factory = opener_factory or _memory_opener
+        window.lock_settings = lock_settings()  # read after the first paint
         try:
             window.open_with(factory())
         except Exception:  # noqa: BLE001 - tell the user, keep the log free of patient data
@@ -91,6 +87,15 @@ def run_gui(
 
     QTimer.singleShot(0, open_record)
     return app.exec()
+
+
+def lock_settings():  # noqa: ANN201 - LockSettings (imported here, after the first paint)
+    """The idle lock's delay from the settings (``[security] idle_lock_seconds``; 300 s)."""
+    from PySide6.QtCore import QSettings
+
+    from triage_app.ui.lock_screen import DEFAULT_IDLE_SECONDS, LockSettings
+
+    return LockSettings.from_value(QSettings().value(IDLE_SETTING, DEFAULT_IDLE_SECONDS))
 
 
 def _say(out, text: str) -> None:  # noqa: ANN001 - a text stream

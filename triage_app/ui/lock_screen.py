@@ -12,7 +12,6 @@ instead of waiting five minutes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -46,12 +45,19 @@ INPUT_EVENTS = frozenset(
 )
 
 
-@dataclass(frozen=True)
 class LockSettings:
-    """How long without input before the screen locks, and how often to look."""
+    """How long without input before the screen locks, and how often to look.
 
-    idle_seconds: int = DEFAULT_IDLE_SECONDS
-    check_ms: int = 1000
+    A plain class, not a dataclass: the window builds it before its first paint.
+    """
+
+    __slots__ = ("check_ms", "idle_seconds")
+
+    def __init__(self, idle_seconds: int = DEFAULT_IDLE_SECONDS, check_ms: int = 1000) -> None:
+        self.idle_seconds, self.check_ms = idle_seconds, check_ms
+
+    def __repr__(self) -> str:
+        return f"LockSettings(idle_seconds={self.idle_seconds}, check_ms={self.check_ms})"
 
     @classmethod
     def from_value(cls, value: object) -> LockSettings:
@@ -79,9 +85,6 @@ class IdleWatch(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(settings.check_ms)
         self.timer.timeout.connect(self.check)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         """Note the time of any input; never consumes the event."""
@@ -90,13 +93,21 @@ class IdleWatch(QObject):
         return False
 
     def arm(self) -> None:
-        """Start watching from now."""
+        """Start watching input from now (the filter sees every event only while armed)."""
         self._last = self._clock.now()
+        if not self.armed:
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(self)
         self.armed = True
         self.timer.start()
 
     def disarm(self) -> None:
         """Stop watching (while locked, or before anyone signed in)."""
+        if self.armed:
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self)
         self.armed = False
         self.timer.stop()
 

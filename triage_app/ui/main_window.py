@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 from triage_app.domain.display import display_name, nhs_datetime
 from triage_app.ui.dashboard import Dashboard
 from triage_app.ui.forms.ui_main_window import Ui_MainWindow
-from triage_app.ui.lock_screen import IdleWatch, LockScreen, LockSettings
 from triage_app.ui.seams import Clock, ElapsedClock, Executor, Printer, Prompter, QtPrompter
 from triage_app.ui.widgets.patient_banner import PatientBanner
 
 # Only for type checking: the window is shown before the domain model and ports are loaded.
 if TYPE_CHECKING:
     from triage_app.domain.model import Assessment, Decision
+    from triage_app.ui.lock_screen import IdleWatch, LockScreen, LockSettings
     from triage_app.ui.ports import RecordOpener, UiServices
     from triage_app.ui.viewmodels import ChildRecord
 
@@ -80,8 +80,10 @@ class MainWindow(QMainWindow):
         self._opener: Any = None
         self.printer = printer
         self.preview: Any = None
-        self.idle = IdleWatch(idle_clock or ElapsedClock(), lock_settings or LockSettings(), self)
-        self.idle.idle.connect(self.lock)
+        # The idle lock starts once someone is signed in (nothing to hide before that).
+        self.lock_settings = lock_settings
+        self._idle_clock = idle_clock
+        self.idle: IdleWatch | None = None
         self.clock, self.executor = clock, executor
         self.prompter = prompter or QtPrompter(self)
         self._engine_loader = engine_loader
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
             if slot == self.lock:
                 self.hide_action = action
                 action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+                action.setIconText("Hide screen (Ctrl+Shift+L)")
                 action.setToolTip("Hide the screen now; your password unlocks it (Ctrl+Shift+L)")
         self.toolbar = QToolBar("Screen", self)
         self.toolbar.setObjectName("screen_toolbar")
@@ -171,7 +174,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Signed in as {self.user}{role}")
         self.show_dashboard()
         self.offer_resume()
-        self.idle.arm()
+        self._watch_idle()
 
     def offer_resume(self) -> bool:
         """After a crash, offer the unfinished assessment; return True when resumed."""
@@ -318,16 +321,29 @@ class MainWindow(QMainWindow):
         """True while the lock screen covers the window."""
         return self.lock_screen is not None and self.root_stack.currentWidget() is self.lock_screen
 
+    def _watch_idle(self) -> None:
+        """Start (or restart) the idle lock's count from now."""
+        if self.idle is None:
+            from triage_app.ui.lock_screen import IdleWatch, LockSettings
+
+            settings = self.lock_settings or LockSettings()
+            self.idle = IdleWatch(self._idle_clock or ElapsedClock(), settings, self)
+            self.idle.idle.connect(self.lock)
+        self.idle.arm()
+
     def lock(self) -> None:
         """Hide everything behind the lock screen (only once someone is signed in)."""
         if self.services is None or self.locked:
             return
-        self.idle.disarm()
+        if self.idle is not None:
+            self.idle.disarm()
         if self.assessment is not None and self.assessment.child is not None:
             self.assessment.save_draft()  # kept as it is, and saved in case the laptop dies
         focus = QApplication.focusWidget()
         self._focus_before_lock = focus if focus and self.isAncestorOf(focus) else None
         if self.lock_screen is None:
+            from triage_app.ui.lock_screen import LockScreen
+
             self.lock_screen = LockScreen(self.user, self)
             self.lock_screen.unlock_requested.connect(self.unlock_with)
             self.root_stack.addWidget(self.lock_screen)
@@ -368,7 +384,7 @@ class MainWindow(QMainWindow):
         if self._focus_before_lock is not None:
             self._focus_before_lock.setFocus(Qt.FocusReason.OtherFocusReason)
         self._focus_before_lock = None
-        self.idle.arm()
+        self._watch_idle()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Save the draft of an assessment in progress before closing."""
