@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setAccessibleName("Screen")
         self.toolbar.setMovable(False)
         self.toolbar.addAction(self.hide_action)
+        self.hide_action.setEnabled(False)  # nothing to hide until someone is signed in
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 
     # Opening the record -------------------------------------------------------------------
@@ -174,6 +175,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Signed in as {self.user}{role}")
         self.show_dashboard()
         self.offer_resume()
+        self.hide_action.setEnabled(True)
         self._watch_idle()
 
     def offer_resume(self) -> bool:

@@ -82,9 +82,9 @@ class ReferralPanel(QGroupBox):
         addendum.addWidget(self.reason_edit, 1)
         addendum.addWidget(self.addendum_button)
         form = QFormLayout()
-        reason_label = QLabel("&Reason for the addendum", self)
-        reason_label.setBuddy(self.reason_edit)
-        form.addRow(reason_label, addendum)
+        self.reason_label = QLabel("&Reason for the addendum", self)
+        self.reason_label.setBuddy(self.reason_edit)
+        form.addRow(self.reason_label, addendum)
         layout = QVBoxLayout(self)
         layout.addWidget(self.versions_label)
         layout.addWidget(self.versions_list)
@@ -124,7 +124,9 @@ class ReferralPanel(QGroupBox):
         self.seal_button.setEnabled(not sealed)
         self.export_button.setEnabled(sealed)
         self.preview_button.setEnabled(bool(self.versions))
-        self.reason_edit.setEnabled(bool(self.versions))
+        # An addendum adds to a sealed version: offered only once there is one.
+        for w in (self.reason_label, self.reason_edit, self.addendum_button):
+            w.setVisible(bool(self.versions))
         self.addendum_button.setEnabled(bool(self.versions))
 
     def chosen(self) -> SealedVersion | None:
