@@ -288,6 +288,7 @@ def main() -> int:
     ]
     detail = results.get("memory", {}).get("detail")
     if detail:
+        linecache_mb = detail["python_by_file_mb"].get("linecache.py", 0.0)
         lines += [
             f"Memory: the database is a {detail['database_mb']:.0f} MB encrypted (SQLCipher) "
             f"file; the dashboard showed {detail['cases_shown']} open cases. Resident memory "
@@ -295,9 +296,15 @@ def main() -> int:
             "higher because unwrapping the database key runs Argon2id with a 64 MiB memory "
             "cost (freed at once: a sign-in alone lifts the peak by about 65 MB and the "
             f"settled figure by about 10 MB). Python objects: {detail['python_heap_mb']:.0f} MB, "
-            "a third of it `linecache`, filled by shiboken's import hook, which reads the "
-            "source of every module imported after PySide6; the frozen bundle has no `.py` "
-            "sources and does not pay it.",
+            f"{linecache_mb:.0f} MB of it `linecache`, filled by shiboken's import hook, which "
+            "reads the source of every module imported after PySide6; the frozen bundle has no "
+            "`.py` sources and does not pay it"
+            + (
+                f" (the bundle's peak: {detail['frozen_mb']:.0f} MB, settled "
+                f"{detail['frozen_rss_after_mb']:.0f} MB)."
+                if detail.get("frozen_mb")
+                else "."
+            ),
             "",
         ]
     if not missed:
