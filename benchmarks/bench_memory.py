@@ -21,9 +21,11 @@ minute). Target (issue 7): peak resident memory <= 300 MB with the dashboard sho
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -213,8 +215,9 @@ def frozen_peak(folder: Path) -> tuple[float, float] | None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    pid = proc.pid
     try:
-        pid, last, steady_since, deadline = proc.pid, -1.0, time.monotonic(), time.monotonic() + 60
+        last, steady_since, deadline = -1.0, time.monotonic(), time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.25)
             children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
@@ -227,6 +230,9 @@ def frozen_peak(folder: Path) -> tuple[float, float] | None:
                 return hwm / 1024.0, status_kb(pid, "VmRSS") / 1024.0
         return None
     finally:
+        if pid != proc.pid:  # a forked child outlives a terminated bootloader: stop it too
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
         proc.terminate()
         try:
             proc.wait(timeout=10)
