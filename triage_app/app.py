@@ -8,7 +8,6 @@ before the window is shown (start-up target: 1.5 times a bare PySide6 window).
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -21,21 +20,29 @@ if TYPE_CHECKING:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the desktop app, its self-test, or a command; return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    # SQL statement logs would carry parameter values (names, NHS numbers): keep them quiet.
-    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
+    gui = _gui_options(args)
+    if gui is not None:
+        # Logging is configured once the window is up (start-up is measured to first paint).
+        return run_desktop(*gui)
+    _configure_logging()
     if args == ["--self-test"]:
         from triage_app.ui.launch import self_test
 
         return self_test()
-    gui = _gui_options(args)
-    if gui is not None:
-        return run_desktop(*gui)
     from triage_app import cli
 
     return cli.main(args)
+
+
+def _configure_logging() -> None:
+    """Warnings and errors to stderr; never patient identifiers (ids only, by convention)."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # SQL statement logs would carry parameter values (names, NHS numbers): keep them quiet.
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 
 
 def _gui_options(args: list[str]) -> tuple[str | None, str | None] | None:
@@ -62,6 +69,7 @@ def run_desktop(data_dir: str | None = None, database_url: str | None = None) ->
     from triage_app.ui.launch import run_gui
 
     def opener():  # noqa: ANN202 - a RecordOpener over the services
+        _configure_logging()
         from triage_app.ui.service_adapters import StoreOpener
 
         return StoreOpener(data_dir, database_url)

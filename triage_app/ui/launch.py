@@ -36,6 +36,17 @@ def _application(argv: Sequence[str], names: tuple[str, str] = DEFAULT_NAMES):  
     return app
 
 
+def _set_icon(app) -> None:  # noqa: ANN001 - the QApplication
+    """Give every window the app's icon (after the first paint: it is not needed for it)."""
+    from PySide6.QtGui import QIcon
+
+    from triage_app.domain.resources import resource
+
+    icon = resource("icons", "triage-app.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+
+
 def run_gui(
     argv: Sequence[str],
     opener_factory: OpenerFactory | None = None,
@@ -69,6 +80,7 @@ def run_gui(
     def open_record() -> None:
         if quit_when_ready:
             _say(sys.stdout, f"shown {time.perf_counter():.6f}")
+        _set_icon(app)
         factory = opener_factory or _memory_opener
         window.lock_settings = lock_settings()  # read after the first paint
         try:
