@@ -213,3 +213,27 @@ def test_the_idle_watch_fires_once(qtbot):
     watch.check()
     watch.check()
     assert fired == [1] and not watch.armed
+
+
+def test_a_dialog_open_when_the_lock_engages_is_veiled_then_restored(qtbot, window):
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Resume Ava?",
+        "Resume the assessment of EXAMPLE, Ava?",
+        parent=window,
+    )
+    box.setModal(True)
+    box.show()  # as a dialog already open (exec() would block the test)
+    qtbot.waitUntil(box.isVisible)
+    window.hide_action.trigger()
+    assert window.locked
+    assert not shows(box, "Ava", "EXAMPLE") and "Ava" not in box.windowTitle()
+    assert not box.isEnabled()
+    window.lock_screen.password_edit.setText(PASSWORD)
+    window.lock_screen.unlock_button.click()
+    assert not window.locked
+    assert box.isEnabled() and box.windowTitle() == "Resume Ava?"
+    assert shows(box, "Resume the assessment of EXAMPLE, Ava?")
+    box.close()

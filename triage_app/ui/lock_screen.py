@@ -223,3 +223,50 @@ class LockScreen(QWidget):
             self.message_label.setText("\u26a0 Type your password to unlock.")
             return
         self.unlock_requested.emit(password)
+
+
+class DialogVeil:
+    """Blanks every open dialog while the screen is locked, and restores it on unlock.
+
+    A dialog already open when the lock engages (for example "resume the unfinished
+    assessment?", which names the child) would otherwise stay visible above the lock screen.
+    Closing it would answer its question, so instead its title and every text in it are
+    replaced by "Screen locked", it is disabled, and everything comes back on unlock.
+    """
+
+    def __init__(self) -> None:
+        self._saved: list[tuple[QWidget, str, bool, list[tuple[QWidget, str, str]]]] = []
+
+    def cover(self, main: QWidget) -> None:
+        """Veil every visible top-level dialog other than ``main``."""
+        from PySide6.QtWidgets import QApplication, QDialog
+
+        for top in QApplication.topLevelWidgets():
+            if top is main or not top.isVisible() or not isinstance(top, QDialog):
+                continue
+            texts = []
+            for child in top.findChildren(QWidget):
+                for getter, setter in _TEXT_PROPERTIES:
+                    if hasattr(child, getter) and hasattr(child, setter):
+                        texts.append((child, setter, getattr(child, getter)()))
+                        getattr(child, setter)("")
+                        break
+            self._saved.append((top, top.windowTitle(), top.isEnabled(), texts))
+            top.setWindowTitle("triage-app: screen locked")
+            top.setEnabled(False)
+
+    def lift(self) -> None:
+        """Bring back every veiled dialog exactly as it was."""
+        for top, title, enabled, texts in self._saved:
+            for child, setter, text in texts:
+                getattr(child, setter)(text)
+            top.setWindowTitle(title)
+            top.setEnabled(enabled)
+        self._saved = []
+
+
+# Text-bearing widgets: labels, buttons, line edits; plain and rich text editors.
+_TEXT_PROPERTIES = (
+    ("toPlainText", "setPlainText"),
+    ("text", "setText"),
+)

@@ -351,6 +351,10 @@ class MainWindow(QMainWindow):
             self.root_stack.addWidget(self.lock_screen)
         self.lock_screen.set_user(self.user)
         self.root_stack.setCurrentWidget(self.lock_screen)
+        from triage_app.ui.lock_screen import DialogVeil
+
+        self._veil = DialogVeil()
+        self._veil.cover(self)
         for action in self.record_actions:
             action.setEnabled(False)
         self.hide_action.setEnabled(False)
@@ -378,6 +382,9 @@ class MainWindow(QMainWindow):
         """Bring back exactly what was on screen, with the cursor where it was."""
         assert self.lock_screen is not None
         self.lock_screen.reset()
+        veil = getattr(self, "_veil", None)
+        if veil is not None:
+            veil.lift()
         self.root_stack.setCurrentIndex(0)
         for action in self.record_actions:
             action.setEnabled(True)
