@@ -151,19 +151,32 @@ def to_event(row: AuditEventRow) -> AuditEvent:
 
 def iter_events(session: Session, batch: int = 5_000) -> Iterator[AuditEvent]:
     """Yield every event in chain order (by id), reading in batches."""
+    for row in iter_by_id(session, AuditEventRow, batch):
+        yield to_event(row)
+
+
+def iter_by_id(
+    session: Session, model: type[Any], batch: int, *, release: bool = False
+) -> Iterator[Any]:
+    """Yield every row of ``model`` in id order, ``batch`` rows per query (keyset paging).
+
+    Args:
+        session: the open session.
+        model: an ORM class with an integer ``id``.
+        batch: rows per query.
+        release: expunge each batch once yielded (rows that carry large blobs, such as PDFs).
+    """
     last_id = 0
     while True:
         rows = session.scalars(
-            select(AuditEventRow)
-            .where(AuditEventRow.id > last_id)
-            .order_by(AuditEventRow.id)
-            .limit(batch)
+            select(model).where(model.id > last_id).order_by(model.id).limit(batch)
         ).all()
         if not rows:
             return
-        for row in rows:
-            yield to_event(row)
+        yield from rows
         last_id = rows[-1].id
+        if release:
+            session.expunge_all()
 
 
 def verify(session: Session) -> AuditCheck:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -199,23 +198,6 @@ def _creation_facts(session: Session) -> dict[str, tuple[int, dict[str, Any]]]:
     return found
 
 
-def _iter_rows(session: Session, batch: int = 50) -> Iterator[ReferralRecordRow]:
-    """Every sealed row by id, a few at a time (each carries a whole PDF)."""
-    last_id = 0
-    while True:
-        rows = session.scalars(
-            select(ReferralRecordRow)
-            .where(ReferralRecordRow.id > last_id)
-            .order_by(ReferralRecordRow.id)
-            .limit(batch)
-        ).all()
-        if not rows:
-            return
-        yield from rows
-        last_id = rows[-1].id
-        session.expunge_all()  # let the PDFs already checked be freed
-
-
 def verify_sealed(session: Session, events: int = 0) -> IntegrityCheck:
     """Check every sealed record; the result names the first broken one.
 
@@ -225,7 +207,8 @@ def verify_sealed(session: Session, events: int = 0) -> IntegrityCheck:
     """
     created = _creation_facts(session)
     count = 0
-    for row in _iter_rows(session):
+    # A few rows at a time, each released once checked: every row carries a whole PDF.
+    for row in audit.iter_by_id(session, ReferralRecordRow, 50, release=True):
         count += 1
         name = f"{row.record_uid} (case {row.case_id}, version {row.version})"
         problem = _row_problem(row, created.get(str(row.id)))
