@@ -246,22 +246,7 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
         supervision_required=True,
         opened_at=seen,
     )
-    c = cases.record_phone_referral(
-        ctx,
-        c.id,
-        c.version,
-        called_at=seen + timedelta(minutes=20),
-        person="Dr Demo (ED registrar)",
-        reference="CSC-DEMO-0001",
-    )
-    c = cases.record_written_referral(
-        ctx,
-        c.id,
-        c.version,
-        sent_at=seen + timedelta(hours=3),
-        person="Dr Demo (ED registrar)",
-        reference="URF-DEMO-0001",
-    )
+    c = _refer(ctx, c, seen, "Dr Demo (ED registrar)", "0001", timedelta(minutes=20), 3)
     c = cases.request_investigation(
         ctx, c.id, c.version, "skeletal_survey_initial", requested_at=seen + timedelta(hours=4)
     )
@@ -352,22 +337,7 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     n_presentations += 1
     assert o.child.id is not None
     c = cases.open_case(ctx, o.child.id, presentation_id=o.presentation.id, opened_at=seen)
-    c = cases.record_phone_referral(
-        ctx,
-        c.id,
-        c.version,
-        called_at=seen + timedelta(minutes=30),
-        person="Demo Health Visitor",
-        reference="CSC-DEMO-0003",
-    )
-    c = cases.record_written_referral(
-        ctx,
-        c.id,
-        c.version,
-        sent_at=seen + timedelta(hours=5),
-        person="Demo Health Visitor",
-        reference="URF-DEMO-0003",
-    )
+    c = _refer(ctx, c, seen, "Demo Health Visitor", "0003", timedelta(minutes=30), 5)
     for kind, days in (
         ("bloods", 1),
         ("skeletal_survey_initial", 1),
@@ -453,4 +423,32 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     steps.family_done()
     return DemoSummary(
         True, children=6, presentations=n_presentations, cases=n_cases, sealed_records=1
+    )
+
+
+def _refer(
+    ctx: StoreContext,
+    case: Any,
+    seen: datetime,
+    person: str,
+    number: str,
+    call_after: timedelta,
+    written_after_hours: int,
+) -> Any:
+    """Record the phone referral and then the written referral of a demonstration case."""
+    case = cases.record_phone_referral(
+        ctx,
+        case.id,
+        case.version,
+        called_at=seen + call_after,
+        person=person,
+        reference=f"CSC-DEMO-{number}",
+    )
+    return cases.record_written_referral(
+        ctx,
+        case.id,
+        case.version,
+        sent_at=seen + timedelta(hours=written_after_hours),
+        person=person,
+        reference=f"URF-DEMO-{number}",
     )
