@@ -7,8 +7,6 @@ import pytest
 
 from triage_app.ui.viewmodels import NEW_CHILD_ID
 
-pytest.importorskip("triage_app.services.auth")
-
 PASSWORD = "a long passphrase"
 
 

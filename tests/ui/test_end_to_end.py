@@ -2,13 +2,9 @@
 
 from datetime import datetime, timedelta
 
-import pytest
-
 from tests.ui.fakes import FakePrompter
 from triage_app.ui.main_window import MainWindow
 from triage_app.ui.seams import ImmediateExecutor
-
-pytest.importorskip("triage_app.services.cases")
 
 
 class NowClock:

@@ -8,8 +8,6 @@ from triage_app.ui.drafts import FileDraftStore
 from triage_app.ui.ports import Refused
 from triage_app.ui.viewmodels import NewChild
 
-pytest.importorskip("triage_app.services.auth")
-
 PASSWORD = "a long passphrase"
 
 
