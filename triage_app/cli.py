@@ -153,21 +153,10 @@ def _one_line(text: str) -> str:
 
 
 def _command_modules() -> list[Any]:
-    """Modules that add sub-commands: each has ``register(sub)``, ``handles(cmd)``, ``run(args)``.
+    """Modules that add sub-commands, each with ``register``, ``handles`` and ``run``."""
+    from triage_app import cli_records, cli_security
 
-    ``cli_records`` (sealed referral records) and ``cli_security`` (init, users, backup) join
-    the list when they exist.
-    """
-    import importlib
-
-    modules: list[Any] = [cli_store]
-    for name in ("triage_app.cli_records", "triage_app.cli_security"):
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return modules
+    return [cli_store, cli_records, cli_security]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
