@@ -29,8 +29,19 @@ def test_the_spec_collects_the_migrations_alembic_reads_as_files():
     ]
 
 
-def test_the_version_comes_from_the_package():
-    assert re.search(r"__version__", SPEC)
-    assert re.search(
-        r'__version__ = "\d+\.\d+\.\d+"', (ROOT / "triage_app" / "__init__.py").read_text()
+def test_the_version_comes_from_git_through_the_package():
+    """The record's version is the build's, from git: never a number typed into a file."""
+    import tomllib
+
+    from triage_app import __version__
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["tool"]["hatch"]["version"]["source"] == "vcs"
+    assert "_version.py" in SPEC and "__init__.py" not in SPEC.split("VERSION =")[1].split(")")[0]
+    assert "__version__ = " not in (ROOT / "triage_app" / "__init__.py").read_text().replace(
+        "__version__ = _version()", ""
+    )
+    # An untagged commit carries its commit id, so two different programs differ.
+    assert re.fullmatch(r"\d+(\.\d+)*((\.dev\d+)?\+g[0-9a-f]{7,}(\.d\d{8})?)?", __version__), (
+        __version__
     )

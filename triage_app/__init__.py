@@ -1,6 +1,21 @@
 """triage-app: injuries in children who are not independently mobile (NIM)."""
 
-__version__ = "0.1.0"
+
+def _version() -> str:
+    """The version the build wrote from git (hatch-vcs), else the installed distribution's."""
+    try:
+        from triage_app._version import __version__ as built
+    except ImportError:
+        from importlib import metadata
+
+        try:
+            return metadata.version("triage-app")
+        except metadata.PackageNotFoundError:
+            return "0.0.0"
+    return built
+
+
+__version__ = _version()
 APP_NAME = "triage-app"
 ORG_NAME = "triage-app"
 APP_ID = "uk.nhs.triage-app"
