@@ -44,7 +44,9 @@ def test_profile_option_overrides_the_case():
     result = run("assess", str(ROOT / "examples" / "rolling-baby-nyscp.json"), "--profile", "hips")
     decision = json.loads(result.stdout)
     assert decision["profile"]["id"] == "hips"
-    assert decision["nim"]["status"] is False
+    # the case's own text names its profile; the written referral follows the override
+    written = next(a for a in decision["actions"] if a["id"] == "written_referral")
+    assert written["due"] == "immediately after the phone call"
 
 
 def test_bad_input_exits_2_with_one_line_per_problem_and_nothing_on_stdout():
@@ -109,8 +111,9 @@ def test_fallback_card_prints_the_protocol_on_one_page():
 
 def test_fallback_card_follows_the_profile():
     text = run("fallback", "--profile", "hips").stdout
-    assert "Every child under" not in text
+    assert "Every child under 6 months, whatever they can do." in text  # the national floor
     assert "cannot yet roll, crawl" in text
+    assert "Rolling alone does NOT make a baby mobile." not in text
     assert "immediately after the phone call" in text
     bad = run("fallback", "--profile", "kent")
     assert bad.returncode == 2 and "known: hips, nyscp" in bad.stderr
@@ -154,8 +157,8 @@ def test_a_profile_past_its_review_date_still_decides_with_a_warning(tmp_path):
 
 def test_a_malformed_profile_stops_assess_with_file_field_and_reason(tmp_path):
     result = run_with_resources(
-        tmp_path, "hips.toml", ["age_floor_months = 0"], ["age_floor_months = -3"]
+        tmp_path, "hips.toml", ["age_floor_months = 6"], ["age_floor_months = 3"]
     )
     assert result.returncode == 1
     assert result.stdout == ""
-    assert "protocols/hips.toml: nim.age_floor_months: must be between 0 and 36" in result.stderr
+    assert "protocols/hips.toml: nim.age_floor_months: must be between 6 and 36" in result.stderr

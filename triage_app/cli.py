@@ -19,6 +19,7 @@ from triage_app import __version__, cli_store
 from triage_app.domain.engine import Engine
 from triage_app.domain.errors import InputError, ProfileError, UnknownProfileError
 from triage_app.domain.fallback import fallback_card
+from triage_app.domain.parse import MAX_INPUT_BYTES, MAX_PROBLEMS, decode_case
 
 log = logging.getLogger(__name__)
 
@@ -67,20 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
 def run_assess(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     """``triage-app assess``: print the decision, or every problem with exit code 2."""
     try:
-        text = stdin.read() if args.case == "-" else Path(args.case).read_text(encoding="utf-8")
+        raw = _read_case(args.case, stdin)
     except FileNotFoundError:
         print(f"{args.case}: file not found", file=stderr)
         return EXIT_BAD_INPUT
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         print(f"{args.case}: cannot be read ({exc.__class__.__name__})", file=stderr)
         return EXIT_BAD_INPUT
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        print(
-            f"(document): not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-            file=stderr,
-        )
+        data = decode_case(raw)
+    except InputError as exc:
+        _print_problems(exc, stderr)
         return EXIT_BAD_INPUT
     if getattr(args, "lookup", False):
         data = cli_store.lookup(data, args, stderr)
@@ -92,11 +90,28 @@ def run_assess(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: 
     try:
         decision = engine.assess_json(data, profile_override=args.profile)
     except InputError as exc:
-        for problem in exc.problems:
-            print(_one_line(str(problem)), file=stderr)
+        _print_problems(exc, stderr)
         return EXIT_BAD_INPUT
     _print_json(decision, stdout)
     return EXIT_OK
+
+
+def _read_case(name: str, stdin: TextIO) -> bytes | str:
+    """Read at most one byte more than the input limit, so an oversized case costs nothing."""
+    limit = MAX_INPUT_BYTES + 1
+    if name == "-":
+        buffer = getattr(stdin, "buffer", None)
+        return buffer.read(limit) if buffer is not None else stdin.read(limit)
+    with Path(name).open("rb") as handle:
+        return handle.read(limit)
+
+
+def _print_problems(exc: InputError, stderr: TextIO) -> None:
+    """One line per problem; past ``MAX_PROBLEMS``, one line counting the rest."""
+    for problem in exc.problems[:MAX_PROBLEMS]:
+        print(_one_line(str(problem)), file=stderr)
+    if len(exc.problems) > MAX_PROBLEMS:
+        print(f"(and {len(exc.problems) - MAX_PROBLEMS} more problems)", file=stderr)
 
 
 def run_profiles(stdout: TextIO, stderr: TextIO) -> int:

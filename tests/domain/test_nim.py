@@ -53,11 +53,15 @@ NIM_TABLE = [
         True,
         ["age_under_floor", "disability"],
     ),
-    # hips: no age floor; rolling or crawling makes a baby mobile
-    ("hips", "2025-07-20", ALL_FALSE, True, ["no_mobility_milestone"]),
-    ("hips", "2025-07-20", {**ALL_FALSE, "rolls": True}, False, ["mobile_milestone"]),
-    ("hips", "2025-07-20", UNKNOWN, True, ["mobility_unknown"]),
-    ("hips", "2025-07-20", {**ALL_FALSE, "sits": True}, True, ["no_mobility_milestone"]),
+    # hips: rolling or crawling makes a baby mobile, but never under 6 months (contract 1.1:
+    # the national floor applies under every profile)
+    ("hips", "2025-07-20", ALL_FALSE, True, ["age_under_floor"]),
+    ("hips", "2025-07-20", {**ALL_FALSE, "rolls": True}, True, ["age_under_floor"]),
+    ("hips", "2025-07-20", UNKNOWN, True, ["age_under_floor", "mobility_unknown"]),
+    ("hips", "2025-03-03", ALL_FALSE, True, ["no_mobility_milestone"]),
+    ("hips", "2025-03-03", {**ALL_FALSE, "rolls": True}, False, ["mobile_milestone"]),
+    ("hips", "2025-03-03", UNKNOWN, True, ["mobility_unknown"]),
+    ("hips", "2025-03-03", {**ALL_FALSE, "sits": True}, True, ["no_mobility_milestone"]),
     (
         "hips",
         "2024-01-01",
@@ -94,7 +98,8 @@ def test_a_mobile_child_is_told_which_milestone_ended_nim():
 
 
 @pytest.mark.parametrize("profile", ["nyscp", "hips"])
-def test_the_same_roller_under_each_profile(profile):
+def test_the_same_young_roller_is_referred_under_each_profile(profile):
+    """A 6-week-old who rolls, with a bruise: referred whatever the profile (contract 1.1)."""
     d = decide(
         case(
             profile=profile,
@@ -102,8 +107,16 @@ def test_the_same_roller_under_each_profile(profile):
             findings=[{"kind": "bruise", "site": "thigh"}],
         )
     )
-    if profile == "nyscp":
-        assert d["nim"]["status"] is True and d["urgency"] == "immediate"
-    else:
-        # HIPS: a baby who rolls is mobile; TEN-4-FACESp still prompts discussion under 5 months
-        assert d["nim"]["status"] is False and d["urgency"] == "consider"
+    assert d["nim"]["status"] is True and d["urgency"] == "immediate"
+    assert not any("Independently mobile" in n for n in d["notices"])
+
+
+def test_an_older_roller_is_mobile_under_hips_only():
+    older = {
+        "dob": "2025-02-01",
+        "mobility_set": {"rolls": True},
+        "findings": [{"kind": "bruise", "site": "cheek"}],
+    }
+    assert decide(case(profile="nyscp", **older))["nim"]["status"] is True
+    hips = decide(case(profile="hips", **older))
+    assert hips["nim"]["status"] is False and hips["urgency"] == "consider"

@@ -36,7 +36,6 @@ def test_nyscp_rules(registry):
     assert p.disability_override is True
     assert p.written_referral_max_hours == 24
     assert p.follow_up_skeletal_survey_days == (11, 14)
-    assert p.mash_decision_working_days == 1
     assert p.contact("csc_front_door").phone == "0300 131 2 131"
     assert "Emergency Duty Team" in p.contact("out_of_hours").name
     assert p.qualifying_findings == frozenset(FindingKind)
@@ -44,10 +43,10 @@ def test_nyscp_rules(registry):
 
 def test_hips_rules(registry):
     p = registry.get("hips")
-    assert p.age_floor_months == 0
+    assert p.age_floor_months == 6  # the national floor (contract 1.1), not HIPS's own text
     assert p.rolling_counts_as_mobile is True
     assert "rolls" in p.milestones_that_end_nim
-    assert p.paediatric_assessment_target_hours == 4
+    assert p.paediatric_assessment_due == "within 4h"
     assert p.written_referral_due() == "immediately after the phone call"
 
 
@@ -104,13 +103,13 @@ def write(tmp_path, text, name="nyscp.toml"):
             "age_floor_months = 6",
             'age_floor_months = "six"',
             "nim.age_floor_months",
-            "must be of type int",
+            "must be a whole number (got string 'six')",
         ),
         (
             "age_floor_months = 6",
             "age_floor_months = 60",
             "nim.age_floor_months",
-            "between 0 and 36",
+            "between 6 and 36",
         ),
         (
             "rolling_counts_as_mobile = false",

@@ -96,14 +96,14 @@ def test_check_cp_is_only_when_not_checked():
         )
 
 
-@pytest.mark.parametrize("state", ["cpp", "lac"])
+@pytest.mark.parametrize("state", ["cpp", "lac", "ucpp"])  # ucpp: contract 1.1
 def test_allocated_social_worker_for_plan_or_looked_after(state):
     assert "contact_allocated_social_worker" in action_ids(
         decide(case(history_set={"cp_is": state}))
     )
 
 
-@pytest.mark.parametrize("state", ["ucpp", "none", "not_checked", "unavailable"])
+@pytest.mark.parametrize("state", ["none", "not_checked", "unavailable"])
 def test_no_allocated_social_worker_call_otherwise(state):
     assert "contact_allocated_social_worker" not in action_ids(
         decide(case(history_set={"cp_is": state}))
@@ -186,7 +186,9 @@ GATE_TABLE = [
     ({"matches_documentation": None}, "mark", "not_accepted", "same_day_review"),
     # a birthmark cannot explain a burn: the finding follows the full protocol
     ({}, "burn", "not_accepted", "immediate"),
-    ({"type": "birth_injury"}, "subconjunctival_haemorrhage", "accepted", "record_only"),
+    # contract 1.1: a birth injury only up to the profile's age limit (14 days for SCH);
+    # this child is 45 days old, so the claim is refused and R4 applies
+    ({"type": "birth_injury"}, "subconjunctival_haemorrhage", "not_accepted", "immediate"),
     ({"type": "birth_injury"}, "bleeding", "not_accepted", "immediate"),
     ({"type": "procedure_mark"}, "petechiae", "accepted", "record_only"),
     ({"type": "procedure_mark"}, "laceration", "accepted", "record_only"),
@@ -363,16 +365,20 @@ def test_prior_presentation_without_injury_is_not_a_sentinel():
     )
 
 
-def test_prior_injury_in_a_now_mobile_child_counts_only_if_under_the_age_floor_then():
+def test_prior_injury_in_a_now_mobile_child_counts_when_nim_then():
     # walks now (so mobile); injuries at 3 months (under the floor) and at 10 months
-    early = {"date": "2024-04-01", "findings": [{"kind": "bruise", "site": "thigh"}]}
+    early = {"date": "2024-04-01", "findings": [{"kind": "bruise", "site": "thigh"}], "nim": False}
     late = {"date": "2024-11-01", "findings": [{"kind": "bruise", "site": "thigh"}]}
     base = {"dob": "2024-01-01", "mobility_set": {"walks": True}}
     assert "prior_injury_presentation" in flag_ids(
         decide(case(**base, history_set={"prior_presentations": [early]}))
     )
-    assert "prior_injury_presentation" not in flag_ids(
+    # contract 1.1: at 10 months with mobility unknown then, the child counts as NIM then
+    assert "prior_injury_presentation" in flag_ids(
         decide(case(**base, history_set={"prior_presentations": [late]}))
+    )
+    assert "prior_injury_presentation" not in flag_ids(
+        decide(case(**base, history_set={"prior_presentations": [{**late, "nim": False}]}))
     )
 
 

@@ -26,16 +26,25 @@ from triage_app.domain.model import (
     Finding,
     FindingResult,
     Flag,
+    History,
     Investigation,
     NimResult,
+    PriorPresentation,
 )
 from triage_app.domain.parse import parse_assessment
-from triage_app.domain.profile import AWAITING_SIGN_OFF, Profile, ProfileRegistry
+from triage_app.domain.profile import (
+    AWAITING_SIGN_OFF,
+    NATIONAL_NIM_FLOOR_MONTHS,
+    Profile,
+    ProfileRegistry,
+)
 from triage_app.domain.vocab import (
+    ACTION_IDS,
     LOCOMOTION_MILESTONES,
     TEN4_LETTER,
     CpIs,
     CpPlan,
+    ExceptionType,
     FindingKind,
     ReportMode,
     Setting,
@@ -74,29 +83,6 @@ _MILESTONE_WORDS = {
 }
 _END_OF_DAY = time(23, 59)
 
-# Order in which actions are listed: the most pressing first.
-_ACTION_ORDER = (
-    "emergency_care",
-    "inform_csc_of_location",
-    "phone_csc",
-    "paediatric_cp_assessment",
-    "same_day_review",
-    "contact_allocated_social_worker",
-    "share_cumulative_history",
-    "written_referral",
-    "complete_body_map",
-    "record_explanation_verbatim",
-    "inform_parents",
-    "check_household_children",
-    "check_cp_is",
-    "haematology_review",
-    "pre_birth_referral",
-    "senior_review_before_discharge",
-    "discuss_with_senior",
-    "document_exception",
-    "confirm_paediatric_attendance",
-)
-
 
 @dataclass(frozen=True)
 class _Gate:
@@ -105,19 +91,25 @@ class _Gate:
     reason: str | None = None
 
 
+def nim_floor_months(profile: Profile) -> int:
+    """The age below which every child is NIM: the profile's floor, never under 6 months."""
+    return max(profile.age_floor_months, NATIONAL_NIM_FLOOR_MONTHS)
+
+
 def classify_nim(a: Assessment, profile: Profile) -> NimResult:
     """Rule R1: is the child not independently mobile, and on what basis.
 
-    Under the age floor, or non-mobile through disability, the child is NIM whatever the
-    milestones. Otherwise any milestone that ends NIM in this profile makes the child mobile;
-    with none, the child is NIM, and unknown answers count as NIM ("mobility_unknown").
+    Under the age floor (never less than 6 months, whatever the profile), or non-mobile
+    through disability, the child is NIM whatever the milestones. Otherwise any milestone
+    that ends NIM in this profile makes the child mobile; with none, the child is NIM, and
+    unknown answers count as NIM ("mobility_unknown").
     """
     on = a.assessed_at.date()
     m = a.mobility
     primary: list[str] = []
     if profile.disability_override and m.not_mobile_due_to_disability is True:
         primary.append("disability")
-    if on < add_months(a.child.date_of_birth, profile.age_floor_months):
+    if on < add_months(a.child.date_of_birth, nim_floor_months(profile)):
         primary.insert(0, "age_under_floor")
 
     ending = profile.milestones_that_end_nim
@@ -152,9 +144,25 @@ def _gate(f: Finding, a: Assessment, profile: Profile) -> _Gate:
     name = claim.type.value.replace("_", " ")
     if rule is None or not rule.allowed:
         return _Gate("not_accepted", "protocol", f"this profile does not accept a {name}")
+    kind = f.kind.value.replace("_", " ")
     if f.kind not in rule.applies_to:
-        kind = f.kind.value.replace("_", " ")
         return _Gate("not_accepted", "protocol", f"a {name} cannot account for a {kind}")
+    if claim.type == ExceptionType.BIRTH_INJURY:
+        limit = rule.max_age_days.get(f.kind)
+        age = (a.assessed_at.date() - a.child.date_of_birth).days
+        if limit is None:
+            return _Gate(
+                "not_accepted",
+                "protocol",
+                f"profile {profile.id} sets no age up to which a {kind} can be a birth injury",
+            )
+        if age > limit:
+            return _Gate(
+                "not_accepted",
+                "protocol",
+                f"at {age} days old a {kind} is past the age a birth injury can explain "
+                f"(up to {limit} days in profile {profile.id}, {AWAITING_SIGN_OFF})",
+            )
     if not (claim.documented_by or "").strip() or claim.documented_on is None:
         return _Gate("not_accepted", "review", "no earlier documentation cited (who and when)")
     if claim.documented_on > a.assessed_at.date():
@@ -196,7 +204,7 @@ class _Builder:
         )
 
     def ordered(self) -> tuple[Action, ...]:
-        rank = {aid: i for i, aid in enumerate(_ACTION_ORDER)}
+        rank = {aid: i for i, aid in enumerate(ACTION_IDS)}
         return tuple(sorted(self.actions.values(), key=lambda x: rank.get(x.id, len(rank))))
 
 
@@ -230,22 +238,116 @@ def _due_at(due: str, start: datetime, profile: Profile) -> datetime | None:
 
 
 def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
-    """Apply the protocol profile to one assessment and return the decision."""
-    on = a.assessed_at.date()
-    dob = a.child.date_of_birth
-    nim = classify_nim(a, profile)
-    rules = ["R1"]
-    notices: list[str] = [_nim_notice(a, profile, nim)]
-    b = _Builder(a, profile, guidance)
+    """Apply the protocol profile to one assessment and return the decision.
 
-    # R2 and R3: each finding.
+    Each rule (R0 to R9) is a small function of the facts below that returns a
+    :class:`RuleOutcome`; the urgency is the maximum over the rules, so no rule can lower
+    another's urgency. The duties that depend on the final urgency (R5, R9's senior
+    discussion) are applied after it is known.
+    """
+    facts = _facts(a, profile)
+    outcomes = [rule(facts) for rule in URGENCY_RULES]
+    urgency = max(
+        (o.urgency for o in outcomes if o.urgency is not None),
+        key=urgency_rank,
+        default=Urgency.NONE,
+    )
+    outcomes += [rule(facts, urgency) for rule in FINAL_RULES]
+
+    b = _Builder(a, profile, guidance)
+    rules: list[str] = []
+    notices: list[str] = []
+    investigations: tuple[Investigation, ...] = ()
+    for outcome in outcomes:
+        rules.extend(outcome.rules)
+        notices.extend(outcome.notices)
+        for action_id, rule, due in outcome.actions:
+            b.add(action_id, rule, due)
+        investigations = investigations or outcome.investigations
+
+    on = a.assessed_at.date()
+    warnings = []
+    review_warning = profile.review_warning(on)
+    if review_warning:
+        warnings.append(review_warning)
+        notices.append(review_warning)
+    if profile.status != "signed_off":
+        pending = ", ".join(p.field for p in profile.awaiting_sign_off)
+        notices.append(
+            f"Profile {profile.id} {profile.version} is {AWAITING_SIGN_OFF}"
+            + (f" (items: {pending})." if pending else ".")
+        )
+    dob = a.child.date_of_birth
+    return Decision(
+        profile_id=profile.id,
+        profile_version=profile.version,
+        profile_status=profile.status,
+        age_days=age_days(dob, on),
+        age_display=age_display(dob, on),
+        nim=facts.nim,
+        urgency=urgency,
+        actions=b.ordered(),
+        findings=facts.results,
+        ten4facesp_positive=bool(facts.ten4),
+        ten4facesp_components=facts.ten4,
+        flags=facts.flags,
+        notices=tuple(notices),
+        rules_fired=tuple(sorted(set(rules), key=lambda r: int(r[1:]))),
+        warnings=tuple(warnings),
+        investigations=investigations,
+        nice_prompts=_nice_prompts(a, guidance) if not facts.nim.status and a.findings else (),
+    )
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """What one rule contributes: an urgency candidate, actions, notices, rules fired."""
+
+    rules: tuple[str, ...] = ()
+    urgency: Urgency | None = None
+    actions: tuple[tuple[str, str, str | None], ...] = ()  # (action id, rule, due or None)
+    notices: tuple[str, ...] = ()
+    investigations: tuple[Investigation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What every rule reads: the assessment, the profile, and R1 to R3's per-finding results."""
+
+    a: Assessment
+    profile: Profile
+    nim: NimResult
+    results: tuple[FindingResult, ...]
+    gates: tuple[_Gate, ...]
+    triggering: tuple[int, ...]  # qualifying, no exception accepted or pending review
+    review: tuple[int, ...]  # qualifying, exception claimed but not accepted: review
+    accepted: tuple[int, ...]  # exception accepted
+    ten4: tuple[str, ...]
+    flags: tuple[Flag, ...]
+
+    @property
+    def flag_ids(self) -> set[str]:
+        """The ids of the cumulative-risk flags raised."""
+        return {f.id for f in self.flags}
+
+    @property
+    def qualifying_not_exempt(self) -> bool:
+        """A qualifying finding that no accepted exception covers."""
+        return bool(self.triggering or self.review)
+
+
+def _facts(a: Assessment, profile: Profile) -> Facts:
+    """Rules R1 (NIM), R2 (qualifying findings) and R3 (exception gate) for each finding."""
+    nim = classify_nim(a, profile)
     results: list[FindingResult] = []
+    gates: list[_Gate] = []
     triggering: list[int] = []
     review: list[int] = []
     accepted: list[int] = []
     for i, f in enumerate(a.findings):
         qualifying = f.kind in profile.qualifying_findings
         gate = _gate(f, a, profile)
+        gates.append(gate)
         reasons: list[str] = []
         if not qualifying:
             reasons.append(f"{f.kind.value} is not a qualifying finding in profile {profile.id}")
@@ -253,7 +355,6 @@ def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
             reasons.append(f"exception not accepted: {gate.reason}")
         if gate.status == "accepted":
             reasons.append("exception accepted: documented beforehand and matching")
-        counts = qualifying and gate.route == "protocol"
         if qualifying and gate.route == "protocol":
             triggering.append(i)
         elif qualifying and gate.route == "review":
@@ -266,191 +367,289 @@ def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
                 qualifying=qualifying,
                 exception=gate.status,
                 ten4facesp=TEN4_LETTER.get(f.site),
-                triggers_protocol=counts and nim.status,
+                triggers_protocol=qualifying and gate.route == "protocol" and nim.status,
                 reasons=tuple(reasons),
             )
         )
-    if a.findings:
-        rules.append("R2")
-    if any(f.exception is not None for f in a.findings):
-        rules.append("R3")
+    return Facts(
+        a=a,
+        profile=profile,
+        nim=nim,
+        results=tuple(results),
+        gates=tuple(gates),
+        triggering=tuple(triggering),
+        review=tuple(review),
+        accepted=tuple(accepted),
+        ten4=_ten4(a, results),
+        flags=_flags(a, profile, results),
+    )
 
-    ten4_components = _ten4(a, results)
-    flags = _flags(a, profile, nim, results)
-    flag_ids = {f.id for f in flags}
-    candidates = [Urgency.NONE]
 
-    # R0: emergency signs or emergency findings.
-    emergency_findings = [
-        f for f in a.findings if any(e.matches(f.kind, f.site) for e in profile.emergency_findings)
+def r1_nim(f: Facts) -> RuleOutcome:
+    """R1: say whether the child is NIM, and why."""
+    return RuleOutcome(rules=("R1",), notices=(_nim_notice(f.a, f.profile, f.nim),))
+
+
+def r0_emergency(f: Facts) -> RuleOutcome:
+    """R0: an emergency sign or emergency finding means emergency care now."""
+    a = f.a
+    found = [
+        x
+        for x in a.findings
+        if any(e.matches(x.kind, x.site) for e in f.profile.emergency_findings)
     ]
-    if a.emergency_signs or emergency_findings:
-        rules.append("R0")
-        candidates.append(Urgency.EMERGENCY)
-        b.add("emergency_care", "R0")
-        what = [s.value.replace("_", " ") for s in a.emergency_signs] + [
-            f"{f.kind.value.replace('_', ' ')} ({f.site.value.replace('_', ' ')})"
-            for f in emergency_findings
-        ]
-        notices.append(
+    if not (a.emergency_signs or found):
+        return RuleOutcome()
+    what = [s.value.replace("_", " ") for s in a.emergency_signs] + [
+        f"{x.kind.value.replace('_', ' ')} ({x.site.value.replace('_', ' ')})" for x in found
+    ]
+    actions = [("emergency_care", "R0", None)]
+    if f.nim.status and f.qualifying_not_exempt:
+        actions.append(("inform_csc_of_location", "R0", None))
+    return RuleOutcome(
+        rules=("R0",),
+        urgency=Urgency.EMERGENCY,
+        actions=tuple(actions),
+        notices=(
             f"Emergency: {', '.join(what)}. Arrange emergency care now; the rest of the "
-            "protocol still applies after stabilisation."
-        )
-        if nim.status and (triggering or review):
-            b.add("inform_csc_of_location", "R0")
+            "protocol still applies after stabilisation.",
+        ),
+    )
 
-    qualifying_not_exempt = bool(triggering or review)
-    if nim.status:
-        if triggering:
-            rules.append("R4")
-            candidates.append(Urgency.IMMEDIATE)
-            for action_id in (
-                "phone_csc",
-                "paediatric_cp_assessment",
-                "complete_body_map",
-                "record_explanation_verbatim",
-                "inform_parents",
-                "check_household_children",
-            ):
-                due = profile.paediatric_assessment_due if action_id.startswith("paed") else None
-                b.add(action_id, "R4", due)
-            b.add("written_referral", "R4", profile.written_referral_due())
-            b.add("confirm_paediatric_attendance", "R4", profile.paediatric_assessment_due)
-            if a.history.cp_is == CpIs.NOT_CHECKED:
-                b.add("check_cp_is", "R4")
-            notices.append(
-                "The protocol requires a phone referral to children's social care now and a "
-                f"paediatric child-protection assessment ({profile.paediatric_assessment_due}) "
-                "for any injury in a child who is not independently mobile, whatever the "
-                "explanation."
-            )
-            if a.explanation.text:
-                notices.append(
-                    "The carer's explanation is recorded word for word for the paediatrician; "
-                    "it does not change what the protocol requires."
-                )
-            if a.report_mode == ReportMode.REMOTE:
-                notices.append(
-                    "Remote report (phone, message, photo or video): the protocol applies in "
-                    "full. Do not assume that a reported or photographed injury needs no "
-                    "referral."
-                )
-            if flag_ids & {"prior_injury_presentation", "family_safeguarding_history"}:
-                rules.append("R6")
-                b.add("share_cumulative_history", "R6")
-                notices.append(
-                    "Earlier presentations or family history are relevant to cumulative risk: "
-                    "you are required to tell the paediatrician and children's social care "
-                    "about them."
-                )
-        if review:
-            candidates.append(Urgency.SAME_DAY_REVIEW)
-            if not triggering:
-                b.add("same_day_review", "R3")
-            for i in review:
-                notices.append(
-                    f"Finding {i + 1}: the claimed exception is not accepted "
-                    f"({_gate(a.findings[i], a, profile).reason}). "
-                    + (
-                        "It is included in the referral."
-                        if triggering
-                        else "A same-day review is required; if a safeguarding cause cannot "
-                        "be excluded, refer to children's social care."
-                    )
-                )
-        if accepted or (a.findings and not qualifying_not_exempt):
-            candidates.append(Urgency.RECORD_ONLY)
-    elif a.findings:
-        rules.append("R9")
-        candidates.append(Urgency.RECORD_ONLY)
-        if _mobile_concern(a, results, ten4_components, flag_ids):
-            candidates.append(Urgency.CONSIDER)
+
+def r2_findings(f: Facts) -> RuleOutcome:
+    """R2: findings were recorded; in a NIM child, none qualifying means record only."""
+    if not f.a.findings:
+        return RuleOutcome()
+    urgency = None
+    if f.nim.status and not f.qualifying_not_exempt and not f.accepted:
+        urgency = Urgency.RECORD_ONLY
+    return RuleOutcome(rules=("R2",), urgency=urgency)
+
+
+def r4_core_protocol(f: Facts) -> RuleOutcome:
+    """R4: a NIM child with a qualifying finding not exempted: refer now, whatever is said."""
+    if not (f.nim.status and f.triggering):
+        return RuleOutcome()
+    a, profile = f.a, f.profile
+    paed = profile.paediatric_assessment_due
+    actions: list[tuple[str, str, str | None]] = [
+        ("phone_csc", "R4", None),
+        ("paediatric_cp_assessment", "R4", paed),
+        ("complete_body_map", "R4", None),
+        ("record_explanation_verbatim", "R4", None),
+        ("inform_parents", "R4", None),
+        ("check_household_children", "R4", None),
+        ("written_referral", "R4", profile.written_referral_due()),
+        ("confirm_paediatric_attendance", "R4", paed),
+    ]
+    if a.history.cp_is == CpIs.NOT_CHECKED:
+        actions.append(("check_cp_is", "R4", None))
+    notices = [
+        "The protocol requires a phone referral to children's social care now and a "
+        f"paediatric child-protection assessment ({paed}) for any injury in a child who is not "
+        "independently mobile, whatever the explanation."
+    ]
+    if f.nim.basis[:1] == ("age_under_floor",) and _has_mobility_milestone(a, profile):
         notices.append(
-            "The child is independently mobile, so the protocol for non-mobile children does "
-            "not apply. NICE CG89 prompts are shown to support your judgement; if you suspect "
-            "maltreatment, refer to children's social care."
+            f"Under {nim_floor_months(profile)} months the child counts as not independently "
+            "mobile whatever they can already do: every profile applies this floor."
         )
+    if a.explanation.text:
+        notices.append(
+            "The carer's explanation is recorded word for word for the paediatrician; "
+            "it does not change what the protocol requires."
+        )
+    if a.report_mode == ReportMode.REMOTE:
+        notices.append(
+            "Remote report (phone, message, photo or video): the protocol applies in full. "
+            "Do not assume that a reported or photographed injury needs no referral."
+        )
+    rules = ["R4"]
+    if f.flag_ids & {"prior_injury_presentation", "family_safeguarding_history"}:
+        rules.append("R6")
+        actions.append(("share_cumulative_history", "R6", None))
+        notices.append(
+            "Earlier presentations or family history are relevant to cumulative risk: you are "
+            "required to tell the paediatrician and children's social care about them."
+        )
+    return RuleOutcome(
+        rules=tuple(rules),
+        urgency=Urgency.IMMEDIATE,
+        actions=tuple(actions),
+        notices=tuple(notices),
+    )
 
-    if accepted:
-        b.add("document_exception", "R3")
-        for i in accepted:
+
+def r3_exception_gate(f: Facts) -> RuleOutcome:
+    """R3: a claimed exception is accepted (record only) or not (same-day review, or R4)."""
+    a = f.a
+    if not any(x.exception is not None for x in a.findings):
+        return RuleOutcome()
+    urgency = None
+    actions: list[tuple[str, str, str | None]] = []
+    notices: list[str] = []
+    if f.nim.status and f.review:
+        urgency = Urgency.SAME_DAY_REVIEW
+        if not f.triggering:
+            actions.append(("same_day_review", "R3", None))
+        for i in f.review:
+            notices.append(
+                f"Finding {i + 1}: the claimed exception is not accepted ({f.gates[i].reason}). "
+                + (
+                    "It is included in the referral."
+                    if f.triggering
+                    else "A same-day review is required; if a safeguarding cause cannot be "
+                    "excluded, refer to children's social care."
+                )
+            )
+    if f.accepted:
+        if f.nim.status:
+            urgency = urgency or Urgency.RECORD_ONLY
+        actions.append(("document_exception", "R3", None))
+        for i in f.accepted:
             notices.append(
                 f"Finding {i + 1}: documented exception accepted; record it and tell the health "
                 "visitor or GP. Any other finding still follows the protocol."
             )
+    return RuleOutcome(
+        rules=("R3",), urgency=urgency, actions=tuple(actions), notices=tuple(notices)
+    )
 
-    urgency = max(candidates, key=urgency_rank)
 
-    # Duties that follow from context, whatever the urgency.
-    if a.history.bleeding_disorder_known and qualifying_not_exempt:
-        b.add("haematology_review", "R3")
-    if a.history.cp_is in (CpIs.CPP, CpIs.LAC):
-        b.add("contact_allocated_social_worker", "R4")
-    if a.history.mother_pregnant and (
-        a.history.previous_nai_in_family
-        or any(h.cp_plan in (CpPlan.CURRENT, CpPlan.PAST) for h in a.history.household_children)
-    ):
-        b.add("pre_birth_referral", "R6")
-    if a.setting == Setting.ED and urgency_rank(urgency) >= urgency_rank(Urgency.IMMEDIATE):
-        rules.append("R5")
-        b.add("senior_review_before_discharge", "R5")
-    if urgency == Urgency.CONSIDER:
-        b.add("discuss_with_senior", "R9")
-    if a.history.cp_is == CpIs.NONE:
+def r3_bleeding_disorder(f: Facts) -> RuleOutcome:
+    """R3: a known bleeding disorder never exempts a finding; it adds haematology review."""
+    if f.a.history.bleeding_disorder_known and f.qualifying_not_exempt:
+        return RuleOutcome(actions=(("haematology_review", "R3", None),))
+    return RuleOutcome()
+
+
+def r4_allocated_social_worker(f: Facts) -> RuleOutcome:
+    """R4.7: a CP-IS flag (plan, looked after, unborn plan): phone the allocated worker too."""
+    if f.a.history.cp_is in (CpIs.CPP, CpIs.LAC, CpIs.UCPP):
+        return RuleOutcome(actions=(("contact_allocated_social_worker", "R4", None),))
+    return RuleOutcome()
+
+
+def r6_pre_birth(f: Facts) -> RuleOutcome:
+    """R6: a pregnant mother and a family safeguarding history: pre-birth referral."""
+    h = f.a.history
+    if not h.mother_pregnant:
+        return RuleOutcome()
+    reasons = _pre_birth_reasons(h)
+    if not reasons:
+        return RuleOutcome()
+    return RuleOutcome(
+        rules=("R6",),
+        actions=(("pre_birth_referral", "R6", None),),
+        notices=(
+            "The mother is pregnant and " + "; ".join(reasons) + ": the protocol requires a "
+            "referral of the unborn baby for a pre-birth assessment.",
+        ),
+    )
+
+
+def _pre_birth_reasons(h: Any) -> list[str]:
+    reasons = []
+    if h.child_cp_plan in (CpPlan.CURRENT, CpPlan.PAST):
+        reasons.append(f"this child has a {h.child_cp_plan.value} child protection plan")
+    elif h.cp_is == CpIs.CPP:
+        reasons.append("CP-IS shows this child has a child protection plan")
+    for child in h.household_children:
+        if child.cp_plan in (CpPlan.CURRENT, CpPlan.PAST):
+            reasons.append(f"a household child has a {child.cp_plan.value} child protection plan")
+        if child.looked_after:
+            reasons.append("a household child is looked after")
+        if child.removed_from_care:
+            reasons.append("a household child was removed from the family's care")
+    if h.previous_nai_in_family:
+        reasons.append("there was a previous non-accidental injury in the family")
+    return list(dict.fromkeys(reasons))
+
+
+def r6_cumulative_risk(f: Facts) -> RuleOutcome:
+    """R6: flags are information for the referral; they never set urgency."""
+    notices = []
+    if f.a.history.cp_is == CpIs.NONE:
         notices.append(
             "CP-IS shows no flag. That is not reassurance: CP-IS does not cover children in "
             "need or earlier involvement with children's social care."
         )
-    if flags:
-        rules.append("R6")
+    if f.flags:
         notices.append(
             "Cumulative-risk flags are information for the referral; they never lower "
             "urgency and are not a score."
         )
+    return RuleOutcome(rules=("R6",) if f.flags else (), notices=tuple(notices))
 
-    variant = profile.role_variants.get(a.setting) if a.setting else None
-    if variant and urgency_rank(urgency) >= urgency_rank(Urgency.SAME_DAY_REVIEW):
-        rules.append("R5")
-        notices.extend(variant.notices)
 
-    investigations: tuple[Investigation, ...] = ()
-    if nim.status and triggering:
-        rules.append("R7")
-        investigations = _investigations(profile, on)
-
-    nice = _nice_prompts(a, guidance) if not nim.status and a.findings else ()
-
-    warnings = []
-    review_warning = profile.review_warning(on)
-    if review_warning:
-        warnings.append(review_warning)
-        notices.append(review_warning)
-    if profile.status != "signed_off":
-        pending = ", ".join(p.field for p in profile.awaiting_sign_off)
-        notices.append(
-            f"Profile {profile.id} {profile.version} is {AWAITING_SIGN_OFF}"
-            + (f" (items: {pending})." if pending else ".")
-        )
-
-    return Decision(
-        profile_id=profile.id,
-        profile_version=profile.version,
-        profile_status=profile.status,
-        age_days=age_days(dob, on),
-        age_display=age_display(dob, on),
-        nim=nim,
-        urgency=urgency,
-        actions=b.ordered(),
-        findings=tuple(results),
-        ten4facesp_positive=bool(ten4_components),
-        ten4facesp_components=ten4_components,
-        flags=flags,
-        notices=tuple(notices),
-        rules_fired=tuple(sorted(set(rules), key=lambda r: int(r[1:]))),
-        warnings=tuple(warnings),
-        investigations=investigations,
-        nice_prompts=nice,
+def r7_investigations(f: Facts) -> RuleOutcome:
+    """R7: investigation prompts for a referred NIM child."""
+    if not (f.nim.status and f.triggering):
+        return RuleOutcome()
+    return RuleOutcome(
+        rules=("R7",), investigations=_investigations(f.profile, f.a.assessed_at.date())
     )
+
+
+def r9_mobile_child(f: Facts) -> RuleOutcome:
+    """R9: an independently mobile child: NICE CG89 prompts; 'consider' on concern."""
+    if f.nim.status or not f.a.findings:
+        return RuleOutcome()
+    concern = _mobile_concern(f.a, list(f.results), f.ten4, f.flag_ids)
+    return RuleOutcome(
+        rules=("R9",),
+        urgency=Urgency.CONSIDER if concern else Urgency.RECORD_ONLY,
+        notices=(
+            "The child is independently mobile, so the protocol for non-mobile children does "
+            "not apply. NICE CG89 prompts are shown to support your judgement; if you suspect "
+            "maltreatment, refer to children's social care.",
+        ),
+    )
+
+
+def r5_ed_senior_review(f: Facts, urgency: Urgency) -> RuleOutcome:
+    """R5: in the ED, a senior decision-maker signs off before discharge (immediate or above)."""
+    if f.a.setting == Setting.ED and urgency_rank(urgency) >= urgency_rank(Urgency.IMMEDIATE):
+        return RuleOutcome(rules=("R5",), actions=(("senior_review_before_discharge", "R5", None),))
+    return RuleOutcome()
+
+
+def r9_discuss_with_senior(f: Facts, urgency: Urgency) -> RuleOutcome:
+    """R9: 'consider' means discuss with a senior colleague."""
+    if urgency == Urgency.CONSIDER:
+        return RuleOutcome(actions=(("discuss_with_senior", "R9", None),))
+    return RuleOutcome()
+
+
+def r5_role_notices(f: Facts, urgency: Urgency) -> RuleOutcome:
+    """R5: the wording for the user's role, whenever action is required."""
+    variant = f.profile.role_variants.get(f.a.setting) if f.a.setting else None
+    if variant and urgency_rank(urgency) >= urgency_rank(Urgency.SAME_DAY_REVIEW):
+        return RuleOutcome(rules=("R5",), notices=variant.notices)
+    return RuleOutcome()
+
+
+# Rules that may set urgency, in the order their notices and actions are listed.
+URGENCY_RULES = (
+    r1_nim,
+    r0_emergency,
+    r2_findings,
+    r4_core_protocol,
+    r3_exception_gate,
+    r9_mobile_child,
+    r3_bleeding_disorder,
+    r4_allocated_social_worker,
+    r6_pre_birth,
+    r6_cumulative_risk,
+    r7_investigations,
+)
+# Rules that follow from the final urgency (they never change it).
+FINAL_RULES = (r5_ed_senior_review, r9_discuss_with_senior, r5_role_notices)
+
+
+def _has_mobility_milestone(a: Assessment, profile: Profile) -> bool:
+    return any(getattr(a.mobility, m) is True for m in profile.milestones_that_end_nim)
 
 
 def _nim_notice(a: Assessment, profile: Profile, nim: NimResult) -> str:
@@ -466,7 +665,7 @@ def _nim_notice(a: Assessment, profile: Profile, nim: NimResult) -> str:
             "this ends 'not independently mobile'."
         )
     reasons = {
-        "age_under_floor": f"under {profile.age_floor_months} months (age {age})",
+        "age_under_floor": f"under {nim_floor_months(profile)} months (age {age})",
         "disability": "not mobile because of disability or delay",
         "no_mobility_milestone": "no mobility milestone reached",
         "rolling_only": "rolls, but rolling alone does not make a baby mobile in this profile",
@@ -498,51 +697,14 @@ def _describe(kind: Any, site: Any) -> str:
     return text
 
 
-def _flags(
-    a: Assessment, profile: Profile, nim: NimResult, results: list[FindingResult]
-) -> tuple[Flag, ...]:
+def _flags(a: Assessment, profile: Profile, results: list[FindingResult]) -> tuple[Flag, ...]:
     """Rule R6: cumulative-risk flags from the supplied history. Information, never a score."""
-    on = a.assessed_at.date()
-    dob = a.child.date_of_birth
     h = a.history
     flags: list[Flag] = []
-
-    sentinel = []
-    for p in sorted(h.prior_presentations, key=lambda p: p.date):
-        injuries = [f for f in p.findings if f.kind in profile.qualifying_findings]
-        nim_then = nim.status or p.date < add_months(dob, profile.age_floor_months)
-        if injuries and nim_then:
-            what = ", ".join(_describe(f.kind, f.site) for f in injuries)
-            sentinel.append(f"{nhs_date(p.date)}: {what}")
+    sentinel = _sentinel_flag(a, profile)
     if sentinel:
-        flags.append(
-            Flag(
-                "prior_injury_presentation",
-                "Earlier presentation with an injury while not independently mobile "
-                f"({_summarise(sentinel)}). A minor injury in a non-mobile baby can be a sentinel "
-                "injury: consider each presentation together, not alone.",
-            )
-        )
-
-    family = []
-    if h.cp_is in (CpIs.CPP, CpIs.LAC, CpIs.UCPP):
-        family.append(
-            {
-                CpIs.CPP: "CP-IS: child protection plan",
-                CpIs.LAC: "CP-IS: looked after",
-                CpIs.UCPP: "CP-IS: unborn child protection plan",
-            }[h.cp_is]
-        )
-    for child in h.household_children:
-        label = child.name or (
-            f"child born {nhs_date(child.date_of_birth)}" if child.date_of_birth else "a child"
-        )
-        if child.cp_plan in (CpPlan.CURRENT, CpPlan.PAST):
-            family.append(f"household {label}: {child.cp_plan.value} child protection plan")
-        if child.looked_after:
-            family.append(f"household {label}: looked after")
-    if h.previous_nai_in_family:
-        family.append("previous non-accidental injury in the family")
+        flags.append(sentinel)
+    family = _family_history(h)
     if family:
         flags.append(
             Flag(
@@ -550,7 +712,7 @@ def _flags(
                 "Family safeguarding history: " + "; ".join(family) + ".",
             )
         )
-
+    on = a.assessed_at.date()
     window = profile.frequent_attender_window_days
     recent = [p for p in h.prior_presentations if 0 <= (on - p.date).days <= window]
     if len(recent) > profile.frequent_attender_threshold:
@@ -602,6 +764,62 @@ def _flags(
             )
         )
     return tuple(flags)
+
+
+def nim_then(p: PriorPresentation, dob: date, profile: Profile) -> bool:
+    """Whether the child was NIM at an earlier presentation (the sentinel rule's test).
+
+    NIM as recorded then; unknown counts as NIM (as in R1); and always under the age floor
+    (never less than 6 months, whatever the profile) at that date.
+    """
+    return p.nim is not False or p.date < add_months(dob, nim_floor_months(profile))
+
+
+def _sentinel_flag(a: Assessment, profile: Profile) -> Flag | None:
+    """F1: an injury-type finding at an earlier presentation while the child was NIM then."""
+    dob = a.child.date_of_birth
+    sentinel = []
+    for p in sorted(a.history.prior_presentations, key=lambda p: p.date):
+        injuries = [f for f in p.findings if f.kind in profile.qualifying_findings]
+        if injuries and nim_then(p, dob, profile):
+            what = ", ".join(_describe(f.kind, f.site) for f in injuries)
+            sentinel.append(f"{nhs_date(p.date)}: {what}")
+    if not sentinel:
+        return None
+    return Flag(
+        "prior_injury_presentation",
+        "Earlier presentation with an injury while not independently mobile "
+        f"({_summarise(sentinel)}). A minor injury in a non-mobile baby can be a sentinel "
+        "injury: consider each presentation together, not alone.",
+    )
+
+
+def _family_history(h: History) -> list[str]:
+    """F2: CP-IS flag, the child's own plan, household plans, care or removal, previous NAI."""
+    family = []
+    if h.cp_is in (CpIs.CPP, CpIs.LAC, CpIs.UCPP):
+        family.append(
+            {
+                CpIs.CPP: "CP-IS: child protection plan",
+                CpIs.LAC: "CP-IS: looked after",
+                CpIs.UCPP: "CP-IS: unborn child protection plan",
+            }[h.cp_is]
+        )
+    if h.child_cp_plan in (CpPlan.CURRENT, CpPlan.PAST):
+        family.append(f"this child: {h.child_cp_plan.value} child protection plan")
+    for child in h.household_children:
+        label = child.name or (
+            f"child born {nhs_date(child.date_of_birth)}" if child.date_of_birth else "a child"
+        )
+        if child.cp_plan in (CpPlan.CURRENT, CpPlan.PAST):
+            family.append(f"household {label}: {child.cp_plan.value} child protection plan")
+        if child.looked_after:
+            family.append(f"household {label}: looked after")
+        if child.removed_from_care:
+            family.append(f"household {label}: removed from the family's care")
+    if h.previous_nai_in_family:
+        family.append("previous non-accidental injury in the family")
+    return family
 
 
 def _summarise(items: list[str], limit: int = 6) -> str:

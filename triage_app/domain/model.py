@@ -97,6 +97,7 @@ class HouseholdChild:
     cp_plan: CpPlan | None = None
     looked_after: bool | None = None
     name: str | None = None
+    removed_from_care: bool | None = None  # removed from the family's care at any time
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ class PriorPresentation:
     findings: tuple[PriorFinding, ...] = ()
     outcome: str | None = None
     complaint: str | None = None
+    nim: bool | None = None  # NIM at that presentation; None = unknown (counts as NIM)
+    explanation: str | None = None  # the explanation given then
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,7 @@ class History:
     mother_pregnant: bool | None = None
     household_children: tuple[HouseholdChild, ...] = ()
     prior_presentations: tuple[PriorPresentation, ...] = ()
+    child_cp_plan: CpPlan | None = None  # the presenting child's own plan (contract 1.1)
 
 
 @dataclass(frozen=True)

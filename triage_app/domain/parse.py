@@ -8,6 +8,7 @@ Rules beyond the contract's shape, each chosen for safety:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -57,6 +58,9 @@ MAX_LONG_TEXT = 100_000
 MAX_FINDINGS = 500
 MAX_PRESENTATIONS = 5_000
 MAX_AGE_YEARS = 18
+# Dates outside these years are impossible for this protocol (and would overflow date sums).
+MIN_YEAR = 1900
+MAX_YEAR = 2199
 
 _TOP_KEYS = {
     "schema",
@@ -97,10 +101,14 @@ _HISTORY_KEYS = {
     "mother_pregnant",
     "household_children",
     "prior_presentations",
+    "child_cp_plan",
 }
-_HOUSEHOLD_KEYS = {"date_of_birth", "cp_plan", "looked_after", "name"}
-_PRIOR_KEYS = {"date", "setting", "findings", "outcome", "complaint"}
+_HOUSEHOLD_KEYS = {"date_of_birth", "cp_plan", "looked_after", "name", "removed_from_care"}
+_PRIOR_KEYS = {"date", "setting", "findings", "outcome", "complaint", "nim", "explanation"}
 _PRIOR_FINDING_KEYS = {"kind", "site", "patterned"}
+
+
+_MAX_UNKNOWN_LISTED = 10
 
 
 class _Reader:
@@ -118,8 +126,12 @@ class _Reader:
         if not isinstance(value, Mapping):
             self.add(path, "must be an object")
             return None
-        for key in sorted(set(value) - allowed, key=str):
-            self.add(_join(path, str(key)), f"unknown field (expected one of: {_list(allowed)})")
+        unknown = sorted(set(value) - allowed, key=str)
+        for key in unknown[:_MAX_UNKNOWN_LISTED]:
+            self.add(_join(path, _key(key)), f"unknown field (expected one of: {_list(allowed)})")
+        if len(unknown) > _MAX_UNKNOWN_LISTED:
+            more = len(unknown) - _MAX_UNKNOWN_LISTED
+            self.add(path or "(document)", f"{more} more unknown fields")
         return value
 
     def lst(self, value: Any, path: str, limit: int) -> list[Any]:
@@ -175,9 +187,16 @@ class _Reader:
             return None
         if isinstance(value, str) and _DATE_RE.match(value):
             try:
-                return date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 pass
+            else:
+                if MIN_YEAR <= day.year <= MAX_YEAR:
+                    return day
+                self.add(
+                    path, f"must be in the years {MIN_YEAR} to {MAX_YEAR} (got {_show(value)})"
+                )
+                return None
         self.add(path, f"must be a date YYYY-MM-DD (got {_show(value)})")
         return None
 
@@ -186,9 +205,16 @@ class _Reader:
             return None
         if isinstance(value, str) and _DATETIME_RE.match(value):
             try:
-                return datetime.fromisoformat(value)
+                moment = datetime.fromisoformat(value)
             except ValueError:
                 pass
+            else:
+                if MIN_YEAR <= moment.year <= MAX_YEAR:
+                    return moment
+                self.add(
+                    path, f"must be in the years {MIN_YEAR} to {MAX_YEAR} (got {_show(value)})"
+                )
+                return None
         self.add(path, f"must be a local date and time YYYY-MM-DDTHH:MM (got {_show(value)})")
         return None
 
@@ -199,7 +225,8 @@ class _Reader:
             self.add(path, "must be a number")
             return None
         if not low <= value <= high:
-            self.add(path, f"must be between {low:g} and {high:g} (got {value:g})")
+            # Never format the value itself: a huge integer cannot be shown as a float.
+            self.add(path, f"must be between {low:g} and {high:g} (got {_show_number(value)})")
             return None
         return float(value)
 
@@ -210,9 +237,116 @@ class _Reader:
             self.add(path, "must be a whole number")
             return None
         if not low <= value <= high:
-            self.add(path, f"must be between {low} and {high} (got {value})")
+            self.add(path, f"must be between {low} and {high} (got {_show_number(value)})")
             return None
         return value
+
+
+# Limits on the raw document, checked before any other work (docs/assess.md, "Input limits").
+MAX_INPUT_BYTES = 4 * 1024 * 1024  # 4 MiB of UTF-8 text
+MAX_DEPTH = 16  # objects and lists nested inside each other (a valid case needs 5)
+MAX_INT_DIGITS = 15
+MAX_NUMBER = 1e15
+MAX_PROBLEMS = 50  # problems listed one per line; the rest are counted
+
+
+class _BadDocumentError(ValueError):
+    """Raised inside the JSON decoder's hooks; becomes one problem line."""
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise _BadDocumentError(
+                f"the key {_show(key)} appears twice in one object; a repeated key is refused "
+                "because the second value would silently replace the first"
+            )
+        obj[key] = value
+    return obj
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _BadDocumentError(f"a number has more than {MAX_INT_DIGITS} digits")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    if len(text) > 64:
+        raise _BadDocumentError("a number is written with more than 64 characters")
+    value = float(text)
+    if not abs(value) < MAX_NUMBER:
+        raise _BadDocumentError(f"a number is too large (at most {MAX_NUMBER:g})")
+    return value
+
+
+def _parse_constant(text: str) -> Any:
+    raise _BadDocumentError(f"{text} is not a number JSON allows")
+
+
+def _depth_problem(data: Any) -> str | None:
+    """Return a problem when ``data`` nests deeper than ``MAX_DEPTH`` (iterative: no recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > MAX_DEPTH:
+                return f"objects and lists are nested more than {MAX_DEPTH} deep"
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return None
+
+
+def decode_case(raw: bytes | str) -> Any:
+    """Decode a case document safely, before any other work is done with it.
+
+    Refused, each with one problem: more than ``MAX_INPUT_BYTES``; not UTF-8; not JSON; a
+    repeated key in an object; ``NaN``/``Infinity``; an integer over ``MAX_INT_DIGITS`` digits
+    or a number of ``MAX_NUMBER`` or more; nesting deeper than ``MAX_DEPTH``.
+
+    Raises:
+        InputError: with one problem naming the document and the reason.
+    """
+    size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
+    if size > MAX_INPUT_BYTES:
+        raise InputError(
+            [Problem("(document)", f"larger than the input limit of {MAX_INPUT_BYTES} bytes")]
+        )
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError([Problem("(document)", "not UTF-8 text")]) from None
+    else:
+        text = raw
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=_reject_duplicates,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_parse_constant,
+        )
+    except _BadDocumentError as exc:
+        raise InputError([Problem("(document)", str(exc))]) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [
+                Problem(
+                    "(document)",
+                    f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise InputError(
+            [Problem("(document)", f"objects and lists are nested more than {MAX_DEPTH} deep")]
+        ) from None
+    problem = _depth_problem(data)
+    if problem:
+        raise InputError([Problem("(document)", problem)])
+    return data
 
 
 def parse_assessment(data: Any, *, profile_override: str | None = None) -> Assessment:
@@ -427,6 +561,9 @@ def _history(r: _Reader, raw: Any, assessed_at: datetime | None, child: Child | 
                 cp_plan=r.enum(h.get("cp_plan"), f"{path}.cp_plan", CpPlan),
                 looked_after=r.boolean(h.get("looked_after"), f"{path}.looked_after"),
                 name=r.text(h.get("name"), f"{path}.name", MAX_NAME, single_line=True),
+                removed_from_care=r.boolean(
+                    h.get("removed_from_care"), f"{path}.removed_from_care"
+                ),
             )
         )
     prior: list[PriorPresentation] = []
@@ -446,6 +583,7 @@ def _history(r: _Reader, raw: Any, assessed_at: datetime | None, child: Child | 
         mother_pregnant=r.boolean(obj.get("mother_pregnant"), "history.mother_pregnant"),
         household_children=tuple(household),
         prior_presentations=tuple(prior),
+        child_cp_plan=r.enum(obj.get("child_cp_plan"), "history.child_cp_plan", CpPlan),
     )
 
 
@@ -486,10 +624,18 @@ def _prior(
     setting = r.enum(obj.get("setting"), f"{path}.setting", Setting)
     outcome = r.text(obj.get("outcome"), f"{path}.outcome", MAX_SHORT_TEXT)
     complaint = r.text(obj.get("complaint"), f"{path}.complaint", MAX_SHORT_TEXT)
+    nim = r.boolean(obj.get("nim"), f"{path}.nim")
+    explanation = r.text(obj.get("explanation"), f"{path}.explanation", MAX_LONG_TEXT)
     if when is None:
         return None
     return PriorPresentation(
-        date=when, setting=setting, findings=tuple(findings), outcome=outcome, complaint=complaint
+        date=when,
+        setting=setting,
+        findings=tuple(findings),
+        outcome=outcome,
+        complaint=complaint,
+        nim=nim,
+        explanation=explanation,
     )
 
 
@@ -540,6 +686,7 @@ def assessment_to_json(a: Assessment) -> dict[str, Any]:
                     "cp_is": a.history.cp_is,
                     "previous_nai_in_family": a.history.previous_nai_in_family,
                     "mother_pregnant": a.history.mother_pregnant,
+                    "child_cp_plan": a.history.child_cp_plan,
                 }
             ),
             "household_children": [
@@ -549,6 +696,7 @@ def assessment_to_json(a: Assessment) -> dict[str, Any]:
                         "cp_plan": h.cp_plan,
                         "looked_after": h.looked_after,
                         "name": h.name,
+                        "removed_from_care": h.removed_from_care,
                     }
                 )
                 for h in a.history.household_children
@@ -560,6 +708,8 @@ def assessment_to_json(a: Assessment) -> dict[str, Any]:
                         "setting": p.setting,
                         "outcome": p.outcome,
                         "complaint": p.complaint,
+                        "nim": p.nim,
+                        "explanation": p.explanation,
                     }
                 )
                 | {
@@ -607,10 +757,26 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+def _key(key: Any) -> str:
+    text = str(key)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _list(values: Any) -> str:
     return ", ".join(sorted(str(v) for v in values))
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _show_number(value)
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _show_number(value: float) -> str:
+    """Show a number for a message, however large (never converts a huge int to float)."""
+    if isinstance(value, int) and abs(value) >= 10**15:
+        return "a number of more than 15 digits"
+    if isinstance(value, float) and (value != value or abs(value) >= 1e15):
+        return "a number too large to use"
+    return f"{value:g}"

@@ -13,17 +13,27 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from importlib.resources.abc import Traversable
 from typing import Any
 
 from triage_app.domain.errors import Problem, ProfileError, UnknownProfileError
 from triage_app.domain.resources import resource
-from triage_app.domain.vocab import LOCOMOTION_MILESTONES, ExceptionType, FindingKind, Setting, Site
+from triage_app.domain.vocab import (
+    ACTION_IDS,
+    LOCOMOTION_MILESTONES,
+    ExceptionType,
+    FindingKind,
+    Setting,
+    Site,
+)
 
 PROFILE_SCHEMA = "triage-profile/1"
 DEFAULT_PROFILE_ID = "nyscp"
 AWAITING_SIGN_OFF = "awaiting sign-off by the designated professional"
+# Under every profile a child under 6 months is not independently mobile: a profile may extend
+# NIM above this age, never shrink it below (Panel briefing 2022; HIPS 2023 update).
+NATIONAL_NIM_FLOOR_MONTHS = 6
 _ID_RE = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
 
 
@@ -60,6 +70,9 @@ class ExceptionRule:
     type: ExceptionType
     allowed: bool
     applies_to: frozenset[FindingKind]
+    # Birth injuries only: the oldest age (days) at which each kind may still be a birth
+    # injury. A kind with no limit is never accepted as a birth injury (contract 1.1).
+    max_age_days: Mapping[FindingKind, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -102,6 +115,7 @@ class PendingItem:
 
     field: str
     reason: str
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,14 +141,11 @@ class Profile:
     phone_referral_due: str
     written_referral_max_hours: int
     paediatric_assessment_due: str
-    paediatric_assessment_target_hours: int | None
-    mash_decision_working_days: int
     follow_up_skeletal_survey_days: tuple[int, int]
     frequent_attender_window_days: int
     frequent_attender_threshold: int
     contacts: Mapping[str, Contact]
     referral_form: str
-    imaging_policy: str
     leaflet_title: str
     leaflet_paragraphs: tuple[str, ...]
     leaflet_url: str | None
@@ -176,78 +187,201 @@ class Profile:
         return self.contacts.get(key)
 
 
+_MISSING = object()
+_TYPE_NAMES = {bool: "boolean", int: "whole number", str: "string", date: "date", list: "list"}
+
+
 class _Reader:
-    def __init__(self) -> None:
+    """Strict reader of one decoded profile: exact types, and every key must be read.
+
+    Each key read is remembered; :meth:`unread` then names every key the file has that no
+    rule reads (a misspelt key, or a field nothing uses), so none is silently ignored.
+    """
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
         self.problems: list[Problem] = []
+        self.read: set[str] = set()
 
     def add(self, path: str, reason: str) -> None:
         self.problems.append(Problem(path, reason))
 
-    def get(self, data: Mapping[str, Any], path: str, kind: type | tuple[type, ...]) -> Any:
-        node: Any = data
+    def _find(self, path: str) -> Any:
+        node: Any = self.data
+        walked = ""
         for part in path.split("."):
-            if not isinstance(node, Mapping) or part not in node:
+            name, _, index = part.partition("[")
+            walked = f"{walked}.{name}" if walked else name
+            if not isinstance(node, Mapping) or name not in node:
+                return _MISSING
+            node = node[name]
+            self.read.add(walked)
+            if index:
+                i = int(index.rstrip("]"))
+                if not isinstance(node, list) or i >= len(node):
+                    return _MISSING
+                node = node[i]
+                walked += f"[{i}]"
+                self.read.add(walked)
+        return node
+
+    def get(self, path: str, kind: type, default: Any = _MISSING) -> Any:
+        """Return the value at ``path`` if it has exactly type ``kind``.
+
+        A missing key gives ``default``, or the problem "required" when there is none.
+        """
+        node = self._find(path)
+        if node is _MISSING:
+            if default is _MISSING:
                 self.add(path, "required")
                 return None
-            node = node[part]
-        if kind is int and isinstance(node, bool):
-            self.add(path, "must be a whole number")
-            return None
-        if not isinstance(node, kind):
-            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            self.add(path, f"must be of type {names} (got {type(node).__name__})")
+            return default
+        if not _is(node, kind):
+            self.add(
+                path,
+                f"must be a {_TYPE_NAMES.get(kind, kind.__name__)} "
+                f"(got {_type_name(node)} {_show(node)})",
+            )
             return None
         return node
 
-    def opt(self, data: Mapping[str, Any], path: str, kind: type, default: Any) -> Any:
-        node: Any = data
-        for part in path.split("."):
-            if not isinstance(node, Mapping) or part not in node:
-                return default
-            node = node[part]
-        return self.get(data, path, kind)
+    def table(self, path: str, *, required: bool = True) -> Mapping[str, Any]:
+        node = self._find(path)
+        if node is _MISSING:
+            if required:
+                self.add(path, "required")
+            return {}
+        if not isinstance(node, Mapping):
+            self.add(path, f"must be a table (got {_type_name(node)})")
+            return {}
+        return node
 
-    def text(self, data: Mapping[str, Any], path: str) -> str | None:
-        value = self.get(data, path, str)
-        if value is not None and not value.strip():
+    def tables(self, path: str) -> list[Mapping[str, Any]]:
+        """An optional array of tables (``[[path]]``); non-tables are reported."""
+        node = self._find(path)
+        if node is _MISSING:
+            return []
+        if not isinstance(node, list):
+            self.add(path, f"must be an array of tables (got {_type_name(node)})")
+            return []
+        for i, item in enumerate(node):
+            if not isinstance(item, Mapping):
+                self.add(f"{path}[{i}]", "must be a table")
+                return []
+        return node
+
+    def text(self, path: str, default: Any = _MISSING) -> str | None:
+        value = self.get(path, str, default)
+        if isinstance(value, str) and not value.strip() and default is _MISSING:
             self.add(path, "must not be empty")
             return None
         return value
 
+    def strings(self, path: str, default: Any = _MISSING) -> list[str]:
+        values = self.get(path, list, default)
+        if values is None or values is default:
+            return [] if values is None else list(values)
+        for i, v in enumerate(values):
+            if not isinstance(v, str):
+                self.add(f"{path}[{i}]", f"must be a string (got {_type_name(v)} {_show(v)})")
+                return []
+        return list(values)
+
+    def unread(self) -> None:
+        """Report every key of the file that no rule read."""
+        stack: list[tuple[str, Any]] = [("", self.data)]
+        while stack:
+            prefix, node = stack.pop()
+            if isinstance(node, Mapping):
+                for key, value in node.items():
+                    path = f"{prefix}.{key}" if prefix else str(key)
+                    if path not in self.read:
+                        self.add(path, "unknown field: no rule reads it (misspelt, or not used)")
+                    else:
+                        stack.append((path, value))
+            elif isinstance(node, list):
+                for i, value in enumerate(node):
+                    if isinstance(value, Mapping):
+                        stack.append((f"{prefix}[{i}]", value))
+
+
+def _is(value: Any, kind: type) -> bool:
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is date:
+        return isinstance(value, date) and not isinstance(value, datetime)
+    if kind is Mapping:
+        return isinstance(value, Mapping)
+    return isinstance(value, kind)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, datetime):
+        return "date and time"
+    for kind, name in _TYPE_NAMES.items():
+        if isinstance(value, kind):
+            return name
+    if isinstance(value, float):
+        return "decimal number"
+    if isinstance(value, Mapping):
+        return "table"
+    return type(value).__name__
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
 
 def parse_profile(data: Mapping[str, Any], source: str = "<profile>") -> Profile:
-    """Validate decoded profile data and return the :class:`Profile`.
+    """Validate decoded profile data strictly and return the :class:`Profile`.
+
+    Every field has exactly one type (the string ``"false"`` is not a boolean), and every key
+    in the file must be one that a rule reads: an unknown or unused key is an error.
 
     Raises:
         ProfileError: naming the source, and each field with its reason.
     """
-    r = _Reader()
-    schema = r.get(data, "schema", str)
+    r = _Reader(data)
+    schema = r.get("schema", str)
     if schema is not None and schema != PROFILE_SCHEMA:
         r.add("schema", f'must be "{PROFILE_SCHEMA}" (got "{schema}")')
-    pid = r.text(data, "id")
+    pid = r.text("id")
     if pid is not None and not _ID_RE.match(pid):
         r.add("id", "must be 2 to 32 lower-case letters, digits, '-' or '_'")
-    effective = r.get(data, "effective_date", date)
-    review = r.get(data, "review_date", date)
+    effective = r.get("effective_date", date)
+    review = r.get("review_date", date)
     if effective is not None and review is not None and review <= effective:
         r.add("review_date", "must be after effective_date")
-    approved_by = r.opt(data, "sign_off.approved_by", str, "") or None
-    approved_on = r.opt(data, "sign_off.approved_on", date, None)
+    r.table("sign_off")
+    approved_by = r.get("sign_off.approved_by", str, "") or None
+    approved_on = r.get("sign_off.approved_on", date, None)
     if approved_by and approved_on is None:
         r.add("sign_off.approved_on", "required when sign_off.approved_by is given")
+    if approved_on is not None and not approved_by:
+        r.add("sign_off.approved_on", "given without sign_off.approved_by")
     pending = []
-    for i, item in enumerate(r.opt(data, "awaiting_sign_off", list, [])):
-        if not isinstance(item, Mapping) or not isinstance(item.get("field"), str):
-            r.add(f"awaiting_sign_off[{i}]", "must be a table with 'field' and 'reason'")
-            continue
-        pending.append(PendingItem(item["field"], str(item.get("reason", ""))))
+    for i, _item in enumerate(r.tables("awaiting_sign_off")):
+        path = f"awaiting_sign_off[{i}]"
+        name = r.text(f"{path}.field")
+        reason = r.text(f"{path}.reason")
+        item_sources = tuple(r.strings(f"{path}.sources", []))
+        if name is not None and reason is not None:
+            pending.append(PendingItem(name, reason, item_sources))
 
-    floor = r.get(data, "nim.age_floor_months", int)
-    if floor is not None and not 0 <= floor <= 36:
-        r.add("nim.age_floor_months", "must be between 0 and 36")
-    rolling = r.get(data, "nim.rolling_counts_as_mobile", bool)
-    milestones = r.get(data, "nim.milestones_that_end_nim", list) or []
+    r.table("nim")
+    floor = r.get("nim.age_floor_months", int)
+    if floor is not None and not NATIONAL_NIM_FLOOR_MONTHS <= floor <= 36:
+        r.add(
+            "nim.age_floor_months",
+            f"must be between {NATIONAL_NIM_FLOOR_MONTHS} and 36: a profile may extend "
+            f"'not independently mobile' above {NATIONAL_NIM_FLOOR_MONTHS} months, never shrink "
+            "it below (Panel briefing 2022; HIPS 2023 update)",
+        )
+    rolling = r.get("nim.rolling_counts_as_mobile", bool)
+    milestones = r.strings("nim.milestones_that_end_nim")
     for i, m in enumerate(milestones):
         if m not in LOCOMOTION_MILESTONES:
             r.add(
@@ -262,108 +396,105 @@ def parse_profile(data: Mapping[str, Any], source: str = "<profile>") -> Profile
             "disagrees with nim.milestones_that_end_nim (list 'rolls' there exactly when "
             "rolling counts as mobility)",
         )
-    disability = r.get(data, "nim.disability_override", bool)
+    disability = r.get("nim.disability_override", bool)
 
-    qualifying = _kinds(r, r.get(data, "findings.qualifying", list) or [], "findings.qualifying")
+    r.table("findings")
+    qualifying = _kinds(r, r.strings("findings.qualifying"), "findings.qualifying")
     emergency = []
-    for i, raw in enumerate(r.get(data, "findings.emergency", list) or []):
+    for i, raw in enumerate(r.strings("findings.emergency")):
         parsed = _emergency(raw)
         if parsed is None:
             r.add(f"findings.emergency[{i}]", f"must be 'kind' or 'kind@site' (got {raw!r})")
         else:
             emergency.append(parsed)
 
-    exceptions: dict[ExceptionType, ExceptionRule] = {}
-    ex_data = r.get(data, "exceptions", Mapping) or {}
-    for key in ex_data:
-        if key not in {e.value for e in ExceptionType}:
-            r.add(f"exceptions.{key}", "unknown exception type")
-    for ex_type in ExceptionType:
-        path = f"exceptions.{ex_type.value}"
-        if ex_type.value not in ex_data:
-            exceptions[ex_type] = ExceptionRule(ex_type, False, frozenset())
-            continue
-        allowed = r.get(data, f"{path}.allowed", bool)
-        applies = _kinds(r, r.get(data, f"{path}.applies_to", list) or [], f"{path}.applies_to")
-        exceptions[ex_type] = ExceptionRule(ex_type, bool(allowed), frozenset(applies))
+    exceptions = _exceptions(r)
 
-    hours = r.get(data, "timescales.written_referral_max_hours", int)
+    r.table("timescales")
+    hours = r.get("timescales.written_referral_max_hours", int)
     if hours is not None and not 0 <= hours <= 72:
         r.add("timescales.written_referral_max_hours", "must be between 0 and 72")
-    target = r.opt(data, "timescales.paediatric_assessment_target_hours", int, None)
-    if target is not None and not 1 <= target <= 24:
-        r.add("timescales.paediatric_assessment_target_hours", "must be between 1 and 24")
-    window = r.get(data, "timescales.follow_up_skeletal_survey_days", list) or []
-    if len(window) != 2 or not all(isinstance(d, int) and not isinstance(d, bool) for d in window):
+    window = r.get("timescales.follow_up_skeletal_survey_days", list) or []
+    if len(window) != 2 or not all(_is(d, int) for d in window):
         r.add("timescales.follow_up_skeletal_survey_days", "must be two whole numbers [from, to]")
         window = [11, 14]
     elif not 1 <= window[0] <= window[1] <= 60:
         r.add("timescales.follow_up_skeletal_survey_days", "must satisfy 1 <= from <= to <= 60")
-    mash_days = r.get(data, "timescales.mash_decision_working_days", int)
-    fa_window = r.opt(data, "timescales.frequent_attender_window_days", int, 183)
-    fa_threshold = r.opt(data, "timescales.frequent_attender_threshold", int, 3)
+    fa_window = r.get("timescales.frequent_attender_window_days", int, 183)
+    if fa_window is not None and not 1 <= fa_window <= 3660:
+        r.add("timescales.frequent_attender_window_days", "must be between 1 and 3660")
+    fa_threshold = r.get("timescales.frequent_attender_threshold", int, 3)
+    if fa_threshold is not None and not 0 <= fa_threshold <= 1000:
+        r.add("timescales.frequent_attender_threshold", "must be between 0 and 1000")
 
     contacts: dict[str, Contact] = {}
-    for key, raw in (r.get(data, "contacts", Mapping) or {}).items():
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("name"), str):
-            r.add(f"contacts.{key}", "must be a table with at least a 'name'")
+    for key in r.table("contacts"):
+        path = f"contacts.{key}"
+        if not r.table(path):
             continue
-        contacts[key] = Contact(
+        name = r.text(f"{path}.name")
+        contact = Contact(
             key=key,
-            name=raw["name"],
-            phone=raw.get("phone") or None,
-            email=raw.get("email") or None,
-            hours=raw.get("hours") or None,
-            verified=bool(raw.get("verified", False)),
+            name=name or "",
+            phone=r.get(f"{path}.phone", str, None) or None,
+            email=r.get(f"{path}.email", str, None) or None,
+            hours=r.get(f"{path}.hours", str, None) or None,
+            verified=r.get(f"{path}.verified", bool, False) is True,
         )
+        if name is not None:
+            contacts[key] = contact
     for required in ("csc_front_door", "out_of_hours", "on_call_paediatrician", "police"):
-        if required not in contacts:
+        if required not in contacts and not any(
+            p.path.startswith(f"contacts.{required}") for p in r.problems
+        ):
             r.add(f"contacts.{required}", "required")
 
-    paragraphs = r.get(data, "parent_leaflet.paragraphs", list) or []
-    if not all(isinstance(p, str) for p in paragraphs):
-        r.add("parent_leaflet.paragraphs", "must be a list of strings")
-        paragraphs = []
+    r.table("parent_leaflet")
+    paragraphs = r.strings("parent_leaflet.paragraphs")
 
     investigations = []
-    for i, raw in enumerate(r.opt(data, "investigations", list, [])):
-        if not isinstance(raw, Mapping) or not {"id", "text"} <= set(raw):
-            r.add(f"investigations[{i}]", "must be a table with 'id' and 'text'")
-            continue
-        investigations.append(
-            InvestigationItem(
-                id=str(raw["id"]),
-                text=str(raw["text"]),
-                due=str(raw.get("due", "as decided by the paediatrician")),
-                follow_up_window=bool(raw.get("follow_up_window", False)),
-            )
-        )
+    for i, _item in enumerate(r.tables("investigations")):
+        path = f"investigations[{i}]"
+        item_id = r.text(f"{path}.id")
+        item_text = r.text(f"{path}.text")
+        due = r.text(f"{path}.due", "as decided by the paediatrician")
+        follow = r.get(f"{path}.follow_up_window", bool, False)
+        if item_id is not None and item_text is not None:
+            investigations.append(InvestigationItem(item_id, item_text, due or "", follow is True))
 
     variants: dict[Setting, RoleVariant] = {}
-    for key, raw in (r.opt(data, "role_variants", Mapping, {}) or {}).items():
+    for key in r.table("role_variants", required=False):
+        path = f"role_variants.{key}"
         try:
             setting = Setting(key)
         except ValueError:
-            r.add(f"role_variants.{key}", "unknown setting")
+            r.table(path, required=False)
+            r.add(path, f"unknown setting (expected one of: {', '.join(s.value for s in Setting)})")
             continue
-        if not isinstance(raw, Mapping):
-            r.add(f"role_variants.{key}", "must be a table")
+        if not r.table(path):
             continue
+        action_text = {}
+        for action_id in r.table(f"{path}.action_text", required=False):
+            text = r.text(f"{path}.action_text.{action_id}")
+            if action_id not in ACTION_IDS:
+                r.add(f"{path}.action_text.{action_id}", "unknown action id")
+            elif text is not None:
+                action_text[action_id] = text
         variants[setting] = RoleVariant(
-            notices=tuple(str(n) for n in raw.get("notices", [])),
-            action_text={str(k): str(v) for k, v in dict(raw.get("action_text", {})).items()},
+            notices=tuple(r.strings(f"{path}.notices", [])), action_text=action_text
         )
 
-    partnership = r.text(data, "partnership_name")
-    version = r.text(data, "version")
-    phone_due = r.text(data, "timescales.phone_referral")
-    paed_due = r.text(data, "timescales.paediatric_assessment")
-    form = r.text(data, "referral_form.name")
-    imaging = r.opt(data, "imaging_policy", str, "Per local imaging policy.")
-    leaflet_title = r.text(data, "parent_leaflet.title")
-    leaflet_url = r.opt(data, "parent_leaflet.url", str, None)
-    sources = tuple(str(s) for s in r.opt(data, "sources", list, []))
+    partnership = r.text("partnership_name")
+    version = r.text("version")
+    phone_due = r.text("timescales.phone_referral")
+    paed_due = r.text("timescales.paediatric_assessment")
+    r.table("referral_form")
+    form = r.text("referral_form.name")
+    leaflet_title = r.text("parent_leaflet.title")
+    leaflet_url = r.get("parent_leaflet.url", str, None) or None
+    sources = tuple(r.strings("sources", []))
 
+    r.unread()
     if r.problems:
         raise ProfileError(source, r.problems)
     return Profile(
@@ -386,14 +517,11 @@ def parse_profile(data: Mapping[str, Any], source: str = "<profile>") -> Profile
         phone_referral_due=phone_due,
         written_referral_max_hours=hours,
         paediatric_assessment_due=paed_due,
-        paediatric_assessment_target_hours=target,
-        mash_decision_working_days=mash_days,
         follow_up_skeletal_survey_days=(window[0], window[1]),
         frequent_attender_window_days=fa_window,
         frequent_attender_threshold=fa_threshold,
         contacts=contacts,
         referral_form=form,
-        imaging_policy=imaging,
         leaflet_title=leaflet_title,
         leaflet_paragraphs=tuple(paragraphs),
         leaflet_url=leaflet_url,
@@ -401,6 +529,46 @@ def parse_profile(data: Mapping[str, Any], source: str = "<profile>") -> Profile
         role_variants=variants,
         source_file=source,
     )
+
+
+def _exceptions(r: _Reader) -> dict[ExceptionType, ExceptionRule]:
+    """Rule R3's exceptions; a birth injury also needs its age limit per finding kind."""
+    exceptions: dict[ExceptionType, ExceptionRule] = {}
+    ex_data = r.table("exceptions")
+    known = {e.value for e in ExceptionType}
+    for key in ex_data:
+        if key not in known:
+            r.table(f"exceptions.{key}", required=False)
+            r.add(f"exceptions.{key}", "unknown exception type")
+    for ex_type in ExceptionType:
+        path = f"exceptions.{ex_type.value}"
+        if ex_type.value not in ex_data:
+            exceptions[ex_type] = ExceptionRule(ex_type, False, frozenset())
+            continue
+        r.table(path)
+        allowed = r.get(f"{path}.allowed", bool)
+        applies = frozenset(_kinds(r, r.strings(f"{path}.applies_to"), f"{path}.applies_to"))
+        limits: dict[FindingKind, int] = {}
+        if ex_type is ExceptionType.BIRTH_INJURY:
+            lpath = f"{path}.max_age_days"
+            for kind_text in r.table(lpath, required=allowed is True):
+                value = r.get(f"{lpath}.{kind_text}", int)
+                try:
+                    kind = FindingKind(kind_text)
+                except ValueError:
+                    r.add(f"{lpath}.{kind_text}", "unknown finding kind")
+                    continue
+                if kind not in applies:
+                    r.add(
+                        f"{lpath}.{kind_text}",
+                        f"not in {path}.applies_to, so this limit would never be used",
+                    )
+                elif value is not None and not 0 <= value <= 366:
+                    r.add(f"{lpath}.{kind_text}", "must be between 0 and 366 days")
+                elif value is not None:
+                    limits[kind] = value
+        exceptions[ex_type] = ExceptionRule(ex_type, allowed is True, applies, limits)
+    return exceptions
 
 
 def _kinds(r: _Reader, values: list[Any], path: str) -> list[FindingKind]:

@@ -212,3 +212,27 @@ NIM_BASIS_CODES: tuple[str, ...] = (
     "mobility_unknown",
     "mobile_milestone",
 )
+
+# Every action id the engine can require, in the order decisions list them (most pressing
+# first). Profiles may reword only these (role_variants.*.action_text).
+ACTION_IDS: tuple[str, ...] = (
+    "emergency_care",
+    "inform_csc_of_location",
+    "phone_csc",
+    "paediatric_cp_assessment",
+    "same_day_review",
+    "contact_allocated_social_worker",
+    "share_cumulative_history",
+    "written_referral",
+    "complete_body_map",
+    "record_explanation_verbatim",
+    "inform_parents",
+    "check_household_children",
+    "check_cp_is",
+    "haematology_review",
+    "pre_birth_referral",
+    "senior_review_before_discharge",
+    "discuss_with_senior",
+    "document_exception",
+    "confirm_paediatric_attendance",
+)
