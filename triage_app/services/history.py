@@ -56,7 +56,16 @@ def prior_presentation(p: PresentationRecord) -> PriorPresentation:
         findings=tuple(findings),
         outcome=p.outcome,
         complaint=p.complaint,
+        # What the store recorded then (contract 1.1): NIM at that time (None = unknown,
+        # which the sentinel rule counts as NIM) and the explanation given then.
+        nim=p.nim_at_time,
+        explanation=p.explanation,
     )
+
+
+def child_cp_plan(c: ChildRecord) -> CpPlan | None:
+    """The stored child's own child-protection plan, as the engine's ``child_cp_plan``."""
+    return CpPlan(c.cp_plan) if c.cp_plan in {p.value for p in CpPlan} else None
 
 
 def household_child(c: ChildRecord) -> HouseholdChild:
@@ -97,7 +106,7 @@ def load_history(s: Session, child: ChildRecord, before: datetime | None) -> Chi
 
 
 def with_stored_history(a: Assessment, history: ChildHistory) -> Assessment:
-    """Return the assessment with stored presentations and household children added.
+    """Return the assessment with stored presentations, household and the child's plan added.
 
     Stored presentations already given in the case (same date and findings) are not added
     twice; only presentations before ``assessed_at`` count as prior.
@@ -119,7 +128,11 @@ def with_stored_history(a: Assessment, history: ChildHistory) -> Assessment:
         if m.related_child is not None and m.relation in CHILD_RELATIONS
     ]
     new_history = dataclasses.replace(
-        a.history, prior_presentations=tuple(priors), household_children=tuple(household)
+        a.history,
+        prior_presentations=tuple(priors),
+        household_children=tuple(household),
+        # The case's own answer wins; otherwise the stored child's plan (contract 1.1).
+        child_cp_plan=a.history.child_cp_plan or child_cp_plan(history.child),
     )
     return dataclasses.replace(a, history=new_history)
 

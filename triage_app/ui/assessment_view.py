@@ -80,6 +80,7 @@ def new_case_json(child: ChildRecord, history: ChildHistory, clock: Clock) -> di
         history=History(
             household_children=history.household_children,
             prior_presentations=history.prior_presentations,
+            child_cp_plan=history.child_cp_plan,
         ),
     )
     data = assessment_to_json(seed)

@@ -121,7 +121,7 @@ class StoreServices:
             for m in found.household
             if m.related_child is not None and m.relation.value in ("sibling", "other_child")
         )
-        return ChildHistory(items, priors, household)
+        return ChildHistory(items, priors, household, history.child_cp_plan(found.child))
 
     # AssessmentRecorder ---------------------------------------------------------------
     def finalise(

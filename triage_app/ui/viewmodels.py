@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from triage_app.domain.model import HouseholdChild, PriorPresentation
-from triage_app.domain.vocab import Sex, Urgency
+from triage_app.domain.vocab import CpPlan, Sex, Urgency
 
 # The id of a child typed in "New child" and not stored yet: the record stores them with the
 # assessment when it is finalised, so an abandoned assessment leaves no empty child record and
@@ -71,6 +71,7 @@ class ChildHistory:
     items: tuple[TimelineItem, ...] = ()
     prior_presentations: tuple[PriorPresentation, ...] = ()
     household_children: tuple[HouseholdChild, ...] = ()
+    child_cp_plan: CpPlan | None = None  # the child's own plan, as stored
 
 
 @dataclass(frozen=True)
