@@ -15,6 +15,7 @@ from triage_app.domain.vocab import FindingKind
 
 ROOT = Path(__file__).resolve().parents[2]
 NYSCP = (ROOT / "resources" / "protocols" / "nyscp.toml").read_text(encoding="utf-8")
+HIPS = (ROOT / "resources" / "protocols" / "hips.toml").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -250,3 +251,122 @@ def test_an_installed_wheel_carries_the_profiles(tmp_path):
     root, ids = __import__("json").loads(out.stdout)
     assert root.startswith(str(target))
     assert ids == ["hips", "nyscp"]
+
+
+# ------------------------------------------------------------ strict loading (issue 11)
+# The code review reproduced these against nyscp.toml: each was silently accepted before.
+STRICT_TABLE = [
+    # a misspelt key no longer takes its default silently
+    (
+        "frequent_attender_threshold = 3",
+        "frequent_attender_threshhold = 1",
+        "timescales.frequent_attender_threshhold",
+        "unknown field",
+    ),
+    # the string "false" is not a boolean (it read as true and hid the sign-off caveat)
+    (
+        'name = "Emergency Duty Team"\nphone = "0300 131 2 131"\n'
+        'hours = "evenings, weekends and bank holidays; ask for the Emergency Duty Team"\n'
+        "verified = false",
+        'name = "Emergency Duty Team"\nphone = "0300 131 2 131"\n'
+        'hours = "evenings, weekends and bank holidays; ask for the Emergency Duty Team"\n'
+        'verified = "false"',
+        "contacts.out_of_hours.verified",
+        "must be a boolean (got string 'false')",
+    ),
+    (
+        "follow_up_window = true",
+        'follow_up_window = "no"',
+        "investigations[1].follow_up_window",
+        "must be a boolean",
+    ),
+    # fields that were parsed and never used are refused, not carried
+    (
+        "[timescales]\n",
+        "[timescales]\nmash_decision_working_days = 1\n",
+        "timescales.mash_decision_working_days",
+        "unknown field",
+    ),
+    (
+        "[timescales]\n",
+        "[timescales]\npaediatric_assessment_target_hours = 4\n",
+        "timescales.paediatric_assessment_target_hours",
+        "unknown field",
+    ),
+    (
+        'schema = "triage-profile/1"\n',
+        'schema = "triage-profile/1"\nimaging_policy = "CT head"\n',
+        "imaging_policy",
+        "unknown field",
+    ),
+    # wrong types anywhere
+    ('phone_referral = "now"', "phone_referral = 1", "timescales.phone_referral", "string"),
+    ("allowed = true", 'allowed = "yes"', "exceptions.birthmark.allowed", "must be a boolean"),
+    ('approved_by = ""', "approved_by = false", "sign_off.approved_by", "must be a string"),
+    (
+        "effective_date = 2025-07-01",
+        'effective_date = "2025-07-01"',
+        "effective_date",
+        "must be a date",
+    ),
+    (
+        'field = "nim"\n',
+        'field = "nim"\nowner = "Dr X"\n',
+        "awaiting_sign_off[0].owner",
+        "unknown field",
+    ),
+    # birth-injury limits: only for kinds the exception applies to, in days
+    (
+        "subconjunctival_haemorrhage = 14",
+        "subconjunctival_haemorrhage = 14\nburn = 3",
+        "exceptions.birth_injury.max_age_days.burn",
+        "never be used",
+    ),
+    (
+        "subconjunctival_haemorrhage = 14",
+        "subconjunctival_haemorrhage = 400",
+        "exceptions.birth_injury.max_age_days.subconjunctival_haemorrhage",
+        "between 0 and 366",
+    ),
+    (
+        "subconjunctival_haemorrhage = 14",
+        'subconjunctival_haemorrhage = "two weeks"',
+        "exceptions.birth_injury.max_age_days.subconjunctival_haemorrhage",
+        "must be a whole number",
+    ),
+    (
+        "complete_body_map = ",
+        "complete_bodymap = ",
+        "role_variants.early_years.action_text.complete_bodymap",
+        "unknown action id",
+    ),
+    (
+        "[role_variants.gp]",
+        "[role_variants.pharmacy]",
+        "role_variants.pharmacy",
+        "unknown setting",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "field", "reason"), STRICT_TABLE)
+def test_strict_profile_names_file_field_and_reason(tmp_path, old, new, field, reason):
+    assert old in NYSCP, old
+    path = write(tmp_path, NYSCP.replace(old, new, 1))
+    with pytest.raises(ProfileError) as exc:
+        load_profile_file(path)
+    message = str(exc.value)
+    assert re.search(rf"nyscp\.toml: {re.escape(field)}: .*{re.escape(reason)}", message), message
+
+
+def test_the_shipped_profiles_have_no_unused_or_unknown_field(registry):
+    # loading is strict, so loading at all proves it; and the three dead fields are gone
+    for p in registry:
+        for name in ("imaging_policy", "mash_decision_working_days"):
+            assert not hasattr(p, name)
+        assert not hasattr(p, "paediatric_assessment_target_hours")
+
+
+def test_unverified_contact_keeps_its_caveat_when_verified_is_false(registry):
+    line = registry.get("nyscp").contact("out_of_hours").line()
+    assert line.endswith("[details awaiting sign-off by the designated professional]")

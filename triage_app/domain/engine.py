@@ -245,7 +245,7 @@ def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
     another's urgency. The duties that depend on the final urgency (R5, R9's senior
     discussion) are applied after it is known.
     """
-    facts = _facts(a, profile)
+    facts = gather_facts(a, profile)
     outcomes = [rule(facts) for rule in URGENCY_RULES]
     urgency = max(
         (o.urgency for o in outcomes if o.urgency is not None),
@@ -336,7 +336,7 @@ class Facts:
         return bool(self.triggering or self.review)
 
 
-def _facts(a: Assessment, profile: Profile) -> Facts:
+def gather_facts(a: Assessment, profile: Profile) -> Facts:
     """Rules R1 (NIM), R2 (qualifying findings) and R3 (exception gate) for each finding."""
     nim = classify_nim(a, profile)
     results: list[FindingResult] = []
