@@ -74,6 +74,8 @@ def cases(draw):
             st.fixed_dictionaries(
                 {
                     "date": prior_dates.map(str),
+                    "nim": maybe_bool,
+                    "explanation": texts,
                     "findings": st.lists(
                         st.fixed_dictionaries(
                             {
@@ -118,12 +120,14 @@ def cases(draw):
                         {
                             "cp_plan": st.sampled_from([p.value for p in CpPlan]),
                             "looked_after": maybe_bool,
+                            "removed_from_care": maybe_bool,
                         }
                     ),
                     max_size=3,
                 )
             ),
             "prior_presentations": prior,
+            "child_cp_plan": draw(st.sampled_from([None, *[p.value for p in CpPlan]])),
         },
     }
 
@@ -227,3 +231,49 @@ def test_mutated_cases_decide_or_list_every_problem(case, data):
         assert result["schema"] == "triage-decision/1"
     except InputError as exc:
         assert exc.problems
+
+
+@COMMON
+@given(cases())
+def test_under_six_months_an_unexempted_injury_is_referred_under_every_profile(case):
+    """Contract 1.1: no profile shrinks NIM below 6 months, whatever the milestones."""
+    for profile in ("nyscp", "hips"):
+        d = decide({**case, "profile": profile})
+        if d["age"]["days"] < 182 and any(
+            f["qualifying"] and f["exception"] == "none" for f in d["findings"]
+        ):
+            assert d["nim"]["status"] is True
+            assert rank(d) >= urgency_rank("immediate")
+
+
+@COMMON
+@given(cases(), st.data())
+def test_more_history_never_lowers_urgency(case, data):
+    """Adding an earlier presentation, a plan, or a pregnancy never makes a case less urgent."""
+    more = copy.deepcopy(case)
+    h = more["history"]
+    change = data.draw(st.sampled_from(["prior", "plan", "pregnant", "removed"]))
+    if change == "prior" and case["history"]["prior_presentations"]:
+        h["prior_presentations"].append(dict(h["prior_presentations"][0]))
+    elif change == "plan":
+        h["child_cp_plan"] = data.draw(st.sampled_from(["current", "past"]))
+    elif change == "pregnant":
+        h["mother_pregnant"] = True
+    else:
+        h["household_children"].append({"removed_from_care": True})
+    assert rank(decide(more)) >= rank(decide(case))
+
+
+@COMMON
+@given(cases())
+def test_urgency_is_the_maximum_over_the_rules(case):
+    from tests.domain.factories import engine
+    from triage_app.domain.engine import URGENCY_RULES, gather_facts
+    from triage_app.domain.parse import parse_assessment
+
+    e = engine()
+    a = parse_assessment(case)
+    profile = e.registry.get(a.profile_id)
+    facts = gather_facts(a, profile)
+    ranks = [urgency_rank(o.urgency) for o in (r(facts) for r in URGENCY_RULES) if o.urgency]
+    assert urgency_rank(e.decide(a).urgency) == max(ranks, default=0)
