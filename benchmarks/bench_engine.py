@@ -1,5 +1,8 @@
 """Engine benchmark: time per decision with 20 prior presentations in the history.
 
+The decision includes the CLI's safe decoding (``decode_case``: size, repeated keys, depth and
+number checks), so it measures what ``triage-app assess`` does per case.
+
 Run: ``python benchmarks/bench_engine.py [--runs N]``. Prints a markdown table and writes
 ``benchmarks/results-engine.md``. The floor, measured in the same run, is the unavoidable JSON
 work on the same case (``json.loads`` of the input plus ``json.dumps`` of the decision).
@@ -18,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from triage_app.domain.engine import Engine  # noqa: E402
+from triage_app.domain.parse import decode_case  # noqa: E402
 
 TARGET_P99_MS = 1.0
 
@@ -40,6 +44,8 @@ def make_case() -> dict:
                     }
                 ],
                 "outcome": "advice given",
+                "nim": [True, None, False][i % 3],
+                "explanation": "synthetic explanation given then",
             }
         )
     case["history"]["prior_presentations"] = prior
@@ -76,7 +82,8 @@ def main() -> None:
     decision = engine.assess_json(json.loads(text))
 
     def full():
-        json.dumps(engine.assess_json(json.loads(text)))
+        # the CLI's safe decoding (repeated keys, depth, number size checked) is included
+        json.dumps(engine.assess_json(decode_case(text)))
 
     def floor():
         json.loads(text)

@@ -775,13 +775,20 @@ def nim_then(p: PriorPresentation, dob: date, profile: Profile) -> bool:
     return p.nim is not False or p.date < add_months(dob, nim_floor_months(profile))
 
 
+def _nim_then(p: PriorPresentation, floor_date: date) -> bool:
+    return p.nim is not False or p.date < floor_date
+
+
 def _sentinel_flag(a: Assessment, profile: Profile) -> Flag | None:
     """F1: an injury-type finding at an earlier presentation while the child was NIM then."""
-    dob = a.child.date_of_birth
+    floor_date = add_months(a.child.date_of_birth, nim_floor_months(profile))
+    qualifying = profile.qualifying_findings
     sentinel = []
     for p in sorted(a.history.prior_presentations, key=lambda p: p.date):
-        injuries = [f for f in p.findings if f.kind in profile.qualifying_findings]
-        if injuries and nim_then(p, dob, profile):
+        if not _nim_then(p, floor_date):
+            continue
+        injuries = [f for f in p.findings if f.kind in qualifying]
+        if injuries:
             what = ", ".join(_describe(f.kind, f.site) for f in injuries)
             sentinel.append(f"{nhs_date(p.date)}: {what}")
     if not sentinel:

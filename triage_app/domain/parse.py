@@ -255,14 +255,16 @@ class _BadDocumentError(ValueError):
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise _BadDocumentError(
-                f"the key {_show(key)} appears twice in one object; a repeated key is refused "
-                "because the second value would silently replace the first"
-            )
-        obj[key] = value
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _BadDocumentError(
+                    f"the key {_show(key)} appears twice in one object; a repeated key is "
+                    "refused because the second value would silently replace the first"
+                )
+            seen.add(key)
     return obj
 
 
@@ -286,15 +288,18 @@ def _parse_constant(text: str) -> Any:
 
 
 def _depth_problem(data: Any) -> str | None:
-    """Return a problem when ``data`` nests deeper than ``MAX_DEPTH`` (iterative: no recursion)."""
+    """Return a problem when ``data`` nests deeper than ``MAX_DEPTH`` (iterative: no recursion).
+
+    Deeper documents than Python's own limit never get here: the decoder stops them first.
+    """
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, dict | list):
-            if depth > MAX_DEPTH:
-                return f"objects and lists are nested more than {MAX_DEPTH} deep"
-            children = node.values() if isinstance(node, dict) else node
-            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+        if depth > MAX_DEPTH:
+            return f"objects and lists are nested more than {MAX_DEPTH} deep"
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
     return None
 
 
@@ -339,11 +344,11 @@ def decode_case(raw: bytes | str) -> Any:
                 )
             ]
         ) from None
-    except RecursionError:
+    except RecursionError:  # the decoder's own limit (about 1,000 levels)
         raise InputError(
             [Problem("(document)", f"objects and lists are nested more than {MAX_DEPTH} deep")]
         ) from None
-    problem = _depth_problem(data)
+    problem = _depth_problem(data) if isinstance(data, dict | list) else None
     if problem:
         raise InputError([Problem("(document)", problem)])
     return data
