@@ -268,8 +268,8 @@ def test_more_history_never_lowers_urgency(case, data):
 @given(cases())
 def test_urgency_is_the_maximum_over_the_rules(case):
     from tests.domain.factories import engine
-    from triage_app.domain.engine import URGENCY_RULES, gather_facts
     from triage_app.domain.parse import parse_assessment
+    from triage_app.domain.rules import URGENCY_RULES, gather_facts
 
     e = engine()
     a = parse_assessment(case)

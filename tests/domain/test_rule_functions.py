@@ -3,7 +3,7 @@
 import pytest
 
 from tests.domain.factories import case, engine, finding
-from triage_app.domain import engine as rules
+from triage_app.domain import rules
 from triage_app.domain.parse import parse_assessment
 from triage_app.domain.vocab import Urgency
 

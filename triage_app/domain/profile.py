@@ -613,6 +613,11 @@ def load_profile_file(path: Traversable, name: str | None = None) -> Profile:
     return profile
 
 
+def nim_floor_months(profile: Profile) -> int:
+    """The age below which every child is NIM: the profile's floor, never under 6 months."""
+    return max(profile.age_floor_months, NATIONAL_NIM_FLOOR_MONTHS)
+
+
 class ProfileRegistry:
     """All profiles shipped in ``resources/protocols``, loaded once and validated."""
 
