@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from triage_app.domain.decode import decode_case  # noqa: E402
 from triage_app.domain.engine import Engine  # noqa: E402
-from triage_app.domain.parse import decode_case  # noqa: E402
 
 TARGET_P99_MS = 1.0
 

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from triage_app.cli import build_parser, run_assess
-from triage_app.domain.parse import MAX_DEPTH, MAX_INPUT_BYTES
+from triage_app.domain.decode import MAX_DEPTH, MAX_INPUT_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "child-af-3-purple-mark.json"

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from triage_app import __version__, cli_store
+from triage_app.domain.decode import MAX_INPUT_BYTES, MAX_PROBLEMS, decode_case
 from triage_app.domain.engine import Engine
 from triage_app.domain.errors import InputError, ProfileError, UnknownProfileError
 from triage_app.domain.fallback import fallback_card
-from triage_app.domain.parse import MAX_INPUT_BYTES, MAX_PROBLEMS, decode_case
 
 log = logging.getLogger(__name__)
 
