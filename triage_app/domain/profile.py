@@ -355,7 +355,7 @@ def parse_profile(data: Mapping[str, Any], source: str = "<profile>") -> Profile
     review = r.get("review_date", date)
     if effective is not None and review is not None and review <= effective:
         r.add("review_date", "must be after effective_date")
-    r.table("sign_off")
+    r.table("sign_off", required=False)
     approved_by = r.get("sign_off.approved_by", str, "") or None
     approved_on = r.get("sign_off.approved_on", date, None)
     if approved_by and approved_on is None:
