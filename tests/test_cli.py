@@ -114,6 +114,7 @@ def test_fallback_card_follows_the_profile():
     assert "Every child under 6 months, whatever they can do." in text  # the national floor
     assert "cannot yet roll, crawl" in text
     assert "Rolling alone does NOT make a baby mobile." not in text
+    assert "A birth injury only up to 14 days of age" in text  # contract 1.1, awaiting sign-off
     assert "immediately after the phone call" in text
     bad = run("fallback", "--profile", "kent")
     assert bad.returncode == 2 and "known: hips, nyscp" in bad.stderr

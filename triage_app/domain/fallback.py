@@ -10,6 +10,7 @@ from datetime import date
 
 from triage_app.domain.display import nhs_date
 from triage_app.domain.profile import AWAITING_SIGN_OFF, Profile
+from triage_app.domain.vocab import ExceptionType
 
 _MILESTONES = {
     "rolls": "roll",
@@ -67,6 +68,7 @@ def fallback_card(profile: Profile, printed_on: date) -> str:
         "EXCEPTIONS: only a birthmark, birth injury or procedure mark that a registered health",
         "professional documented BEFORE today, and that matches, is exempt. Not documented or not",
         "sure: same-day review by a GP or paediatrician; if not excluded, refer as above.",
+        *_birth_injury_lines(profile),
         "",
         "SKELETAL SURVEY: not complete, and never 'normal', until the follow-up at day "
         f"{profile.follow_up_skeletal_survey_days[0]}-{profile.follow_up_skeletal_survey_days[1]}",
@@ -76,6 +78,16 @@ def fallback_card(profile: Profile, printed_on: date) -> str:
     if profile.status != "signed_off":
         lines += ["", f"This profile is {AWAITING_SIGN_OFF}."]
     return "\n".join(lines) + "\n"
+
+
+def _birth_injury_lines(profile: Profile) -> list[str]:
+    """The birth-injury age limit: past it, a mark said to date from birth is referred."""
+    rule = profile.exceptions.get(ExceptionType.BIRTH_INJURY)
+    limits = sorted(set(rule.max_age_days.values())) if rule and rule.allowed else []
+    if not limits:
+        return ["A birth injury is never accepted as an exception in this profile: refer."]
+    days = f"{limits[-1]}" if len(limits) == 1 else f"{limits[0]} to {limits[-1]}"
+    return [f"A birth injury only up to {days} days of age; older, or persisting: refer as above."]
 
 
 def _contact(profile: Profile, key: str) -> str:
