@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from triage_app.domain.display import add_months, age_display
 from triage_app.domain.flags import cumulative_risk_flags
@@ -20,6 +19,7 @@ from triage_app.domain.model import (
     Finding,
     FindingResult,
     Flag,
+    History,
     Investigation,
     NimResult,
 )
@@ -40,6 +40,7 @@ from triage_app.domain.vocab import (
     urgency_rank,
 )
 
+# Kinds the TEN-4-FACESp bruising rule describes (bruises and the FACESp marks).
 BRUISE_LIKE = frozenset(
     {
         FindingKind.BRUISE,
@@ -409,7 +410,8 @@ def r6_pre_birth(f: Facts) -> RuleOutcome:
     )
 
 
-def _pre_birth_reasons(h: Any) -> list[str]:
+def _pre_birth_reasons(h: History) -> list[str]:
+    """Why the protocol requires a pre-birth referral (contract 1.1), in words."""
     reasons = []
     if h.child_cp_plan in (CpPlan.CURRENT, CpPlan.PAST):
         reasons.append(f"this child has a {h.child_cp_plan.value} child protection plan")
