@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -163,8 +164,12 @@ def _print_json(data: Any, stdout: TextIO) -> None:
     stdout.flush()
 
 
+# Every character str.splitlines() breaks on: a problem must stay one line on stderr.
+_LINE_BREAKS = re.compile("[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _one_line(text: str) -> str:
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    return _LINE_BREAKS.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def _command_modules() -> list[Any]:

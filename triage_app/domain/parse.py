@@ -651,6 +651,8 @@ def _join(path: str, key: str) -> str:
 
 def _key(key: Any) -> str:
     text = str(key)
+    if not text.isprintable():
+        text = repr(text)[1:-1]  # a key with control characters is shown escaped
     return text if len(text) <= 60 else text[:57] + "..."
 
 
