@@ -122,7 +122,7 @@ class CaseTerms:
         decided_at: For a case that joined a later presentation (C8), when the decision it
             follows was made: a duty is then done only by an action recorded at or after it
             (an earlier call was about an earlier injury). ``None``: any action counts.
-        prompted: The investigation kinds the decision prompted (C3).
+        prompted: The investigation kinds the decision prompted (shown as suggestions).
         written_referral_hours: The profile's limit for the written referral after the call.
         follow_up_days: The profile's follow-up survey window (days after the initial).
         strategy_review_working_days: The profile's limit for the strategy review (C5).
@@ -569,19 +569,11 @@ def close_problems(
 
 def _no_concern_problems(case: CaseRecord, terms: CaseTerms, now: datetime | None) -> list[str]:
     problems: list[str] = []
-    real = [i for i in case.investigations if i.kind != OTHER_KIND]
     if not case.investigations:
         problems.append(
             "C3: no investigation is recorded: 'no concern' needs the investigations reported "
             "(or marked not required with a reason and a name)"
         )
-    on_case = {i.kind for i in real}
-    for kind in terms.prompted:
-        if kind not in on_case and kind != SURVEY_FOLLOW_UP:
-            problems.append(
-                f"C3: {kind_name(kind)} was prompted by the decision and is not recorded "
-                "(report it, or mark it not required with a reason and a name)"
-            )
     if survey_on_case(case):
         initial = investigation(case, SURVEY_INITIAL)
         follow = investigation(case, SURVEY_FOLLOW_UP)

@@ -45,6 +45,8 @@ class ChildRecord:
     looked_after: bool | None = None
     id: int | None = None
     version: int = 0
+    # An expected pregnancy in the household (the pre-birth referral, case rule C7).
+    pregnancy_due_date: date | None = None
 
 
 @dataclass(frozen=True)

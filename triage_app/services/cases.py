@@ -479,8 +479,12 @@ def report_result(
     early_reason: str | None = None,
     by: str | None = None,
     label: str | None = None,
+    reported_at: datetime | None = None,
 ) -> CaseRecord:
     """Report an investigation as performed on ``performed_on`` with its result (C2).
+
+    ``reported_at`` is when the result came back (default now; never in the future): C5's
+    strategy review and addendum fall due when it is after the last meeting or seal.
 
     Reporting the initial skeletal survey creates the follow-up (pending, in the profile's
     window after the initial's date). The follow-up cannot be reported before its window
@@ -502,6 +506,9 @@ def report_result(
                 today=now.date(),
             )  # fmt: skip
         )
+        if reported_at is not None and reported_at > now:
+            raise _bad("reported_at", "a result cannot be recorded as received in the future")
+        received = reported_at or now
         early = inv is not None and inv.due_from is not None and performed_on < inv.due_from
         if inv is None:
             inv_new = InvestigationRecord(
@@ -511,7 +518,7 @@ def report_result(
             inv = case.investigations[-1]
         case = repo.update_investigation(
             case_id, case.version, inv.id, ctx.user, now,
-            status=rules.REPORTED, result=result.strip(), reported_at=now,
+            status=rules.REPORTED, result=result.strip(), reported_at=received,
             performed_on=performed_on,
             early_reason=(early_reason or "").strip() or None if early else None,
             decided_by=(by or "").strip() or None if early else None,
