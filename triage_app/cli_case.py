@@ -308,6 +308,7 @@ def _record(ctx: Any, data: Any, args: argparse.Namespace, out: TextIO) -> int:
     done = record_and_open(
         ctx, data, profile_override=args.profile, separate_reason=args.separate_case
     )
+    assert done.case is not None  # always opened or joined without min_urgency
     decision = done.recorded.decision.to_json()
     decision["case_id"] = done.case.id
     decision["case_joined"] = done.joined

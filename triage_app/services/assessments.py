@@ -21,7 +21,7 @@ from triage_app.domain.records import (
     NotFoundError,
     PresentationRecord,
 )
-from triage_app.domain.vocab import MOBILITY_FIELDS
+from triage_app.domain.vocab import MOBILITY_FIELDS, urgency_rank
 from triage_app.services import cases
 from triage_app.services.children import child_audit, validate_child
 from triage_app.services.context import StoreContext
@@ -143,7 +143,7 @@ class RecordedCase:
     """What ``assess --record`` (and the wizard's finish) produced in one transaction."""
 
     recorded: RecordedAssessment
-    case: CaseRecord
+    case: CaseRecord | None  # None: below ``min_urgency`` and no open case to join
     joined: bool  # True: the child's open case gained the presentation (C8)
 
 
@@ -159,13 +159,15 @@ def record_and_open(
     done_actions: Iterable[CaseAction] = (),
     separate_reason: str | None = None,
     opened_at: datetime | None = None,
+    min_urgency: str | None = None,
 ) -> RecordedCase:
     """Store the presentation and decision, open or join the case, record what was done.
 
     One service call, one transaction: when any part fails (a refused action, a conflict, a
     database error) nothing is stored, so a retry cannot store a second presentation or a
     second child. The child's open case is joined (case rule C8) unless ``separate_reason``
-    says why a separate case is opened.
+    says why a separate case is opened. ``min_urgency``: below it, no case is opened unless
+    actions were recorded (a child's open case is still joined).
 
     Raises:
         InputError: the case is malformed, or an action id is unknown (nothing stored).
@@ -176,6 +178,15 @@ def record_and_open(
     with ctx.transaction() as s:
         rec = _store(ctx, s, a, now, child_id, organisation, complaint, outcome)
         assert rec.child.id is not None and rec.presentation.id is not None
+        urgency = rec.decision.urgency.value
+        done_actions = tuple(done_actions)
+        if (
+            min_urgency is not None
+            and urgency_rank(urgency) < urgency_rank(min_urgency)
+            and not done_actions
+            and not CaseRepository(s).open_for_child(rec.child.id)
+        ):
+            return RecordedCase(rec, None, False)
         case, joined = cases.open_or_join(
             ctx, s, rec.child.id, rec.presentation.id, rec.decision.urgency.value,
             opened_at or a.assessed_at, now, separate_reason,
