@@ -180,3 +180,30 @@ def test_sealed_referral_records_cannot_be_changed_or_deleted(db_url):
     for statement in ("UPDATE referral_record SET pdf_sha256 = 'x'", "DELETE FROM referral_record"):
         with pytest.raises(Exception, match="sealed"), engine.begin() as conn:
             conn.execute(text(statement))
+
+
+def test_supervision_set_before_0004_is_carried_into_a_meeting_decision(db_url):
+    from triage_app.store.case_repository import CaseRepository
+    from triage_app.store.db import make_session_factory
+
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, target="0003")
+    with engine.begin() as conn:
+        _fill_revision_0001(conn)
+        conn.execute(
+            text(
+                "INSERT INTO safeguarding_case (id, child_id, presentation_id, status, opened_at, "
+                "opened_by, supervision_required, supervision_conditions, supervision_agreed_by, "
+                "sealed, created_at, created_by, row_version) VALUES (1, 1, 1, 'open', :now, "
+                "'old', :yes, 'contact supervised', 'CSC manager', :no, :now, 'old', 1)"
+            ),
+            {"now": "2025-01-02 03:04:00", "yes": True, "no": False},
+        )
+    migrate.upgrade(engine)
+    with make_session_factory(engine).begin() as s:
+        case = CaseRepository(s).get(1)
+    engine.dispose()
+    assert case.presentation_ids == (1,)
+    assert case.supervision_required is True
+    assert case.supervision_conditions == "contact supervised"
+    assert case.meetings[0].supervision == "impose" and case.meetings[0].agreed_by == "CSC manager"

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from triage_app.domain.cases import supervision
 from triage_app.domain.records import (
@@ -163,6 +164,9 @@ class CaseRepository:
 
     def _touch(self, row: Case, expected: int, user: str, now: datetime) -> CaseRecord:
         row.modified_at, row.modified_by = now, user
+        # Always an UPDATE of the case row (so its version moves on), even when only a child
+        # row (an action, an investigation, a meeting) changed at the same clock time.
+        flag_modified(row, "modified_at")
         flush_or_conflict(self.s, "case", row.id, expected)
         self.s.refresh(row)
         return case_record(row)
