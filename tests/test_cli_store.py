@@ -118,11 +118,8 @@ def test_cases_lists_states_sealed_and_what_is_due(capsys, loaded):
     by_name = {c["child"]["name"]: c for c in data["cases"]}
     assert by_name["ASHBY, Alfie"]["status"] == "results_pending"
     assert by_name["ASHBY, Alfie"]["due"][0]["what"] == "skeletal_survey_follow_up"
-    assert by_name["BROOKS, Isla"]["due"][0] == {
-        **by_name["BROOKS, Isla"]["due"][0],
-        "what": "written_referral",
-        "overdue": True,
-    }
+    brooks = {d["what"]: d["overdue"] for d in by_name["BROOKS, Isla"]["due"]}
+    assert brooks["written_referral"] is True  # with every other overdue duty (case rule C7)
     assert by_name["OKAFOR, Zara"]["status"] == "closed"
     assert {n: c["sealed"] for n, c in by_name.items()} == {
         "ASHBY, Alfie": True,  # the demo's Child AF case has a sealed referral record

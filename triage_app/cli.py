@@ -54,6 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add the child's stored history and household (by NHS number) before deciding",
     )
+    assess.add_argument(
+        "--record",
+        action="store_true",
+        help="store the presentation and decision, open or join the child's case (one "
+        'transaction); the decision printed carries "case_id"',
+    )
+    assess.add_argument(
+        "--separate-case",
+        metavar="REASON",
+        help="with --record: open a separate case although the child has an open one (why)",
+    )
     cli_store.add_store_options(assess)
 
     sub.add_parser("profiles", help="list the installed protocol profiles and their status")
@@ -80,6 +91,13 @@ def run_assess(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: 
         data = decode_case(raw)
     except InputError as exc:
         _print_problems(exc, stderr)
+        return EXIT_BAD_INPUT
+    if getattr(args, "record", False):
+        from triage_app import cli_case
+
+        return cli_case.run_record(data, args, stdout, stderr)
+    if getattr(args, "separate_case", None):
+        print("--separate-case: only with --record", file=stderr)
         return EXIT_BAD_INPUT
     if getattr(args, "lookup", False):
         data = cli_store.lookup(data, args, stderr)
@@ -174,9 +192,9 @@ def _one_line(text: str) -> str:
 
 def _command_modules() -> list[Any]:
     """Modules that add sub-commands, each with ``register``, ``handles`` and ``run``."""
-    from triage_app import cli_records, cli_security
+    from triage_app import cli_case, cli_records, cli_security
 
-    return [cli_store, cli_records, cli_security]
+    return [cli_store, cli_records, cli_security, cli_case]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

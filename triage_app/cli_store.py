@@ -48,7 +48,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     cases = sub.add_parser("cases", help="open and recent cases, with what is due or overdue")
     cases.add_argument("--json", action="store_true", help="print JSON")
-    cases.add_argument("--recent-days", type=int, default=30, help="closed cases: last N days")
+    cases.add_argument(
+        "--closed", action="store_true", help="the closed cases (all, or the last --recent-days)"
+    )
+    cases.add_argument("--recent-days", type=int, help="closed cases: last N days (default 30)")
     add_store_options(cases)
 
     imp = sub.add_parser("import", help="import records from another system")
@@ -240,7 +243,8 @@ def _cases(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from triage_app.services import views
     from triage_app.services.permissions import visible_cases
 
-    found = visible_cases(ctx, recent_days=args.recent_days)
+    recent = args.recent_days if args.recent_days is not None else (None if args.closed else 30)
+    found = visible_cases(ctx, recent_days=recent, closed=args.closed)
     _emit(views.cases_json(found) if args.json else views.cases_lines(found), out)
     return EXIT_OK
 

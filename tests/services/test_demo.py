@@ -33,9 +33,12 @@ def test_demo_cases_are_in_the_promised_states(ctx, clock):
     listed = {s.child.family_name: s for s in cases.list_cases(ctx)}
     ashby, brooks, okafor = listed["Ashby"], listed["Brooks"], listed["Okafor"]
     assert ashby.case.status == "results_pending"
-    assert [(d.what, d.overdue) for d in ashby.due] == [("skeletal_survey_follow_up", False)]
+    assert [(d.what, d.overdue) for d in ashby.due] == [
+        ("skeletal_survey_follow_up", False),
+        ("meeting_review", False),
+    ]
     assert ashby.case.supervision_required is True and ashby.case.meetings
-    assert [(d.what, d.overdue) for d in brooks.due] == [("written_referral", True)]
+    assert ("written_referral", True) in [(d.what, d.overdue) for d in brooks.due]
     assert okafor.case.status == "closed" and okafor.case.close_outcome == "no_concern"
 
 

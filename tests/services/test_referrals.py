@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select, text
 
 from triage_app.domain.access import AccessDeniedError
-from triage_app.domain.records import ConflictError, NotFoundError, StrategyMeeting
+from triage_app.domain.records import Attendee, ConflictError, NotFoundError, StrategyMeeting
 from triage_app.domain.sealed import ExportTargetError, SealingError
 from triage_app.report import UncoveredCharacterError
 from triage_app.services import audit_log, cases, children, demo, referrals
@@ -37,16 +37,15 @@ def squash(value: str) -> str:
 
 def referred_case(ctx, clock, make):
     """A case with an assessment, a phone referral, a survey requested and a strategy meeting."""
+    clock.advance(hours=6)  # the evening of the assessment: the call and meeting are past
     rec = record_assessment(
         ctx,
         make.case_json(explanation={"text": "rolled against the cot", "given_by": "mother"}),
         organisation="Example Medical Practice",
         complaint="bruise on the cheek",
     )
-    c = cases.open_case(
-        ctx, rec.child.id, presentation_id=rec.presentation.id, supervision_required=True
-    )
     seen = rec.presentation.seen_at
+    c = cases.open_case(ctx, rec.child.id, presentation_id=rec.presentation.id, opened_at=seen)
     c = cases.record_phone_referral(
         ctx, c.id, c.version, called_at=seen + timedelta(minutes=10), person="Dr Carter",
         reference="CSC-4411",
@@ -61,11 +60,15 @@ def referred_case(ctx, clock, make):
         StrategyMeeting(
             held_at=seen + timedelta(hours=5),
             outcome="Section 47 enquiry agreed.",
-            agreed_by="J. Smith (social worker); Dr Lee (paediatrician)",
-            supervision_conditions="Contact with the partner supervised until results are back.",
+            attendees=(
+                Attendee("J. Smith", "social worker", "csc"),
+                Attendee("Dr Lee", "paediatrician", "health"),
+            ),
+            supervision="impose",
+            conditions="Contact with the partner supervised until results are back.",
+            relax_conditions="Both survey stages reported and heard at a strategy meeting.",
         ),
     )
-    clock.advance(hours=6)
     return c
 
 
@@ -103,8 +106,10 @@ def test_the_sealed_pdf_says_who_what_and_is_marked_official_sensitive(ctx, cloc
     assert "OFFICIAL-SENSITIVE" in words
     assert "Bruise" in words and "Cheek" in words and "rolled against the cot" in words
     assert "CSC-4411" in squash(words) and "Dr Carter" in words  # the phone referral, as recorded
-    assert "Section 47 enquiry agreed." in words and "Dr Lee (paediatrician)" in words
+    assert "Section 47 enquiry agreed." in words and "Dr Lee (paediatrician, health)" in words
     assert "Contact with the partner supervised" in words
+    # the supervision in force (C4): its conditions for relaxing and who decided it
+    assert "Both survey stages reported and heard" in words and "Yes (decision: impose)" in words
     assert "Example Medical Practice" in words and "tester" in words  # setting and referrer
     assert f"NIM-2025-{c.id:06d} v1" in words
 
@@ -142,7 +147,7 @@ def test_a_case_without_an_assessment_cannot_be_finalised(ctx, make):
 
 def test_finalising_a_case_changed_since_it_was_read_is_refused(ctx, clock, make):
     c = referred_case(ctx, clock, make)
-    cases.set_status(ctx, c.id, c.version, "results_pending")
+    cases.record_action(ctx, c.id, c.version, "inform_parents", by="Dr Carter")
     with pytest.raises(ConflictError):
         referrals.finalise_case(ctx, c.id, case_version=c.version)
     assert referrals.list_records(ctx, c.id) == []

@@ -18,6 +18,7 @@ from triage_app.services.assessments import record_assessment
 
 @pytest.fixture
 def sealed(ctx, clock, make):
+    clock.advance(hours=2)  # after the call below (an action is never recorded in the future)
     rec = record_assessment(ctx, make.case_json())
     c = cases.open_case(ctx, rec.child.id, presentation_id=rec.presentation.id)
     c = cases.record_phone_referral(

@@ -17,8 +17,8 @@ from triage_app.store.search import name_key
 def test_new_database_is_created_at_the_latest_revision(db_url):
     engine = make_engine(db_url)
     result = migrate.upgrade(engine)
-    assert result.created and result.to_revision == migrate.head_revision() == "0003"
-    assert migrate.current_revision(engine) == "0003"
+    assert result.created and result.to_revision == migrate.head_revision() == "0004"
+    assert migrate.current_revision(engine) == migrate.head_revision()
     assert migrate.upgrade(engine).created is False  # second open: nothing to do
     engine.dispose()
 
@@ -64,7 +64,7 @@ def test_old_database_with_data_is_backed_up_then_upgraded_losing_nothing(tmp_pa
 
     result = migrate.upgrade(engine, database_file=db, backup_dir=tmp_path / "backups")
 
-    assert (result.from_revision, result.to_revision) == ("0001", "0003")
+    assert (result.from_revision, result.to_revision) == ("0001", migrate.head_revision())
     assert result.backup is not None and result.backup.exists()
     assert _dump(result.backup) == before  # the copy is the database as it was
     after = _dump(db)
@@ -72,7 +72,8 @@ def test_old_database_with_data_is_backed_up_then_upgraded_losing_nothing(tmp_pa
         if table == "alembic_version":
             continue
         if table == "child":
-            assert [r[:-1] for r in after[table]] == rows  # every old column unchanged
+            width = len(rows[0])  # later revisions add columns at the end
+            assert [r[:width] for r in after[table]] == rows  # every old column unchanged
         else:
             assert after[table] == rows
     with engine.connect() as conn:
@@ -179,3 +180,30 @@ def test_sealed_referral_records_cannot_be_changed_or_deleted(db_url):
     for statement in ("UPDATE referral_record SET pdf_sha256 = 'x'", "DELETE FROM referral_record"):
         with pytest.raises(Exception, match="sealed"), engine.begin() as conn:
             conn.execute(text(statement))
+
+
+def test_supervision_set_before_0004_is_carried_into_a_meeting_decision(db_url):
+    from triage_app.store.case_repository import CaseRepository
+    from triage_app.store.db import make_session_factory
+
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, target="0003")
+    with engine.begin() as conn:
+        _fill_revision_0001(conn)
+        conn.execute(
+            text(
+                "INSERT INTO safeguarding_case (id, child_id, presentation_id, status, opened_at, "
+                "opened_by, supervision_required, supervision_conditions, supervision_agreed_by, "
+                "sealed, created_at, created_by, row_version) VALUES (1, 1, 1, 'open', :now, "
+                "'old', :yes, 'contact supervised', 'CSC manager', :no, :now, 'old', 1)"
+            ),
+            {"now": "2025-01-02 03:04:00", "yes": True, "no": False},
+        )
+    migrate.upgrade(engine)
+    with make_session_factory(engine).begin() as s:
+        case = CaseRepository(s).get(1)
+    engine.dispose()
+    assert case.presentation_ids == (1,)
+    assert case.supervision_required is True
+    assert case.supervision_conditions == "contact supervised"
+    assert case.meetings[0].supervision == "impose" and case.meetings[0].agreed_by == "CSC manager"

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from triage_app.domain.records import (
     AssessmentRecord,
+    Attendee,
     CaseAction,
     CaseRecord,
     ChildRecord,
@@ -203,7 +204,11 @@ def _case(child_id):
         opened_by="t",
         actions=(CaseAction(NOW, "Dr A", "phone_csc", "CSC-1", "spoke to duty SW"),),
         investigations=(InvestigationRecord("skeletal_survey_initial", requested_at=NOW),),
-        meetings=(StrategyMeeting(NOW, "s47", "CSC manager", "maintain", "supervised contact"),),
+        meetings=(
+            StrategyMeeting(
+                NOW, "s47", (Attendee("J Reed", "manager", "csc"),), "impose", "supervised contact"
+            ),
+        ),
     )
 
 
@@ -216,7 +221,8 @@ def test_case_round_trip_with_actions_investigations_and_meetings(ctx, make):
     assert _is_domain(got) and got.sealed is False and got.version == 1
     assert got.actions[0].reference == "CSC-1" and got.actions[0].person == "Dr A"
     assert got.investigations[0].status == "pending"
-    assert got.meetings[0].agreed_by == "CSC manager"
+    assert got.meetings[0].attendees == (Attendee("J Reed", "manager", "csc"),)
+    assert got.supervision_required is True and got.supervision_conditions == "supervised contact"
 
 
 def test_a_stale_case_save_is_refused_and_the_stored_change_survives(ctx, make):
@@ -224,15 +230,15 @@ def test_a_stale_case_save_is_refused_and_the_stored_change_survives(ctx, make):
         child = ChildRepository(s).add(make.child(), "t", NOW)
         case = CaseRepository(s).add(_case(child.id), "t", NOW)
     with ctx.session_factory.begin() as s:  # user A saves first
-        CaseRepository(s).update(case.id, case.version, "a", NOW, supervision_conditions="A's")
+        CaseRepository(s).update(case.id, case.version, "a", NOW, close_reason="A's")
     with pytest.raises(ConflictError) as err, ctx.session_factory.begin() as s:  # B is stale
-        CaseRepository(s).update(case.id, case.version, "b", NOW, supervision_conditions="B's")
-    assert err.value.attempted == {"supervision_conditions": "B's"}  # B's words are kept
+        CaseRepository(s).update(case.id, case.version, "b", NOW, close_reason="B's")
+    assert err.value.attempted == {"close_reason": "B's"}  # B's words are kept
     assert "changed by someone else" in str(err.value) and "nothing stored was overwritten" in str(
         err.value
     )
     with ctx.session_factory.begin() as s:
-        assert CaseRepository(s).get(case.id).supervision_conditions == "A's"
+        assert CaseRepository(s).get(case.id).close_reason == "A's"
 
 
 def test_a_stale_child_save_is_refused(ctx, make):

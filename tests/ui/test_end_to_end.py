@@ -110,23 +110,19 @@ def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path
     window.preview.back_button.click()
     assert window.ui.pages_stack.currentWidget() is window.case_scroll
 
-    # Investigations, then closure: refused while results are pending, allowed after.
+    # Investigations, then closure: refused while stage 2 of the survey is pending (C1).
     panel = view.investigations
-    for name in ("Initial skeletal survey", "Follow-up skeletal survey"):
-        panel.request_combo.setCurrentIndex(panel.request_combo.findText(name))
-        panel.request_button.click()
-    assert "PENDING" in panel.table.item(1, 3).text()
-    assert " to " in panel.table.item(1, 1).text()  # the follow-up survey's window
+    panel.request_combo.setCurrentIndex(panel.request_combo.findText("Initial skeletal survey"))
+    panel.request_button.click()
+    panel.result_edit.setText("No fracture seen")
+    panel.add_result_button.click()
+    assert panel.table.item(0, 1).text() == "stage 1 of 2: not complete"
+    assert "PENDING" in panel.table.item(1, 4).text()
+    assert " to " in panel.table.item(1, 2).text()  # the follow-up survey's window
     view.reason_edit.setText("No concern")
     view.close_button.click()
-    assert "CLOSURE REFUSED" in view.closure_label.text()
-    assert "pending" in view.closure_label.text()
-    while panel.investigation_combo.count():
-        panel.result_edit.setText("Normal")
-        panel.add_result_button.click()
-    view.close_button.click()
-    assert view.closure_label.text() == "\u2611 Case closed."
-    assert cases.get_case(ctx, case_id).status == "closed"
+    assert "CLOSURE REFUSED: C1:" in view.closure_label.text()
+    assert cases.get_case(ctx, case_id).status == "results_pending"
     assert services.drafts.load() is None  # finalising cleared the draft
 
 

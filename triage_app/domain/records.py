@@ -45,6 +45,8 @@ class ChildRecord:
     looked_after: bool | None = None
     id: int | None = None
     version: int = 0
+    # An expected pregnancy in the household (the pre-birth referral, case rule C7).
+    pregnancy_due_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,12 @@ class AssessmentRecord:
 
 @dataclass(frozen=True)
 class CaseAction:
-    """Something done on a case: who did it, when, and the reference they were given."""
+    """Something done on a case: who did it, when, and the reference they were given.
+
+    ``kind`` is a referral duty's action id (``phone_csc``, ...) or a case event
+    (``case_closed``, ``case_reopened``). A duty can be ``waived`` with a ``reason`` instead
+    of done (case rule C3: "done or waived with a reason").
+    """
 
     at: datetime
     person: str
@@ -123,11 +130,20 @@ class CaseAction:
     reference: str | None = None
     details: str | None = None
     id: int | None = None
+    waived: bool = False
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
 class InvestigationRecord:
-    """An investigation on a case (ids as in the profile, e.g. ``skeletal_survey_initial``)."""
+    """An investigation on a case (kinds from the profile, e.g. ``skeletal_survey_initial``).
+
+    ``performed_on`` is when it was done (the follow-up survey's window counts from the
+    initial's); ``reported_at`` when its result was recorded. A free-text investigation is
+    kind ``other`` with a ``label``. ``early_reason``/``decided_by`` keep why a follow-up was
+    performed before its window and who decided; ``not_required_reason``/``decided_by`` why
+    an investigation is not required and who decided (case rule C2).
+    """
 
     kind: str
     status: str = "pending"  # pending | reported | not_required
@@ -137,23 +153,104 @@ class InvestigationRecord:
     result: str | None = None
     reported_at: datetime | None = None
     id: int | None = None
+    label: str | None = None
+    performed_on: date | None = None
+    early_reason: str | None = None
+    not_required_reason: str | None = None
+    decided_by: str | None = None
+
+
+AGENCIES = ("health", "csc", "police", "education", "other")
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """Who attended a strategy meeting: name, role and agency (one of :data:`AGENCIES`)."""
+
+    name: str
+    role: str
+    agency: str
+
+    def line(self) -> str:
+        """``Name (role, agency)``."""
+        return f"{self.name} ({self.role}, {self.agency})"
 
 
 @dataclass(frozen=True)
 class StrategyMeeting:
-    """A strategy meeting's outcome and the supervision it agreed, with who agreed it."""
+    """A strategy meeting: when, who attended, its outcome and any supervision decision.
+
+    ``supervision`` is ``impose``, ``maintain``, ``change``, ``relax`` or ``None`` (the
+    meeting decided nothing about supervision). Imposing, maintaining or changing records the
+    ``conditions`` and the ``relax_conditions`` (what must be true before relaxing); relaxing
+    before both survey stages are reported records a ``reason`` (case rule C4).
+    ``agreed_by`` is kept for meetings recorded before attendees were (revision 0004).
+    """
 
     held_at: datetime
     outcome: str
-    agreed_by: str
-    supervision_decision: str = "maintain"  # maintain | relax
-    supervision_conditions: str | None = None
+    attendees: tuple[Attendee, ...] = ()
+    supervision: str | None = None
+    conditions: str | None = None
+    relax_conditions: str | None = None
+    review_on: date | None = None
+    reason: str | None = None
     id: int | None = None
+    agreed_by: str | None = None
+
+    @property
+    def supervision_decision(self) -> str | None:
+        """The supervision decision (older name of :attr:`supervision`)."""
+        return self.supervision
+
+    @property
+    def supervision_conditions(self) -> str | None:
+        """The conditions (older name of :attr:`conditions`)."""
+        return self.conditions
+
+    def who(self) -> str:
+        """Who attended (or who agreed, for meetings recorded before attendees were)."""
+        if self.attendees:
+            return "; ".join(a.line() for a in self.attendees)
+        return self.agreed_by or "not recorded"
+
+
+@dataclass(frozen=True)
+class SupervisionDecision:
+    """One supervision decision of a strategy meeting (an entry of the history)."""
+
+    decision: str  # impose | maintain | change | relax
+    decided_at: datetime
+    decided_by: str
+    conditions: str | None = None
+    relax_conditions: str | None = None
+    reason: str | None = None
+    meeting_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """The supervision in force (the latest decision) and every decision before it."""
+
+    in_force: bool = False
+    conditions: str | None = None
+    relax_conditions: str | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    decision: str | None = None
+    meeting_id: int | None = None
+    history: tuple[SupervisionDecision, ...] = ()
 
 
 @dataclass(frozen=True)
 class CaseRecord:
-    """A safeguarding case: status, actions, investigations, meetings and supervision."""
+    """A safeguarding case: status, actions, investigations, meetings and supervision.
+
+    ``supervision_required``/``supervision_conditions``/``supervision_agreed_by`` are read
+    from the supervision in force (the latest strategy-meeting decision, case rule C4); they
+    are never set directly. ``presentation_ids`` are every presentation the case holds
+    (case rule C8); ``presentation_id`` is the one whose decision the case follows.
+    """
 
     child_id: int
     status: str
@@ -175,15 +272,29 @@ class CaseRecord:
     meetings: tuple[StrategyMeeting, ...] = ()
     id: int | None = None
     version: int = 0
+    presentation_ids: tuple[int, ...] = ()
+    separate_reason: str | None = None
 
 
 @dataclass(frozen=True)
 class DueItem:
-    """Something due on a case; ``overdue`` when its time has passed."""
+    """Something due on a case; ``overdue`` when its time has passed (case rule C7).
+
+    ``what`` is the item id (a decision action id, an investigation kind, ``meeting_review``,
+    ``pre_birth_referral``, ``strategy_review``, ``record_addendum``); ``due_from`` is the
+    start of an investigation's window; ``due_at`` is ``None`` when the duty has no set time.
+    """
 
     what: str
-    due_at: datetime
+    due_at: datetime | None
     overdue: bool
+    label: str = ""
+    due_from: date | None = None
+
+    @property
+    def id(self) -> str:
+        """The item id (same as ``what``)."""
+        return self.what
 
 
 @dataclass(frozen=True)

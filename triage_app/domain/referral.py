@@ -173,6 +173,14 @@ class StrategyMeeting:
     outcome: str | None = None
     supervision_conditions: str | None = None
     agreed_by: tuple[str, ...] = ()
+    # The supervision in force (case rule C4): the latest strategy-meeting decision, not the
+    # last meeting's text. ``supervision_in_force`` None: no decision recorded.
+    supervision_in_force: bool | None = None
+    supervision_decision: str | None = None
+    relax_conditions: str | None = None
+    decided_at: datetime | None = None
+    decided_by: tuple[str, ...] = ()
+    supervision_history: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

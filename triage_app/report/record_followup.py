@@ -5,6 +5,8 @@ Section numbers follow the minimum dataset (clinical-research.md, model section 
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
@@ -178,14 +180,28 @@ def strategy_section(record: ReferralRecord) -> list[Flowable]:
         heading("12. Strategy discussion and interim safety arrangements"),
         kv_table(
             [
-                ("Held", nhs_datetime(m.held_at) if m.held_at else "Not recorded"),
+                ("Latest meeting held", nhs_datetime(m.held_at) if m.held_at else "Not recorded"),
                 ("Outcome", m.outcome),
+                ("Attended by", "; ".join(m.agreed_by) or None),
+                ("Supervision in force", _in_force(m)),
                 ("Supervision and safety conditions", m.supervision_conditions),
-                ("Agreed by", "; ".join(m.agreed_by) or None),
+                ("Conditions for relaxing", m.relax_conditions),
+                ("Decided", nhs_datetime(m.decided_at) if m.decided_at else None),
+                ("Decided by", "; ".join(m.decided_by) or None),
+                ("Earlier supervision decisions", " / ".join(m.supervision_history) or None),
             ],
             columns=1,
         ),
     ]
+
+
+def _in_force(m: Any) -> str:
+    """Whether supervision is in force, as the latest strategy-meeting decision says (C4)."""
+    if m.supervision_in_force is None:
+        return "No supervision decision recorded at a strategy meeting."
+    if m.supervision_in_force:
+        return f"Yes (decision: {m.supervision_decision})"
+    return "No: relaxed at a strategy meeting"
 
 
 def contacts_section(record: ReferralRecord) -> list[Flowable]:

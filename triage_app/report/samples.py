@@ -231,5 +231,11 @@ def sample_record(
             or "Baby to stay with maternal grandmother; "
             "contact with mother's partner supervised until results are back.",
             agreed_by=("J. Smith (social worker)", "Dr Lee (paediatrician)"),
+            supervision_in_force=True,
+            supervision_decision="impose",
+            relax_conditions=free
+            or "Both stages of the skeletal survey reported and heard at a strategy meeting.",
+            decided_at=t + timedelta(hours=6),
+            decided_by=("J. Smith (social worker, csc)", "Dr Lee (paediatrician, health)"),
         ),
     )

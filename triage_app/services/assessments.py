@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from triage_app.domain.errors import InputError, Problem
 from triage_app.domain.model import Assessment, Decision
 from triage_app.domain.parse import parse_assessment
 from triage_app.domain.records import (
     AssessmentRecord,
+    CaseAction,
+    CaseRecord,
     ChildRecord,
     FindingRecord,
     NotFoundError,
     PresentationRecord,
 )
-from triage_app.domain.vocab import MOBILITY_FIELDS
+from triage_app.domain.vocab import MOBILITY_FIELDS, urgency_rank
+from triage_app.services import cases
 from triage_app.services.children import child_audit, validate_child
 from triage_app.services.context import StoreContext
 from triage_app.services.history import load_history, with_stored_history
@@ -129,78 +135,145 @@ def record_assessment(
     a = parse_assessment(data, profile_override=profile_override)
     now = ctx.clock()
     with ctx.transaction() as s:
-        children = ChildRepository(s)
-        if child_id is not None:
-            child = _explicit_child(children, child_id, a)
-        else:
-            child = children.by_nhs_number(a.child.nhs_number) if a.child.nhs_number else None
-        created = child is None
-        if child is None:
-            details = ChildRecord(
-                date_of_birth=a.child.date_of_birth,
-                family_name=a.child.family_name,
-                given_name=a.child.given_name,
-                nhs_number=a.child.nhs_number,
-                sex=a.child.sex.value if a.child.sex else None,
-            )
-            child = children.add(validate_child(details, require_name=False), ctx.user, now)
-            ctx.audit(s, "create", "child", child.id, after=child_audit(child))
-        elif child.date_of_birth != a.child.date_of_birth:
-            raise InputError(
-                [
-                    Problem(
-                        "child.date_of_birth", "differs from the stored child with this NHS number"
-                    )
-                ]
-            )
-        full = with_stored_history(a, load_history(s, child, before=a.assessed_at))
-        decision = ctx.protocol.decide(full)
-        assert child.id is not None
-        presentations = PresentationRepository(s)
-        presentation = presentations.add(
-            presentation_from(
-                full,
-                child.id,
-                decision,
-                organisation=organisation,
-                complaint=complaint,
-                outcome=outcome,
-            ),
-            ctx.user,
-            now,
+        return _store(ctx, s, a, now, child_id, organisation, complaint, outcome)
+
+
+@dataclass(frozen=True)
+class RecordedCase:
+    """What ``assess --record`` (and the wizard's finish) produced in one transaction."""
+
+    recorded: RecordedAssessment
+    case: CaseRecord | None  # None: below ``min_urgency`` and no open case to join
+    joined: bool  # True: the child's open case gained the presentation (C8)
+
+
+def record_and_open(
+    ctx: StoreContext,
+    data: dict[str, Any],
+    *,
+    organisation: str | None = None,
+    complaint: str | None = None,
+    outcome: str | None = None,
+    profile_override: str | None = None,
+    child_id: int | None = None,
+    done_actions: Iterable[CaseAction] = (),
+    separate_reason: str | None = None,
+    opened_at: datetime | None = None,
+    min_urgency: str | None = None,
+) -> RecordedCase:
+    """Store the presentation and decision, open or join the case, record what was done.
+
+    One service call, one transaction: when any part fails (a refused action, a conflict, a
+    database error) nothing is stored, so a retry cannot store a second presentation or a
+    second child. The child's open case is joined (case rule C8) unless ``separate_reason``
+    says why a separate case is opened. ``min_urgency``: below it, no case is opened unless
+    actions were recorded (a child's open case is still joined).
+
+    Raises:
+        InputError: the case is malformed, or an action id is unknown (nothing stored).
+        CaseRuleError: an action was refused by a case rule (nothing stored).
+    """
+    a = parse_assessment(data, profile_override=profile_override)
+    now = ctx.clock()
+    with ctx.transaction() as s:
+        rec = _store(ctx, s, a, now, child_id, organisation, complaint, outcome)
+        assert rec.child.id is not None and rec.presentation.id is not None
+        urgency = rec.decision.urgency.value
+        done_actions = tuple(done_actions)
+        if (
+            min_urgency is not None
+            and urgency_rank(urgency) < urgency_rank(min_urgency)
+            and not done_actions
+            and not CaseRepository(s).open_for_child(rec.child.id)
+        ):
+            return RecordedCase(rec, None, False)
+        case, joined = cases.open_or_join(
+            ctx, s, rec.child.id, rec.presentation.id, rec.decision.urgency.value,
+            opened_at or a.assessed_at, now, separate_reason,
+        )  # fmt: skip
+        case = cases.record_done_actions(ctx, s, case, tuple(done_actions), now)
+        return RecordedCase(rec, case, joined)
+
+
+def _store(
+    ctx: StoreContext,
+    s: Session,
+    a: Assessment,
+    now: datetime,
+    child_id: int | None,
+    organisation: str | None,
+    complaint: str | None,
+    outcome: str | None,
+) -> RecordedAssessment:
+    """Store the child (when new), the presentation, the engine's input and its decision."""
+    children = ChildRepository(s)
+    if child_id is not None:
+        child = _explicit_child(children, child_id, a)
+    else:
+        child = children.by_nhs_number(a.child.nhs_number) if a.child.nhs_number else None
+    created = child is None
+    if child is None:
+        details = ChildRecord(
+            date_of_birth=a.child.date_of_birth,
+            family_name=a.child.family_name,
+            given_name=a.child.given_name,
+            nhs_number=a.child.nhs_number,
+            sex=a.child.sex.value if a.child.sex else None,
         )
-        assert presentation.id is not None
-        assessment = presentations.add_assessment(
-            AssessmentRecord(
-                presentation_id=presentation.id,
-                assessed_at=a.assessed_at,
-                profile_id=decision.profile_id,
-                profile_version=decision.profile_version,
-                urgency=decision.urgency.value,
-                input_json=full.to_json(),
-                decision_json=decision.to_json(),
-            ),
-            ctx.user,
-            now,
+        child = children.add(validate_child(details, require_name=False), ctx.user, now)
+        ctx.audit(s, "create", "child", child.id, after=child_audit(child))
+    elif child.date_of_birth != a.child.date_of_birth:
+        raise InputError(
+            [Problem("child.date_of_birth", "differs from the stored child with this NHS number")]
         )
-        ctx.audit(
-            s,
-            "create",
-            "presentation",
-            presentation.id,
-            after={"child_id": child.id, "seen_at": a.assessed_at.isoformat()},
-        )
-        ctx.audit(
-            s,
-            "create",
-            "assessment",
-            assessment.id,
-            after={
-                "presentation_id": presentation.id,
-                "urgency": decision.urgency.value,
-                "profile": [decision.profile_id, decision.profile_version],
-            },
-        )
+    full = with_stored_history(a, load_history(s, child, before=a.assessed_at))
+    decision = ctx.protocol.decide(full)
+    assert child.id is not None
+    presentations = PresentationRepository(s)
+    presentation = presentations.add(
+        presentation_from(
+            full,
+            child.id,
+            decision,
+            organisation=organisation,
+            complaint=complaint,
+            outcome=outcome,
+        ),
+        ctx.user,
+        now,
+    )
+    assert presentation.id is not None
+    assessment = presentations.add_assessment(
+        AssessmentRecord(
+            presentation_id=presentation.id,
+            assessed_at=a.assessed_at,
+            profile_id=decision.profile_id,
+            profile_version=decision.profile_version,
+            urgency=decision.urgency.value,
+            input_json=full.to_json(),
+            decision_json=decision.to_json(),
+        ),
+        ctx.user,
+        now,
+    )
+    ctx.audit(
+        s,
+        "create",
+        "presentation",
+        presentation.id,
+        after={"child_id": child.id, "seen_at": a.assessed_at.isoformat()},
+    )
+    ctx.audit(
+        s,
+        "create",
+        "assessment",
+        assessment.id,
+        after={
+            "presentation_id": presentation.id,
+            "urgency": decision.urgency.value,
+            "profile": [decision.profile_id, decision.profile_version],
+        },
+    )
     return RecordedAssessment(child, presentation, assessment, decision, created)
 
 

@@ -1,28 +1,41 @@
-"""Use-cases: a safeguarding case from opening to safe closure.
+"""Use-cases: a safeguarding case from opening to safe closure (case contract C1 to C8).
 
-Every step takes the case version the user read (optimistic concurrency) and enforces the case
-rules in :mod:`triage_app.domain.case_rules`, so the rules hold whatever the front end.
+Every step takes the case version the user read (optimistic concurrency), runs in one
+transaction, and enforces the case rules of :mod:`triage_app.domain.cases`; a refusal raises
+:class:`CaseRuleError` with one ``Cn: ...`` line per reason and changes nothing. Bad input (an
+unknown kind, action or outcome) raises :class:`InputError`.
+
+Supervision is never set directly: it is the latest strategy-meeting decision (C4). The case
+status follows the case: ``results_pending`` while any investigation is pending, then
+``referred`` once the phone referral is made, until it is closed.
 
 Sealing (:mod:`triage_app.services.referrals`) freezes the case's referral record, not the
-case: results, actions, meetings, supervision and closure are still recorded here after it,
-and ``sealed`` is never changed here. A sealed version itself never changes; to hand later
-changes over, seal an addendum.
+case: results, actions, meetings and closure are still recorded here after it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from triage_app.domain import case_rules as rules
-from triage_app.domain.case_rules import CaseRuleError, CaseStatus
+from sqlalchemy.orm import Session
+
+from triage_app.domain import cases as rules
+from triage_app.domain.cases import CaseRuleError, CaseStatus, CaseTerms, Duty
+from triage_app.domain.engine import _ACTION_ORDER as KNOWN_ACTIONS
+from triage_app.domain.errors import InputError, Problem
 from triage_app.domain.records import (
     CaseAction,
     CaseRecord,
     CaseSummary,
+    ChildRecord,
+    DueItem,
     InvestigationRecord,
     StrategyMeeting,
+    Supervision,
 )
 from triage_app.services.context import StoreContext
 from triage_app.store.case_repository import CaseRepository
@@ -30,10 +43,31 @@ from triage_app.store.repositories import ChildRepository, PresentationRepositor
 
 RECENT_DAYS = 30
 
+__all__ = ["CaseRuleError", "CaseStatus"]
+
+
+@dataclass(frozen=True)
+class CaseDetails:
+    """A case as ``case show`` and the case view show it.
+
+    The case, its child, what is due (C7), the supervision in force (C4) and the urgency of
+    the decision it follows.
+    """
+
+    case: CaseRecord
+    child: ChildRecord
+    due: tuple[DueItem, ...]
+    supervision: Supervision
+    urgency: str | None
+    terms: CaseTerms
+
 
 def case_audit(case: CaseRecord) -> dict[str, Any]:
     """A case as the audit trail stores it (JSON-able)."""
     return dataclasses.asdict(case)
+
+
+# --- the decision a case follows and its terms ---------------------------------------------
 
 
 def _profile_for(ctx: StoreContext, repo: CaseRepository, case: CaseRecord) -> Any:
@@ -47,32 +81,120 @@ def _profile_for(ctx: StoreContext, repo: CaseRepository, case: CaseRecord) -> A
     return registry.get(profile_id if profile_id in registry.ids() else None)
 
 
+def _assessment(s: Session, presentation_id: int | None) -> Any:
+    if presentation_id is None:
+        return None
+    return PresentationRepository(s).assessments([presentation_id]).get(presentation_id)
+
+
+def terms_for(ctx: StoreContext, s: Session, case: CaseRecord) -> CaseTerms:
+    """What the rules need besides the case (the case's terms).
+
+    The duties of the decision it follows, the investigations that decision prompted, the
+    profile's limits and when the record was last sealed.
+    """
+    repo = CaseRepository(s)
+    profile = _profile_for(ctx, repo, case)
+    row = _assessment(s, case.presentation_id)
+    duties: tuple[Duty, ...] = ()
+    prompted: tuple[str, ...] = ()
+    decided_at = None
+    if row is not None:
+        decision = row.decision_json
+        duties = tuple(
+            Duty(a["id"], _label(a["id"]), _parse_time(a.get("due_at")))
+            for a in decision.get("actions", [])
+        )
+        prompted = tuple(i["id"] for i in decision.get("investigations", []))
+        if len(case.presentation_ids) > 1:
+            decided_at = row.assessed_at
+    child = ChildRepository(s).get(case.child_id)
+    return CaseTerms(
+        duties=duties,
+        decided_at=decided_at,
+        prompted=prompted,
+        written_referral_hours=profile.written_referral_max_hours,
+        follow_up_days=tuple(profile.follow_up_skeletal_survey_days),  # type: ignore[arg-type]
+        strategy_review_working_days=getattr(
+            profile, "strategy_review_working_days", rules.DEFAULT_STRATEGY_REVIEW_WORKING_DAYS
+        ),
+        sealed_at=repo.last_sealed_at(case.id) if case.id is not None else None,
+        pregnancy_due_date=child.pregnancy_due_date,
+    )
+
+
+def _label(action_id: str) -> str:
+    return action_id.replace("_", " ").capitalize()
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def known_kinds(ctx: StoreContext) -> tuple[str, ...]:
+    """Investigation kinds of every installed profile (plus ``other``, free text)."""
+    kinds: list[str] = []
+    for profile in ctx.protocol.registry:
+        for item in profile.investigations:
+            if item.id not in kinds:
+                kinds.append(item.id)
+    return tuple(kinds)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
 def open_case(
     ctx: StoreContext,
     child_id: int,
     *,
     presentation_id: int | None = None,
-    supervision_required: bool | None = None,
     opened_at: datetime | None = None,
+    separate_reason: str | None = None,
 ) -> CaseRecord:
-    """Open a case for a child (optionally for one presentation)."""
+    """Open a case for a child (optionally for one presentation).
+
+    Raises:
+        CaseRuleError: C8, the child has an open case and no reason for a separate one.
+    """
     now = ctx.clock()
     with ctx.transaction() as s:
-        ChildRepository(s).get(child_id)
-        case = CaseRepository(s).add(
-            CaseRecord(
-                child_id=child_id,
-                status=CaseStatus.OPEN.value,
-                opened_at=opened_at or now,
-                opened_by=ctx.user,
-                presentation_id=presentation_id,
-                supervision_required=supervision_required,
-            ),
-            ctx.user,
-            now,
+        return _open(ctx, s, child_id, presentation_id, opened_at or now, separate_reason, now)
+
+
+def _open(
+    ctx: StoreContext,
+    s: Session,
+    child_id: int,
+    presentation_id: int | None,
+    opened_at: datetime,
+    separate_reason: str | None,
+    now: datetime,
+) -> CaseRecord:
+    ChildRepository(s).get(child_id)
+    repo = CaseRepository(s)
+    already = repo.open_for_child(child_id)
+    if already and not (separate_reason or "").strip():
+        raise CaseRuleError(
+            [
+                f"C8: the child already has an open case ({already[0].id}): a new assessment "
+                "joins it, or a separate case is opened with a reason"
+            ]
         )
-        ctx.audit(s, "create", "case", case.id, after=case_audit(case))
-        return case
+    case = repo.add(
+        CaseRecord(
+            child_id=child_id,
+            status=CaseStatus.OPEN.value,
+            opened_at=opened_at,
+            opened_by=ctx.user,
+            presentation_id=presentation_id,
+            separate_reason=(separate_reason or "").strip() or None,
+        ),
+        ctx.user,
+        now,
+    )
+    ctx.audit(s, "create", "case", case.id, after=case_audit(case))
+    return case
 
 
 def get_case(ctx: StoreContext, case_id: int) -> CaseRecord:
@@ -83,14 +205,177 @@ def get_case(ctx: StoreContext, case_id: int) -> CaseRecord:
         return case
 
 
-def _change(ctx: StoreContext, case_id: int, version: int, step: Any) -> CaseRecord:
-    """Run one change on a case in one transaction and audit before and after."""
+def show_case(ctx: StoreContext, case_id: int) -> CaseDetails:
+    """A case with what is due (C7) and the supervision in force (C4); audited view."""
+    now = ctx.clock()
+    with ctx.transaction() as s:
+        case = CaseRepository(s).get(case_id)
+        details = _details(ctx, s, case, now)
+        ctx.audit(s, "view", "case", case_id)
+        return details
+
+
+def _details(ctx: StoreContext, s: Session, case: CaseRecord, now: datetime) -> CaseDetails:
+    terms = terms_for(ctx, s, case)
+    row = _assessment(s, case.presentation_id)
+    return CaseDetails(
+        case,
+        ChildRepository(s).get(case.child_id),
+        tuple(rules.due_items(case, now, terms)),
+        rules.supervision(case),
+        row.urgency if row is not None else None,
+        terms,
+    )
+
+
+def due_for(ctx: StoreContext, s: Session, case: CaseRecord, now: datetime) -> list[DueItem]:
+    """C7 for one case inside a transaction (the one list every screen shows)."""
+    return rules.due_items(case, now, terms_for(ctx, s, case))
+
+
+def list_cases(
+    ctx: StoreContext, recent_days: int | None = RECENT_DAYS, *, closed: bool = False
+) -> list[CaseSummary]:
+    """Open cases and those closed in the last ``recent_days``, with what is due (C7).
+
+    ``closed``: the closed cases alone (all of them when ``recent_days`` is ``None``).
+    Audited as a view.
+    """
+    now = ctx.clock()
+    since = now - timedelta(days=recent_days) if recent_days is not None else None
+    with ctx.transaction() as s:
+        listed = CaseRepository(s).listing(since, closed_only=closed)
+        out = summaries(ctx, s, listed, now)
+        ctx.audit(s, "view", "case_list", None, after={"cases": [c.id for c in listed]})
+        return out
+
+
+def summaries(
+    ctx: StoreContext, s: Session, listed: Iterable[CaseRecord], now: datetime
+) -> list[CaseSummary]:
+    """Case list lines with C7's due items, overdue cases first."""
+    children = ChildRepository(s)
+    out = [CaseSummary(c, children.get(c.child_id), tuple(due_for(ctx, s, c, now))) for c in listed]
+    return sorted(out, key=lambda x: not any(d.overdue for d in x.due))
+
+
+# --- changing ---------------------------------------------------------------------------------
+
+Step = Callable[[CaseRepository, CaseRecord, datetime], CaseRecord]
+
+
+def _change(ctx: StoreContext, case_id: int, version: int, step: Step) -> CaseRecord:
+    """Run one change on a case in one transaction, keep its status, audit before and after."""
     with ctx.transaction() as s:
         repo = CaseRepository(s)
         before = repo.get(case_id)
-        after = step(repo, before, ctx.clock())
+        if before.version != version:
+            repo.update(case_id, version, ctx.user, ctx.clock())  # raises ConflictError
+        now = ctx.clock()
+        after = step(repo, before, now)
+        status = rules.status_for(after)
+        if status != after.status:
+            after = repo.update(case_id, after.version, ctx.user, now, status=status)
         ctx.audit(s, "update", "case", case_id, case_audit(before), case_audit(after))
         return after
+
+
+def _refuse(problems: list[str]) -> None:
+    if problems:
+        raise CaseRuleError(problems)
+
+
+def _bad(path: str, reason: str) -> InputError:
+    return InputError([Problem(path, reason)])
+
+
+def record_action(
+    ctx: StoreContext,
+    case_id: int,
+    version: int,
+    action_id: str,
+    *,
+    at: datetime | None = None,
+    by: str | None = None,
+    note: str | None = None,
+    reference: str | None = None,
+) -> CaseRecord:
+    """Record a referral duty (a decision action id) as done: who, when, reference, note.
+
+    The phone referral starts the written-referral countdown (the profile's limit after the
+    call); the written referral stops it.
+    """
+    return _record_action(
+        ctx, case_id, version, action_id, at=at, by=by, note=note, reference=reference
+    )
+
+
+def waive_action(
+    ctx: StoreContext, case_id: int, version: int, action_id: str, *, reason: str, by: str
+) -> CaseRecord:
+    """Waive a referral duty with a reason and who decided (C3)."""
+    return _record_action(ctx, case_id, version, action_id, by=by, reason=reason, waive=True)
+
+
+def _record_action(
+    ctx: StoreContext,
+    case_id: int,
+    version: int,
+    action_id: str,
+    *,
+    at: datetime | None = None,
+    by: str | None = None,
+    note: str | None = None,
+    reference: str | None = None,
+    reason: str | None = None,
+    waive: bool = False,
+) -> CaseRecord:
+    def step(repo: CaseRepository, case: CaseRecord, now: datetime) -> CaseRecord:
+        terms = terms_for(ctx, repo.s, case)
+        if action_id not in KNOWN_ACTIONS and action_id not in {d.id for d in terms.duties}:
+            raise _bad("action", f"unknown action id {action_id!r}")
+        when = at or now
+        _refuse(
+            rules.action_problems(
+                case, action_id, terms, waive=waive, reason=reason, by=by, at=when, now=now
+            )
+        )
+        return _add_action(
+            ctx,
+            repo,
+            case,
+            CaseAction(
+                when,
+                (by or "").strip() or ctx.user,
+                action_id,
+                reference,
+                note,
+                waived=waive,
+                reason=(reason or "").strip() or None,
+            ),
+            now,
+        )
+
+    return _change(ctx, case_id, version, step)
+
+
+def _add_action(
+    ctx: StoreContext, repo: CaseRepository, case: CaseRecord, action: CaseAction, now: datetime
+) -> CaseRecord:
+    assert case.id is not None
+    out = repo.add_action(case.id, case.version, action, ctx.user, now)
+    if action.waived:
+        return out
+    if action.kind == rules.PHONE_CSC:
+        profile = _profile_for(ctx, repo, out)
+        due = rules.written_referral_due(action.at, profile.written_referral_max_hours)
+        return repo.update(
+            case.id, out.version, ctx.user, now, referral_called_at=action.at,
+            written_referral_due=due,
+        )  # fmt: skip
+    if action.kind == rules.WRITTEN_REFERRAL:
+        return repo.update(case.id, out.version, ctx.user, now, written_referral_sent_at=action.at)
+    return out
 
 
 def record_phone_referral(
@@ -103,22 +388,11 @@ def record_phone_referral(
     reference: str | None = None,
     details: str | None = None,
 ) -> CaseRecord:
-    """Record the phone referral to children's social care; the written referral falls due.
-
-    The written referral is due at the call time plus the profile's limit (e.g. 24 hours).
-    """
-
-    def step(repo: CaseRepository, case: CaseRecord, now: datetime) -> CaseRecord:
-        profile = _profile_for(ctx, repo, case)
-        due = rules.written_referral_due(called_at, profile.written_referral_max_hours)
-        action = CaseAction(called_at, person, "phone_csc", reference, details)
-        case = repo.add_action(case_id, version, action, ctx.user, now)
-        changes: dict[str, Any] = {"referral_called_at": called_at, "written_referral_due": due}
-        if case.status == CaseStatus.OPEN:
-            changes["status"] = CaseStatus.REFERRED.value
-        return repo.update(case_id, case.version, ctx.user, now, **changes)
-
-    return _change(ctx, case_id, version, step)
+    """Record the phone referral to children's social care; the written referral falls due."""
+    return record_action(
+        ctx, case_id, version, rules.PHONE_CSC, at=called_at, by=person, note=details,
+        reference=reference,
+    )  # fmt: skip
 
 
 def record_written_referral(
@@ -131,23 +405,37 @@ def record_written_referral(
     reference: str | None = None,
 ) -> CaseRecord:
     """Record that the written referral was sent."""
-
-    def step(repo: CaseRepository, case: CaseRecord, now: datetime) -> CaseRecord:
-        action = CaseAction(sent_at, person, "written_referral", reference)
-        case = repo.add_action(case_id, version, action, ctx.user, now)
-        return repo.update(case_id, case.version, ctx.user, now, written_referral_sent_at=sent_at)
-
-    return _change(ctx, case_id, version, step)
+    return record_action(
+        ctx, case_id, version, rules.WRITTEN_REFERRAL, at=sent_at, by=person, reference=reference
+    )
 
 
 def add_action(ctx: StoreContext, case_id: int, version: int, action: CaseAction) -> CaseRecord:
-    """Record any other action taken (who, when, reference, details)."""
-    return _change(
-        ctx,
-        case_id,
-        version,
-        lambda repo, case, now: repo.add_action(case_id, version, action, ctx.user, now),
-    )
+    """Record any action taken (who, when, reference, details)."""
+    if action.waived:
+        return waive_action(
+            ctx, case_id, version, action.kind, reason=action.reason or "", by=action.person
+        )
+    return record_action(
+        ctx, case_id, version, action.kind, at=action.at, by=action.person,
+        note=action.details, reference=action.reference,
+    )  # fmt: skip
+
+
+def _kind_check(ctx: StoreContext, kind: str, label: str | None) -> None:
+    problem = rules.kind_problem(kind, known_kinds(ctx), label)
+    if problem:
+        raise _bad("kind", problem)
+
+
+def _find(case: CaseRecord, kind: str, label: str | None, pending_only: bool = True) -> Any:
+    for inv in reversed(case.investigations):
+        if inv.kind != kind or (kind == rules.OTHER_KIND and inv.label != label):
+            continue
+        if pending_only and inv.status != rules.PENDING:
+            continue
+        return inv
+    return None
 
 
 def request_investigation(
@@ -156,24 +444,126 @@ def request_investigation(
     version: int,
     kind: str,
     *,
-    requested_at: datetime,
+    requested_at: datetime | None = None,
+    label: str | None = None,
     due_to: datetime | None = None,
 ) -> CaseRecord:
-    """Record a requested investigation.
+    """Request an investigation (a profile kind, or ``other`` with a label).
 
-    A follow-up skeletal survey is due 11 to 14 days (the profile's window) after the initial
-    survey; its due dates are set from the initial survey's date when not given.
+    The follow-up skeletal survey is never requested by hand: it is created when the initial
+    survey is recorded as performed (C2).
     """
+    _kind_check(ctx, kind, label)
 
     def step(repo: CaseRepository, case: CaseRecord, now: datetime) -> CaseRecord:
-        due_from = due_end = due_to.date() if due_to else None
-        if kind == rules.SURVEY_FOLLOW_UP and due_to is None:
-            initial = next((i for i in case.investigations if i.kind == rules.SURVEY_INITIAL), None)
-            base = (initial.reported_at or initial.requested_at) if initial else None
+        _refuse(rules.request_problems(case, kind, label))
+        when = requested_at or now
+        day = due_to.date() if due_to else None
+        inv = InvestigationRecord(
+            kind, rules.PENDING, when, day, day,
+            label=(label or "").strip() or None if kind == rules.OTHER_KIND else None,
+        )  # fmt: skip
+        return repo.add_investigation(case_id, case.version, inv, ctx.user, now)
+
+    return _change(ctx, case_id, version, step)
+
+
+def report_result(
+    ctx: StoreContext,
+    case_id: int,
+    version: int,
+    kind: str,
+    *,
+    performed_on: date,
+    result: str,
+    early_reason: str | None = None,
+    by: str | None = None,
+    label: str | None = None,
+    reported_at: datetime | None = None,
+) -> CaseRecord:
+    """Report an investigation as performed on ``performed_on`` with its result (C2).
+
+    ``reported_at`` is when the result came back (default now; never in the future): C5's
+    strategy review and addendum fall due when it is after the last meeting or seal.
+
+    Reporting the initial skeletal survey creates the follow-up (pending, in the profile's
+    window after the initial's date). The follow-up cannot be reported before its window
+    opens without an early reason and who decided (both kept).
+    """
+    _kind_check(ctx, kind, label)
+
+    def step(repo: CaseRepository, case: CaseRecord, now: datetime) -> CaseRecord:
+        inv = _find(case, kind, label)
+        _refuse(
+            rules.report_problems(
+                case,
+                inv,
+                kind,
+                performed_on=performed_on,
+                result=result,
+                early_reason=early_reason,
+                decided_by=by,
+                today=now.date(),
+            )  # fmt: skip
+        )
+        if reported_at is not None and reported_at > now:
+            raise _bad("reported_at", "a result cannot be recorded as received in the future")
+        received = reported_at or now
+        early = inv is not None and inv.due_from is not None and performed_on < inv.due_from
+        if inv is None:
+            inv_new = InvestigationRecord(
+                kind, rules.PENDING, now, label=label if kind == rules.OTHER_KIND else None
+            )
+            case = repo.add_investigation(case_id, case.version, inv_new, ctx.user, now)
+            inv = case.investigations[-1]
+        case = repo.update_investigation(
+            case_id, case.version, inv.id, ctx.user, now,
+            status=rules.REPORTED, result=result.strip(), reported_at=received,
+            performed_on=performed_on,
+            early_reason=(early_reason or "").strip() or None if early else None,
+            decided_by=(by or "").strip() or None if early else None,
+        )  # fmt: skip
+        if (
+            kind == rules.SURVEY_INITIAL
+            and rules.investigation(case, rules.SURVEY_FOLLOW_UP) is None
+        ):
             window = _profile_for(ctx, repo, case).follow_up_skeletal_survey_days
-            due_from, due_end = rules.follow_up_survey_window((base or requested_at).date(), window)
-        inv = InvestigationRecord(kind, rules.PENDING, requested_at, due_from, due_end)
-        return repo.add_investigation(case_id, version, inv, ctx.user, now)
+            start, end = rules.follow_up_survey_window(performed_on, window)
+            follow = InvestigationRecord(rules.SURVEY_FOLLOW_UP, rules.PENDING, now, start, end)
+            case = repo.add_investigation(case_id, case.version, follow, ctx.user, now)
+        return case
+
+    return _change(ctx, case_id, version, step)
+
+
+def mark_not_required(
+    ctx: StoreContext,
+    case_id: int,
+    version: int,
+    kind: str,
+    *,
+    reason: str,
+    by: str,
+    label: str | None = None,
+) -> CaseRecord:
+    """Record that an investigation is not required, with the reason and who decided (C2)."""
+    _kind_check(ctx, kind, label)
+
+    def step(repo: CaseRepository, case: CaseRecord, now: datetime) -> CaseRecord:
+        inv = _find(case, kind, label)
+        if inv is None and kind in rules.SURVEY_STAGES:
+            inv = rules.investigation(case, kind)
+        _refuse(rules.not_required_problems(case, inv, reason, by))
+        if inv is None:
+            new = InvestigationRecord(
+                kind, rules.PENDING, now, label=label if kind == rules.OTHER_KIND else None
+            )
+            case = repo.add_investigation(case_id, case.version, new, ctx.user, now)
+            inv = case.investigations[-1]
+        return repo.update_investigation(
+            case_id, case.version, inv.id, ctx.user, now, status=rules.NOT_REQUIRED,
+            not_required_reason=reason.strip(), decided_by=by.strip(), reported_at=now,
+        )  # fmt: skip
 
     return _change(ctx, case_id, version, step)
 
@@ -187,131 +577,165 @@ def report_investigation(
     result: str,
     reported_at: datetime,
     status: str = rules.REPORTED,
+    performed_on: date | None = None,
+    early_reason: str | None = None,
+    by: str | None = None,
+    reason: str | None = None,
 ) -> CaseRecord:
-    """Record an investigation's result (``reported``) or that it is ``not_required``."""
-    if status not in (rules.REPORTED, rules.NOT_REQUIRED):
-        raise CaseRuleError(
-            [f"an investigation result must be reported or not_required, not {status!r}"]
-        )
-    return _change(
-        ctx,
-        case_id,
-        version,
-        lambda repo, case, now: repo.report_investigation(
-            case_id, version, investigation_id, status, result, reported_at, ctx.user, now
-        ),
-    )
+    """Report an investigation by its id (the window's route): see :func:`report_result`."""
+    case = get_case(ctx, case_id)
+    inv = next((i for i in case.investigations if i.id == investigation_id), None)
+    if inv is None:
+        raise _bad("investigation", f"case {case_id} has no investigation {investigation_id}")
+    if status == rules.NOT_REQUIRED:
+        return mark_not_required(
+            ctx, case_id, version, inv.kind, reason=reason or result, by=by or "",
+            label=inv.label,
+        )  # fmt: skip
+    if status != rules.REPORTED:
+        raise _bad("status", f"must be reported or not_required, not {status!r}")
+    return report_result(
+        ctx, case_id, version, inv.kind, performed_on=performed_on or reported_at.date(),
+        result=result, early_reason=early_reason, by=by, label=inv.label,
+    )  # fmt: skip
 
 
-def record_strategy_meeting(
+def record_meeting(
     ctx: StoreContext, case_id: int, version: int, meeting: StrategyMeeting
 ) -> CaseRecord:
-    """Record a strategy meeting's outcome, its supervision decision and who agreed."""
-    problems = []
-    if not meeting.outcome.strip():
-        problems.append("the meeting's outcome is required")
-    if not meeting.agreed_by.strip():
-        problems.append("who agreed the decision is required")
-    if meeting.supervision_decision not in ("maintain", "relax"):
-        problems.append("the supervision decision must be maintain or relax")
-    if problems:
-        raise CaseRuleError(problems)
-    return _change(
-        ctx,
-        case_id,
-        version,
-        lambda repo, case, now: repo.add_meeting(case_id, version, meeting, ctx.user, now),
-    )
-
-
-def set_supervision(
-    ctx: StoreContext,
-    case_id: int,
-    version: int,
-    *,
-    required: bool,
-    conditions: str | None,
-    agreed_by: str,
-) -> CaseRecord:
-    """Set or relax supervision, recording who agreed it.
-
-    Relaxing before both skeletal-survey stages are reported needs a recorded
-    strategy-meeting decision to relax (case rule; Child AF review).
-    """
-    if not agreed_by.strip():
-        raise CaseRuleError(["who agreed the supervision arrangement is required"])
+    """Record a strategy meeting: attendees, outcome, any supervision decision (C4)."""
+    if meeting.supervision is not None and meeting.supervision not in rules.SUPERVISION_DECISIONS:
+        raise _bad("supervision", f"must be one of {', '.join(rules.SUPERVISION_DECISIONS)}")
 
     def step(repo: CaseRepository, case: CaseRecord, now: datetime) -> CaseRecord:
-        if not required and case.supervision_required is not False:
-            problem = rules.relax_supervision_problem(case)
-            if problem:
-                raise CaseRuleError([problem])
-        return repo.update(
-            case_id,
-            version,
-            ctx.user,
-            now,
-            supervision_required=required,
-            supervision_conditions=conditions,
-            supervision_agreed_by=agreed_by,
+        _refuse(rules.meeting_problems(case, meeting, now))
+        clean = dataclasses.replace(
+            meeting,
+            outcome=meeting.outcome.strip(),
+            conditions=(meeting.conditions or "").strip() or None,
+            relax_conditions=(meeting.relax_conditions or "").strip() or None,
+            reason=(meeting.reason or "").strip() or None,
         )
+        return repo.add_meeting(case_id, case.version, clean, ctx.user, now)
 
     return _change(ctx, case_id, version, step)
 
 
-def set_status(ctx: StoreContext, case_id: int, version: int, status: str) -> CaseRecord:
-    """Move a case to ``referred`` or ``results_pending`` (use close_case to close)."""
-    if status == CaseStatus.CLOSED:
-        raise CaseRuleError(["use close_case to close a case (an outcome and reason are needed)"])
-
-    def step(repo: CaseRepository, case: CaseRecord, now: datetime) -> CaseRecord:
-        problem = rules.transition_problem(case.status, status)
-        if problem:
-            raise CaseRuleError([problem])
-        changes: dict[str, Any] = {"status": status}
-        if status == CaseStatus.OPEN:  # reopening
-            changes |= {"closed_at": None, "close_outcome": None, "close_reason": None}
-        return repo.update(case_id, version, ctx.user, now, **changes)
-
-    return _change(ctx, case_id, version, step)
+record_strategy_meeting = record_meeting
 
 
 def close_case(
     ctx: StoreContext, case_id: int, version: int, *, outcome: str, reason: str
 ) -> CaseRecord:
-    """Close a case. "No concern" is refused while any investigation is pending.
+    """Close a case (C1, C3, C6).
 
     Raises:
+        InputError: an unknown outcome.
         CaseRuleError: with every reason the case cannot be closed yet.
         ConflictError: the case changed since ``version`` was read.
     """
+    if outcome not in rules.CLOSE_OUTCOMES:
+        raise _bad("outcome", f"must be one of {', '.join(rules.CLOSE_OUTCOMES)}")
 
     def step(repo: CaseRepository, case: CaseRecord, now: datetime) -> CaseRecord:
-        problems = rules.close_problems(case, outcome, reason)
-        if problems:
-            raise CaseRuleError(problems)
+        terms = terms_for(ctx, repo.s, case)
+        _refuse(rules.close_problems(case, outcome, reason, terms, now))
+        event = CaseAction(now, ctx.user, rules.CLOSED_EVENT, None, f"{outcome}: {reason.strip()}")
+        case = repo.add_action(case_id, case.version, event, ctx.user, now)
         return repo.update(
-            case_id,
-            version,
-            ctx.user,
-            now,
-            status=CaseStatus.CLOSED.value,
-            close_outcome=outcome,
-            close_reason=reason,
-            closed_at=now,
-        )
+            case_id, case.version, ctx.user, now, status=CaseStatus.CLOSED.value,
+            close_outcome=outcome, close_reason=reason.strip(), closed_at=now,
+        )  # fmt: skip
 
     return _change(ctx, case_id, version, step)
 
 
-def list_cases(ctx: StoreContext, recent_days: int = RECENT_DAYS) -> list[CaseSummary]:
-    """Open cases and those closed in the last ``recent_days``, with what is due (audited)."""
-    now = ctx.clock()
-    with ctx.transaction() as s:
-        cases = CaseRepository(s).listing(now - timedelta(days=recent_days))
-        children = ChildRepository(s)
-        out = [
-            CaseSummary(c, children.get(c.child_id), tuple(rules.due_items(c, now))) for c in cases
-        ]
-        ctx.audit(s, "view", "case_list", None, after={"cases": [c.id for c in cases]})
-        return out
+def reopen_case(ctx: StoreContext, case_id: int, version: int, *, reason: str) -> CaseRecord:
+    """Reopen a closed case with a reason (C6); the closure stays in its history."""
+
+    def step(repo: CaseRepository, case: CaseRecord, now: datetime) -> CaseRecord:
+        _refuse(rules.reopen_problems(case, reason))
+        event = CaseAction(now, ctx.user, rules.REOPENED_EVENT, None, reason.strip())
+        case = repo.add_action(case_id, case.version, event, ctx.user, now)
+        return repo.update(
+            case_id, case.version, ctx.user, now, status=CaseStatus.OPEN.value,
+            close_outcome=None, close_reason=None, closed_at=None,
+        )  # fmt: skip
+
+    return _change(ctx, case_id, version, step)
+
+
+def join_presentation(
+    ctx: StoreContext,
+    s: Session,
+    case: CaseRecord,
+    presentation_id: int,
+    urgency: str,
+    now: datetime,
+) -> CaseRecord:
+    """C8 inside a transaction: a presentation joins the child's open case.
+
+    The case follows its decision when that is at least as urgent as the one it follows.
+    """
+    repo = CaseRepository(s)
+    assert case.id is not None
+    before = case
+    current = _assessment(s, case.presentation_id)
+    case = repo.add_presentation(case.id, case.version, presentation_id, ctx.user, now)
+    if rules.stricter(current.urgency if current is not None else None, urgency):
+        case = repo.update(case.id, case.version, ctx.user, now, presentation_id=presentation_id)
+    ctx.audit(s, "update", "case", case.id, case_audit(before), case_audit(case))
+    return case
+
+
+def open_or_join(
+    ctx: StoreContext,
+    s: Session,
+    child_id: int,
+    presentation_id: int,
+    urgency: str,
+    opened_at: datetime,
+    now: datetime,
+    separate_reason: str | None = None,
+) -> tuple[CaseRecord, bool]:
+    """C8: join the child's open case, or open one (a separate one only with a reason).
+
+    Returns the case and whether it was joined (``False``: opened).
+    """
+    open_cases = CaseRepository(s).open_for_child(child_id)
+    if open_cases and not (separate_reason or "").strip():
+        return join_presentation(ctx, s, open_cases[0], presentation_id, urgency, now), True
+    case = _open(ctx, s, child_id, presentation_id, opened_at, separate_reason, now)
+    return case, False
+
+
+def record_done_actions(
+    ctx: StoreContext, s: Session, case: CaseRecord, actions: Iterable[CaseAction], now: datetime
+) -> CaseRecord:
+    """Record, inside a transaction, the actions the wizard already did."""
+    repo = CaseRepository(s)
+    terms = terms_for(ctx, s, case)
+    before = case
+    for action in actions:
+        if action.kind not in KNOWN_ACTIONS and action.kind not in {d.id for d in terms.duties}:
+            raise _bad("actions", f"unknown action id {action.kind!r}")
+        _refuse(
+            rules.action_problems(
+                case,
+                action.kind,
+                terms,
+                waive=action.waived,
+                reason=action.reason,
+                by=action.person,
+                at=action.at,
+                now=now,
+            )  # fmt: skip
+        )
+        case = _add_action(ctx, repo, case, action, now)
+    status = rules.status_for(case)
+    if status != case.status:
+        assert case.id is not None
+        case = repo.update(case.id, case.version, ctx.user, now, status=status)
+    if case is not before:
+        ctx.audit(s, "update", "case", case.id, case_audit(before), case_audit(case))
+    return case

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date, timedelta
 from typing import Any
 
 from triage_app.domain import nhs_number
@@ -81,6 +82,36 @@ def update_child(ctx: StoreContext, child: ChildRecord) -> ChildRecord:
         before = repo.get(child.id)
         stored = repo.update(child, ctx.user, ctx.clock())
         ctx.audit(s, "update", "child", stored.id, child_audit(before), child_audit(stored))
+        return stored
+
+
+def set_pregnancy_due_date(
+    ctx: StoreContext, child_id: int, due: date | None, *, version: int | None = None
+) -> ChildRecord:
+    """Record (or clear, with ``None``) an expected pregnancy in the child's household.
+
+    The expected date is shown with the pre-birth referral the decision requires (a tracked
+    due item, case rule C7). ``version``: the child version read (default: the stored one).
+
+    Raises:
+        InputError: the date is more than 10 months away or 1 month past (a typing slip).
+        ConflictError: someone else changed the child since ``version`` was read.
+    """
+    today = ctx.clock().date()
+    if due is not None and not (today - timedelta(days=31) <= due <= today + timedelta(days=305)):
+        raise InputError(
+            [Problem("pregnancy_due_date", "must be within 10 months from today (or 1 month past)")]
+        )
+    with ctx.transaction() as s:
+        repo = ChildRepository(s)
+        before = repo.get(child_id)
+        changed = dataclasses.replace(
+            before,
+            pregnancy_due_date=due,
+            version=before.version if version is None else version,
+        )
+        stored = repo.update(changed, ctx.user, ctx.clock())
+        ctx.audit(s, "update", "child", child_id, child_audit(before), child_audit(stored))
         return stored
 
 

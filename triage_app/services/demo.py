@@ -29,7 +29,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from triage_app.domain.records import CaseAction, ChildRecord, Relation, StrategyMeeting
+from triage_app.domain.records import (
+    Attendee,
+    CaseAction,
+    ChildRecord,
+    Relation,
+    StrategyMeeting,
+)
 from triage_app.services import cases, children, referrals
 from triage_app.services.assessments import record_assessment
 from triage_app.services.context import StoreContext
@@ -239,43 +245,40 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
             )
     assert last is not None and last.presentation.id is not None and last.child.id is not None
     seen = last.presentation.seen_at
-    c = cases.open_case(
-        ctx,
-        last.child.id,
-        presentation_id=last.presentation.id,
-        supervision_required=True,
-        opened_at=seen,
-    )
+    c = cases.open_case(ctx, last.child.id, presentation_id=last.presentation.id, opened_at=seen)
     c = _refer(ctx, c, seen, "Dr Demo (ED registrar)", "0001", timedelta(minutes=20), 3)
+    c = _duties_done(ctx, c, seen + timedelta(hours=1), "Dr Demo (ED registrar)")
     c = cases.request_investigation(
         ctx, c.id, c.version, "skeletal_survey_initial", requested_at=seen + timedelta(hours=4)
     )
-    initial = c.investigations[-1]
-    assert initial.id is not None
-    c = cases.report_investigation(
+    c = cases.report_result(
         ctx,
         c.id,
         c.version,
-        initial.id,
-        result="Initial survey: no abnormality seen (stage 1 of 2).",
-        reported_at=seen + timedelta(days=1),
-    )
-    c = cases.request_investigation(
-        ctx, c.id, c.version, "skeletal_survey_follow_up", requested_at=seen + timedelta(days=1)
-    )
-    c = cases.record_strategy_meeting(
+        "skeletal_survey_initial",
+        performed_on=(seen + timedelta(days=1)).date(),
+        result="No fracture seen.",
+        reported_at=seen + timedelta(days=1, hours=2),
+    )  # the follow-up (stage 2) is now pending in its window
+    c = cases.record_meeting(
         ctx,
         c.id,
         c.version,
         StrategyMeeting(
             held_at=seen + timedelta(days=1, hours=3),
             outcome="Section 47 enquiry. Supervision stays until the follow-up survey is reported.",
-            agreed_by="CSC team manager; named doctor; police CAIU",
-            supervision_decision="maintain",
-            supervision_conditions="Supervised contact only, by the maternal grandmother.",
+            attendees=(
+                Attendee("J. Reed", "team manager", "csc"),
+                Attendee("Dr K. Shah", "named doctor", "health"),
+                Attendee("DC M. Lowe", "CAIU officer", "police"),
+            ),
+            supervision="impose",
+            conditions="Supervised contact only, by the maternal grandmother.",
+            relax_conditions="Both stages of the skeletal survey reported and heard at a "
+            "strategy meeting with health and children's social care.",
+            review_on=(today + timedelta(days=14)).date(),
         ),
     )
-    c = cases.set_status(ctx, c.id, c.version, "results_pending")
     referrals.finalise_case(ctx, c.id, case_version=c.version)
     n_cases += 1
 
@@ -338,19 +341,18 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     assert o.child.id is not None
     c = cases.open_case(ctx, o.child.id, presentation_id=o.presentation.id, opened_at=seen)
     c = _refer(ctx, c, seen, "Demo Health Visitor", "0003", timedelta(minutes=30), 5)
+    c = _duties_done(ctx, c, seen + timedelta(hours=6), "Dr Demo (paediatrician)")
+    for kind in ("bloods", "skeletal_survey_initial"):
+        c = cases.request_investigation(ctx, c.id, c.version, kind, requested_at=seen)
     for kind, days in (
         ("bloods", 1),
         ("skeletal_survey_initial", 1),
         ("skeletal_survey_follow_up", 13),
     ):
-        c = cases.request_investigation(
-            ctx, c.id, c.version, kind, requested_at=seen + timedelta(days=days - 1)
-        )
-        inv = c.investigations[-1]
-        assert inv.id is not None
-        c = cases.report_investigation(
-            ctx, c.id, c.version, inv.id, result="normal", reported_at=seen + timedelta(days=days)
-        )
+        c = cases.report_result(
+            ctx, c.id, c.version, kind, performed_on=(seen + timedelta(days=days)).date(),
+            result="normal", reported_at=seen + timedelta(days=days, hours=4),
+        )  # fmt: skip
     c = cases.add_action(
         ctx,
         c.id,
@@ -424,6 +426,18 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     return DemoSummary(
         True, children=6, presentations=n_presentations, cases=n_cases, sealed_records=1
     )
+
+
+def _duties_done(
+    ctx: StoreContext, case: Any, at: datetime, by: str, keep: tuple[str, ...] = ()
+) -> Any:
+    """Record every referral duty of the case's decision not yet done as done (but ``keep``)."""
+    details = cases.show_case(ctx, case.id)
+    open_ids = {d.what for d in details.due}
+    for duty in details.terms.duties:
+        if duty.id in open_ids and duty.id not in keep:
+            case = cases.record_action(ctx, case.id, case.version, duty.id, at=at, by=by)
+    return case
 
 
 def _refer(

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from triage_app.domain import case_rules as rules
 from triage_app.domain.access import AccessDeniedError, Permission, Role, allowed, can_see_case
 from triage_app.domain.records import CaseSummary
 from triage_app.services import cases
@@ -21,7 +20,6 @@ from triage_app.store.case_repository import CaseRepository
 from triage_app.store.db import database_key
 from triage_app.store.keyring import Keyring, KeyringError
 from triage_app.store.orm import User
-from triage_app.store.repositories import ChildRepository
 
 RECENT_DAYS = 30
 
@@ -44,22 +42,23 @@ def require(ctx: StoreContext, permission: Permission) -> None:
         raise AccessDeniedError(ctx.user, ctx.role, permission)
 
 
-def visible_cases(ctx: StoreContext, recent_days: int = RECENT_DAYS) -> list[CaseSummary]:
+def visible_cases(
+    ctx: StoreContext, recent_days: int | None = RECENT_DAYS, *, closed: bool = False
+) -> list[CaseSummary]:
     """Open and recently closed cases this user may see, with what is due (audited view).
 
     A clinician (or administrator) sees the cases they opened; a safeguarding lead sees all
-    (the case service's own listing). The audit event lists exactly the cases shown.
+    (the case service's own listing). The audit event lists exactly the cases shown. What is
+    due is case rule C7's one list. ``closed``: the closed cases alone.
     """
     if allowed(ctx.role, Permission.VIEW_ALL_CASES):
-        return cases.list_cases(ctx, recent_days=recent_days)
+        return cases.list_cases(ctx, recent_days=recent_days, closed=closed)
     now = ctx.clock()
+    since = now - timedelta(days=recent_days) if recent_days is not None else None
     with ctx.transaction() as s:
-        listed = CaseRepository(s).listing(now - timedelta(days=recent_days))
+        listed = CaseRepository(s).listing(since, closed_only=closed)
         shown = [c for c in listed if can_see_case(ctx.role, ctx.user, c.opened_by)]
-        children = ChildRepository(s)
-        out = [
-            CaseSummary(c, children.get(c.child_id), tuple(rules.due_items(c, now))) for c in shown
-        ]
+        out = cases.summaries(ctx, s, shown, now)
         ctx.audit(s, "view", "case_list", None, after={"cases": [c.id for c in shown]})
         return out
 

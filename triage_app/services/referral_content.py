@@ -262,20 +262,43 @@ def _investigations(case: CaseRecord, decision: Decision) -> tuple[Investigation
 
 
 def _strategy(case: CaseRecord) -> StrategyMeeting | None:
-    """The latest strategy meeting, with the case's current supervision conditions."""
-    conditions = case.supervision_conditions
-    if case.supervision_required is not None and not conditions:
-        conditions = "Supervision required." if case.supervision_required else None
+    """The latest strategy meeting and the supervision in force (case rule C4).
+
+    The supervision printed is the latest strategy-meeting decision (not the last meeting's
+    text): whether it is in force, its conditions, the conditions for relaxing, who decided
+    it at which meeting, and the decisions before it.
+    """
     if not case.meetings:
-        if conditions is None:
-            return None
-        agreed = (case.supervision_agreed_by,) if case.supervision_agreed_by else ()
-        return StrategyMeeting(None, None, conditions, agreed)
-    m = case.meetings[-1]
-    decided = f"Supervision: {m.supervision_decision}."
+        return None
+    from triage_app.domain.cases import supervision
+    from triage_app.domain.display import nhs_datetime
+
+    m = sorted(case.meetings, key=lambda x: (x.held_at, x.id or 0))[-1]
+    s = supervision(case)
+    history = tuple(
+        f"{nhs_datetime(h.decided_at)}: {h.decision}"
+        + (f"; conditions: {h.conditions}" if h.conditions else "")
+        + (f"; conditions for relaxing: {h.relax_conditions}" if h.relax_conditions else "")
+        + (f"; reason: {h.reason}" if h.reason else "")
+        + f" (decided by {h.decided_by})"
+        for h in s.history
+    )
     return StrategyMeeting(
         held_at=m.held_at,
-        outcome=f"{m.outcome} {decided}",
-        supervision_conditions=m.supervision_conditions or conditions,
-        agreed_by=tuple(p.strip() for p in m.agreed_by.split(";") if p.strip()),
+        outcome=m.outcome,
+        supervision_conditions=s.conditions if s.in_force else None,
+        agreed_by=_people(m),
+        supervision_in_force=s.in_force if s.decision is not None else None,
+        supervision_decision=s.decision,
+        relax_conditions=s.relax_conditions,
+        decided_at=s.decided_at,
+        decided_by=tuple(p.strip() for p in (s.decided_by or "").split(";") if p.strip()),
+        supervision_history=history,
     )
+
+
+def _people(m: Any) -> tuple[str, ...]:
+    """Who attended a meeting, one entry each."""
+    if m.attendees:
+        return tuple(a.line() for a in m.attendees)
+    return tuple(p.strip() for p in (m.agreed_by or "").split(";") if p.strip())

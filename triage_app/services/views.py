@@ -167,19 +167,177 @@ def cases_json(summaries: list[CaseSummary]) -> dict[str, Any]:
                 "opened_at": s.case.opened_at.isoformat(timespec="minutes"),
                 "closed_at": _iso(s.case.closed_at),
                 "close_outcome": s.case.close_outcome,
-                "due": [
-                    {
-                        "what": d.what,
-                        "due_at": d.due_at.isoformat(timespec="minutes"),
-                        "overdue": d.overdue,
-                    }
-                    for d in s.due
-                ],
+                "due": [due_json(d) for d in s.due],
                 "version": s.case.version,
             }
             for s in summaries
         ],
     }
+
+
+def due_json(d: Any) -> dict[str, Any]:
+    """One item of case rule C7's list as JSON (``id``; ``what`` is the older name)."""
+    out: dict[str, Any] = {
+        "id": d.what,
+        "what": d.what,
+        "label": d.label,
+        "due_at": _minutes(d.due_at),
+        "overdue": d.overdue,
+    }
+    if d.due_from is not None:
+        out["due_from"] = d.due_from.isoformat()
+    return out
+
+
+def _minutes(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="minutes") if value is not None else None
+
+
+def case_json(details: Any) -> dict[str, Any]:
+    """``case show --json`` (case contract).
+
+    The case, its investigations with their survey stage, meetings, the supervision in force
+    with its history, and C7's due items.
+    """
+    from triage_app.domain import cases as rules
+
+    c = details.case
+    sup = details.supervision
+
+    def investigation(i: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": i.id,
+            "kind": i.kind,
+            "status": i.status,
+            "requested_at": _minutes(i.requested_at),
+            "due_from": _iso(i.due_from),
+            "due_to": _iso(i.due_to),
+            "performed_on": _iso(i.performed_on),
+            "result": i.result,
+            "reported_at": _minutes(i.reported_at),
+        }
+        stage = rules.stage(c, i)
+        if stage is not None:
+            out["stage"] = stage
+        for name in ("label", "early_reason", "not_required_reason", "decided_by"):
+            if getattr(i, name) is not None:
+                out[name] = getattr(i, name)
+        return out
+
+    def decision(h: Any) -> dict[str, Any]:
+        return {
+            "decision": h.decision,
+            "decided_at": _minutes(h.decided_at),
+            "decided_by": h.decided_by,
+            "conditions": h.conditions,
+            "relax_conditions": h.relax_conditions,
+            "reason": h.reason,
+            "meeting_id": h.meeting_id,
+        }
+
+    return {
+        "schema": "triage-case/1",
+        "id": c.id,
+        "child_id": c.child_id,
+        "status": c.status,
+        "urgency": details.urgency,
+        "opened_at": _minutes(c.opened_at),
+        "opened_by": c.opened_by,
+        "presentations": list(c.presentation_ids),
+        "decision_presentation_id": c.presentation_id,
+        "separate_reason": c.separate_reason,
+        "sealed": c.sealed,
+        "actions": [
+            {
+                "id": a.kind,
+                "at": _minutes(a.at),
+                "by": a.person,
+                "waived": a.waived,
+                "reason": a.reason,
+                "reference": a.reference,
+                "note": a.details,
+            }
+            for a in c.actions
+        ],
+        "investigations": [investigation(i) for i in c.investigations],
+        "meetings": [
+            {
+                "id": m.id,
+                "held_at": _minutes(m.held_at),
+                "attendees": [
+                    {"name": a.name, "role": a.role, "agency": a.agency} for a in m.attendees
+                ],
+                "agreed_by": None if m.attendees else m.agreed_by,
+                "outcome": m.outcome,
+                "supervision": m.supervision,
+                "conditions": m.conditions,
+                "relax_conditions": m.relax_conditions,
+                "review_on": _iso(m.review_on),
+                "reason": m.reason,
+            }
+            for m in c.meetings
+        ],
+        "supervision": {
+            "in_force": sup.in_force,
+            "decision": sup.decision,
+            "conditions": sup.conditions,
+            "relax_conditions": sup.relax_conditions,
+            "decided_at": _minutes(sup.decided_at),
+            "decided_by": sup.decided_by,
+            "meeting_id": sup.meeting_id,
+            "history": [decision(h) for h in sup.history],
+        },
+        "due": [due_json(d) for d in details.due],
+        "close_outcome": c.close_outcome,
+        "close_reason": c.close_reason,
+        "closed_at": _minutes(c.closed_at),
+        "version": c.version,
+    }
+
+
+def case_lines(details: Any) -> list[str]:
+    """``case show``: the case as text lines."""
+    from triage_app.domain import cases as rules
+
+    c, sup = details.case, details.supervision
+    name = display_name(details.child.family_name, details.child.given_name)
+    lines = [f"case {c.id}: {name}, {c.status}" + (f" ({c.close_outcome})" if c.closed_at else "")]
+    lines.append(f"opened {nhs_datetime(c.opened_at)} by {c.opened_by}")
+    for i in c.investigations:
+        stage = rules.stage(c, i)
+        what = rules.kind_name(i.kind, i.label)
+        line = f"investigation: {what} {i.status}"
+        if stage:
+            line += f" (stage {stage})"
+        if i.due_from or i.due_to:
+            line += f"; window {_iso(i.due_from)} to {_iso(i.due_to)}"
+        if i.result:
+            line += f"; performed {_iso(i.performed_on)}: {i.result}"
+        if i.early_reason:
+            line += f"; early: {i.early_reason} (decided by {i.decided_by})"
+        if i.not_required_reason:
+            line += f"; not required: {i.not_required_reason} (decided by {i.decided_by})"
+        lines.append(line)
+    for m in c.meetings:
+        line = f"meeting {nhs_datetime(m.held_at)}: {m.outcome} [{m.who()}]"
+        if m.supervision:
+            line += f"; supervision {m.supervision}"
+        lines.append(line)
+    if sup.in_force:
+        lines.append(
+            f"supervision IN FORCE: {sup.conditions}; conditions for relaxing: "
+            f"{sup.relax_conditions}; decided {nhs_datetime(sup.decided_at)} by {sup.decided_by}"
+        )
+    elif sup.decision == "relax":
+        lines.append(f"supervision relaxed {nhs_datetime(sup.decided_at)} by {sup.decided_by}")
+    else:
+        lines.append("supervision: no decision recorded")
+    if not details.due:
+        lines.append("due: nothing")
+    for d in details.due:
+        when = nhs_datetime(d.due_at) if d.due_at else "no set time"
+        lines.append(f"due: {'OVERDUE ' if d.overdue else ''}{d.what} {when}  {d.label}")
+    return lines
 
 
 def cases_lines(summaries: list[CaseSummary]) -> list[str]:
@@ -191,7 +349,8 @@ def cases_lines(summaries: list[CaseSummary]) -> list[str]:
         due = (
             "; ".join(
                 ("OVERDUE " if d.overdue else "")
-                + f"{d.what.replace('_', ' ')} {nhs_datetime(d.due_at)}"
+                + f"{d.what.replace('_', ' ')} "
+                + (nhs_datetime(d.due_at) if d.due_at else "(no set time)")
                 for d in s.due
             )
             or "-"

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
@@ -91,6 +92,8 @@ class Child(AuditColumns, Base):
     gp_practice: Mapped[str | None] = mapped_column(Text)
     cp_plan: Mapped[str | None] = mapped_column(String(20))
     looked_after: Mapped[bool | None] = mapped_column(Boolean)
+    # An expected pregnancy in the household (revision 0004): the pre-birth referral.
+    pregnancy_due_date: Mapped[date | None] = mapped_column(Date)
     __table_args__ = (Index("ix_child_name_key_dob", "name_key", "date_of_birth"),)
 
 
@@ -175,6 +178,11 @@ class Case(AuditColumns, Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Set when the referral record is sealed (the referral-record issue); false until then.
     sealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why a separate case was opened although the child had an open case (C8; revision 0004).
+    separate_reason: Mapped[str | None] = mapped_column(Text)
+    presentations: Mapped[list[CasePresentationRow]] = relationship(
+        order_by="CasePresentationRow.id", cascade="all", lazy="selectin"
+    )
     actions: Mapped[list[CaseActionRow]] = relationship(
         order_by="CaseActionRow.at", cascade="all", lazy="selectin"
     )
@@ -204,6 +212,20 @@ class CaseActionRow(Base):
     details: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(100))
+    # A duty waived with a reason instead of done (case rule C3; revision 0004).
+    waived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CasePresentationRow(Base):
+    """A presentation a case holds (C8: a later assessment of the child joins the open case)."""
+
+    __tablename__ = "case_presentation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("safeguarding_case.id"), index=True)
+    presentation_id: Mapped[int] = mapped_column(ForeignKey("presentation.id"), unique=True)
+    joined_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
 
 
 class InvestigationRow(Base):
@@ -219,24 +241,58 @@ class InvestigationRow(Base):
     due_to: Mapped[date | None] = mapped_column(Date)
     result: Mapped[str | None] = mapped_column(Text)
     reported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Revision 0004 (case rule C2): a free-text investigation's label, when it was performed,
+    # why a follow-up was performed early or an investigation is not required, who decided.
+    label: Mapped[str | None] = mapped_column(Text)
+    performed_on: Mapped[date | None] = mapped_column(Date)
+    early_reason: Mapped[str | None] = mapped_column(Text)
+    not_required_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'reported', 'not_required')", name="status"),
     )
 
 
 class StrategyMeetingRow(Base):
-    """A strategy meeting: outcome, supervision decision and conditions, who agreed."""
+    """A strategy meeting: attendees, outcome, supervision decision and conditions (C4).
+
+    ``supervision_decision`` is ``impose``, ``maintain``, ``change``, ``relax`` or NULL (no
+    decision); ``agreed_by`` is who attended, as text (meetings before revision 0004 have no
+    attendee rows).
+    """
 
     __tablename__ = "strategy_meeting"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("safeguarding_case.id"), index=True)
     held_at: Mapped[datetime] = mapped_column(DateTime)
     outcome: Mapped[str] = mapped_column(Text)
-    supervision_decision: Mapped[str] = mapped_column(String(20))
+    supervision_decision: Mapped[str | None] = mapped_column(String(20))
     supervision_conditions: Mapped[str | None] = mapped_column(Text)
     agreed_by: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(100))
+    relax_conditions: Mapped[str | None] = mapped_column(Text)
+    review_on: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    attendees: Mapped[list[MeetingAttendeeRow]] = relationship(
+        order_by="MeetingAttendeeRow.id", cascade="all", lazy="selectin"
+    )
+
+
+class MeetingAttendeeRow(Base):
+    """Who attended a strategy meeting: name, role and agency."""
+
+    __tablename__ = "meeting_attendee"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("strategy_meeting.id"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(Text)
+    agency: Mapped[str] = mapped_column(String(20))
+    __table_args__ = (
+        CheckConstraint(
+            "agency IN ('health', 'csc', 'police', 'education', 'other')", name="agency"
+        ),
+    )
 
 
 class AuditEventRow(Base):

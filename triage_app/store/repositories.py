@@ -41,6 +41,7 @@ CHILD_FIELDS = (
     "gp_practice",
     "cp_plan",
     "looked_after",
+    "pregnancy_due_date",
 )
 
 

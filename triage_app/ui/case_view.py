@@ -1,7 +1,10 @@
-"""The case view: actions, investigations and results, strategy meeting, supervision, closure.
+"""The case view: what is due, actions, investigations, strategy meetings, supervision, closure.
 
-Closure as "no concern" is refused while results are pending (rule R8); every refusal and its
-reason are shown on the page in words, never only in a pop-up.
+Every rule is the services' (case rules C1 to C8); a refusal is shown in words next to the
+control that was used, naming the rule, and the refused values stay on screen to correct.
+Opening another case clears every form first: no case ever shows another case's typing.
+Closing a case and sealing its record ask for confirmation; a closed case is shown read only
+and can be reopened with a reason.
 """
 
 from __future__ import annotations
@@ -29,8 +32,12 @@ from triage_app.ui.viewmodels import ActionRecord, CaseDetail, SealedVersion
 from triage_app.ui.widgets.actions_checklist import ActionsChecklist
 from triage_app.ui.widgets.case_panels import (
     CLOSE_OUTCOMES,
+    DuePanel,
     InvestigationsPanel,
     MeetingPanel,
+    SupervisionPanel,
+    message_label,
+    say,
 )
 from triage_app.ui.widgets.referral_panel import ReferralPanel, save_sealed_copy
 
@@ -69,10 +76,20 @@ class CaseView(QWidget):
         self.message_label.setAccessibleName("Message")
         self.checklist = ActionsChecklist(self)
         actions_box = QGroupBox("Actions", self)
-        QVBoxLayout(actions_box).addWidget(self.checklist)
+        actions_layout = QVBoxLayout(actions_box)
+        actions_layout.addWidget(self.checklist)
+        self.actions_message = message_label(self, "Actions message")
+        actions_layout.addWidget(self.actions_message)
+        self.due = DuePanel(self)
         self.investigations = InvestigationsPanel(self)
         self.meeting = MeetingPanel(self)
+        self.supervision = SupervisionPanel(self)
         self.referral = ReferralPanel(self)
+        self.reopen_reason_edit = QLineEdit(self)
+        self.reopen_reason_edit.setAccessibleName("Reason for reopening")
+        self.reopen_reason_edit.setPlaceholderText("Reason for reopening the case")
+        self.reopen_button = QPushButton("Re&open the case", self)
+        self.reopen_button.setAccessibleName("Reopen the case")
 
         self.outcome_combo = QComboBox(self)
         self.outcome_combo.setAccessibleName("Closure outcome")
@@ -93,8 +110,10 @@ class CaseView(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.investigations, 1)
         right.addWidget(self.meeting, 0)
+        right.addWidget(self.supervision, 0)
         left = QVBoxLayout()
-        left.addWidget(self.referral, 0)  # the written referral: first thing on the left
+        left.addWidget(self.due, 0)  # case rule C7: the same list as the dashboard
+        left.addWidget(self.referral, 0)
         left.addWidget(actions_box, 1)
         columns = QHBoxLayout()
         columns.addLayout(left, 1)
@@ -105,20 +124,26 @@ class CaseView(QWidget):
         closing.addWidget(self.outcome_combo)
         closing.addWidget(self.reason_edit, 1)
         closing.addWidget(self.close_button)
+        reopening = QHBoxLayout()
+        reopening.addStretch(1)
+        reopening.addWidget(self.reopen_reason_edit, 1)
+        reopening.addWidget(self.reopen_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header_label)
         layout.addWidget(self.message_label)
         layout.addLayout(columns, 1)
         layout.addLayout(closing)
+        layout.addLayout(reopening)
         layout.addWidget(self.closure_label)
 
         i, m = self.investigations, self.meeting
         self.checklist.recorded.connect(self._on_checklist_recorded)
         i.request_button.clicked.connect(self._on_request_clicked)
         i.add_result_button.clicked.connect(self._on_add_result_clicked)
+        i.not_required_button.clicked.connect(self._on_not_required_clicked)
         m.meeting_button.clicked.connect(self._on_meeting_clicked)
-        m.supervision_button.clicked.connect(self._on_supervision_clicked)
         self.close_button.clicked.connect(self._on_close_clicked)
+        self.reopen_button.clicked.connect(self._on_reopen_clicked)
         self.referral.seal_button.clicked.connect(self._on_seal_clicked)
         self.referral.export_button.clicked.connect(self._on_export_clicked)
         self.referral.preview_button.clicked.connect(self._on_preview_clicked)
@@ -132,28 +157,54 @@ class CaseView(QWidget):
         self._records = records
 
     def show_case(self, case_id: str) -> None:
-        """Load and show one case."""
+        """Load and show one case; another case's typing is cleared first (never carried over)."""
         assert self._cases is not None
+        if self.case is None or self.case.case_id != case_id:
+            self.clear_forms()
         self.closure_label.setText("")
         self.message_label.setText("")
         self._show(self._cases.case_detail(case_id))
 
+    def clear_forms(self) -> None:
+        """Empty every case-scoped field and message (before showing a different case)."""
+        now = self._clock.now()
+        self.investigations.clear_form(now.date())
+        self.meeting.clear_form(now)
+        for edit in (self.reason_edit, self.reopen_reason_edit, self.referral.reason_edit):
+            edit.clear()
+        self.outcome_combo.setCurrentIndex(0)
+        for label in (self.closure_label, self.message_label, self.actions_message):
+            say(label, "")
+
     def _show(self, case: CaseDetail) -> None:
         self.case = case
         now = self._clock.now()
-        status = "OPEN" if case.is_open else "CLOSED"
         flags = "".join(f"\n\u2691 {f}" for f in case.flags)
+        if case.is_open:
+            status = f"Case OPEN ({(case.case_status or 'open').replace('_', ' ')})"
+        else:
+            outcome = CLOSE_OUTCOMES.get(case.close_outcome or "", case.close_outcome or "")
+            when = nhs_datetime(case.closed_at) if case.closed_at else "date not recorded"
+            status = (
+                f"Case CLOSED {when} (read only): {outcome}. Reason: {case.close_reason}. "
+                "Reopen it below with a reason to record anything more"
+            )
         self.header_label.setText(
-            f"Case {status}, opened {nhs_datetime(case.opened_at)}. "
+            f"{status}, opened {nhs_datetime(case.opened_at)}. "
             f"{URGENCY.get(case.urgency, 'Urgency not recorded')}.{flags}"
         )
         self.checklist.read_only = not case.is_open
         self.checklist.set_actions(list(case.actions), now, self.user)
+        self.due.show_case(case, now)
         self.investigations.show_case(case, now.date())
         self.meeting.show_case(case)
-        self.meeting.held_at.set_value(now)
+        self.supervision.show_case(case)
         self.referral.show_case(case, self._sealed_versions(case))
         self.close_button.setEnabled(case.is_open)
+        self.outcome_combo.setEnabled(case.is_open)
+        self.reason_edit.setEnabled(case.is_open)
+        self.reopen_button.setVisible(not case.is_open)
+        self.reopen_reason_edit.setVisible(not case.is_open)
 
     def _sealed_versions(self, case: CaseDetail) -> list[SealedVersion] | None:
         """The sealed versions (an audited listing), read only once the case has one."""
@@ -165,20 +216,31 @@ class CaseView(QWidget):
             self.message_label.setText(f"\u2716 The sealed versions cannot be listed: {exc}")
             return None
 
-    def _run(self, change: Callable[[CaseTracker, str], None], done: str) -> bool:
-        """Make one change through the port; show the refusal, or reload and say what happened."""
+    def _run(
+        self,
+        change: Callable[[CaseTracker, str], None],
+        done: str,
+        where: QLabel | None = None,
+    ) -> bool:
+        """Make one change through the port, then reload and say what happened.
+
+        A refusal (naming the rule) is shown next to the control used; what was typed stays.
+        """
         assert self._cases is not None and self.case is not None
+        label = where or self.message_label
         try:
             change(self._cases, self.case.case_id)
         except Refused as exc:
-            self.message_label.setText(f"\u2716 NOT SAVED: {exc}")
+            say(label, f"\u2716 NOT SAVED: {exc}", refused=True)
             return False
-        self.message_label.setText(f"\u2714 {done}")
         self._show(self._cases.case_detail(self.case.case_id))
+        say(label, f"\u2714 {done}")
         return True
 
     def _on_checklist_recorded(self, record: ActionRecord) -> None:
-        self._run(lambda c, cid: c.record_action(cid, record), "Action recorded.")
+        self._run(
+            lambda c, cid: c.record_action(cid, record), "Action recorded.", self.actions_message
+        )
 
     def _on_request_clicked(self) -> None:
         combo = self.investigations.request_combo
@@ -188,6 +250,7 @@ class CaseView(QWidget):
             self._run(
                 lambda c, cid: c.request_investigation(cid, investigation_id, now),
                 f"{name} requested.",
+                self.investigations.message_label,
             )
 
     def _on_add_result_clicked(self) -> None:
@@ -196,43 +259,61 @@ class CaseView(QWidget):
         result = panel.result_edit.text().strip()
         on = panel.result_date.value()
         if not investigation_id or not result or on is None:
-            self.message_label.setText(
-                "\u26a0 Choose the investigation, type its result and the date (e.g. 05-Sep-2025)."
+            say(
+                panel.message_label,
+                "\u26a0 Choose the investigation, type its result and the date it was performed "
+                "(e.g. 05-Sep-2025).",
+                refused=True,
             )
             return
+        early, by = panel.early_reason_edit.text().strip(), panel.decided_by_edit.text().strip()
         if self._run(
-            lambda c, cid: c.add_result(cid, investigation_id, result, on), "Result recorded."
+            lambda c, cid: c.add_result(cid, investigation_id, result, on, early, by),
+            "Result recorded.",
+            panel.message_label,
         ):
-            panel.result_edit.clear()
+            panel.clear_form(self._clock.now().date())
+            say(panel.message_label, "\u2714 Result recorded.")
+
+    def _on_not_required_clicked(self) -> None:
+        panel = self.investigations
+        investigation_id = panel.investigation_combo.currentData()
+        if not investigation_id:
+            return
+        reason = panel.not_required_reason_edit.text().strip()
+        by = panel.decided_by_edit.text().strip()
+        if self._run(
+            lambda c, cid: c.mark_not_required(cid, investigation_id, reason, by),
+            "Recorded as not required.",
+            panel.message_label,
+        ):
+            panel.clear_form(self._clock.now().date())
+            say(panel.message_label, "\u2714 Recorded as not required.")
 
     def _on_meeting_clicked(self) -> None:
         m = self.meeting
-        held_at = m.held_at.value()
-        if held_at is None:
-            self.message_label.setText("\u26a0 Type when the meeting was held.")
+        form = m.form()
+        if form is None:
+            say(m.message_label, "\u26a0 Type when the meeting was held.", refused=True)
             return
-        outcome, agreed = m.outcome_edit.text().strip(), m.agreed_by_edit.text().strip()
-        relax = m.relax_combo.currentIndex() == 1
         if self._run(
-            lambda c, cid: c.record_strategy_meeting(cid, held_at, outcome, agreed, relax),
+            lambda c, cid: c.record_strategy_meeting(cid, form),
             "Strategy meeting recorded.",
+            m.message_label,
         ):
-            m.outcome_edit.clear()
-
-    def _on_supervision_clicked(self) -> None:
-        m = self.meeting
-        required = m.required_combo.currentIndex() == 0
-        conditions, agreed = m.conditions_edit.text().strip(), m.supervision_agreed_edit.text()
-        if self._run(
-            lambda c, cid: c.set_supervision(cid, required, conditions, agreed.strip()),
-            "Supervision recorded.",
-        ):
-            m.conditions_edit.clear()
+            m.clear_form(self._clock.now())
+            say(m.message_label, "\u2714 Strategy meeting recorded.")
 
     def _on_seal_clicked(self) -> None:
         """Seal in the background (the PDF takes a moment); the window stays responsive."""
         assert self._cases is not None and self.case is not None
         cases, case_id = self._cases, self.case.case_id
+        if self._prompter is not None and not self._prompter.confirm(
+            "Seal the referral record",
+            "Seal the referral record now? A sealed version never changes; later changes are "
+            "handed over as an addendum.",
+        ):
+            return
         self.referral.seal_button.setEnabled(False)
         self.message_label.setText("Sealing the referral record\u2026")
 
@@ -306,12 +387,26 @@ class CaseView(QWidget):
         if self.case is None or self._cases is None:
             return
         outcome = self.outcome_combo.currentData()
+        if self._prompter is not None and not self._prompter.confirm(
+            "Close the case",
+            f"Close this case as \u201c{self.outcome_combo.currentText()}\u201d? A closed case "
+            "leaves the open-case list (it stays in the closed cases and can be reopened).",
+        ):
+            return
         refusal = self._cases.close_case(self.case.case_id, outcome, self.reason_edit.text())
         if refusal:
-            self.closure_label.setText(f"\u2716 CLOSURE REFUSED: {refusal}")
-            self.closure_label.setStyleSheet("color: #8a1538; font-weight: bold;")
+            say(self.closure_label, f"\u2716 CLOSURE REFUSED: {refusal}", refused=True)
             return
-        self.closure_label.setStyleSheet("")
-        self.closure_label.setText("\u2611 Case closed.")
         self._show(self._cases.case_detail(self.case.case_id))
+        say(self.closure_label, "\u2611 Case closed.")
         self.closed_case.emit(self.case.case_id)
+
+    def _on_reopen_clicked(self) -> None:
+        if self.case is None:
+            return
+        reason = self.reopen_reason_edit.text().strip()
+        if self._run(
+            lambda c, cid: c.reopen_case(cid, reason), "Case reopened.", self.closure_label
+        ):
+            self.reopen_reason_edit.clear()
+            self.reason_edit.clear()

@@ -73,10 +73,12 @@ class DashboardTableModel(QAbstractTableModel):
         self.rows: list[tuple[CaseSummary, list[str], int]] = []
 
     def set_cases(self, cases: list[CaseSummary], now: datetime) -> None:
-        """Replace the rows; cases with overdue items come first."""
+        """Replace the rows; cases with overdue items come first (closed: as listed)."""
         self.beginResetModel()
         rows = [(c, *due_lines(c, now)) for c in cases]
-        self.rows = sorted(rows, key=lambda r: (-r[2], r[0].opened_at))
+        if all(c.status != "closed" for c in cases):
+            rows.sort(key=lambda r: (-r[2], r[0].opened_at))
+        self.rows = rows
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt
@@ -132,7 +134,11 @@ class DashboardTableModel(QAbstractTableModel):
         if col == COL_URGENCY:
             return URGENCY_SHORT.get(case.urgency, "Not recorded")
         if col == COL_DUE:
+            if case.status == "closed":
+                return "Closed (open it to read it or reopen it)"
             return "\n".join(lines) or "Nothing outstanding"
+        if case.status == "closed":
+            return "Closed"
         return f"OVERDUE ({overdue})" if overdue else "On track"
 
 
@@ -172,8 +178,11 @@ class Dashboard(QWidget):
         self.open_button.setAccessibleName("Open the selected case")
         self.refresh_button = QPushButton("&Refresh", self)
         self.refresh_button.setAccessibleName("Refresh the list")
+        self.closed_button = QPushButton("C&losed cases", self)
+        self.closed_button.setAccessibleName("Show the closed cases")
+        self.closed_button.setCheckable(True)
         buttons = QHBoxLayout()
-        for b in (self.new_button, self.open_button, self.refresh_button):
+        for b in (self.new_button, self.open_button, self.refresh_button, self.closed_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -184,6 +193,7 @@ class Dashboard(QWidget):
         self.new_button.clicked.connect(self.new_assessment_requested)
         self.open_button.clicked.connect(self._on_open_clicked)
         self.refresh_button.clicked.connect(self.refresh)
+        self.closed_button.toggled.connect(lambda _checked: self.refresh())
         self.table.activated.connect(lambda index: self._open_row(index.row()))
         QShortcut(QKeySequence("F5"), self, self.refresh)
 
@@ -198,10 +208,15 @@ class Dashboard(QWidget):
             self.summary_label.setText("Opening the record\u2026")
             return
         now = self._clock.now()
-        self.model.set_cases(self._cases.open_cases(), now)
+        closed = self.closed_button.isChecked()
+        self.heading.setText("Closed cases" if closed else "Open cases")
+        self.closed_button.setText("Open cases" if closed else "C&losed cases")
+        found = self._cases.closed_cases() if closed else self._cases.open_cases()
+        self.model.set_cases(found, now)
         overdue_cases = sum(1 for r in self.model.rows if r[2])
         total = len(self.model.rows)
-        text = f"{total} open case{'s' if total != 1 else ''}"
+        kind = "closed" if closed else "open"
+        text = f"{total} {kind} case{'s' if total != 1 else ''}"
         if overdue_cases:
             text = f"\u26a0 {overdue_cases} with OVERDUE items. " + text
         self.summary_label.setText(f"{text}. As at {nhs_datetime(now)}.")

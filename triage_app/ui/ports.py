@@ -20,6 +20,7 @@ from triage_app.ui.viewmodels import (
     ChildHistory,
     ChildMatch,
     ChildRecord,
+    MeetingForm,
     NewChild,
     SealedVersion,
     UserRecord,
@@ -85,24 +86,39 @@ class CaseTracker(Protocol):
         """Record that an investigation the protocol prompts for was requested."""
         ...
 
-    def add_result(self, case_id: str, investigation_id: str, result: str, on: date) -> None:
-        """Record the result of an investigation."""
+    def add_result(
+        self,
+        case_id: str,
+        investigation_id: str,
+        result: str,
+        on: date,
+        early_reason: str = "",
+        by: str = "",
+    ) -> None:
+        """Record an investigation as performed on ``on`` with its result (case rule C2)."""
         ...
 
-    def record_strategy_meeting(
-        self, case_id: str, held_at: datetime, outcome: str, agreed_by: str, relax: bool
-    ) -> None:
-        """Record a strategy meeting: its outcome, who agreed, and whether supervision relaxes."""
+    def mark_not_required(self, case_id: str, investigation_id: str, reason: str, by: str) -> None:
+        """Record that an investigation is not required, why, and who decided (C2)."""
         ...
 
-    def set_supervision(
-        self, case_id: str, required: bool, conditions: str, agreed_by: str
-    ) -> None:
-        """Set (or relax) supervision with its conditions and who agreed."""
+    def record_strategy_meeting(self, case_id: str, meeting: MeetingForm) -> None:
+        """Record a strategy meeting: attendees, outcome, any supervision decision (C4).
+
+        The only way supervision changes.
+        """
         ...
 
     def close_case(self, case_id: str, outcome: str, reason: str) -> str | None:
         """Close the case; return why closure is refused, or ``None`` when it closed."""
+        ...
+
+    def reopen_case(self, case_id: str, reason: str) -> None:
+        """Reopen a closed case with a reason (C6)."""
+        ...
+
+    def closed_cases(self) -> list[CaseSummary]:
+        """Return the closed cases (C6: nothing disappears), newest first."""
         ...
 
     def seal_referral(self, case_id: str) -> str:

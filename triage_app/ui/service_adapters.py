@@ -19,18 +19,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from triage_app.domain.cases import CaseRuleError
 from triage_app.domain.display import age_display, display_name
 from triage_app.domain.errors import InputError
 from triage_app.domain.model import Assessment, Decision
-from triage_app.domain.records import NotFoundError
-from triage_app.domain.vocab import FindingKind, Setting, Sex, Site, Urgency, urgency_rank
+from triage_app.domain.records import ConflictError, NotFoundError
+from triage_app.domain.vocab import FindingKind, Setting, Sex, Site, Urgency
 from triage_app.services import assessments, auth, children, demo, history, matching
 from triage_app.services import drafts as draft_service
 from triage_app.services.context import StoreContext
 from triage_app.ui.drafts import FileDraftStore
 from triage_app.ui.labels import KIND, SETTING, SITE, URGENCY_SHORT
 from triage_app.ui.ports import Draft, DraftStore, Refused, UiServices
-from triage_app.ui.service_cases import StoreCaseTracker
+from triage_app.ui.service_cases import StoreCaseTracker, stored_action
 from triage_app.ui.viewmodels import (
     NEW_CHILD_ID,
     ActionRecord,
@@ -147,21 +148,28 @@ class StoreServices:
             if x not in from_record.get("prior_presentations", [])
         ]
         concern = (extra.get("concern") or "").strip() or None
+        done = tuple(stored_action(r, by or self.ctx.user) for r in sorted(actions, key=_done_at))
         try:
-            rec = assessments.record_assessment(
+            # One service call, one transaction: the presentation, its decision, the case
+            # opened (or the child's open case joined, C8) and what the wizard already did.
+            rec = assessments.record_and_open(
                 self.ctx,
                 data,
                 complaint=concern,
                 child_id=None if child_id == NEW_CHILD_ID else int(child_id),
+                done_actions=done,
+                min_urgency="same_day_review",
             )
         except InputError as exc:
             raise Refused(problems_text(exc)) from exc
-        if urgency_rank(rec.decision.urgency) < urgency_rank("same_day_review"):
+        except CaseRuleError as exc:
+            raise Refused("Nothing was stored: " + " ".join(exc.reasons)) from exc
+        except ConflictError as exc:
+            raise Refused(f"Nothing was stored: {exc}") from exc
+        if rec.case is None:
             return ""
-        case_id = self.cases.open_for(rec, assessment.assessed_at)
-        for record in sorted(actions, key=lambda r: r.done_at):
-            self.cases.record_action(case_id, record)
-        return case_id
+        self.cases.remember(rec.case.id, rec.case.version, rec.recorded.decision)
+        return str(rec.case.id)
 
     # UserDirectory --------------------------------------------------------------------
     def users(self) -> list[UserRecord]:
@@ -328,3 +336,7 @@ class StoreOpener:
         except auth.SignInError as exc:
             raise Refused(str(exc)) from exc
         return services_for(ctx, self.paths.data_dir)
+
+
+def _done_at(record: Any) -> datetime:
+    return record.done_at

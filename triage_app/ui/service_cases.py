@@ -11,17 +11,19 @@ restart as in the session that made it.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
+from triage_app.domain import cases as rules
 from triage_app.domain.access import AccessDeniedError
-from triage_app.domain.case_rules import CaseRuleError
+from triage_app.domain.cases import CaseRuleError
+from triage_app.domain.display import nhs_datetime
 from triage_app.domain.errors import InputError
+from triage_app.domain.records import Attendee, ConflictError, NotFoundError, StrategyMeeting
 from triage_app.domain.records import CaseAction as StoredAction
-from triage_app.domain.records import ConflictError, NotFoundError, StrategyMeeting
 from triage_app.domain.sealed import ExportTargetError, SealingError
 from triage_app.domain.vocab import Urgency
-from triage_app.services import assessments, cases, children, permissions, referrals
+from triage_app.services import assessments, cases, permissions, referrals
 from triage_app.services.context import StoreContext
 from triage_app.ui.labels import ACTION, INVESTIGATION
 from triage_app.ui.ports import Refused
@@ -32,6 +34,8 @@ from triage_app.ui.viewmodels import (
     CaseSummary,
     DueItem,
     InvestigationView,
+    MeetingForm,
+    SupervisionView,
 )
 
 # Shown only for a case opened without a recorded assessment (no stored decision to show).
@@ -51,17 +55,10 @@ class StoreCaseTracker:
         self._versions: dict[int, int] = {}
         self._decisions: dict[int, Any] = {}
 
-    def open_for(self, recorded: Any, opened_at: datetime) -> str:
-        """Open a case for a recorded assessment and remember its decision."""
-        case = cases.open_case(
-            self.ctx,
-            recorded.child.id,
-            presentation_id=recorded.presentation.id,
-            opened_at=opened_at,
-        )
-        self._decisions[case.id] = recorded.decision
-        self._versions[case.id] = case.version
-        return str(case.id)
+    def remember(self, case_id: int, version: int, decision: Any) -> None:
+        """Keep the version and decision of a case the window just opened or joined."""
+        self._versions[case_id] = version
+        self._decisions[case_id] = decision
 
     def _call(self, case_id: str, step: Any) -> None:
         cid = int(case_id)
@@ -84,28 +81,39 @@ class StoreCaseTracker:
 
     # Reading ----------------------------------------------------------------------------
     def open_cases(self) -> list[CaseSummary]:
-        """Return the open cases with what each is waiting for."""
-        out = []
+        """Return the open cases with what each is waiting for (case rule C7's one list)."""
         # Only the cases this user may see (a clinician: their own; a lead: all).
-        for s in permissions.visible_cases(self.ctx):
-            if s.case.status == "closed":
-                continue
-            out.append(
-                CaseSummary(
-                    str(s.case.id),
-                    _child(s.child),
-                    s.case.opened_at,
-                    self._urgency(s.case, s.child),
-                    tuple(_due_items(s)),
-                )
-            )
-        return out
+        return [
+            self._summary(s)
+            for s in permissions.visible_cases(self.ctx)
+            if s.case.status != "closed"
+        ]
+
+    def closed_cases(self) -> list[CaseSummary]:
+        """Return every closed case this user may see, newest first (C6)."""
+        return [
+            self._summary(s)
+            for s in permissions.visible_cases(self.ctx, recent_days=None, closed=True)
+        ]
+
+    def _summary(self, s: Any) -> CaseSummary:
+        return CaseSummary(
+            str(s.case.id),
+            _child(s.child),
+            s.case.opened_at,
+            self._urgency(s.case, s.child),
+            tuple(due_views(s.due, s.case)),
+            "closed" if s.case.status == "closed" else "open",
+        )
 
     def case_detail(self, case_id: str) -> CaseDetail:
         """Return one case in full (read fresh; its version is kept for the next change)."""
-        case = cases.get_case(self.ctx, int(case_id))
+        try:
+            details = cases.show_case(self.ctx, int(case_id))
+        except NotFoundError as exc:
+            raise Refused(str(exc)) from exc
+        case = details.case
         self._versions[case.id] = case.version
-        child = children.get_child(self.ctx, case.child_id)
         decision = self._decision(case.id)
         requested = {i.kind for i in case.investigations}
         if decision is not None:
@@ -113,20 +121,36 @@ class StoreCaseTracker:
         else:
             profile = self.ctx.protocol.registry.get(None)
             prompts = [(i.id, INVESTIGATION.get(i.id, i.text)) for i in profile.investigations]
+        prompts = [p for p in prompts if p[0] != rules.SURVEY_FOLLOW_UP]
+        sup = details.supervision
         return CaseDetail(
             str(case.id),
-            _child(child),
+            _child(details.child),
             case.opened_at,
-            self._urgency(case, child),
-            tuple(_actions(case, decision)),
-            tuple(_investigation(i) for i in case.investigations),
+            self._urgency(case, details.child),
+            tuple(_actions(case, decision, details.due)),
+            tuple(_investigation(case, i) for i in case.investigations),
             tuple(p for p in prompts if p[0] not in requested),
             tuple(_meeting(m) for m in case.meetings),
-            case.supervision_required,
-            case.supervision_conditions,
+            sup.in_force if sup.decision is not None else None,
+            sup.conditions,
             "closed" if case.status == "closed" else "open",
             tuple(f.text for f in decision.flags) if decision else (),
             tuple(_sealed_line(r) for r in referrals.list_records(self.ctx, case.id)),
+            supervision=SupervisionView(
+                sup.in_force,
+                sup.decision,
+                sup.conditions,
+                sup.relax_conditions,
+                sup.decided_at,
+                sup.decided_by,
+                tuple(_history_line(h) for h in sup.history),
+            ),
+            due_items=tuple(due_views(details.due, case)),
+            close_outcome=case.close_outcome,
+            close_reason=case.close_reason,
+            closed_at=case.closed_at,
+            case_status=case.status,
         )
 
     def _decision(self, case_id: int) -> Any:
@@ -147,40 +171,11 @@ class StoreCaseTracker:
     # Changing ---------------------------------------------------------------------------
     def record_action(self, case_id: str, record: ActionRecord) -> None:
         """Record an action; the phone referral starts the written-referral countdown."""
-        d = dict(record.details)
-        reference = d.pop("reference", None)
-        handler = d.pop("handler", None)
-        details = "; ".join(f"{k}: {v}" for k, v in d.items() if v) or None
-        if record.action_id == "phone_csc":
-            person = handler or record.by or self.ctx.user
-            note = f"recorded by {record.by}; {details}" if details else f"recorded by {record.by}"
-
-            def step(cid: int, version: int) -> Any:
-                return cases.record_phone_referral(
-                    self.ctx, cid, version, called_at=record.done_at, person=person,
-                    reference=reference, details=note,
-                )  # fmt: skip
-        elif record.action_id == "written_referral":
-
-            def step(cid: int, version: int) -> Any:
-                return cases.record_written_referral(
-                    self.ctx, cid, version, sent_at=record.done_at,
-                    person=record.by or self.ctx.user, reference=reference,
-                )  # fmt: skip
-        else:
-            if handler:
-                details = f"handler: {handler}; {details}" if details else f"handler: {handler}"
-            action = StoredAction(
-                record.done_at, record.by or self.ctx.user, record.action_id, reference, details
-            )
-
-            def step(cid: int, version: int) -> Any:
-                return cases.add_action(self.ctx, cid, version, action)
-
-        self._call(case_id, step)
+        action = stored_action(record, self.ctx.user)
+        self._call(case_id, lambda cid, v: cases.add_action(self.ctx, cid, v, action))
 
     def request_investigation(self, case_id: str, investigation_id: str, on: datetime) -> None:
-        """Request an investigation (the follow-up survey's window comes from the initial)."""
+        """Request an investigation the protocol prompts for."""
         self._call(
             case_id,
             lambda cid, v: cases.request_investigation(
@@ -188,39 +183,65 @@ class StoreCaseTracker:
             ),
         )
 
-    def add_result(self, case_id: str, investigation_id: str, result: str, on: date) -> None:
-        """Record a result (reported on ``on``)."""
-        now = self.ctx.clock()
-        at = datetime.combine(on, now.time() if on == now.date() else time(12, 0))
+    def add_result(
+        self,
+        case_id: str,
+        investigation_id: str,
+        result: str,
+        on: date,
+        early_reason: str = "",
+        by: str = "",
+    ) -> None:
+        """Record an investigation as performed on ``on`` (stage 1 creates stage 2, C2)."""
         self._call(
             case_id,
             lambda cid, v: cases.report_investigation(
-                self.ctx, cid, v, int(investigation_id), result=result, reported_at=at
-            ),
-        )
-
-    def record_strategy_meeting(
-        self, case_id: str, held_at: datetime, outcome: str, agreed_by: str, relax: bool
-    ) -> None:
-        """Record a strategy meeting and its supervision decision."""
-        meeting = StrategyMeeting(held_at, outcome, agreed_by, "relax" if relax else "maintain")
-        self._call(case_id, lambda cid, v: cases.record_strategy_meeting(self.ctx, cid, v, meeting))
-
-    def set_supervision(
-        self, case_id: str, required: bool, conditions: str, agreed_by: str
-    ) -> None:
-        """Set or relax supervision (relaxing early needs a meeting's decision)."""
-        self._call(
-            case_id,
-            lambda cid, v: cases.set_supervision(
                 self.ctx,
                 cid,
                 v,
-                required=required,
-                conditions=conditions or None,
-                agreed_by=agreed_by,
+                int(investigation_id),
+                result=result,
+                reported_at=self.ctx.clock(),
+                performed_on=on,
+                early_reason=early_reason or None,
+                by=by or None,
             ),  # fmt: skip
         )
+
+    def mark_not_required(self, case_id: str, investigation_id: str, reason: str, by: str) -> None:
+        """Record that an investigation is not required, why and who decided (C2)."""
+        self._call(
+            case_id,
+            lambda cid, v: cases.report_investigation(
+                self.ctx,
+                cid,
+                v,
+                int(investigation_id),
+                result="",
+                reported_at=self.ctx.clock(),
+                status=rules.NOT_REQUIRED,
+                reason=reason,
+                by=by,
+            ),  # fmt: skip
+        )
+
+    def record_strategy_meeting(self, case_id: str, meeting: MeetingForm) -> None:
+        """Record a strategy meeting and its supervision decision (the only way it changes)."""
+        stored = StrategyMeeting(
+            held_at=meeting.held_at,
+            outcome=meeting.outcome,
+            attendees=tuple(Attendee(*a) for a in meeting.attendees),
+            supervision=meeting.supervision,
+            conditions=meeting.conditions or None,
+            relax_conditions=meeting.relax_conditions or None,
+            review_on=meeting.review_on,
+            reason=meeting.reason or None,
+        )
+        self._call(case_id, lambda cid, v: cases.record_meeting(self.ctx, cid, v, stored))
+
+    def reopen_case(self, case_id: str, reason: str) -> None:
+        """Reopen a closed case with a reason (C6)."""
+        self._call(case_id, lambda cid, v: cases.reopen_case(self.ctx, cid, v, reason=reason))
 
     def seal_referral(self, case_id: str) -> str:
         """Seal the referral record from the case as it now stands (one transaction)."""
@@ -279,47 +300,72 @@ def _child(c: Any) -> Any:
     return child_view(c)
 
 
-def _due_items(s: Any) -> list[DueItem]:
-    items = []
-    for d in s.due:
-        if d.what == "written_referral":
-            items.append(DueItem("Written referral", d.due_at, kind="action"))
-        else:
-            name = INVESTIGATION.get(d.what, d.what)
-            items.append(DueItem(f"Result pending: {name}", d.due_at, kind="survey"))
-    dated = {d.what for d in s.due}
-    for inv in s.case.investigations:
-        if inv.status == "pending" and inv.kind not in dated:
-            name = INVESTIGATION.get(inv.kind, inv.kind)
-            items.append(DueItem(f"Result pending: {name}", None, kind="result"))
-    if not any(a.kind == "confirm_paediatric_attendance" for a in s.case.actions):
-        items.append(DueItem("Paediatric attendance not yet confirmed", None, kind="attendance"))
-    if s.case.supervision_required:
-        conditions = s.case.supervision_conditions or "conditions not recorded"
-        items.append(DueItem(f"Supervision in force: {conditions}", None, kind="supervision"))
+def stored_action(record: ActionRecord, user: str) -> StoredAction:
+    """The case action for what the user recorded in the window (handler, reference, note)."""
+    d = dict(record.details)
+    reference = d.pop("reference", None) or None
+    handler = d.pop("handler", None)
+    details = "; ".join(f"{k}: {v}" for k, v in d.items() if v) or None
+    by = record.by or user
+    if handler and record.action_id == "phone_csc":
+        note = f"recorded by {by}; {details}" if details else f"recorded by {by}"
+        return StoredAction(record.done_at, handler, record.action_id, reference, note)
+    if handler:
+        details = f"handler: {handler}; {details}" if details else f"handler: {handler}"
+    return StoredAction(record.done_at, by, record.action_id, reference, details)
+
+
+def due_label(item: Any) -> str:
+    """The words for one item of case rule C7's list."""
+    base = ACTION.get(item.what) or INVESTIGATION.get(item.what)
+    if item.what == rules.MEETING_REVIEW:
+        base = "Strategy meeting review"
+    if base is None or item.what in (rules.STRATEGY_REVIEW, rules.RECORD_ADDENDUM):
+        return item.label or item.what
+    if item.what in INVESTIGATION:
+        return f"Result pending: {base}"
+    if item.what == rules.PRE_BIRTH_REFERRAL and "expected" in (item.label or ""):
+        return f"{base} ({item.label.split('(', 1)[-1]}"
+    return base
+
+
+def due_views(due: Any, case: Any) -> list[DueItem]:
+    """C7's items as the window shows them (the same items the command line lists).
+
+    The supervision in force follows as a note (never counted as due or overdue).
+    """
+    items = [
+        DueItem(due_label(d), d.due_at, kind="survey" if d.what in INVESTIGATION else "action")
+        for d in due
+    ]
+    sup = rules.supervision(case)
+    if sup.in_force and case.status != "closed":
+        items.append(DueItem(f"Supervision in force: {sup.conditions}", None, kind="supervision"))
     return items
 
 
-def _actions(case: Any, decision: Any) -> list[CaseAction]:
+def _actions(case: Any, decision: Any, due: Any) -> list[CaseAction]:
     done: dict[str, Any] = {}
     for a in case.actions:
-        done.setdefault(a.kind, a)
+        if a.kind not in rules.CASE_EVENTS:
+            done[a.kind] = a
+    when = {d.what: d.due_at for d in due}
     if decision is not None:
         required = [(a.id, a.text, a.due, a.rule, a.due_at) for a in decision.actions]
     else:
         required = [(k, ACTION[k], "", "R4", None) for k in DEFAULT_ACTIONS]
     out = []
-    for action_id, text, due, rule, due_at in required:
-        if action_id == "written_referral" and case.written_referral_due is not None:
-            due_at = case.written_referral_due
-        if action_id == "phone_csc" and due_at is None:
-            due_at = case.opened_at
+    for action_id, text, due_text, rule, due_at in required:
+        due_at = when.get(action_id, due_at)  # C7's time (the written referral from the call)
         record = None
         if action_id in done:
             a = done[action_id]
-            details = {"handler": a.person, "reference": a.reference or "", "note": a.details or ""}
+            note = a.details or ""
+            if a.waived:
+                note = f"WAIVED: {a.reason}"
+            details = {"handler": a.person, "reference": a.reference or "", "note": note}
             record = ActionRecord(action_id, a.at, a.person, details)
-        out.append(CaseAction(action_id, text, due, rule, due_at, record))
+        out.append(CaseAction(action_id, text, due_text, rule, due_at, record))
     extra = [k for k in done if k not in {r[0] for r in required}]
     for kind in extra:
         a = done[kind]
@@ -328,23 +374,42 @@ def _actions(case: Any, decision: Any) -> list[CaseAction]:
     return out
 
 
-def _investigation(i: Any) -> InvestigationView:
-    result = i.result
-    if i.status == "not_required":
-        result = f"Not required{': ' + result if result else ''}"
+def _investigation(case: Any, i: Any) -> InvestigationView:
+    name = INVESTIGATION.get(i.kind, i.kind)
+    if i.kind == rules.OTHER_KIND:
+        name = f"Other: {i.label}"
     return InvestigationView(
         str(i.id),
-        INVESTIGATION.get(i.kind, i.kind),
+        name,
         i.due_from,
         i.due_to,
-        result if i.status != "pending" else None,
-        i.reported_at.date() if i.reported_at and i.status != "pending" else None,
+        i.result if i.status == rules.REPORTED else None,
+        i.performed_on or (i.reported_at.date() if i.reported_at else None)
+        if i.status != rules.PENDING
+        else None,
         i.requested_at.date() if i.requested_at else None,
+        status=i.status,
+        stage=rules.stage(case, i),
+        early_reason=i.early_reason,
+        not_required_reason=i.not_required_reason,
+        decided_by=i.decided_by,
+        kind=i.kind,
     )
 
 
 def _meeting(m: Any) -> str:
-    from triage_app.domain.display import nhs_datetime
+    text = f"{nhs_datetime(m.held_at)}: {m.outcome} (attended by {m.who()})"
+    if m.supervision:
+        text += f"; supervision: {m.supervision}"
+    if m.review_on:
+        text += f"; review by {m.review_on.strftime('%d-%b-%Y')}"
+    return text
 
-    decision = "relax supervision" if m.supervision_decision == "relax" else "maintain supervision"
-    return f"{nhs_datetime(m.held_at)}: {m.outcome} (agreed by {m.agreed_by}; {decision})"
+
+def _history_line(h: Any) -> str:
+    text = f"{nhs_datetime(h.decided_at)}: {h.decision}"
+    if h.conditions:
+        text += f" ({h.conditions})"
+    if h.reason:
+        text += f"; reason: {h.reason}"
+    return f"{text}; decided by {h.decided_by}"

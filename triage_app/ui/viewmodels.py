@@ -120,7 +120,11 @@ class CaseAction:
 
 @dataclass(frozen=True)
 class InvestigationView:
-    """An investigation in a case (e.g. the follow-up skeletal survey) and its result."""
+    """An investigation in a case (e.g. the follow-up skeletal survey) and its result.
+
+    ``stage`` is the survey stage text (``1 of 2: not complete`` until stage 2 is reported,
+    case rule C2); ``resulted_on`` is when it was performed.
+    """
 
     investigation_id: str
     name: str
@@ -129,11 +133,46 @@ class InvestigationView:
     result: str | None = None
     resulted_on: date | None = None
     requested_on: date | None = None
+    status: str = ""  # pending | reported | not_required ("": derived from the result)
+    stage: str | None = None
+    early_reason: str | None = None
+    not_required_reason: str | None = None
+    decided_by: str | None = None
+    kind: str = ""
 
     @property
     def pending(self) -> bool:
         """True while no result has been recorded."""
+        if self.status:
+            return self.status == "pending"
         return self.result is None
+
+
+@dataclass(frozen=True)
+class SupervisionView:
+    """The supervision in force (the latest strategy-meeting decision) and its history."""
+
+    in_force: bool = False
+    decision: str | None = None
+    conditions: str | None = None
+    relax_conditions: str | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    history: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MeetingForm:
+    """A strategy meeting as typed in the case view (case rule C4)."""
+
+    held_at: datetime
+    outcome: str
+    attendees: tuple[tuple[str, str, str], ...] = ()  # (name, role, agency)
+    supervision: str | None = None  # impose | maintain | change | relax | None
+    conditions: str = ""
+    relax_conditions: str = ""
+    review_on: date | None = None
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,6 +192,12 @@ class CaseDetail:
     status: str = "open"
     flags: tuple[str, ...] = ()
     referral_versions: tuple[str, ...] = ()  # one line per sealed version of the record
+    supervision: SupervisionView | None = None
+    due_items: tuple[DueItem, ...] = ()  # case rule C7: the one list of what is due
+    close_outcome: str | None = None
+    close_reason: str | None = None
+    closed_at: datetime | None = None
+    case_status: str = ""  # open | referred | results_pending | closed
 
     @property
     def is_open(self) -> bool:
