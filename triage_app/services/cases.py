@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from triage_app.domain import cases as rules
 from triage_app.domain.cases import CaseRuleError, CaseStatus, CaseTerms, Duty
-from triage_app.domain.engine import _ACTION_ORDER as KNOWN_ACTIONS
 from triage_app.domain.errors import InputError, Problem
 from triage_app.domain.records import (
     CaseAction,
@@ -37,6 +36,7 @@ from triage_app.domain.records import (
     StrategyMeeting,
     Supervision,
 )
+from triage_app.domain.vocab import ACTION_IDS as KNOWN_ACTIONS
 from triage_app.services.context import StoreContext
 from triage_app.store.case_repository import CaseRepository
 from triage_app.store.repositories import ChildRepository, PresentationRepository
