@@ -138,6 +138,7 @@ class Presentation(AuditColumns, Base):
     __table_args__ = (
         UniqueConstraint("source", "source_id", name="uq_presentation_source"),
         Index("ix_presentation_child_seen", "child_id", "seen_at"),
+        Index("ix_presentation_seen_at", "seen_at"),  # revision 0009 (the audit's period)
     )
 
 
@@ -155,6 +156,15 @@ class Assessment(Base):
     decision_json: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(100))
+    # Audit facts (revision 0009): derived from the decision when it is stored
+    # (domain.compliance.facts_from_decision), so the compliance audit is SQL over columns.
+    nim: Mapped[bool | None] = mapped_column(Boolean)
+    protocol_triggered: Mapped[bool | None] = mapped_column(Boolean)
+    survey_prompted: Mapped[bool | None] = mapped_column(Boolean)
+    cp_is: Mapped[str | None] = mapped_column(String(20))
+    pre_birth: Mapped[bool | None] = mapped_column(Boolean)
+    exception_types: Mapped[str | None] = mapped_column(String(200))
+    __table_args__ = (Index("ix_assessment_audit", "assessed_at", "protocol_triggered"),)
 
 
 class Case(AuditColumns, Base):
@@ -163,7 +173,7 @@ class Case(AuditColumns, Base):
     __tablename__ = "safeguarding_case"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
-    presentation_id: Mapped[int | None] = mapped_column(ForeignKey("presentation.id"))
+    presentation_id: Mapped[int | None] = mapped_column(ForeignKey("presentation.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     opened_at: Mapped[datetime] = mapped_column(DateTime)
     opened_by: Mapped[str] = mapped_column(String(100))

@@ -8,6 +8,7 @@ commits. Updates name the version the caller read: a different stored version ra
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from triage_app.domain.compliance import facts_from_decision
 from triage_app.domain.records import (
     CHILD_RELATIONS,
     AssessmentRecord,
@@ -287,6 +289,7 @@ class PresentationRepository:
             decision_json=a.decision_json,
             created_at=now,
             created_by=user,
+            **asdict(facts_from_decision(a.input_json, a.decision_json)),
         )
         self.s.add(row)
         self.s.flush()
