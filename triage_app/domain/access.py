@@ -34,12 +34,18 @@ class Permission(StrEnum):
     VIEW_DASHBOARD_ALL = "view_dashboard_all"
     MANAGE_USERS = "manage_users"
     MANAGE_PROFILES = "manage_profiles"
+    VIEW_AUDIT = "view_audit"  # the protocol-compliance audit: safeguarding leads only
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CLINICIAN: frozenset({Permission.RECORD}),
     Role.SAFEGUARDING_LEAD: frozenset(
-        {Permission.RECORD, Permission.VIEW_ALL_CASES, Permission.VIEW_DASHBOARD_ALL}
+        {
+            Permission.RECORD,
+            Permission.VIEW_ALL_CASES,
+            Permission.VIEW_DASHBOARD_ALL,
+            Permission.VIEW_AUDIT,
+        }
     ),
     Role.ADMINISTRATOR: frozenset(
         {Permission.RECORD, Permission.MANAGE_USERS, Permission.MANAGE_PROFILES}

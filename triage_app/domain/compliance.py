@@ -289,6 +289,11 @@ class MetricResult:
     chart: XmrChart | None
 
     @property
+    def chart_months(self) -> list[MonthCount]:
+        """The months the chart plots, in order (one per chart point)."""
+        return charted_months(self.definition, self.counts.months)
+
+    @property
     def percent(self) -> float | None:
         """Numerator over denominator, as a percentage (``None`` with no denominator)."""
         return percent(self.counts.numerator, self.counts.denominator)
@@ -357,21 +362,31 @@ def fill_months(
     return tuple(MonthCount(m, *found.get(m, (0, 0))) for m in months_between(start, end))
 
 
+def charted_months(definition: MetricDefinition, months: Sequence[MonthCount]) -> list[MonthCount]:
+    """The months a chart plots: every month for a count, months with a denominator otherwise."""
+    if definition.kind is Kind.PROPORTION:
+        return [m for m in months if m.denominator > 0]
+    return list(months)
+
+
+def chart_value(definition: MetricDefinition, month: MonthCount) -> float:
+    """The charted value of one month: its percentage, or its count."""
+    if definition.kind is Kind.PROPORTION:
+        return month.value or 0.0
+    return float(month.numerator)
+
+
 def chart_for(definition: MetricDefinition, months: Sequence[MonthCount]) -> XmrChart | None:
     """The XmR chart of a metric's months (percentages, or counts for a COUNT metric).
 
     Months with no denominator are left out of a percentage chart. ``None`` with fewer than
     two charted months.
     """
-    if definition.kind is Kind.PROPORTION:
-        values = [m.value for m in months if m.value is not None]
-    else:
-        values = [float(m.numerator) for m in months]
-    clean = [v for v in values if v is not None]
-    if len(clean) < 2:
+    shown = charted_months(definition, months)
+    if len(shown) < 2:
         return None
-    target = definition.target if definition.kind is Kind.PROPORTION else definition.target
-    return xmr(clean, direction=definition.direction, target=target)
+    values = [chart_value(definition, m) for m in shown]
+    return xmr(values, direction=definition.direction, target=definition.target)
 
 
 def result_for(counts: MetricCounts) -> MetricResult:

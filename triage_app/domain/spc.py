@@ -259,3 +259,57 @@ def xmr(
         target=target,
         direction=direction,
     )
+
+
+# Point and icon colours of the "Making Data Count" charts (shared by the window and the PDF).
+COLOURS = {
+    "common": "#A6A6A6",
+    "improvement": "#289DE0",
+    "concern": "#E8A33C",
+    "neither": "#5A2C83",
+    "mean": "#212B32",
+    "limit": "#768692",
+    "target": "#D5281B",
+}
+
+
+def point_category(point: XmrPoint, direction: Direction) -> str:
+    """``common``, ``improvement``, ``concern`` or ``neither``: how to colour one point."""
+    if not point.special or point.side == 0:
+        return "common"
+    if direction is Direction.NEITHER:
+        return "neither"
+    better = (point.side > 0) == (direction is Direction.HIGHER)
+    return "improvement" if better else "concern"
+
+
+def icon_category(variation: Variation) -> str:
+    """The colour category of a variation icon."""
+    if variation is Variation.COMMON_CAUSE:
+        return "common"
+    if variation in (Variation.IMPROVING_HIGH, Variation.IMPROVING_LOW):
+        return "improvement"
+    if variation in (Variation.CONCERNING_HIGH, Variation.CONCERNING_LOW):
+        return "concern"
+    return "neither"
+
+
+def icon_letter(variation: Variation) -> str:
+    """The letter inside a variation icon: H (higher), L (lower), or none for common cause."""
+    if variation is Variation.COMMON_CAUSE:
+        return ""
+    return "H" if variation.value.endswith("_high") else "L"
+
+
+ASSURANCE_LETTER = {
+    Assurance.PASS: "P",
+    Assurance.FAIL: "F",
+    Assurance.HIT_AND_MISS: "?",
+    Assurance.NONE: "",
+}
+ASSURANCE_CATEGORY = {
+    Assurance.PASS: "improvement",
+    Assurance.FAIL: "concern",
+    Assurance.HIT_AND_MISS: "common",
+    Assurance.NONE: "common",
+}

@@ -1,0 +1,408 @@
+"""The compliance audit's SQL: every metric as aggregates over indexed columns.
+
+No record is loaded into Python to be counted: each metric is one ``GROUP BY`` month query
+(``SUM(CASE ...)`` over the scope, with ``EXISTS`` look-ups on the indexed ``case_id`` of
+actions and investigations), its times are picked by window functions (nearest rank), and a
+drill-down returns only the failing rows' case id, child age in days and setting (never a
+name, NHS number or date of birth). Works on SQLite (SQLCipher) and PostgreSQL.
+
+The rules are written beside each metric in :mod:`triage_app.domain.compliance`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement, Select
+
+from triage_app.domain import compliance as c
+from triage_app.domain.compliance import AuditFilter, FailingCase, MetricCounts
+from triage_app.store.orm import (
+    Assessment,
+    Case,
+    CaseActionRow,
+    Child,
+    InvestigationRow,
+    Presentation,
+)
+
+DRILL_LIMIT = 1000
+
+
+class _Dialect:
+    """Date arithmetic that differs between SQLite and PostgreSQL."""
+
+    def __init__(self, name: str) -> None:
+        self.sqlite = name == "sqlite"
+
+    def day(self, x: Any) -> ColumnElement[Any]:
+        return func.date(x) if self.sqlite else cast(x, Date)
+
+    def month(self, x: Any) -> ColumnElement[Any]:
+        return func.strftime("%Y-%m", x) if self.sqlite else func.to_char(x, "YYYY-MM")
+
+    def minutes(self, start: Any, end: Any) -> ColumnElement[Any]:
+        if self.sqlite:
+            return (func.julianday(end) - func.julianday(start)) * 1440.0
+        return func.extract("epoch", end - start) / 60.0
+
+    def age_days(self, dob: Any, at: Any) -> ColumnElement[Any]:
+        if self.sqlite:
+            return cast(func.julianday(func.date(at)) - func.julianday(dob), Integer)
+        return cast(cast(at, Date) - dob, Integer)
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """One proportion metric: its scope, its denominator filter and its pass condition."""
+
+    id: str
+    scope: str  # "protocol" | "all" | "nim" | "pre_birth"
+    denominator: Callable[[_Dialect], ColumnElement[bool]] | None
+    ok: Callable[[_Dialect], ColumnElement[bool]]
+    detail: str
+
+
+def _action(kind: str, same_day_as: Any = None, d: _Dialect | None = None) -> ColumnElement[bool]:
+    q = select(CaseActionRow.id).where(CaseActionRow.case_id == Case.id, CaseActionRow.kind == kind)
+    if same_day_as is not None and d is not None:
+        q = q.where(d.day(CaseActionRow.at) == d.day(same_day_as))
+    return exists(q)
+
+
+def _investigation(kind: str, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists(
+        select(InvestigationRow.id).where(
+            InvestigationRow.case_id == Case.id, InvestigationRow.kind == kind, *conditions
+        )
+    )
+
+
+def _follow_up_due(as_of: date) -> Callable[[_Dialect], ColumnElement[bool]]:
+    def denominator(d: _Dialect) -> ColumnElement[bool]:
+        initial = _investigation(c.SURVEY_INITIAL, InvestigationRow.status == "reported")
+        open_window = _investigation(
+            c.SURVEY_FOLLOW_UP,
+            InvestigationRow.status == "pending",
+            or_(InvestigationRow.due_to.is_(None), InvestigationRow.due_to >= as_of),
+        )
+        return and_(initial, not_(open_window))
+
+    return denominator
+
+
+def _specs(as_of: date) -> list[_Spec]:
+    follow_up = _follow_up_due(as_of)
+    return [
+        _Spec(
+            "phoned_same_day",
+            "protocol",
+            None,
+            lambda d: and_(
+                Case.referral_called_at.is_not(None),
+                d.day(Case.referral_called_at) == d.day(Assessment.assessed_at),
+            ),
+            "no phone referral recorded on the day of the assessment",
+        ),
+        _Spec(
+            "written_referral_in_time",
+            "protocol",
+            lambda d: Case.referral_called_at.is_not(None),
+            lambda d: and_(
+                Case.written_referral_sent_at.is_not(None),
+                Case.written_referral_due.is_not(None),
+                Case.written_referral_sent_at <= Case.written_referral_due,
+            ),
+            "written referral not sent within the limit of the call",
+        ),
+        _Spec(
+            "paediatric_assessment_same_day",
+            "protocol",
+            None,
+            lambda d: _action(c.ACTION_CONFIRM_ATTENDANCE, Assessment.assessed_at, d),
+            "attendance at the paediatric assessment not confirmed on the day",
+        ),
+        _Spec(
+            "cp_is_checked",
+            "protocol",
+            None,
+            lambda d: or_(
+                and_(Assessment.cp_is.is_not(None), Assessment.cp_is.not_in(c.CP_IS_UNCHECKED)),
+                _action(c.ACTION_CHECK_CP_IS),
+            ),
+            "CP-IS not checked",
+        ),
+        _Spec(
+            "initial_survey_done",
+            "protocol",
+            lambda d: Assessment.survey_prompted.is_(True),
+            lambda d: _investigation(c.SURVEY_INITIAL, InvestigationRow.status == "reported"),
+            "initial skeletal survey not reported",
+        ),
+        _Spec(
+            "follow_up_done",
+            "protocol",
+            follow_up,
+            lambda d: _investigation(c.SURVEY_FOLLOW_UP, InvestigationRow.status == "reported"),
+            "follow-up skeletal survey not reported",
+        ),
+        _Spec(
+            "follow_up_in_window",
+            "protocol",
+            follow_up,
+            lambda d: _investigation(
+                c.SURVEY_FOLLOW_UP,
+                InvestigationRow.status == "reported",
+                InvestigationRow.due_from.is_not(None),
+                d.day(InvestigationRow.reported_at) >= InvestigationRow.due_from,
+                d.day(InvestigationRow.reported_at) <= InvestigationRow.due_to,
+            ),
+            "follow-up skeletal survey not done in its window",
+        ),
+        _Spec(
+            "closed_with_results_pending",
+            "protocol",
+            lambda d: Case.status == "closed",
+            # The pass condition of this metric is "not closed with a result pending".
+            lambda d: not_(_investigation_pending()),
+            "closed while an investigation is pending",
+        ),
+        _Spec(
+            "pre_birth_referrals",
+            "pre_birth",
+            None,
+            lambda d: _action(c.ACTION_PRE_BIRTH),
+            "pre-birth referral not recorded",
+        ),
+    ]
+
+
+def _investigation_pending() -> ColumnElement[bool]:
+    return exists(
+        select(InvestigationRow.id).where(
+            InvestigationRow.case_id == Case.id, InvestigationRow.status == "pending"
+        )
+    )
+
+
+class ComplianceQueries:
+    """Aggregates for one period and scope, on one session."""
+
+    def __init__(self, session: Session, f: AuditFilter, as_of: date | None = None) -> None:
+        self.s = session
+        self.f = f
+        self.as_of = min(as_of or f.end, f.end)
+        self.d = _Dialect(session.get_bind().dialect.name)
+        self.start = datetime.combine(f.start, time.min)
+        self.stop = datetime.combine(f.end + timedelta(days=1), time.min)
+
+    # -- scopes -----------------------------------------------------------------------------
+
+    def _scoped(self, q: Select[Any], scope: str) -> Select[Any]:
+        q = q.select_from(Assessment).join(
+            Presentation, Presentation.id == Assessment.presentation_id
+        )
+        q = q.outerjoin(Case, Case.presentation_id == Presentation.id)
+        q = q.where(Assessment.assessed_at >= self.start, Assessment.assessed_at < self.stop)
+        if scope == "protocol":
+            q = q.where(Assessment.protocol_triggered.is_(True))
+        elif scope == "nim":
+            q = q.where(Assessment.nim.is_(True))
+        elif scope == "pre_birth":
+            q = q.where(Assessment.pre_birth.is_(True))
+        return self._filters(q)
+
+    def _filters(self, q: Select[Any]) -> Select[Any]:
+        if self.f.setting:
+            q = q.where(Presentation.setting == self.f.setting)
+        if self.f.organisation:
+            q = q.where(Presentation.organisation == self.f.organisation)
+        return q
+
+    def _monthly(
+        self, scope: str, numerator: ColumnElement[bool], denominator: ColumnElement[bool] | None
+    ) -> list[tuple[str, int, int]]:
+        month = self.d.month(Assessment.assessed_at).label("month")
+        ok = case((numerator, 1), else_=0)
+        q = self._scoped(select(month, func.sum(ok), func.count()), scope)
+        if denominator is not None:
+            q = q.where(denominator)
+        q = q.group_by(month).order_by(month)
+        return [(m, int(n or 0), int(t)) for m, n, t in self.s.execute(q)]
+
+    def _counts(
+        self, metric_id: str, rows: list[tuple[str, int, int]], **extra: Any
+    ) -> MetricCounts:
+        months = c.fill_months(self.f.start, self.f.end, rows)
+        return MetricCounts(
+            metric_id,
+            sum(m.numerator for m in months),
+            sum(m.denominator for m in months),
+            months,
+            computed_on=extra.pop("computed_on", "assessments, cases, actions, investigations"),
+            **extra,
+        )
+
+    # -- metrics ----------------------------------------------------------------------------
+
+    def all_metrics(self, drill_limit: int = DRILL_LIMIT) -> list[MetricCounts]:
+        """Every metric of :data:`triage_app.domain.compliance.METRICS`, in its order."""
+        out: dict[str, MetricCounts] = {}
+        out["nim_presentations"] = self.nim_presentations()
+        out["sentinel_children"] = self.sentinel_children()
+        out["exceptions_accepted"] = self.exceptions_accepted()
+        out["supervision_decided_with_health"] = self.supervision_decided_with_health()
+        for spec in _specs(self.as_of):
+            out[spec.id] = self.proportion(spec, drill_limit)
+        return [out[m] for m in c.METRIC_IDS]
+
+    def proportion(self, spec: _Spec, drill_limit: int = DRILL_LIMIT) -> MetricCounts:
+        """A metric counted as (rows passing) of (rows in its denominator), by month."""
+        ok = spec.ok(self.d)
+        den = spec.denominator(self.d) if spec.denominator else None
+        if spec.id == "closed_with_results_pending":
+            # Counted the other way round: the numerator is the failures (must be 0).
+            rows = self._monthly(spec.scope, not_(ok), den)
+        else:
+            rows = self._monthly(spec.scope, ok, den)
+        extra: dict[str, Any] = {}
+        if spec.id == "phoned_same_day":
+            extra["median_minutes"], extra["p90_minutes"] = self.call_times()
+        failing = self.failing(spec.scope, ok, den, spec.detail, drill_limit)
+        return self._counts(spec.id, rows, failing=failing, **extra)
+
+    def failing(
+        self,
+        scope: str,
+        ok: ColumnElement[bool],
+        denominator: ColumnElement[bool] | None,
+        detail: str,
+        limit: int = DRILL_LIMIT,
+    ) -> tuple[FailingCase, ...]:
+        """The failing rows: case id, presentation id, age in days, setting, month."""
+        q = select(
+            Case.id,
+            Presentation.id,
+            self.d.age_days(Child.date_of_birth, Assessment.assessed_at),
+            Presentation.setting,
+            self.d.month(Assessment.assessed_at),
+        )
+        q = self._scoped(q, scope).join(Child, Child.id == Presentation.child_id)
+        if denominator is not None:
+            q = q.where(denominator)
+        q = q.where(not_(ok)).order_by(Assessment.assessed_at, Presentation.id).limit(limit)
+        return tuple(
+            FailingCase(case_id, pid, c.age_from_days(age), setting, month, detail)
+            for case_id, pid, age, setting, month in self.s.execute(q)
+        )
+
+    def call_times(self) -> tuple[float | None, float | None]:
+        """Median and 90th percentile (nearest rank) of minutes from assessment to the call."""
+        minutes = self.d.minutes(Assessment.assessed_at, Case.referral_called_at)
+        inner = self._scoped(
+            select(
+                minutes.label("m"),
+                func.row_number().over(order_by=minutes).label("rn"),
+                func.count().over().label("n"),
+            ),
+            "protocol",
+        ).where(Case.referral_called_at.is_not(None))
+        sub = inner.subquery()
+        rank50 = func.max(case((sub.c.rn * 2 >= sub.c.n, None), else_=sub.c.rn)) + 1
+        rank90 = func.max(case((sub.c.rn * 10 >= sub.c.n * 9, None), else_=sub.c.rn)) + 1
+        ranks = select(rank50.label("r50"), rank90.label("r90"), func.max(sub.c.n)).subquery()
+        row = self.s.execute(
+            select(
+                func.max(case((sub.c.rn == func.coalesce(ranks.c.r50, 1), sub.c.m))),
+                func.max(case((sub.c.rn == func.coalesce(ranks.c.r90, 1), sub.c.m))),
+            ).select_from(sub.join(ranks, true()))
+        ).one()
+        return (
+            round(float(row[0]), 1) if row[0] is not None else None,
+            round(float(row[1]), 1) if row[1] is not None else None,
+        )
+
+    def nim_presentations(self) -> MetricCounts:
+        """Protocol presentations out of all assessed presentations, by month and setting."""
+        triggered = Assessment.protocol_triggered.is_(True)
+        rows = self._monthly("all", triggered, None)
+        setting = func.coalesce(Presentation.setting, "not recorded").label("setting")
+        q = (
+            self._scoped(
+                select(setting, func.sum(case((triggered, 1), else_=0)), func.count()), "all"
+            )
+            .group_by(setting)
+            .order_by(setting)
+        )
+        breakdown = tuple((s, int(n or 0), int(t)) for s, n, t in self.s.execute(q))
+        return self._counts("nim_presentations", rows, breakdown=breakdown)
+
+    def exceptions_accepted(self) -> MetricCounts:
+        """NIM presentations with an accepted exception, by month and by type."""
+        accepted = Assessment.exception_types.is_not(None)
+        rows = self._monthly("nim", accepted, None)
+        q = (
+            self._scoped(select(Assessment.exception_types, func.count()), "nim")
+            .where(accepted)
+            .group_by(Assessment.exception_types)
+            .order_by(Assessment.exception_types)
+        )
+        counts = list(self.s.execute(q))
+        total = sum(r for _, _, r in rows)
+        breakdown = tuple((str(t), int(n), total) for t, n in counts)
+        return self._counts("exceptions_accepted", rows, breakdown=breakdown)
+
+    def sentinel_children(self) -> MetricCounts:
+        """Children with two or more NIM presentations in the period (month of the second)."""
+        rn = func.row_number().over(
+            partition_by=Presentation.child_id, order_by=(Presentation.seen_at, Presentation.id)
+        )
+        inner = self._filters(
+            select(self.d.month(Presentation.seen_at).label("month"), rn.label("rn")).where(
+                Presentation.seen_at >= self.start,
+                Presentation.seen_at < self.stop,
+                Presentation.nim_at_time.is_(True),
+            )
+        ).subquery()
+        q = (
+            select(
+                inner.c.month,
+                func.sum(case((inner.c.rn == 2, 1), else_=0)),
+                func.sum(case((inner.c.rn == 1, 1), else_=0)),
+            )
+            .group_by(inner.c.month)
+            .order_by(inner.c.month)
+        )
+        rows = [(m, int(n or 0), int(t or 0)) for m, n, t in self.s.execute(q)]
+        return self._counts(
+            "sentinel_children", rows, computed_on="presentations (NIM at the time)"
+        )
+
+    def supervision_decided_with_health(self) -> MetricCounts:
+        """Needs meetings' attendees and agencies (case contract version 1); see issue 10."""
+        return MetricCounts(
+            "supervision_decided_with_health",
+            0,
+            0,
+            c.fill_months(self.f.start, self.f.end, []),
+            computed_on="not computable on this store: strategy meetings record no attendees "
+            "or agencies (case contract version 1 adds them)",
+            available=False,
+        )
