@@ -192,9 +192,9 @@ def _one_line(text: str) -> str:
 
 def _command_modules() -> list[Any]:
     """Modules that add sub-commands, each with ``register``, ``handles`` and ``run``."""
-    from triage_app import cli_case, cli_records, cli_security
+    from triage_app import cli_audit_report, cli_case, cli_records, cli_security
 
-    return [cli_store, cli_records, cli_security, cli_case]
+    return [cli_store, cli_records, cli_security, cli_case, cli_audit_report]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
