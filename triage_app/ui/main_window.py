@@ -174,6 +174,9 @@ class MainWindow(QMainWindow):
         role = f" ({users[0].role.replace('_', ' ')})" if users and users[0].role else ""
         self.statusBar().showMessage(f"Signed in as {self.user}{role}")
         self.show_dashboard()
+        from triage_app.ui.audit_view import install_audit  # safeguarding leads only
+
+        install_audit(self, services)
         self.offer_resume()
         self.hide_action.setEnabled(True)
         self._watch_idle()
