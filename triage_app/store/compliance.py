@@ -215,11 +215,11 @@ class ComplianceQueries:
 
     # -- scopes -----------------------------------------------------------------------------
 
-    def _scoped(self, q: Select[Any], scope: str) -> Select[Any]:
-        q = q.select_from(Assessment).join(
-            Presentation, Presentation.id == Assessment.presentation_id
-        )
-        q = q.outerjoin(Case, Case.presentation_id == Presentation.id)
+    def _scoped(self, q: Select[Any], scope: str, presentation: bool = False) -> Select[Any]:
+        q = q.select_from(Assessment)
+        if presentation or self.f.setting or self.f.organisation:
+            q = q.join(Presentation, Presentation.id == Assessment.presentation_id)
+        q = q.outerjoin(Case, Case.presentation_id == Assessment.presentation_id)
         q = q.where(Assessment.assessed_at >= self.start, Assessment.assessed_at < self.stop)
         if scope == "protocol":
             q = q.where(Assessment.protocol_triggered.is_(True))
@@ -304,7 +304,7 @@ class ComplianceQueries:
             Presentation.setting,
             self.d.month(Assessment.assessed_at),
         )
-        q = self._scoped(q, scope).join(Child, Child.id == Presentation.child_id)
+        q = self._scoped(q, scope, True).join(Child, Child.id == Presentation.child_id)
         if denominator is not None:
             q = q.where(denominator)
         q = q.where(not_(ok)).order_by(Assessment.assessed_at, Presentation.id).limit(limit)
@@ -346,7 +346,9 @@ class ComplianceQueries:
         setting = func.coalesce(Presentation.setting, "not recorded").label("setting")
         q = (
             self._scoped(
-                select(setting, func.sum(case((triggered, 1), else_=0)), func.count()), "all"
+                select(setting, func.sum(case((triggered, 1), else_=0)), func.count()),
+                "all",
+                True,
             )
             .group_by(setting)
             .order_by(setting)

@@ -164,7 +164,10 @@ class Assessment(Base):
     cp_is: Mapped[str | None] = mapped_column(String(20))
     pre_birth: Mapped[bool | None] = mapped_column(Boolean)
     exception_types: Mapped[str | None] = mapped_column(String(200))
-    __table_args__ = (Index("ix_assessment_audit", "assessed_at", "protocol_triggered"),)
+    __table_args__ = (
+        Index("ix_assessment_assessed_at", "assessed_at"),
+        Index("ix_assessment_audit", "protocol_triggered", "assessed_at", "presentation_id"),
+    )
 
 
 class Case(AuditColumns, Base):

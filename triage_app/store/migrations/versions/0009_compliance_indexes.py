@@ -92,7 +92,12 @@ def upgrade() -> None:
             .values({name: sa.bindparam(name) for name, _ in COLUMNS}),
             updates,
         )
-    op.create_index("ix_assessment_audit", "assessment", ["assessed_at", "protocol_triggered"])
+    op.create_index("ix_assessment_assessed_at", "assessment", ["assessed_at"])
+    op.create_index(
+        "ix_assessment_audit",
+        "assessment",
+        ["protocol_triggered", "assessed_at", "presentation_id"],
+    )
     op.create_index("ix_presentation_seen_at", "presentation", ["seen_at"])
     op.create_index(
         "ix_safeguarding_case_presentation_id", "safeguarding_case", ["presentation_id"]
