@@ -44,6 +44,11 @@ BENCHMARKS = {
     "report": ("bench_report.py", ["--runs", "30"], ["--runs", "10"]),
     "startup": ("bench_startup.py", ["-n", "15"], ["-n", "5"]),
     "memory": ("bench_memory.py", ["--runs", "3"], ["--runs", "1"]),
+    "audit": (
+        "bench_audit.py",
+        ["--children", "200000", "--presentations", "1000000", "--runs", "3"],
+        ["--children", "20000", "--presentations", "100000", "--runs", "1"],
+    ),
 }
 
 
@@ -222,6 +227,12 @@ PROFILERS = {
     "startup": lambda results: profile_startup(),
     "store": lambda results: profile_store(),
     "memory": profile_memory,
+    "audit": lambda results: (
+        "Run `python benchmarks/bench_audit.py --presentations 100000 --children 20000` and "
+        "time each query of `ComplianceQueries` (store/compliance.py): one grouped pass over "
+        "the period's assessments, one over its protocol presentations, the sentinel window "
+        "over the presentation index, then each metric's failing rows."
+    ),
 }
 
 

@@ -204,6 +204,7 @@ class AssessmentFacts:
     cp_is: str | None
     pre_birth: bool
     exception_types: str | None  # accepted exception types, sorted, comma-separated
+    setting: str | None  # where the child was seen (the assessment's setting)
 
 
 def facts_from_decision(
@@ -235,6 +236,7 @@ def facts_from_decision(
         cp_is=str(cp_is) if cp_is is not None else None,
         pre_birth=ACTION_PRE_BIRTH in actions,
         exception_types=",".join(sorted(types)) or None,
+        setting=str(input_json["setting"]) if input_json.get("setting") else None,
     )
 
 

@@ -215,11 +215,14 @@ class ComplianceQueries:
 
     # -- scopes -----------------------------------------------------------------------------
 
-    def _scoped(self, q: Select[Any], scope: str, presentation: bool = False) -> Select[Any]:
+    def _scoped(
+        self, q: Select[Any], scope: str, presentation: bool = False, cases: bool = True
+    ) -> Select[Any]:
         q = q.select_from(Assessment)
-        if presentation or self.f.setting or self.f.organisation:
+        if presentation or self.f.organisation:
             q = q.join(Presentation, Presentation.id == Assessment.presentation_id)
-        q = q.outerjoin(Case, Case.presentation_id == Assessment.presentation_id)
+        if cases:
+            q = q.outerjoin(Case, Case.presentation_id == Assessment.presentation_id)
         q = q.where(Assessment.assessed_at >= self.start, Assessment.assessed_at < self.stop)
         if scope == "protocol":
             q = q.where(Assessment.protocol_triggered.is_(True))
@@ -227,9 +230,14 @@ class ComplianceQueries:
             q = q.where(Assessment.nim.is_(True))
         elif scope == "pre_birth":
             q = q.where(Assessment.pre_birth.is_(True))
-        return self._filters(q)
+        if self.f.setting:
+            q = q.where(Assessment.setting == self.f.setting)
+        if self.f.organisation:
+            q = q.where(Presentation.organisation == self.f.organisation)
+        return q
 
     def _filters(self, q: Select[Any]) -> Select[Any]:
+        """The setting and organisation filters on a query over presentations alone."""
         if self.f.setting:
             q = q.where(Presentation.setting == self.f.setting)
         if self.f.organisation:
@@ -247,6 +255,25 @@ class ComplianceQueries:
         q = q.group_by(month).order_by(month)
         return [(m, int(n or 0), int(t)) for m, n, t in self.s.execute(q)]
 
+    def _monthly_many(
+        self, scope: str, pairs: list[tuple[ColumnElement[bool], ColumnElement[bool] | None]]
+    ) -> list[list[tuple[str, int, int]]]:
+        """Several metrics of one scope in one pass: per month, each (numerator, denominator)."""
+        month = self.d.month(Assessment.assessed_at).label("month")
+        cols: list[Any] = [month]
+        for ok, den in pairs:
+            in_den = den if den is not None else true()
+            cols.append(func.sum(case((and_(in_den, ok), 1), else_=0)))
+            cols.append(func.sum(case((in_den, 1), else_=0)))
+        q = self._scoped(select(*cols), scope).group_by(month).order_by(month)
+        out: list[list[tuple[str, int, int]]] = [[] for _ in pairs]
+        for row in self.s.execute(q):
+            for i in range(len(pairs)):
+                n, t = int(row[1 + 2 * i] or 0), int(row[2 + 2 * i] or 0)
+                if t:
+                    out[i].append((row[0], n, t))
+        return out
+
     def _counts(
         self, metric_id: str, rows: list[tuple[str, int, int]], **extra: Any
     ) -> MetricCounts:
@@ -263,25 +290,40 @@ class ComplianceQueries:
     # -- metrics ----------------------------------------------------------------------------
 
     def all_metrics(self, drill_limit: int = DRILL_LIMIT) -> list[MetricCounts]:
-        """Every metric of :data:`triage_app.domain.compliance.METRICS`, in its order."""
-        out: dict[str, MetricCounts] = {}
-        out["nim_presentations"] = self.nim_presentations()
+        """Every metric of :data:`triage_app.domain.compliance.METRICS`, in its order.
+
+        One pass per scope for the monthly counts (the protocol presentations' metrics
+        together; all assessments for the NIM and exception counts), then each metric's
+        failing rows (stopping at ``drill_limit``).
+        """
+        out: dict[str, MetricCounts] = dict(self.presentation_counts())
         out["sentinel_children"] = self.sentinel_children()
-        out["exceptions_accepted"] = self.exceptions_accepted()
         out["supervision_decided_with_health"] = self.supervision_decided_with_health()
-        for spec in _specs(self.as_of):
-            out[spec.id] = self.proportion(spec, drill_limit)
+        specs = _specs(self.as_of)
+        for scope in ("protocol", "pre_birth"):
+            group = [sp for sp in specs if sp.scope == scope]
+            pairs = []
+            for sp in group:
+                ok, den = sp.ok(self.d), sp.denominator(self.d) if sp.denominator else None
+                # closed_with_results_pending counts its failures (the protocol requires 0).
+                pairs.append((not_(ok) if sp.id == "closed_with_results_pending" else ok, den))
+            for sp, rows in zip(group, self._monthly_many(scope, pairs), strict=True):
+                out[sp.id] = self._finish(sp, rows, drill_limit)
         return [out[m] for m in c.METRIC_IDS]
 
     def proportion(self, spec: _Spec, drill_limit: int = DRILL_LIMIT) -> MetricCounts:
-        """A metric counted as (rows passing) of (rows in its denominator), by month."""
+        """One metric on its own: (rows passing) of (rows in its denominator), by month."""
         ok = spec.ok(self.d)
         den = spec.denominator(self.d) if spec.denominator else None
-        if spec.id == "closed_with_results_pending":
-            # Counted the other way round: the numerator is the failures (must be 0).
-            rows = self._monthly(spec.scope, not_(ok), den)
-        else:
-            rows = self._monthly(spec.scope, ok, den)
+        num = not_(ok) if spec.id == "closed_with_results_pending" else ok
+        [rows] = self._monthly_many(spec.scope, [(num, den)])
+        return self._finish(spec, rows, drill_limit)
+
+    def _finish(
+        self, spec: _Spec, rows: list[tuple[str, int, int]], drill_limit: int
+    ) -> MetricCounts:
+        ok = spec.ok(self.d)
+        den = spec.denominator(self.d) if spec.denominator else None
         extra: dict[str, Any] = {}
         if spec.id == "phoned_same_day":
             extra["median_minutes"], extra["p90_minutes"] = self.call_times()
@@ -339,37 +381,65 @@ class ComplianceQueries:
             round(float(row[1]), 1) if row[1] is not None else None,
         )
 
-    def nim_presentations(self) -> MetricCounts:
-        """Protocol presentations out of all assessed presentations, by month and setting."""
-        triggered = Assessment.protocol_triggered.is_(True)
-        rows = self._monthly("all", triggered, None)
-        setting = func.coalesce(Presentation.setting, "not recorded").label("setting")
+    def presentation_counts(self) -> list[tuple[str, MetricCounts]]:
+        """``nim_presentations`` and ``exceptions_accepted`` from one grouped pass.
+
+        Grouped by month, setting and accepted exception types (a few dozen groups); the
+        groups are then added up by month, by setting and by type.
+        """
+        month = self.d.month(Assessment.assessed_at).label("month")
+        setting = func.coalesce(Assessment.setting, "not recorded").label("setting")
+        nim = Assessment.nim.is_(True)
         q = (
             self._scoped(
-                select(setting, func.sum(case((triggered, 1), else_=0)), func.count()),
+                select(
+                    month,
+                    setting,
+                    Assessment.exception_types,
+                    func.count(),
+                    func.sum(case((Assessment.protocol_triggered.is_(True), 1), else_=0)),
+                    func.sum(case((nim, 1), else_=0)),
+                ),
                 "all",
-                True,
+                cases=False,
             )
-            .group_by(setting)
-            .order_by(setting)
+            .group_by(month, setting, Assessment.exception_types)
+            .order_by(month)
         )
-        breakdown = tuple((s, int(n or 0), int(t)) for s, n, t in self.s.execute(q))
-        return self._counts("nim_presentations", rows, breakdown=breakdown)
-
-    def exceptions_accepted(self) -> MetricCounts:
-        """NIM presentations with an accepted exception, by month and by type."""
-        accepted = Assessment.exception_types.is_not(None)
-        rows = self._monthly("nim", accepted, None)
-        q = (
-            self._scoped(select(Assessment.exception_types, func.count()), "nim")
-            .where(accepted)
-            .group_by(Assessment.exception_types)
-            .order_by(Assessment.exception_types)
-        )
-        counts = list(self.s.execute(q))
-        total = sum(r for _, _, r in rows)
-        breakdown = tuple((str(t), int(n), total) for t, n in counts)
-        return self._counts("exceptions_accepted", rows, breakdown=breakdown)
+        by_month: dict[str, list[int]] = {}
+        by_setting: dict[str, list[int]] = {}
+        by_type: dict[str, int] = {}
+        for mo, st, types, total, triggered, nims in self.s.execute(q):
+            total, triggered, nims = int(total), int(triggered or 0), int(nims or 0)
+            m = by_month.setdefault(mo, [0, 0, 0, 0])  # triggered, all, accepted, nim
+            m[0] += triggered
+            m[1] += total
+            m[3] += nims
+            st_row = by_setting.setdefault(st, [0, 0])
+            st_row[0] += triggered
+            st_row[1] += total
+            if types is not None and nims:
+                m[2] += nims
+                by_type[str(types)] = by_type.get(str(types), 0) + nims
+        nim_total = sum(v[3] for v in by_month.values())
+        return [
+            (
+                "nim_presentations",
+                self._counts(
+                    "nim_presentations",
+                    [(mo, v[0], v[1]) for mo, v in by_month.items()],
+                    breakdown=tuple((k, v[0], v[1]) for k, v in sorted(by_setting.items())),
+                ),
+            ),
+            (
+                "exceptions_accepted",
+                self._counts(
+                    "exceptions_accepted",
+                    [(mo, v[2], v[3]) for mo, v in by_month.items()],
+                    breakdown=tuple((k, n, nim_total) for k, n in sorted(by_type.items())),
+                ),
+            ),
+        ]
 
     def sentinel_children(self) -> MetricCounts:
         """Children with two or more NIM presentations in the period (month of the second)."""

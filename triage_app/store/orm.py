@@ -138,7 +138,8 @@ class Presentation(AuditColumns, Base):
     __table_args__ = (
         UniqueConstraint("source", "source_id", name="uq_presentation_source"),
         Index("ix_presentation_child_seen", "child_id", "seen_at"),
-        Index("ix_presentation_seen_at", "seen_at"),  # revision 0009 (the audit's period)
+        # Revision 0009: the audit's sentinel-children count reads only this index.
+        Index("ix_presentation_audit", "seen_at", "nim_at_time", "child_id", "setting"),
     )
 
 
@@ -164,9 +165,11 @@ class Assessment(Base):
     cp_is: Mapped[str | None] = mapped_column(String(20))
     pre_birth: Mapped[bool | None] = mapped_column(Boolean)
     exception_types: Mapped[str | None] = mapped_column(String(200))
+    setting: Mapped[str | None] = mapped_column(String(40))
     __table_args__ = (
         Index("ix_assessment_assessed_at", "assessed_at"),
         Index("ix_assessment_audit", "protocol_triggered", "assessed_at", "presentation_id"),
+        Index("ix_assessment_pre_birth", "pre_birth", "assessed_at"),
     )
 
 

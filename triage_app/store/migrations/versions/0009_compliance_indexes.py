@@ -31,6 +31,7 @@ COLUMNS = (
     ("cp_is", sa.String(20)),
     ("pre_birth", sa.Boolean()),
     ("exception_types", sa.String(200)),
+    ("setting", sa.String(40)),
 )
 
 
@@ -59,6 +60,7 @@ def _facts(input_json: dict[str, Any], decision: dict[str, Any]) -> dict[str, An
         "cp_is": str(cp_is) if cp_is is not None else None,
         "pre_birth": "pre_birth_referral" in actions,
         "exception_types": ",".join(sorted(types)) or None,
+        "setting": str(input_json["setting"]) if input_json.get("setting") else None,
     }
 
 
@@ -98,7 +100,10 @@ def upgrade() -> None:
         "assessment",
         ["protocol_triggered", "assessed_at", "presentation_id"],
     )
-    op.create_index("ix_presentation_seen_at", "presentation", ["seen_at"])
+    op.create_index("ix_assessment_pre_birth", "assessment", ["pre_birth", "assessed_at"])
+    op.create_index(
+        "ix_presentation_audit", "presentation", ["seen_at", "nim_at_time", "child_id", "setting"]
+    )
     op.create_index(
         "ix_safeguarding_case_presentation_id", "safeguarding_case", ["presentation_id"]
     )
