@@ -172,7 +172,7 @@ def _summary(report: AuditReport, suppress: bool) -> Table:
             var,
             ass,
         ])  # fmt: skip
-    widths = [FRAME_WIDTH * f for f in (0.46, 0.22, 0.1, 0.11, 0.11)]
+    widths = [FRAME_WIDTH * f for f in (0.43, 0.22, 0.09, 0.12, 0.14)]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),
