@@ -93,6 +93,9 @@ def generate(path: Path, children: int, presentations: int, seed: int = 17) -> d
             late = rng.random() > improving
             call = seen + timedelta(minutes=rng.randint(10, 240)) + timedelta(days=1 if late else 0)
         due = call + timedelta(hours=24) if call else None
+        if call:
+            act_id += 1
+            actions.append((act_id, case_id, _dt(call), "Dr Bench", "phone_csc", now, "bench"))
         sent = call + timedelta(hours=rng.choice((2, 6, 20, 30))) if call else None
         pending = False
         if rng.random() < 0.75:
@@ -165,8 +168,15 @@ def generate(path: Path, children: int, presentations: int, seed: int = 17) -> d
             "actions": act_id, "investigations": inv_id}  # fmt: skip
 
 
-# The same aggregates, hand-written for SQLite: (metric, scope, numerator, denominator).
-_PROTOCOL = "a.protocol_triggered = 1"
+# The same aggregates, hand-written for SQLite: metric -> (scope, numerator, denominator).
+# Scopes: protocol presentations with their case if any ("P"), cases opened for protocol
+# presentations, each once ("C"), presentations requiring a pre-birth referral ("B").
+_PROTOCOL, _CASE, _PRE_BIRTH = "P", "C", "B"
+SCOPES = {
+    "P": ("LEFT JOIN", "a.protocol_triggered = 1"),
+    "C": ("JOIN", "a.protocol_triggered = 1"),
+    "B": ("LEFT JOIN", "a.pre_birth = 1"),
+}
 _INITIAL_REPORTED = (
     "EXISTS (SELECT 1 FROM investigation i WHERE i.case_id = c.id AND "
     "i.kind = 'skeletal_survey_initial' AND i.status = 'reported')"
@@ -179,11 +189,12 @@ _FOLLOW_DUE = (
 HAND_SQL = {
     "phoned_same_day": (
         _PROTOCOL,
-        "c.referral_called_at IS NOT NULL AND date(c.referral_called_at) = date(a.assessed_at)",
+        "EXISTS (SELECT 1 FROM case_action x WHERE x.case_id = c.id AND "
+        "x.kind = 'phone_csc' AND date(x.at) = date(a.assessed_at))",
         None,
     ),
     "written_referral_in_time": (
-        _PROTOCOL,
+        _CASE,
         "c.written_referral_sent_at IS NOT NULL AND c.written_referral_due IS NOT NULL "
         "AND c.written_referral_sent_at <= c.written_referral_due",
         "c.referral_called_at IS NOT NULL",
@@ -202,25 +213,25 @@ HAND_SQL = {
     ),
     "initial_survey_done": (_PROTOCOL, _INITIAL_REPORTED, "a.survey_prompted = 1"),
     "follow_up_done": (
-        _PROTOCOL,
+        _CASE,
         "EXISTS (SELECT 1 FROM investigation i WHERE i.case_id = c.id AND "
         "i.kind = 'skeletal_survey_follow_up' AND i.status = 'reported')",
         _FOLLOW_DUE,
     ),
     "follow_up_in_window": (
-        _PROTOCOL,
+        _CASE,
         "EXISTS (SELECT 1 FROM investigation i WHERE i.case_id = c.id AND "
         "i.kind = 'skeletal_survey_follow_up' AND i.status = 'reported' AND "
         "i.due_from IS NOT NULL AND date(i.reported_at) BETWEEN i.due_from AND i.due_to)",
         _FOLLOW_DUE,
     ),
     "closed_with_results_pending": (
-        _PROTOCOL,
+        _CASE,
         "EXISTS (SELECT 1 FROM investigation i WHERE i.case_id = c.id AND i.status = 'pending')",
         "c.status = 'closed'",
     ),
     "pre_birth_referrals": (
-        "a.pre_birth = 1",
+        _PRE_BIRTH,
         "EXISTS (SELECT 1 FROM case_action x WHERE x.case_id = c.id AND "
         "x.kind = 'pre_birth_referral')",
         None,
@@ -257,9 +268,9 @@ def hand_written(path: Path, f: AuditFilter, as_of: date) -> dict[str, list[tupl
             cols.append(f"SUM(CASE WHEN ({d}) THEN 1 ELSE 0 END)")
         sql = (
             f"SELECT strftime('%Y-%m', a.assessed_at) AS month, {', '.join(cols)} "
-            "FROM assessment a LEFT JOIN safeguarding_case c ON c.presentation_id = "
+            f"FROM assessment a {SCOPES[scope][0]} safeguarding_case c ON c.presentation_id = "
             "a.presentation_id WHERE a.assessed_at >= :start AND a.assessed_at < :stop AND "
-            f"{scope} GROUP BY month ORDER BY month"
+            f"{SCOPES[scope][1]} GROUP BY month ORDER BY month"
         )
         rows = con.execute(sql, params).fetchall()
         for i, metric in enumerate(metrics):
@@ -288,9 +299,9 @@ def hand_written(path: Path, f: AuditFilter, as_of: date) -> dict[str, list[tupl
             "SELECT c.id, p.id, CAST(julianday(date(a.assessed_at)) - "
             "julianday(ch.date_of_birth) AS INTEGER), p.setting, strftime('%Y-%m', "
             "a.assessed_at) FROM assessment a JOIN presentation p ON p.id = a.presentation_id "
-            "JOIN child ch ON ch.id = p.child_id LEFT JOIN safeguarding_case c ON "
+            f"JOIN child ch ON ch.id = p.child_id {SCOPES[scope][0]} safeguarding_case c ON "
             "c.presentation_id = a.presentation_id WHERE a.assessed_at >= :start AND "
-            f"a.assessed_at < :stop AND {scope} AND {fails}"
+            f"a.assessed_at < :stop AND {SCOPES[scope][1]} AND {fails}"
             + (f" AND ({den})" if den else "")
             + " ORDER BY a.assessed_at, p.id LIMIT 1000",
             params,
@@ -298,10 +309,12 @@ def hand_written(path: Path, f: AuditFilter, as_of: date) -> dict[str, list[tupl
     minutes = [
         m
         for (m,) in con.execute(
-            "SELECT (julianday(c.referral_called_at) - julianday(a.assessed_at)) * 1440 AS m "
-            "FROM assessment a JOIN safeguarding_case c ON c.presentation_id = a.presentation_id "
-            "WHERE a.assessed_at >= :start AND a.assessed_at < :stop AND "
-            "a.protocol_triggered = 1 AND c.referral_called_at IS NOT NULL ORDER BY m",
+            "SELECT m FROM (SELECT (julianday((SELECT min(x.at) FROM case_action x WHERE "
+            "x.case_id = c.id AND x.kind = 'phone_csc' AND date(x.at) >= date(a.assessed_at))) "
+            "- julianday(a.assessed_at)) * 1440 AS m FROM assessment a LEFT JOIN "
+            "safeguarding_case c ON c.presentation_id = a.presentation_id WHERE "
+            "a.assessed_at >= :start AND a.assessed_at < :stop AND a.protocol_triggered = 1) "
+            "WHERE m IS NOT NULL ORDER BY m",
             params,
         )
     ]

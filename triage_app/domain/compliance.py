@@ -66,9 +66,10 @@ METRICS: tuple[MetricDefinition, ...] = (
         "phoned_same_day",
         "Phone referral the same day",
         "Of the protocol presentations, those whose case records the phone referral to "
-        "children's social care on the same calendar day as the assessment. A presentation "
-        "with no case or no call fails. Times: minutes from the assessment to the call "
-        "(median and 90th percentile) over the calls recorded.",
+        "children's social care (action phone_csc) on the same calendar day as the "
+        "assessment. A presentation with no case or no call fails. Times: minutes from the "
+        "assessment to the case's first call on or after that day (median and 90th "
+        "percentile, nearest rank) over the calls recorded.",
         Kind.PROPORTION,
         Direction.HIGHER,
         100.0,
@@ -76,9 +77,10 @@ METRICS: tuple[MetricDefinition, ...] = (
     MetricDefinition(
         "written_referral_in_time",
         "Written referral within the profile's limit of the call",
-        "Of the protocol presentations whose case records a phone referral, those whose "
-        "written referral was sent no later than the limit after the call (the profile's "
-        "written_referral_max_hours, stored as the case's written-referral due time).",
+        "Of the cases opened for protocol presentations (each case once) that record a phone "
+        "referral, those whose written referral was sent no later than the limit after the "
+        "call (the profile's written_referral_max_hours, stored as the case's "
+        "written-referral due time).",
         Kind.PROPORTION,
         Direction.HIGHER,
         100.0,
@@ -114,9 +116,10 @@ METRICS: tuple[MetricDefinition, ...] = (
     MetricDefinition(
         "follow_up_done",
         "Follow-up skeletal survey done",
-        "Of the protocol presentations whose case has the initial skeletal survey reported "
-        "and whose follow-up window has closed by the end of the period (or whose follow-up "
-        "is already reported), those whose case has the follow-up survey reported.",
+        "Of the cases opened for protocol presentations (each case once) with the initial "
+        "skeletal survey reported, except those whose follow-up is still pending in a window "
+        "that has not closed by the end of the period (or today), those with the follow-up "
+        "survey reported.",
         Kind.PROPORTION,
         Direction.HIGHER,
         100.0,
@@ -145,9 +148,9 @@ METRICS: tuple[MetricDefinition, ...] = (
     MetricDefinition(
         "closed_with_results_pending",
         "Cases closed with results pending (must be 0)",
-        "Numerator: cases of protocol presentations that are closed while any investigation "
-        "is still pending; each is listed. Denominator: closed cases of protocol "
-        "presentations. The protocol requires 0.",
+        "Numerator: cases opened for protocol presentations (each case once) that are closed "
+        "while any investigation is still pending; each is listed. Denominator: those cases "
+        "that are closed. The protocol requires 0.",
         Kind.COUNT,
         Direction.LOWER,
         0.0,
@@ -188,6 +191,7 @@ METRIC_IDS = tuple(m.id for m in METRICS)
 SURVEY_INITIAL = "skeletal_survey_initial"
 SURVEY_FOLLOW_UP = "skeletal_survey_follow_up"
 CP_IS_UNCHECKED = ("not_checked", "unavailable")
+ACTION_PHONE = "phone_csc"
 ACTION_CONFIRM_ATTENDANCE = "confirm_paediatric_attendance"
 ACTION_CHECK_CP_IS = "check_cp_is"
 ACTION_PRE_BIRTH = "pre_birth_referral"

@@ -115,15 +115,12 @@ def _specs(as_of: date) -> list[_Spec]:
             "phoned_same_day",
             "protocol",
             None,
-            lambda d: and_(
-                Case.referral_called_at.is_not(None),
-                d.day(Case.referral_called_at) == d.day(Assessment.assessed_at),
-            ),
+            lambda d: _action(c.ACTION_PHONE, Assessment.assessed_at, d),
             "no phone referral recorded on the day of the assessment",
         ),
         _Spec(
             "written_referral_in_time",
-            "protocol",
+            "case",
             lambda d: Case.referral_called_at.is_not(None),
             lambda d: and_(
                 Case.written_referral_sent_at.is_not(None),
@@ -158,14 +155,14 @@ def _specs(as_of: date) -> list[_Spec]:
         ),
         _Spec(
             "follow_up_done",
-            "protocol",
+            "case",
             follow_up,
             lambda d: _investigation(c.SURVEY_FOLLOW_UP, InvestigationRow.status == "reported"),
             "follow-up skeletal survey not reported",
         ),
         _Spec(
             "follow_up_in_window",
-            "protocol",
+            "case",
             follow_up,
             lambda d: _investigation(
                 c.SURVEY_FOLLOW_UP,
@@ -178,7 +175,7 @@ def _specs(as_of: date) -> list[_Spec]:
         ),
         _Spec(
             "closed_with_results_pending",
-            "protocol",
+            "case",
             lambda d: Case.status == "closed",
             # The pass condition of this metric is "not closed with a result pending".
             lambda d: not_(_investigation_pending()),
@@ -213,6 +210,10 @@ class ComplianceQueries:
         self.start = datetime.combine(f.start, time.min)
         self.stop = datetime.combine(f.end + timedelta(days=1), time.min)
 
+    def _case_link(self) -> ColumnElement[bool]:
+        """The case a presentation belongs to: the case opened for it."""
+        return Case.presentation_id == Assessment.presentation_id
+
     # -- scopes -----------------------------------------------------------------------------
 
     def _scoped(
@@ -221,10 +222,13 @@ class ComplianceQueries:
         q = q.select_from(Assessment)
         if presentation or self.f.organisation:
             q = q.join(Presentation, Presentation.id == Assessment.presentation_id)
-        if cases:
-            q = q.outerjoin(Case, Case.presentation_id == Assessment.presentation_id)
+        if scope == "case":
+            # Case-level metrics: each case once, through the presentation it was opened for.
+            q = q.join(Case, Case.presentation_id == Assessment.presentation_id)
+        elif cases:
+            q = q.outerjoin(Case, self._case_link())
         q = q.where(Assessment.assessed_at >= self.start, Assessment.assessed_at < self.stop)
-        if scope == "protocol":
+        if scope in ("protocol", "case"):
             q = q.where(Assessment.protocol_triggered.is_(True))
         elif scope == "nim":
             q = q.where(Assessment.nim.is_(True))
@@ -300,7 +304,7 @@ class ComplianceQueries:
         out["sentinel_children"] = self.sentinel_children()
         out["supervision_decided_with_health"] = self.supervision_decided_with_health()
         specs = _specs(self.as_of)
-        for scope in ("protocol", "pre_birth"):
+        for scope in ("protocol", "case", "pre_birth"):
             group = [sp for sp in specs if sp.scope == scope]
             pairs = []
             for sp in group:
@@ -356,17 +360,32 @@ class ComplianceQueries:
         )
 
     def call_times(self) -> tuple[float | None, float | None]:
-        """Median and 90th percentile (nearest rank) of minutes from assessment to the call."""
-        minutes = self.d.minutes(Assessment.assessed_at, Case.referral_called_at)
-        inner = self._scoped(
+        """Median and 90th percentile (nearest rank) of minutes from assessment to the call.
+
+        The call is the case's first recorded phone referral (``phone_csc``) on or after the
+        day of the assessment.
+        """
+        first_call = (
+            select(func.min(CaseActionRow.at))
+            .where(
+                CaseActionRow.case_id == Case.id,
+                CaseActionRow.kind == c.ACTION_PHONE,
+                self.d.day(CaseActionRow.at) >= self.d.day(Assessment.assessed_at),
+            )
+            .scalar_subquery()
+        )
+        minutes = self.d.minutes(Assessment.assessed_at, first_call)
+        base = self._scoped(select(minutes.label("m")), "protocol").subquery()
+        inner = (
             select(
-                minutes.label("m"),
-                func.row_number().over(order_by=minutes).label("rn"),
+                base.c.m,
+                func.row_number().over(order_by=base.c.m).label("rn"),
                 func.count().over().label("n"),
-            ),
-            "protocol",
-        ).where(Case.referral_called_at.is_not(None))
-        sub = inner.subquery()
+            )
+            .where(base.c.m.is_not(None))
+            .subquery()
+        )
+        sub = inner
         rank50 = func.max(case((sub.c.rn * 2 >= sub.c.n, None), else_=sub.c.rn)) + 1
         rank90 = func.max(case((sub.c.rn * 10 >= sub.c.n * 9, None), else_=sub.c.rn)) + 1
         ranks = select(rank50.label("r50"), rank90.label("r90"), func.max(sub.c.n)).subquery()
