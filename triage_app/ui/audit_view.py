@@ -461,6 +461,8 @@ def install_audit(window: Any, services: Any) -> QAction | None:
     role = role or (users[0].role if users else None)
     if ctx is None or role != Role.SAFEGUARDING_LEAD:
         return None
+    if getattr(window, "audit_action", None) is not None:  # attached again: one menu only
+        return window.audit_action
     view: list[AuditView] = []
 
     def show() -> None:
@@ -482,4 +484,5 @@ def install_audit(window: Any, services: Any) -> QAction | None:
     window.addAction(action)
     window.record_actions.append(action)
     window.audit_view = view
+    window.audit_action = action
     return action
