@@ -66,7 +66,8 @@ def generate(path: Path, children: int, presentations: int, seed: int = 17) -> d
         ((i + 1, d.isoformat(), now) for i, d in enumerate(dobs)),
     )
     pres, asmt, cases, actions, invs = [], [], [], [], []
-    case_id = inv_id = act_id = 0
+    links, meetings, attendees = [], [], []
+    case_id = inv_id = act_id = meeting_id = 0
     for i in range(presentations):
         pid = i + 1
         child = rng.randrange(children) + 1
@@ -87,6 +88,15 @@ def generate(path: Path, children: int, presentations: int, seed: int = 17) -> d
         if not (triggered or pre_birth) or rng.random() < 0.08:
             continue
         case_id += 1
+        links.append((case_id, pid, _dt(seen), "bench"))
+        if rng.random() < 0.4:
+            meeting_id += 1
+            held = seen + timedelta(days=2)
+            meetings.append((meeting_id, case_id, _dt(held), "strategy", "impose", "bench",
+                             _dt(held), "bench"))  # fmt: skip
+            agencies = ("health", "csc") if rng.random() < 0.9 else ("csc", "police")
+            for agency in agencies:
+                attendees.append((meeting_id, "Bench Attendee", "role", agency))
         improving = 0.7 + 0.02 * month  # compliance drifts upwards over the year
         call = None
         if rng.random() < 0.95:
@@ -152,6 +162,20 @@ def generate(path: Path, children: int, presentations: int, seed: int = 17) -> d
         cases,
     )
     con.executemany(
+        "INSERT INTO case_presentation (case_id, presentation_id, joined_at, created_by) "
+        "VALUES (?,?,?,?)",
+        links,
+    )
+    con.executemany(
+        "INSERT INTO strategy_meeting (id, case_id, held_at, outcome, supervision_decision, "
+        "agreed_by, created_at, created_by) VALUES (?,?,?,?,?,?,?,?)",
+        meetings,
+    )
+    con.executemany(
+        "INSERT INTO meeting_attendee (meeting_id, name, role, agency) VALUES (?,?,?,?)",
+        attendees,
+    )
+    con.executemany(
         "INSERT INTO case_action (id, case_id, at, person, kind, created_at, created_by) "
         "VALUES (?,?,?,?,?,?,?)",
         actions,
@@ -172,11 +196,28 @@ def generate(path: Path, children: int, presentations: int, seed: int = 17) -> d
 # Scopes: protocol presentations with their case if any ("P"), cases opened for protocol
 # presentations, each once ("C"), presentations requiring a pre-birth referral ("B").
 _PROTOCOL, _CASE, _PRE_BIRTH = "P", "C", "B"
+_LINKED = (
+    "LEFT JOIN case_presentation cp ON cp.presentation_id = a.presentation_id "
+    "LEFT JOIN safeguarding_case c ON c.id = cp.case_id"
+)
+_OWN = "JOIN safeguarding_case c ON c.presentation_id = a.presentation_id"
 SCOPES = {
-    "P": ("LEFT JOIN", "a.protocol_triggered = 1"),
-    "C": ("JOIN", "a.protocol_triggered = 1"),
-    "B": ("LEFT JOIN", "a.pre_birth = 1"),
+    "P": (_LINKED, "a.protocol_triggered = 1"),
+    "C": (_OWN, "a.protocol_triggered = 1"),
+    "B": (_LINKED, "a.pre_birth = 1"),
 }
+SUPERVISION_SQL = """
+SELECT strftime('%Y-%m', m.held_at) AS month,
+       SUM(EXISTS (SELECT 1 FROM meeting_attendee x WHERE x.meeting_id = m.id AND
+                   x.agency = 'health') AND
+           EXISTS (SELECT 1 FROM meeting_attendee x WHERE x.meeting_id = m.id AND
+                   x.agency = 'csc')), COUNT(*)
+FROM strategy_meeting m JOIN safeguarding_case c ON c.id = m.case_id
+JOIN assessment a ON a.presentation_id = c.presentation_id
+WHERE m.held_at >= :start AND m.held_at < :stop AND a.protocol_triggered = 1
+  AND m.supervision_decision IN ('impose', 'change', 'relax')
+GROUP BY month ORDER BY month
+"""
 _INITIAL_REPORTED = (
     "EXISTS (SELECT 1 FROM investigation i WHERE i.case_id = c.id AND "
     "i.kind = 'skeletal_survey_initial' AND i.status = 'reported')"
@@ -190,7 +231,7 @@ HAND_SQL = {
     "phoned_same_day": (
         _PROTOCOL,
         "EXISTS (SELECT 1 FROM case_action x WHERE x.case_id = c.id AND "
-        "x.kind = 'phone_csc' AND date(x.at) = date(a.assessed_at))",
+        "x.kind = 'phone_csc' AND x.waived = 0 AND date(x.at) = date(a.assessed_at))",
         None,
     ),
     "written_referral_in_time": (
@@ -202,13 +243,15 @@ HAND_SQL = {
     "paediatric_assessment_same_day": (
         _PROTOCOL,
         "EXISTS (SELECT 1 FROM case_action x WHERE x.case_id = c.id AND "
-        "x.kind = 'confirm_paediatric_attendance' AND date(x.at) = date(a.assessed_at))",
+        "x.kind = 'confirm_paediatric_attendance' AND x.waived = 0 AND "
+        "date(x.at) = date(a.assessed_at))",
         None,
     ),
     "cp_is_checked": (
         _PROTOCOL,
         "(a.cp_is IS NOT NULL AND a.cp_is NOT IN ('not_checked', 'unavailable')) OR EXISTS "
-        "(SELECT 1 FROM case_action x WHERE x.case_id = c.id AND x.kind = 'check_cp_is')",
+        "(SELECT 1 FROM case_action x WHERE x.case_id = c.id AND x.kind = 'check_cp_is' "
+        "AND x.waived = 0)",
         None,
     ),
     "initial_survey_done": (_PROTOCOL, _INITIAL_REPORTED, "a.survey_prompted = 1"),
@@ -222,7 +265,8 @@ HAND_SQL = {
         _CASE,
         "EXISTS (SELECT 1 FROM investigation i WHERE i.case_id = c.id AND "
         "i.kind = 'skeletal_survey_follow_up' AND i.status = 'reported' AND "
-        "i.due_from IS NOT NULL AND date(i.reported_at) BETWEEN i.due_from AND i.due_to)",
+        "i.due_from IS NOT NULL AND coalesce(i.performed_on, date(i.reported_at)) "
+        "BETWEEN i.due_from AND i.due_to)",
         _FOLLOW_DUE,
     ),
     "closed_with_results_pending": (
@@ -233,7 +277,7 @@ HAND_SQL = {
     "pre_birth_referrals": (
         _PRE_BIRTH,
         "EXISTS (SELECT 1 FROM case_action x WHERE x.case_id = c.id AND "
-        "x.kind = 'pre_birth_referral')",
+        "x.kind = 'pre_birth_referral' AND x.waived = 0)",
         None,
     ),
 }
@@ -268,14 +312,15 @@ def hand_written(path: Path, f: AuditFilter, as_of: date) -> dict[str, list[tupl
             cols.append(f"SUM(CASE WHEN ({d}) THEN 1 ELSE 0 END)")
         sql = (
             f"SELECT strftime('%Y-%m', a.assessed_at) AS month, {', '.join(cols)} "
-            f"FROM assessment a {SCOPES[scope][0]} safeguarding_case c ON c.presentation_id = "
-            "a.presentation_id WHERE a.assessed_at >= :start AND a.assessed_at < :stop AND "
+            f"FROM assessment a {SCOPES[scope][0]} "
+            "WHERE a.assessed_at >= :start AND a.assessed_at < :stop AND "
             f"{SCOPES[scope][1]} GROUP BY month ORDER BY month"
         )
         rows = con.execute(sql, params).fetchall()
         for i, metric in enumerate(metrics):
             out[metric] = [(r[0], r[1 + 2 * i], r[2 + 2 * i]) for r in rows if r[2 + 2 * i]]
     out["sentinel_children"] = con.execute(SENTINEL_SQL, params).fetchall()
+    out["supervision_decided_with_health"] = con.execute(SUPERVISION_SQL, params).fetchall()
     # NIM presentations and accepted exceptions: one pass grouped by month, setting and type.
     by_month: dict[str, list[int]] = {}
     for month, _setting, types, total, triggered, nims in con.execute(
@@ -299,8 +344,8 @@ def hand_written(path: Path, f: AuditFilter, as_of: date) -> dict[str, list[tupl
             "SELECT c.id, p.id, CAST(julianday(date(a.assessed_at)) - "
             "julianday(ch.date_of_birth) AS INTEGER), p.setting, strftime('%Y-%m', "
             "a.assessed_at) FROM assessment a JOIN presentation p ON p.id = a.presentation_id "
-            f"JOIN child ch ON ch.id = p.child_id {SCOPES[scope][0]} safeguarding_case c ON "
-            "c.presentation_id = a.presentation_id WHERE a.assessed_at >= :start AND "
+            f"JOIN child ch ON ch.id = p.child_id {SCOPES[scope][0]} "
+            "WHERE a.assessed_at >= :start AND "
             f"a.assessed_at < :stop AND {SCOPES[scope][1]} AND {fails}"
             + (f" AND ({den})" if den else "")
             + " ORDER BY a.assessed_at, p.id LIMIT 1000",
@@ -310,9 +355,9 @@ def hand_written(path: Path, f: AuditFilter, as_of: date) -> dict[str, list[tupl
         m
         for (m,) in con.execute(
             "SELECT m FROM (SELECT (julianday((SELECT min(x.at) FROM case_action x WHERE "
-            "x.case_id = c.id AND x.kind = 'phone_csc' AND date(x.at) >= date(a.assessed_at))) "
-            "- julianday(a.assessed_at)) * 1440 AS m FROM assessment a LEFT JOIN "
-            "safeguarding_case c ON c.presentation_id = a.presentation_id WHERE "
+            "x.case_id = c.id AND x.kind = 'phone_csc' AND x.waived = 0 AND "
+            "date(x.at) >= date(a.assessed_at))) "
+            f"- julianday(a.assessed_at)) * 1440 AS m FROM assessment a {_LINKED} WHERE "
             "a.assessed_at >= :start AND a.assessed_at < :stop AND a.protocol_triggered = 1) "
             "WHERE m IS NOT NULL ORDER BY m",
             params,

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from triage_app.domain.access import AccessDeniedError
 from triage_app.domain.compliance import AuditFilter
 from triage_app.domain.errors import InputError
-from triage_app.domain.records import CaseAction
+from triage_app.domain.records import Attendee, CaseAction, StrategyMeeting
 from triage_app.services import cases
 from triage_app.services import compliance as audit
 from triage_app.services.assessments import record_assessment
@@ -50,13 +50,24 @@ def _open(ctx, rec):
 
 
 def _survey(ctx, c, kind, requested, reported=None):
-    c = cases.request_investigation(ctx, c.id, c.version, kind, requested_at=requested)
+    """Request (the initial) and report a survey stage; the follow-up is created by C2."""
+    if kind == "skeletal_survey_initial":
+        c = cases.request_investigation(ctx, c.id, c.version, kind, requested_at=requested)
     if reported is not None:
         inv = [i for i in c.investigations if i.kind == kind][-1]
         c = cases.report_investigation(
-            ctx, c.id, c.version, inv.id, result="no fracture seen", reported_at=reported
-        )
+            ctx, c.id, c.version, inv.id, result="no fracture seen", reported_at=reported,
+            performed_on=reported.date(),
+        )  # fmt: skip
     return c
+
+
+def _legacy(ctx, sql, **params):
+    """Data only a store from before the case rules (C1, C4) can hold: written directly."""
+    from sqlalchemy import text
+
+    with ctx.engine.begin() as conn:
+        conn.execute(text(sql), params)
 
 
 @pytest.fixture
@@ -73,7 +84,10 @@ def store(ctx, make, clock):
     c = cases.record_written_referral(
         ctx, c.id, c.version, sent_at=datetime(2025, 8, 5, 10, 0), person="Dr A"
     )
-    for kind, at in (("confirm_paediatric_attendance", 16), ("check_cp_is", 12)):
+    done = ("confirm_paediatric_attendance", "check_cp_is", "paediatric_cp_assessment",
+            "complete_body_map", "record_explanation_verbatim", "inform_parents",
+            "check_household_children")  # fmt: skip
+    for kind, at in zip(done, (16, 12, 13, 10, 10, 10, 11), strict=True):
         c = cases.add_action(
             ctx, c.id, c.version, CaseAction(datetime(2025, 8, 4, at), "Dr A", kind)
         )
@@ -83,6 +97,12 @@ def store(ctx, make, clock):
     c = _survey(
         ctx, c, "skeletal_survey_follow_up", datetime(2025, 8, 5, 9), datetime(2025, 8, 17, 9)
     )
+    # Supervision imposed at a strategy meeting with health and CSC present (C4).
+    c = cases.record_meeting(ctx, c.id, c.version, StrategyMeeting(
+        datetime(2025, 8, 6, 13, 30), "section 47 enquiry", (
+            Attendee("Dr K", "named doctor", "health"), Attendee("J R", "manager", "csc")),
+        supervision="impose", conditions="supervised contact",
+        relax_conditions="both survey stages reported"))  # fmt: skip
     c = cases.close_case(ctx, c.id, c.version, outcome="csc_lead", reason="CSC lead")
     ids["A"] = c.id
     # P2 child B, ED: called the next day, written referral late, no attendance confirmed;
@@ -114,9 +134,15 @@ def store(ctx, make, clock):
     c = _survey(
         ctx, c, "skeletal_survey_initial", datetime(2025, 9, 15, 12), datetime(2025, 9, 15, 15)
     )
-    c = _survey(ctx, c, "skeletal_survey_follow_up", datetime(2025, 9, 15, 15))
-    c = cases.close_case(ctx, c.id, c.version, outcome="csc_lead", reason="CSC lead")
     ids["D"] = c.id
+    # A store from before the case rules: supervision relaxed at a meeting with no attendees
+    # recorded (C4), and the case closed while the follow-up is pending (C1).
+    _legacy(ctx, "INSERT INTO strategy_meeting (case_id, held_at, outcome, supervision_decision, "
+            "agreed_by, created_at, created_by) VALUES (:c, :at, 'relaxed', 'relax', 'CSC', :at, "
+            "'old')", c=c.id, at="2025-09-16 12:00:00.000000")  # fmt: skip
+    _legacy(ctx, "UPDATE safeguarding_case SET status = 'closed', close_outcome = 'csc_lead', "
+            "close_reason = 'CSC lead', closed_at = :at WHERE id = :c", c=c.id,
+            at="2025-09-20 09:00:00.000000")  # fmt: skip
     # P5 child A again (sentinel): no case of its own.
     _assess(ctx, make, 0, "2025-09-20T10:00", history={"cp_is": "none"})
     # P7 child F: walking toddler, not NIM.
@@ -156,6 +182,7 @@ EXPECTED = {
     "initial_survey_done": (3, 5),
     "follow_up_done": (2, 3),
     "follow_up_in_window": (1, 3),
+    "supervision_decided_with_health": (1, 2),
     "closed_with_results_pending": (1, 2),
     "sentinel_children": (1, 5),
     "exceptions_accepted": (1, 6),
@@ -198,7 +225,8 @@ def test_drill_down_lists_failing_cases_by_case_id_age_and_setting(ctx, store):
     pending = report.metric("closed_with_results_pending")
     assert [f.case_id for f in pending.counts.failing] == [store["D"]]
     assert pending.failing_overall
-    assert report.metric("supervision_decided_with_health").counts.available is False
+    meetings = report.metric("supervision_decided_with_health")
+    assert [f.case_id for f in meetings.counts.failing] == [store["D"]]
 
 
 def test_setting_and_organisation_filters(ctx, store):

@@ -38,9 +38,12 @@ from triage_app.store.orm import (
     Assessment,
     Case,
     CaseActionRow,
+    CasePresentationRow,
     Child,
     InvestigationRow,
+    MeetingAttendeeRow,
     Presentation,
+    StrategyMeetingRow,
 )
 
 DRILL_LIMIT = 1000
@@ -81,10 +84,19 @@ class _Spec:
 
 
 def _action(kind: str, same_day_as: Any = None, d: _Dialect | None = None) -> ColumnElement[bool]:
-    q = select(CaseActionRow.id).where(CaseActionRow.case_id == Case.id, CaseActionRow.kind == kind)
+    q = select(CaseActionRow.id).where(
+        CaseActionRow.case_id == Case.id,
+        CaseActionRow.kind == kind,
+        CaseActionRow.waived.is_not(True),  # a duty waived with a reason was not done
+    )
     if same_day_as is not None and d is not None:
         q = q.where(d.day(CaseActionRow.at) == d.day(same_day_as))
     return exists(q)
+
+
+def _performed(d: _Dialect) -> ColumnElement[Any]:
+    """When an investigation was performed: its date, or the day it was reported (older rows)."""
+    return func.coalesce(InvestigationRow.performed_on, d.day(InvestigationRow.reported_at))
 
 
 def _investigation(kind: str, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -168,8 +180,8 @@ def _specs(as_of: date) -> list[_Spec]:
                 c.SURVEY_FOLLOW_UP,
                 InvestigationRow.status == "reported",
                 InvestigationRow.due_from.is_not(None),
-                d.day(InvestigationRow.reported_at) >= InvestigationRow.due_from,
-                d.day(InvestigationRow.reported_at) <= InvestigationRow.due_to,
+                _performed(d) >= InvestigationRow.due_from,
+                _performed(d) <= InvestigationRow.due_to,
             ),
             "follow-up skeletal survey not done in its window",
         ),
@@ -210,9 +222,12 @@ class ComplianceQueries:
         self.start = datetime.combine(f.start, time.min)
         self.stop = datetime.combine(f.end + timedelta(days=1), time.min)
 
-    def _case_link(self) -> ColumnElement[bool]:
-        """The case a presentation belongs to: the case opened for it."""
-        return Case.presentation_id == Assessment.presentation_id
+    def _join_case(self, q: Select[Any]) -> Select[Any]:
+        """The case a presentation belongs to (opened for it, or joined later: C8)."""
+        q = q.outerjoin(
+            CasePresentationRow, CasePresentationRow.presentation_id == Assessment.presentation_id
+        )
+        return q.outerjoin(Case, Case.id == CasePresentationRow.case_id)
 
     # -- scopes -----------------------------------------------------------------------------
 
@@ -226,7 +241,7 @@ class ComplianceQueries:
             # Case-level metrics: each case once, through the presentation it was opened for.
             q = q.join(Case, Case.presentation_id == Assessment.presentation_id)
         elif cases:
-            q = q.outerjoin(Case, self._case_link())
+            q = self._join_case(q)
         q = q.where(Assessment.assessed_at >= self.start, Assessment.assessed_at < self.stop)
         if scope in ("protocol", "case"):
             q = q.where(Assessment.protocol_triggered.is_(True))
@@ -370,6 +385,7 @@ class ComplianceQueries:
             .where(
                 CaseActionRow.case_id == Case.id,
                 CaseActionRow.kind == c.ACTION_PHONE,
+                CaseActionRow.waived.is_not(True),
                 self.d.day(CaseActionRow.at) >= self.d.day(Assessment.assessed_at),
             )
             .scalar_subquery()
@@ -486,14 +502,67 @@ class ComplianceQueries:
             "sentinel_children", rows, computed_on="presentations (NIM at the time)"
         )
 
-    def supervision_decided_with_health(self) -> MetricCounts:
-        """Needs meetings' attendees and agencies (case contract version 1); see issue 10."""
-        return MetricCounts(
+    def supervision_decided_with_health(self, limit: int = DRILL_LIMIT) -> MetricCounts:
+        """Supervision decisions taken with health and children's social care present (C4).
+
+        Meetings held in the period that impose, change or relax supervision, on cases opened
+        for protocol presentations (each meeting once, in the month it was held).
+        """
+
+        def agency(name: str) -> ColumnElement[bool]:
+            return exists(
+                select(MeetingAttendeeRow.id).where(
+                    MeetingAttendeeRow.meeting_id == StrategyMeetingRow.id,
+                    MeetingAttendeeRow.agency == name,
+                )
+            )
+
+        ok = and_(agency("health"), agency("csc"))
+        month = self.d.month(StrategyMeetingRow.held_at).label("month")
+
+        def scoped(q: Select[Any]) -> Select[Any]:
+            q = (
+                q.select_from(StrategyMeetingRow)
+                .join(Case, Case.id == StrategyMeetingRow.case_id)
+                .join(Assessment, Assessment.presentation_id == Case.presentation_id)
+                .where(
+                    StrategyMeetingRow.held_at >= self.start,
+                    StrategyMeetingRow.held_at < self.stop,
+                    StrategyMeetingRow.supervision_decision.in_(c.SUPERVISION_CHANGES),
+                    Assessment.protocol_triggered.is_(True),
+                )
+            )
+            if self.f.setting:
+                q = q.where(Assessment.setting == self.f.setting)
+            if self.f.organisation:
+                q = q.join(Presentation, Presentation.id == Case.presentation_id).where(
+                    Presentation.organisation == self.f.organisation
+                )
+            return q
+
+        q = scoped(select(month, func.sum(case((ok, 1), else_=0)), func.count()))
+        rows = [
+            (m, int(n or 0), int(t))
+            for m, n, t in self.s.execute(q.group_by(month).order_by(month))
+        ]
+        fq = scoped(
+            select(
+                Case.id,
+                Case.presentation_id,
+                self.d.age_days(Child.date_of_birth, StrategyMeetingRow.held_at),
+                Assessment.setting,
+                month,
+            )
+        ).join(Child, Child.id == Case.child_id)
+        fq = fq.where(not_(ok)).order_by(StrategyMeetingRow.held_at).limit(limit)
+        failing = tuple(
+            FailingCase(cid, pid, c.age_from_days(age), setting, mo,
+                        "supervision decided without health and children's social care")
+            for cid, pid, age, setting, mo in self.s.execute(fq)
+        )  # fmt: skip
+        return self._counts(
             "supervision_decided_with_health",
-            0,
-            0,
-            c.fill_months(self.f.start, self.f.end, []),
-            computed_on="not computable on this store: strategy meetings record no attendees "
-            "or agencies (case contract version 1 adds them)",
-            available=False,
+            rows,
+            failing=failing,
+            computed_on="strategy meetings and their attendees' agencies",
         )
