@@ -48,7 +48,6 @@ class MetricDefinition:
     kind: Kind
     direction: Direction
     target: float | None
-    needs_case_model: bool = False  # needs meetings' agencies etc. (case contract version 1)
 
 
 METRICS: tuple[MetricDefinition, ...] = (
@@ -143,7 +142,6 @@ METRICS: tuple[MetricDefinition, ...] = (
         Kind.PROPORTION,
         Direction.HIGHER,
         100.0,
-        needs_case_model=True,
     ),
     MetricDefinition(
         "closed_with_results_pending",
