@@ -382,6 +382,7 @@ def timed(fn, runs: int) -> tuple[float, list[float]]:
 
 def screen_times(path: Path, f: AuditFilter, runs: int) -> tuple[float, float]:
     """(screen shown with the report, screen shown alone) median seconds."""
+    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
     from triage_app.ui.audit_view import AuditView, StoreAudit
@@ -405,6 +406,8 @@ def screen_times(path: Path, f: AuditFilter, runs: int) -> tuple[float, float]:
         assert view.table.rowCount() > 0
         full.append(time.perf_counter() - t)
         view.close()
+        view.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         t = time.perf_counter()
         view = AuditView(StoreAudit(ctx), Deferred(), f.end)
         view.show()
@@ -412,6 +415,8 @@ def screen_times(path: Path, f: AuditFilter, runs: int) -> tuple[float, float]:
         app.processEvents()
         alone.append(time.perf_counter() - t)
         view.close()
+        view.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     ctx.close()
     return statistics.median(full), statistics.median(alone)
 
