@@ -69,6 +69,7 @@ def presentation_record(row: Presentation) -> PresentationRecord:
         source_id=row.source_id,
         id=row.id,
         version=row.row_version,
+        review=row.review,
     )
 
 
