@@ -289,7 +289,9 @@ def services_for(ctx: StoreContext, data_dir: Path) -> UiServices:
     cases = StoreCaseTracker(ctx)
     store = StoreServices(ctx, data_dir, cases)
     drafts = draft_store_for(ctx, data_dir)
-    return UiServices(store, store, cases, store, drafts, store, store)
+    from triage_app.ui.service_import import StoreImporter
+
+    return UiServices(store, store, cases, store, drafts, store, store, importer=StoreImporter(ctx))
 
 
 class StoreOpener:
