@@ -374,7 +374,7 @@ def _run_batch(
     rejects.mapper = mapper
     stored = bulk.existing_sources(conn, [(v[SOURCE], v[SOURCE_ID]) for _, v in rows])
     rejected_before = set(rejects.lines)
-    job.run([(line, list(v)) for line, v in rows])
+    job.run(rows)  # type: ignore[arg-type] - tuples serve as the fields (len, itemgetter)
     newly_rejected = rejects.lines - rejected_before
     flags: list[tuple[str, str, str]] = []
     keys = run.keys
