@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -354,6 +355,8 @@ def test_rejected_rows_go_unchanged_to_the_rejects_file_naming_the_source_column
     assert by_line[7][-1] == "Event Date (seen_at): before the date of birth"
     assert by_line[8][-1] == "Record ID (source_id): required"
     assert summary.first_rejected[0].startswith("line 3: Date of Birth")
+    if os.name == "posix":
+        assert (tmp_path / "gp.rejects.csv").stat().st_mode & 0o777 == 0o600  # names patients
 
 
 def test_a_missing_column_stops_the_import_with_nothing_stored(ctx, tmp_path):

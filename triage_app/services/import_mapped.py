@@ -142,7 +142,9 @@ class _Rejects:
         self.file: Any = None
         if target is not None:
             self.temp = target.with_name(target.name + ".partial")
-            self.file = self.temp.open("w", newline="", encoding="utf-8", errors="surrogateescape")
+            # The rows name patients: readable by the user only (as a backup is).
+            fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            self.file = os.fdopen(fd, "w", newline="", encoding="utf-8", errors="surrogateescape")
             self.writer = csv.writer(self.file)
             self.writer.writerow([*header, "line", "reason"])
 
