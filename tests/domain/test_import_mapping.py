@@ -279,7 +279,8 @@ def test_a_mapped_snomed_code_becomes_a_finding_with_the_constant_setting():
     m = _mapper().map(_row(Code="125667009", Term="Contusion"))
     v = dict(zip(FIELDS, m.values, strict=True))
     assert v["findings"] == "bruise@other" and v["setting"] == "gp" and v["source"] == "test"
-    assert v["complaint"] == "" and m.review is None and m.mapped_codes == 1
+    assert v["complaint"] == "diagnosis: Contusion"  # its description is kept, verbatim
+    assert m.review is None and m.mapped_codes == 1  # and not searched: its code made the finding
 
 
 def test_a_code_for_a_site_gives_the_site_of_the_coded_finding():
@@ -395,3 +396,10 @@ SNOMED = [
 def test_snomed_ids_are_checked_with_their_verhoeff_digit(code, problem):
     found = snomed_id_problem(code)
     assert (found is None) if problem is None else (problem in found)
+
+
+def test_a_mapped_codes_description_is_kept_but_does_not_raise_the_flag():
+    m = _mapper().map(_row(Code="125667009", Term="Bruise of left cheek"))
+    assert m.values[FIELDS.index("findings")] == "bruise@other"
+    assert m.values[FIELDS.index("complaint")] == "diagnosis: Bruise of left cheek"
+    assert m.review is None  # the code made the finding; its site is in the kept words

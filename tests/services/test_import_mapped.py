@@ -86,7 +86,7 @@ ED = {
         "source": "ed-ecds", "nhs_number": "9990000018", "family_name": "Example",
         "given_name": "Ava", "date_of_birth": "2025-07-20", "sex": "female",
         "postcode": "XX1 1AA", "seen_at": "2025-08-14T09:30", "setting": "ed",
-        "organisation": "Synthetic General Hospital ED", "complaint": None,
+        "organisation": "Synthetic General Hospital ED", "complaint": "diagnosis: Contusion",
         "findings": [{"kind": "bruise", "site": "other"}], "outcome": "Discharged home",
         "review": None,
     },
@@ -104,7 +104,8 @@ ED = {
         "source": "ed-ecds", "nhs_number": "9990000034", "family_name": "Test",
         "given_name": "Isla", "date_of_birth": "2025-05-11", "sex": "female",
         "postcode": "XX3 3CC", "seen_at": "2025-08-02T14:40", "setting": "ed",
-        "organisation": "Synthetic General Hospital ED", "complaint": None,
+        "organisation": "Synthetic General Hospital ED",
+        "complaint": "diagnosis: Contusion; injury site: Conjunctiva",
         "findings": [{"kind": "bruise", "site": "subconjunctiva"}], "outcome": "Admitted",
         "review": None,
     },
@@ -141,7 +142,7 @@ GP = {
         "given_name": "Ava", "date_of_birth": "2025-07-20", "sex": "female",
         "postcode": "XX1 1AA", "seen_at": "2025-08-05T09:05", "setting": "gp",
         "organisation": "Synthetic Surgery",
-        "complaint": "small bruise on left cheek seen at 2-week check",
+        "complaint": "small bruise on left cheek seen at 2-week check; coded entry: Contusion",
         "findings": [{"kind": "bruise", "site": "other"}], "outcome": "Advice given",
         "review": "possible injury: review (bruise)",
     },
@@ -203,7 +204,8 @@ HV = {
         "source": "hv-extract", "nhs_number": "9990000123", "family_name": "Test",
         "given_name": "Isla", "date_of_birth": "2025-05-11", "sex": "female",
         "postcode": "XX3 3CC", "seen_at": "2025-08-20T09:45", "setting": "health_visitor",
-        "organisation": "Synthetic HV Team North", "complaint": "Weighed at clinic",
+        "organisation": "Synthetic HV Team North",
+        "complaint": "Weighed at clinic; concern: Contusion",
         "findings": [{"kind": "bruise", "site": "other"}],
         "outcome": "Discussed with safeguarding lead", "review": None,
     },
@@ -412,7 +414,8 @@ def test_a_row_that_gains_a_review_flag_and_a_finding_keeps_both(ctx, tmp_path):
     assert (summary.mapped, summary.flagged) == (1, 1)
     row = stored(ctx)["R1"]
     assert row["findings"] == [{"kind": "bruise", "site": "other"}]
-    assert row["complaint"] == "bruise on the ear"  # the site in the words awaits a person
+    # The words are kept (the site they give awaits a person); the code's term too.
+    assert row["complaint"] == "bruise on the ear; coded entry: Contusion"
     assert json.dumps(row["findings"]).count("ear") == 0
 
 

@@ -438,13 +438,18 @@ class RowMapper:
         return f"{day}T{parsed}"
 
     def _complaint_and_findings(self, fields: list[str], row: MappedRow) -> tuple[str, str]:
+        """The complaint (every piece of text, verbatim) and the findings the code map gives.
+
+        Kept in the complaint, in column order: the complaint columns; then each coded
+        entry's description (``label: words``; an unmapped code as ``label CODE (not in the
+        mapping): words``). Searched for injury words: the source's own text that no code
+        turned into a finding (complaint columns, unmapped entries, body sites no finding
+        used); a mapped code's description is kept but not searched, its code made the finding.
+        """
         parts = [fields[i] for i in self.complaint if fields[i].strip()]
-        said = list(parts)  # the source's own words (labels added here are not searched)
+        said = list(parts)  # the source's own words to search (labels added here are not)
         kinds: list[CodeEntry] = []
-        sites: list[CodeEntry] = []
-        site_texts: list[str] = []
-        site_words: list[str] = []
-        unmapped: list[str] = []
+        sites: list[tuple[int, CodeEntry, str]] = []  # (position in parts, entry, words)
         for code_index, text_index, c in self.coded:
             code = fields[code_index].strip()
             words = fields[text_index] if text_index is not None else ""
@@ -453,24 +458,26 @@ class RowMapper:
             entry = self.codes.get((c.system, code)) if code else None
             if entry is None:
                 # No code, or one the map does not know: kept verbatim, never a finding.
+                row.unmapped_texts += 1
                 said.append(words)
                 if code and words.strip():
-                    unmapped.append(f"{c.label} {code} (not in the mapping): {words}")
+                    parts.append(f"{c.label} {code} (not in the mapping): {words}")
                 elif code:
-                    unmapped.append(f"{c.label} {code} (not in the mapping)")
+                    parts.append(f"{c.label} {code} (not in the mapping)")
                 else:
-                    unmapped.append(f"{c.label}: {words}")
+                    parts.append(f"{c.label}: {words}")
                 continue
             row.mapped_codes += 1
             if entry.kind is not None:
                 kinds.append(entry)
+                if words.strip():
+                    parts.append(f"{c.label}: {words}")
             else:
-                sites.append(entry)
-                site_texts.append(f"{c.label}: {words or entry.term}")
-                site_words.append(words)
+                sites.append((len(parts), entry, words))
+                parts.append(f"{c.label}: {words if words.strip() else entry.term}")
         findings = ""
         if kinds:
-            shared = sites[0].site if len(sites) == 1 else None
+            shared = sites[0][1].site if len(sites) == 1 else None
             items = []
             for e in kinds:
                 site = e.site or shared or Site.OTHER
@@ -478,11 +485,8 @@ class RowMapper:
                 if item not in items:
                     items.append(item)
             findings = ";".join(items)
-        if not kinds or len(sites) > 1:
-            unmapped += site_texts  # a body site given to no finding: kept as text
-            said += site_words
-        row.unmapped_texts = len(unmapped)
-        parts += unmapped
+        if not kinds or len(sites) > 1:  # a body site given to no finding: its words count
+            said += [words for _, _, words in sites]
         complaint = "; ".join(parts) if len(parts) > 1 else (parts[0] if parts else "")
         if complaint:
             words_found = _found_keywords(self.keywords, "\n".join(said))
