@@ -58,6 +58,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp_sub = imp.add_subparsers(dest="what", metavar="WHAT", required=True)
     pres = imp_sub.add_parser("presentations", help="presentations CSV (docs/import-format.md)")
     pres.add_argument("file", help="the CSV file; bad rows go to FILE.rejects.csv beside it")
+    pres.add_argument(
+        "--map",
+        metavar="MAPPING.toml",
+        help="read another system's extract through a mapping file (or the name of a shipped "
+        "one: ecds-ed, gp-report, health-visiting); see docs/import-format.md",
+    )
+    pres.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --map: show what would be imported, mapped, flagged and rejected; store nothing",
+    )
     add_store_options(pres)
 
     demo = sub.add_parser("demo", help="synthetic demonstration data")
@@ -102,6 +113,15 @@ def run(
             return EXIT_BAD_INPUT
     if args.command == "demo" and not _prepare_demo_folder(args, out, err):
         return EXIT_CHECK_FAILED
+    if args.command == "import" and getattr(args, "map", None) is not None:
+        from triage_app.cli_import_mapped import prepare  # a bad mapping: nothing is opened
+
+        if not prepare(args, err):
+            return EXIT_BAD_INPUT
+        handler = _import_mapped
+    elif args.command == "import" and getattr(args, "dry_run", False):
+        print("--dry-run: give --map MAPPING.toml (the preview is of a mapped import)", file=err)
+        return EXIT_BAD_INPUT
     ctx = open_context(args, err)
     if ctx is None:
         return EXIT_CHECK_FAILED
@@ -272,6 +292,12 @@ def _import(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     if summary.rejects_file:
         print(f"rejected rows (unchanged, with line and reason): {summary.rejects_file}", file=out)
     return EXIT_CHECK_FAILED if summary.rejected else EXIT_OK
+
+
+def _import_mapped(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from triage_app.cli_import_mapped import run_mapped
+
+    return run_mapped(ctx, args, out, err)
 
 
 def _demo(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -99,6 +99,8 @@ class PresentationRecord:
     source_id: str | None = None
     id: int | None = None
     version: int = 0
+    # "possible injury: review (...)": imported free text a person should read (mapped import)
+    review: str | None = None
 
 
 @dataclass(frozen=True)

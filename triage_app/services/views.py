@@ -60,6 +60,7 @@ def presentation_json(p: PresentationRecord) -> dict[str, Any]:
         "nim_at_time": p.nim_at_time,
         "source": p.source,
         "source_id": p.source_id,
+        "review": p.review,
     }
 
 
@@ -119,6 +120,7 @@ def history_lines(h: ChildHistory, now: datetime) -> list[str]:
             f"  {findings}  complaint: {_one_line(p.complaint)}  outcome: {_one_line(p.outcome)}"
             + (f"  urgency: {e.urgency}" if e.urgency else "")
             + (f"  [imported from {p.source}]" if p.source != "local" else "")
+            + (f"  ! {p.review}" if p.review else "")
         )
     return lines
 

@@ -135,6 +135,8 @@ class Presentation(AuditColumns, Base):
     nim_at_time: Mapped[bool | None] = mapped_column(Boolean)
     source: Mapped[str] = mapped_column(String(100))
     source_id: Mapped[str | None] = mapped_column(String(200))
+    # Set by a mapped import when unmapped free text may describe an injury (revision 0008).
+    review: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
         UniqueConstraint("source", "source_id", name="uq_presentation_source"),
         Index("ix_presentation_child_seen", "child_id", "seen_at"),

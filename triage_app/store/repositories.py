@@ -71,6 +71,7 @@ def presentation_record(row: Presentation) -> PresentationRecord:
         source_id=row.source_id,
         id=row.id,
         version=row.row_version,
+        review=row.review,
     )
 
 

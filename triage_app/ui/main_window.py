@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from triage_app.domain.display import display_name, nhs_datetime
 from triage_app.ui.dashboard import Dashboard
 from triage_app.ui.forms.ui_main_window import Ui_MainWindow
+from triage_app.ui.import_dialog import open_import_dialog
 from triage_app.ui.seams import Clock, ElapsedClock, Executor, Printer, Prompter, QtPrompter
 from triage_app.ui.widgets.patient_banner import PatientBanner
 
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         for text, keys, slot in (
             ("&New assessment", "Ctrl+N", self.new_assessment),
             ("Open &cases", "Ctrl+1", self.show_dashboard),
+            ("&Import presentations\u2026", "Ctrl+Shift+I", lambda: open_import_dialog(self)),
             ("&Hide screen (lock)", "Ctrl+Shift+L", self.lock),
             ("&Quit", "Ctrl+Q", self.close),
         ):

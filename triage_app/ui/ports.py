@@ -265,6 +265,26 @@ class SessionLock(Protocol):
         ...
 
 
+class PresentationImporter(Protocol):
+    """Mapped imports of other systems' extracts (docs/import-format.md): preview, then import.
+
+    ``preview`` and ``run`` return a summary with ``lines()``; a cancel returns ``None`` and
+    stores nothing. A bad file or mapping raises :class:`Refused` with the reasons.
+    """
+
+    def mappings(self) -> list[tuple[str, str]]:
+        """The shipped mappings as (title, key to pass back)."""
+        ...
+
+    def preview(self, path: str, mapping: str, progress: Progress, cancelled: Cancelled) -> Any:
+        """Run the import and roll it back; return what it would do."""
+        ...
+
+    def run(self, path: str, mapping: str, progress: Progress, cancelled: Cancelled) -> Any:
+        """Import, all or nothing; return what it did (``None`` when cancelled)."""
+        ...
+
+
 @dataclass(frozen=True)
 class UiServices:
     """Every port the main window hands to its screens."""
@@ -278,3 +298,4 @@ class UiServices:
     demo: DemoData | None = None
     records: SealedRecords | None = None
     session: SessionLock | None = None
+    importer: PresentationImporter | None = None

@@ -266,6 +266,8 @@ def _timeline_item(e: Any, now: datetime) -> TimelineItem:
         flags.append("Injury while not independently mobile (sentinel injury)")
     if e.urgency in ("emergency", "immediate"):
         flags.append(f"Protocol decision then: {URGENCY_SHORT[Urgency(e.urgency)]}")
+    if getattr(p, "review", None):  # imported free text a person should read (mapped import)
+        flags.append(f"Imported text: {p.review}")
     summary = p.complaint or p.organisation or ""
     if summary in FindingKind:  # imported records often give the finding's code as complaint
         summary = KIND[FindingKind(summary)]
@@ -287,7 +289,9 @@ def services_for(ctx: StoreContext, data_dir: Path) -> UiServices:
     cases = StoreCaseTracker(ctx)
     store = StoreServices(ctx, data_dir, cases)
     drafts = draft_store_for(ctx, data_dir)
-    return UiServices(store, store, cases, store, drafts, store, store)
+    from triage_app.ui.service_import import StoreImporter
+
+    return UiServices(store, store, cases, store, drafts, store, store, importer=StoreImporter(ctx))
 
 
 class StoreOpener:
