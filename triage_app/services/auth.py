@@ -319,20 +319,53 @@ def _audit(s: Session, at: datetime, user: str, entity: str, after: dict[str, st
 
 
 def _audit_sign_in(ctx: StoreContext, ring: Keyring) -> None:
-    """Write the keyring's pending failures and locks, then this sign-in, to the audit trail."""
-    pending = ring.pending_events()
-    now = ctx.clock()
-    with ctx.session_factory.begin() as s:
+    """Write the keyring's pending failures and locks, then this sign-in, to the audit trail.
+
+    Runs under the key-file lock, so two sign-ins at the same moment cannot both write the
+    same pending events; each event carries an id, and one already in the trail (a process
+    killed between the commit and the clearing) is not written again: exactly once.
+    """
+    with ring.locked():
+        pending = ring.pending_events()
+        now = ctx.clock()
+        with ctx.session_factory.begin() as s:
+            written = _written_event_ids(s) if pending else set()
+            for user, events in pending.items():
+                for ev in events:
+                    if ev.get("id") and ev["id"] in written:
+                        continue
+                    entity = ACCOUNT_LOCK if ev.get("event") == "locked" else SIGN_IN_FAILURE
+                    after = {"at_utc": ev.get("at", "")}
+                    if ev.get("id"):
+                        after["event_id"] = ev["id"]
+                    if ev.get("name_hmac"):
+                        after["name_hmac"] = ev["name_hmac"]
+                    _audit(s, now, user, entity, after)
+            _audit(s, now, ctx.user, SIGN_IN, {"role": ctx.role or ""})
+            row = s.scalar(select(User).where(User.username == ctx.user))
+            if row is not None:
+                row.last_sign_in_at = now
         for user, events in pending.items():
-            for ev in events:
-                entity = ACCOUNT_LOCK if ev.get("event") == "locked" else SIGN_IN_FAILURE
-                _audit(s, now, user, entity, {"at_utc": ev.get("at", "")})
-        _audit(s, now, ctx.user, SIGN_IN, {"role": ctx.role or ""})
-        row = s.scalar(select(User).where(User.username == ctx.user))
-        if row is not None:
-            row.last_sign_in_at = now
-    for user, events in pending.items():
-        ring.clear_events(user, len(events))
+            ring.clear_events(user, len(events))
+
+
+def _written_event_ids(s: Session, recent: int = 500) -> set[str]:
+    """Ids of the keyring events already in the newest part of the trail."""
+    rows = s.scalars(
+        select(AuditEventRow.after)
+        .where(AuditEventRow.entity.in_((SIGN_IN_FAILURE, ACCOUNT_LOCK)))
+        .order_by(AuditEventRow.id.desc())
+        .limit(recent)
+    )
+    out = set()
+    for after in rows:
+        try:
+            found = json.loads(after or "{}").get("event_id")
+        except (ValueError, AttributeError):
+            continue
+        if found:
+            out.add(found)
+    return out
 
 
 def _server_accounts(ctx: StoreContext) -> int:

@@ -9,14 +9,27 @@ copied to another user's entry does not open.
 
 Failed sign-ins happen before the database can be opened, so the failure count and lock time
 for each user live here too; the caller writes them to the audit trail at the next sign-in.
+
+Concurrency: every read-modify-write of the key file runs under an exclusive OS file lock
+(``fcntl.flock`` on ``keys.lock`` beside it), held across the whole sign-in attempt (read the
+lock state, run Argon2, count the failure), so parallel guesses are evaluated one at a time
+and each is counted exactly once. Each write goes to a unique temporary file that is flushed,
+synced and then atomically renamed over ``keys.json``.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
+import hashlib
+import hmac
 import json
 import os
 import secrets
+import tempfile
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +40,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEYFILE_NAME = "keys.json"
+LOCKFILE_NAME = "keys.lock"
 UNKNOWN_USER = "(unknown user)"
 KEY_BYTES = 32
 _FORMAT = "triage-keys/1"
@@ -79,6 +93,16 @@ class Keyring:
         self.params = params or KdfParams()
         self._policy = policy
 
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the folder's exclusive key-file lock (re-entrant within a thread).
+
+        Every process and thread that reads, counts or writes sign-in state takes it, so a
+        sign-in attempt (lock check, Argon2, failure count) is one indivisible step.
+        """
+        with _folder_lock(self.path.with_name(LOCKFILE_NAME)):
+            yield
+
     @property
     def policy(self) -> LockPolicy:
         """The lock rule: as given, else as stored in the key file at ``create``, else 5/15."""
@@ -110,7 +134,11 @@ class Keyring:
             raise KeyringError(f"{self.path} already exists")
         _check_password(password)
         key = secrets.token_bytes(KEY_BYTES)
-        data: dict[str, Any] = {"format": _FORMAT, "users": {user: self._wrap(key, user, password)}}
+        data: dict[str, Any] = {
+            "format": _FORMAT,
+            "users": {user: self._wrap(key, user, password)},
+            "name_hmac_key": _b64(secrets.token_bytes(32)),
+        }
         if demo:
             data["demo"] = True
         if policy is not None:
@@ -120,7 +148,10 @@ class Keyring:
                 "max_failures": policy.max_failures,
                 "lock_minutes": policy.lock_minutes,
             }
-        self._save(data)
+        with self.locked():
+            if self.exists():
+                raise KeyringError(f"{self.path} already exists")
+            self._save(data)
         return key
 
     def is_demo(self) -> bool:
@@ -130,29 +161,33 @@ class Keyring:
     def add_user(self, key: bytes, user: str, password: str) -> None:
         """Wrap the (already unwrapped) database key for another user."""
         _check_password(password)
-        data = self._load()
-        if user in data["users"]:
-            raise KeyringError(f"user {user!r} already has a key")
-        data["users"][user] = self._wrap(key, user, password)
-        self._save(data)
+        wrapping = self._wrap(key, user, password)
+        with self.locked():
+            data = self._load()
+            if user in data["users"]:
+                raise KeyringError(f"user {user!r} already has a key")
+            data["users"][user] = wrapping
+            self._save(data)
 
     def remove_user(self, user: str) -> None:
         """Delete a user's wrapping (the last user cannot be removed)."""
-        data = self._load()
-        if user not in data["users"]:
-            raise KeyringError(f"no such user {user!r}")
-        if len(data["users"]) == 1:
-            raise KeyringError("the last user cannot be removed")
-        del data["users"][user]
-        self._save(data)
+        with self.locked():
+            data = self._load()
+            if user not in data["users"]:
+                raise KeyringError(f"no such user {user!r}")
+            if len(data["users"]) == 1:
+                raise KeyringError("the last user cannot be removed")
+            del data["users"][user]
+            self._save(data)
 
     def change_password(self, user: str, old: str, new: str, now: datetime | None = None) -> None:
         """Re-wrap the key under a new password (needs the old one)."""
-        key = self.unlock(user, old, now)
         _check_password(new)
-        data = self._load()
-        data["users"][user] = self._wrap(key, user, new)
-        self._save(data)
+        with self.locked():
+            key = self.unlock(user, old, now)
+            data = self._load()
+            data["users"][user] = self._wrap(key, user, new)
+            self._save(data)
 
     def unlock(self, user: str, password: str, now: datetime | None = None) -> bytes:
         """Return the database key for a user, counting failures and enforcing the lock.
@@ -162,12 +197,20 @@ class Keyring:
             WrongPasswordError: unknown user or wrong password (counted as a failure).
         """
         now = now or datetime.now(UTC)
+        with self.locked():
+            return self._unlock_locked(user, password, now)
+
+    def _unlock_locked(self, user: str, password: str, now: datetime) -> bytes:
         data = self._load()
         entry = data["users"].get(user)
         if entry is None:
-            # Counted without the name typed (it may be a password typed in the wrong field).
+            # Counted under a keyed hash of the name typed, never the name itself (it may be
+            # a password typed in the wrong field).
             unknown = data.setdefault("unknown_user_events", [])
-            unknown.append({"at": now.isoformat(), "event": "failure"})
+            unknown.append(
+                {"at": now.isoformat(), "event": "failure", "id": _event_id(),
+                 "name_hmac": self._name_hmac(data, user)}
+            )  # fmt: skip
             del unknown[:-100]  # bounded: a script guessing names cannot grow the file
             self._save(data)
             raise WrongPasswordError("unknown user or wrong password")
@@ -178,13 +221,14 @@ class Keyring:
             key = self._unwrap(entry, user, password)
         except InvalidTag:
             entry["failures"] = int(entry.get("failures", 0)) + 1
-            entry.setdefault("events", []).append({"at": now.isoformat(), "event": "failure"})
+            events = entry.setdefault("events", [])
+            events.append({"at": now.isoformat(), "event": "failure", "id": _event_id()})
             policy = self._policy or self._stored_policy(data)
             if entry["failures"] >= policy.max_failures:
                 until = now + timedelta(minutes=policy.lock_minutes)
                 entry["locked_until"] = until.isoformat()
                 entry["failures"] = 0
-                entry["events"].append({"at": now.isoformat(), "event": "locked"})
+                events.append({"at": now.isoformat(), "event": "locked", "id": _event_id()})
                 self._save(data)
                 raise AccountLockedError(user, until) from None
             self._save(data)
@@ -194,6 +238,15 @@ class Keyring:
             entry.pop("locked_until", None)
             self._save(data)
         return key
+
+    @staticmethod
+    def _name_hmac(data: dict[str, Any], name: str) -> str:
+        secret = data.get("name_hmac_key")
+        if not secret:
+            return ""
+        return hmac.new(
+            _unb64(secret), name.encode("utf-8", "replace"), hashlib.sha256
+        ).hexdigest()[:32]
 
     def pending_events(self) -> dict[str, list[dict[str, str]]]:
         """Return the failures and locks not yet written to the audit trail, by user.
@@ -210,17 +263,18 @@ class Keyring:
 
     def clear_events(self, user: str, count: int) -> None:
         """Forget the first ``count`` events of a user (once they are in the audit trail)."""
-        data = self._load()
-        if user == UNKNOWN_USER:
-            holder, field = data, "unknown_user_events"
-        else:
-            holder, field = data["users"].get(user) or {}, "events"
-        if not holder.get(field) or count <= 0:
-            return
-        holder[field] = holder[field][count:]
-        if not holder[field]:
-            del holder[field]
-        self._save(data)
+        with self.locked():
+            data = self._load()
+            if user == UNKNOWN_USER:
+                holder, field = data, "unknown_user_events"
+            else:
+                holder, field = data["users"].get(user) or {}, "events"
+            if not holder.get(field) or count <= 0:
+                return
+            holder[field] = holder[field][count:]
+            if not holder[field]:
+                del holder[field]
+            self._save(data)
 
     @staticmethod
     def _stored_policy(data: dict[str, Any]) -> LockPolicy:
@@ -231,13 +285,14 @@ class Keyring:
 
     def take_events(self, user: str) -> list[dict[str, str]]:
         """Return and clear the failures and locks recorded for a user (for the audit trail)."""
-        data = self._load()
-        entry = data["users"].get(user)
-        if not entry or not entry.get("events"):
-            return []
-        events = entry.pop("events")
-        self._save(data)
-        return events
+        with self.locked():
+            data = self._load()
+            entry = data["users"].get(user)
+            if not entry or not entry.get("events"):
+                return []
+            events = entry.pop("events")
+            self._save(data)
+            return events
 
     def _wrap(self, key: bytes, user: str, password: str) -> dict[str, Any]:
         salt = secrets.token_bytes(16)
@@ -286,14 +341,85 @@ class Keyring:
         return data
 
     def _save(self, data: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = self.path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1, sort_keys=True)
+        """Write the whole file: a unique temporary file, synced, then renamed over it."""
+        write_private_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
+
+
+class _FileLock:
+    """One process-wide holder of a folder's ``flock``.
+
+    flock conflicts between two descriptors even inside one process, so every Keyring object
+    of a folder shares this one.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.mutex = threading.RLock()
+        self.depth = 0
+        self.fd: int | None = None
+
+
+_LOCKS: dict[str, _FileLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def _folder_lock(path: Path) -> Iterator[None]:
+    with _LOCKS_GUARD:
+        lock = _LOCKS.setdefault(str(path.absolute()), _FileLock(path))
+    with lock.mutex:
+        if lock.depth == 0:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(fd)
+                raise
+            lock.fd = fd
+        lock.depth += 1
+        try:
+            yield
+        finally:
+            lock.depth -= 1
+            if lock.depth == 0 and lock.fd is not None:
+                fd, lock.fd = lock.fd, None
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+
+
+def write_private_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically: a unique 0600 temporary file, fsync, rename.
+
+    A reader sees the old file or the new one, never a part; a kill leaves at most a
+    ``.NAME.*.tmp`` file, never a damaged ``path``.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    sync_folder(path.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Sync a folder so renames inside it survive a power cut."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _event_id() -> str:
+    return secrets.token_hex(8)
 
 
 def _check_password(password: str) -> None:

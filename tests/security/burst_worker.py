@@ -1,0 +1,40 @@
+"""Burst worker: waits for a start file, then tries one sign-in; prints the outcome.
+
+Run by ``test_lockout_race.py`` as ``python burst_worker.py FOLDER USER START_FILE`` with the
+password on stdin. Prints ``ok``, ``wrong`` or ``locked`` (or a traceback: a defect).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from security.helpers import FAST, location  # noqa: E402
+from triage_app.services import auth  # noqa: E402
+
+
+def main() -> None:
+    folder, user, start = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+    password = sys.stdin.readline().rstrip("\n")
+    print("ready", flush=True)
+    while not start.exists():
+        time.sleep(0.002)
+    try:
+        ctx = auth.sign_in(location(folder), auth.Credentials(user, password), kdf=FAST)
+    except auth.AccountLockedError:
+        print("locked", flush=True)
+    except auth.WrongCredentialsError:
+        print("wrong", flush=True)
+    else:
+        ctx.close()
+        print("ok", flush=True)
+    sys.stdout.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
