@@ -74,6 +74,9 @@ class IntegrityCheck(AuditCheck):
 
     records: int = 0
     broken_record: str | None = None
+    # Set when an account record does not verify (issue 13), or the lock policy was changed.
+    accounts: int = 0
+    broken_account: str | None = None
 
 
 class SealingError(RuntimeError):

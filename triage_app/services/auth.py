@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,9 +38,18 @@ from triage_app.domain.access import (
     locked_until,
 )
 from triage_app.services.context import Clock, StoreContext, open_store, system_clock
-from triage_app.store import audit
+from triage_app.store import audit, signing
+from triage_app.store.keyring import (
+    KEYFILE_NAME,
+    LOCK_POLICY_ENTITY,
+    KdfParams,
+    Keyring,
+    LockPolicy,
+    WrongPasswordError,
+    sync_folder,
+    write_private_atomic,
+)
 from triage_app.store.keyring import AccountLockedError as KeyringLocked
-from triage_app.store.keyring import KdfParams, Keyring, LockPolicy, WrongPasswordError
 from triage_app.store.orm import AuditEventRow, User
 
 log = logging.getLogger(__name__)
@@ -45,6 +57,9 @@ log = logging.getLogger(__name__)
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo-password"  # published on purpose: the demo folder holds synthetic data
 SQLITE_HEADER = b"SQLite format 3\x00"
+SIGN_IN_REFUSED = (
+    "sign_in_refused"  # audit entity: a right password, an account that fails its check
+)
 NEED_SIGN_IN = (
     "this database needs a sign-in: set TRIAGE_USER and TRIAGE_PASSWORD, or run on a terminal"
 )
@@ -64,6 +79,10 @@ class CredentialsNeededError(SignInError):
 
 class WrongCredentialsError(SignInError):
     """Unknown user or wrong password (the two are not told apart)."""
+
+
+class AccountIntegrityError(SignInError):
+    """The account's record does not carry a valid administrator's signature."""
 
 
 class AccountLockedError(SignInError):
@@ -108,6 +127,7 @@ def store_state(loc: Location) -> str:
     """Return ``server``, ``encrypted``, ``plain`` (made before encryption) or ``fresh``."""
     if loc.database_file is None:
         return "server"
+    finish_interrupted(loc)
     if loc.keyring.exists():
         return "encrypted"
     db = loc.database_file
@@ -173,6 +193,7 @@ def sign_in(
     ctx = _open(loc, key, credentials.user, None, clock)
     try:
         ctx.role = _account_role(ctx, credentials.user)
+        check_account(ctx, credentials.user, credentials.password, kdf)
         _audit_sign_in(ctx, ring)
     except BaseException:
         ctx.close()
@@ -217,31 +238,149 @@ def initialise(
         try:
             if _server_accounts(ctx):
                 raise SignInError("this database already has accounts; nothing was changed")
-            create_account(ctx, credentials, role, created_by=credentials.user)
+            create_account(
+                ctx, credentials, role, created_by=credentials.user, kdf=kdf, anchor=True
+            )
         except BaseException:
             ctx.close()
             raise
         return ctx
-    ring = Keyring(loc.data_dir, params=kdf)
-    key = ring.create(credentials.user, credentials.password, demo=demo, policy=policy)
-    if state == "plain":
-        try:
-            from triage_app.services.backup import encrypt_plain_store
+    return _initialise_file(loc, credentials, role, demo, clock, kdf, policy, state == "plain")
 
-            return encrypt_plain_store(loc, key, credentials, role, clock)
+
+STAGE_PREFIX = ".init-"
+READY = "ready"
+
+
+def _initialise_file(
+    loc: Location,
+    credentials: Credentials,
+    role: Role,
+    demo: bool,
+    clock: Clock,
+    kdf: KdfParams | None,
+    policy: LockPolicy | None,
+    plain: bool,
+) -> StoreContext:
+    """Create (or encrypt) the folder's database in a private staging folder, then commit.
+
+    Everything is built in ``.init-XXXX`` inside the data folder: the key file, and the
+    encrypted database with its first account (or the encrypted copy of a plain database).
+    Only when that is complete is a ``ready`` marker written (the commit point); the
+    database and then the key file are renamed into place and the staging folder removed.
+    A kill before ``ready`` leaves the folder as it was (the staging folder is removed by the
+    next command); a kill after it is finished by the next command (:func:`finish_interrupted`).
+    The whole step holds the folder's key-file lock.
+    """
+    assert loc.database_file is not None
+    db = loc.database_file
+    final_ring = loc.keyring
+    loc.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with final_ring.locked():
+        finish_interrupted(loc)
+        if final_ring.exists() or (not plain and db.exists() and db.stat().st_size > 0):
+            raise SignInError(
+                f"{loc.data_dir} already holds a database ({db.name}); nothing was changed"
+            )
+        stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=loc.data_dir))
+        try:
+            ring = Keyring(stage, params=kdf)
+            key = ring.create(credentials.user, credentials.password, demo=demo, policy=policy)
+            staged_db = stage / db.name
+            if plain:
+                from triage_app.store.db import checkpoint_plain, encrypt_copy
+
+                checkpoint_plain(db)
+                encrypt_copy(db, staged_db, key)
+            staged = open_store(
+                f"sqlite:///{staged_db}",
+                user=credentials.user,
+                clock=clock,
+                database_file=staged_db,
+                key=key,
+                role=role.value,
+            )
+            try:
+                create_account(
+                    staged, credentials, role, created_by=credentials.user, kdf=kdf, anchor=True
+                )
+                kept = ring.policy_in_file()
+                with staged.transaction() as s:
+                    staged.audit(
+                        s,
+                        "create",
+                        LOCK_POLICY_ENTITY,
+                        None,
+                        after={
+                            "max_failures": kept.max_failures,
+                            "lock_minutes": kept.lock_minutes,
+                        },
+                    )
+                    if plain:
+                        staged.audit(s, "update", "database", None, after={"encrypted": True})
+                signer = staged._signer
+            finally:
+                staged.close()
+            for suffix in ("-wal", "-shm"):
+                if staged_db.with_name(staged_db.name + suffix).exists():
+                    raise SignInError("the new database was not closed cleanly; nothing changed")
+            for path in (staged_db, ring.path):
+                _fsync_file(path)
+            write_private_atomic(stage / READY, b"ready\n")  # the commit point
         except BaseException:
-            ring.path.unlink(missing_ok=True)
+            shutil.rmtree(stage, ignore_errors=True)
             raise
-    ctx = None
-    try:
-        ctx = _open(loc, key, credentials.user, role.value, clock)
-        create_account(ctx, credentials, role, created_by=credentials.user)
-    except BaseException:
-        if ctx is not None:
-            ctx.close()
-        _remove_new_store(loc)
-        raise
+        _finish(loc, stage)
+    if plain:
+        log.info("a database made before encryption was encrypted")
+    ctx = _open(loc, key, credentials.user, role.value, clock)
+    ctx._signer = signer
     return ctx
+
+
+def finish_interrupted(loc: Location) -> None:
+    """Finish or undo an ``init`` that was interrupted (a kill, a power cut).
+
+    A staging folder with its ``ready`` marker is complete: it is moved into place. One
+    without it is removed: the folder is as it was before that ``init``.
+    """
+    if loc.database_file is None or not loc.data_dir.is_dir():
+        return
+    stages = sorted(loc.data_dir.glob(STAGE_PREFIX + "*"))
+    if not stages:
+        return
+    with loc.keyring.locked():
+        for stage in sorted(loc.data_dir.glob(STAGE_PREFIX + "*")):
+            if (stage / READY).is_file():
+                _finish(loc, stage)
+            else:
+                shutil.rmtree(stage, ignore_errors=True)
+
+
+def _finish(loc: Location, stage: Path) -> None:
+    """Move a complete staging folder into place: database first, the key file last."""
+    db = loc.database_file
+    assert db is not None
+    staged_db = stage / db.name
+    if staged_db.exists():
+        for suffix in ("-wal", "-shm"):
+            # A plain database's journal (already checkpointed) must not meet the new file.
+            db.with_name(db.name + suffix).unlink(missing_ok=True)
+        os.replace(staged_db, db)
+        sync_folder(loc.data_dir)
+    staged_keys = stage / KEYFILE_NAME
+    if staged_keys.exists():
+        os.replace(staged_keys, loc.keyring.path)
+        sync_folder(loc.data_dir)
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _open(
@@ -258,19 +397,43 @@ def _open(
     )
 
 
-def _remove_new_store(loc: Location) -> None:
-    """Undo a failed ``initialise``: remove the new key file and database files."""
-    assert loc.database_file is not None
-    db = loc.database_file
-    for path in (loc.keyring.path, db, *(db.with_name(db.name + x) for x in ("-wal", "-shm"))):
-        path.unlink(missing_ok=True)
-
-
 def create_account(
-    ctx: StoreContext, credentials: Credentials, role: Role, created_by: str
+    ctx: StoreContext,
+    credentials: Credentials,
+    role: Role,
+    created_by: str,
+    *,
+    kdf: KdfParams | None = None,
+    anchor: bool = False,
 ) -> None:
-    """Create (or give a password to) an account with its role; audit it and its sign-in."""
+    """Create (or give a password to) an account with its role; sign it; audit it.
+
+    An administrator (and the first account of a database, ``anchor``) gets an Ed25519
+    signing key, its private half wrapped under their password. The account's name, role and
+    state are signed by the acting administrator's key (``ctx``'s signer), or, for the
+    ``anchor``, by its own new key, which the audit trail then records as the folder's root
+    of trust (see :mod:`triage_app.store.signing`). The first account also gets its sign-in
+    audited.
+
+    Raises:
+        SignInError: no signing key is at hand (an administrator must sign in with their
+            password to manage accounts).
+    """
     now = ctx.clock()
+    params = kdf or KdfParams()
+    own_key = None
+    if anchor or role is Role.ADMINISTRATOR:
+        own_key = signing.new_signer(credentials.password or "", credentials.user, params)
+    if anchor:
+        assert own_key is not None
+        signer_name, signer_key = credentials.user, own_key[0]
+    elif ctx._signer is not None:
+        signer_name, signer_key = ctx._signer
+    else:
+        raise SignInError(
+            "accounts are signed with an administrator's key: sign in as an administrator "
+            "with a password to add one; nothing was changed"
+        )
     with ctx.session_factory.begin() as s:
         row = s.scalar(select(User).where(User.username == credentials.user))
         if row is None:
@@ -278,9 +441,15 @@ def create_account(
             s.add(row)
         row.role, row.active = role.value, True
         row.password_hash = hash_password(credentials.password)
-        row.last_sign_in_at = now
+        if anchor:
+            row.last_sign_in_at = now
+        row.signing_key = own_key[1] if own_key else None
+        row.signing_secret = own_key[2] if own_key else None
+        signing.sign_account(row, signer_key, signer_name)
         s.flush()
-        after = {"username": credentials.user, "role": role.value}
+        after = {"username": credentials.user, "role": role.value, "signed_by": signer_name}
+        if own_key:
+            after["signing_key"] = own_key[1]
         audit.record(
             s,
             at=now,
@@ -290,7 +459,87 @@ def create_account(
             entity_id=credentials.user,
             after=after,
         )
-        _audit(s, now, credentials.user, SIGN_IN, {"role": role.value})
+        if anchor:
+            assert own_key is not None
+            _audit(
+                s,
+                now,
+                credentials.user,
+                signing.ANCHOR_ENTITY,
+                {"username": credentials.user, "public_key": own_key[1]},
+            )
+            _audit(s, now, credentials.user, SIGN_IN, {"role": role.value})
+    if anchor:
+        assert own_key is not None
+        ctx._signer = (credentials.user, own_key[0])
+
+
+def check_account(
+    ctx: StoreContext, user: str, password: str | None, kdf: KdfParams | None = None
+) -> None:
+    """Refuse an account whose record does not verify; hold an administrator's signing key.
+
+    A database made before account signing (no anchor in its audit trail) is adopted at an
+    administrator's first sign-in: that administrator's new key becomes the anchor and signs
+    every account as it stands (audited). Until then, sign-in is not checked.
+
+    Raises:
+        AccountIntegrityError: the account's name, role or state does not match its signature.
+    """
+    with ctx.session_factory.begin() as s:
+        check = signing.AccountCheck(s)
+        if check.anchor is None:
+            if ctx.role == Role.ADMINISTRATOR.value and password:
+                _adopt_unsigned(ctx, s, check, user, password, kdf or KdfParams())
+            return
+        problem = check.problem(user)
+        if problem is not None:
+            _audit(s, ctx.clock(), user, SIGN_IN_REFUSED, {"reason": "account signature"})
+        row = check.rows.get(user)
+        secret = row.signing_secret if row is not None else None
+    if problem is not None:
+        log.warning("sign-in refused: an account record does not verify")
+        raise AccountIntegrityError(
+            f"account {user!r} cannot sign in: {problem}. An administrator must check the "
+            "accounts ('triage-app audit verify'), or restore a backup"
+        )
+    if secret and password:
+        try:
+            ctx._signer = (user, signing.unwrap(secret, password, user))
+        except signing.SigningError:
+            log.warning("an administrator's signing key did not open with their password")
+
+
+def _adopt_unsigned(
+    ctx: StoreContext,
+    s: Session,
+    check: signing.AccountCheck,
+    user: str,
+    password: str,
+    params: KdfParams,
+) -> None:
+    """Make this administrator the anchor of an unsigned (older) database; sign every account."""
+    private, public, secret = signing.new_signer(password, user, params)
+    me = check.rows[user]
+    me.signing_key, me.signing_secret = public, secret
+    now = ctx.clock()
+    _audit(s, now, user, signing.ANCHOR_ENTITY, {"username": user, "public_key": public})
+    signed = []
+    for name, row in sorted(check.rows.items()):
+        if row.role is None and not row.password_hash:
+            continue
+        signing.sign_account(row, private, user)
+        signed.append(name)
+    audit.record(
+        s,
+        at=now,
+        username=user,
+        action="update",
+        entity="user",
+        entity_id=None,
+        after={"signed_accounts": signed, "signed_by": user},
+    )
+    ctx._signer = (user, private)
 
 
 def _account_role(ctx: StoreContext, user: str) -> str:
@@ -409,6 +658,7 @@ def _server_sign_in(
                 raise AccountLockedError(credentials.user, until)
             raise WrongCredentialsError("unknown user or wrong password; nothing was opened")
         ctx.role = row.role
+        check_account(ctx, credentials.user, credentials.password)
         with ctx.session_factory.begin() as s:
             _audit(s, ctx.clock(), credentials.user, SIGN_IN, {"role": row.role or ""})
             s.get(User, row.id).last_sign_in_at = ctx.clock()

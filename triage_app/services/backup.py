@@ -12,8 +12,6 @@ files are then moved aside to ``backups/replaced-<time>``, never deleted); check
 unwraps the key with a user's password, and checks the integrity and the audit chain of the
 copy before it is moved into place.
 
-``encrypt_plain_store`` makes the encrypted copy of a database created before encryption
-(``triage-app init`` in such a folder) and swaps it in once checked.
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ import os
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,17 +31,16 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from triage_app.domain.access import Role
+from triage_app.services.audit_log import verify_session
 from triage_app.services.auth import (
     SQLITE_HEADER,
     Credentials,
     Location,
     SignInError,
-    create_account,
 )
-from triage_app.services.context import StoreContext, open_store
-from triage_app.store import audit, migrate
-from triage_app.store.db import copy_database, database_key, encrypt_copy, make_engine
+from triage_app.services.context import StoreContext
+from triage_app.store import migrate
+from triage_app.store.db import copy_database, database_key, make_engine
 from triage_app.store.keyring import KEYFILE_NAME, Keyring, KeyringError
 
 log = logging.getLogger(__name__)
@@ -221,18 +217,27 @@ def restore_backup(
         _check_copy(work / DATABASE, key)
         engine = make_engine(work / DATABASE, key=key)
         try:
+            migrate.upgrade(engine)  # an older backup is checked at today's schema
             with Session(engine) as s:
-                check = audit.verify(s)
+                # The full check: chain, sealed records, account signatures, lock policy.
+                check = verify_session(s, Keyring(work))
         finally:
             engine.dispose()
         if not check.intact:
-            raise BackupError(f"the backup's audit trail is broken: {check.problem}")
+            raise BackupError(
+                "restore refused: the backup fails its integrity check "
+                f"({_first_line(check.problem)}); nothing was changed"
+            )
         moved = _move_aside(loc) if holds_data(loc) else None
         os.replace(work / DATABASE, loc.database_file)
         os.replace(work / KEYFILE_NAME, loc.keyring.path)
         return moved
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _first_line(text: str | None) -> str:
+    return (str(text or "").splitlines() or [""])[0][:300]
 
 
 def _move_aside(loc: Location) -> Path:
@@ -253,57 +258,6 @@ def _move_aside(loc: Location) -> Path:
         if path.exists():
             os.replace(path, target / path.name)
     return target
-
-
-def encrypt_plain_store(
-    loc: Location,
-    key: bytes,
-    credentials: Credentials,
-    role: Role,
-    clock: Callable[[], datetime],
-) -> StoreContext:
-    """Encrypt a database made before encryption: an encrypted copy, checked, then swapped in.
-
-    Until the swap the plain file is untouched; after it, the plain file is gone (its blocks
-    may remain on the disk: see docs/security.md).
-    """
-    db = loc.database_file
-    assert db is not None
-    staged_file = db.with_name(db.name + ".encrypting")
-    staged_file.unlink(missing_ok=True)
-    encrypt_copy(db, staged_file, key)
-    try:
-        staged = open_store(
-            f"sqlite:///{staged_file}",
-            user=credentials.user,
-            clock=clock,
-            backup_dir=loc.backup_dir,
-            database_file=staged_file,
-            key=key,
-            role=role.value,
-        )
-        try:
-            create_account(staged, credentials, role, created_by=credentials.user)
-            with staged.transaction() as s:
-                staged.audit(s, "update", "database", None, after={"encrypted": True})
-        finally:
-            staged.close()
-        os.replace(staged_file, db)
-    except BaseException:
-        staged_file.unlink(missing_ok=True)
-        raise
-    for suffix in ("-wal", "-shm"):
-        db.with_name(db.name + suffix).unlink(missing_ok=True)
-    log.info("a database made before encryption was encrypted")
-    return open_store(
-        loc.database_url,
-        user=credentials.user,
-        clock=clock,
-        backup_dir=loc.backup_dir,
-        database_file=db,
-        key=key,
-        role=role.value,
-    )
 
 
 def plain_copies(loc: Location) -> list[Path]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -49,6 +50,9 @@ class StoreContext:
     _protocol: ProtocolEngine | None = field(default=None, repr=False)
     # The unwrapped database key: kept in memory only (never logged, shown or written).
     _key: bytes | None = field(default=None, repr=False, compare=False)
+    # An administrator's unwrapped account-signing key (name, Ed25519 private key), held for
+    # the session only so accounts they add or change are signed (see ``store.signing``).
+    _signer: Any = field(default=None, repr=False, compare=False)
 
     @property
     def database_key(self) -> bytes | None:

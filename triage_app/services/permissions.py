@@ -14,11 +14,12 @@ from sqlalchemy import select
 from triage_app.domain.access import AccessDeniedError, Permission, Role, allowed, can_see_case
 from triage_app.domain.records import CaseSummary
 from triage_app.services import cases
-from triage_app.services.auth import Credentials, SignInError, hash_password
+from triage_app.services.auth import Credentials, SignInError, create_account, hash_password
 from triage_app.services.context import StoreContext
+from triage_app.store import signing
 from triage_app.store.case_repository import CaseRepository
 from triage_app.store.db import database_key
-from triage_app.store.keyring import Keyring, KeyringError
+from triage_app.store.keyring import KdfParams, Keyring, KeyringError
 from triage_app.store.orm import User
 
 RECENT_DAYS = 30
@@ -114,18 +115,14 @@ def add_account(
         wrapped = True
     now = ctx.clock()
     try:
-        with ctx.transaction() as s:
-            s.add(
-                User(
-                    username=name,
-                    role=role.value,
-                    active=True,
-                    password_hash=hash_password(credentials.password),
-                    created_at=now,
-                )
-            )
-            s.flush()
-            ctx.audit(s, "create", "user", name, after={"username": name, "role": role.value})
+        # Signed by the acting administrator's key (held since their sign-in).
+        create_account(
+            ctx,
+            Credentials(name, credentials.password),
+            role,
+            created_by=ctx.user,
+            kdf=keyring.params if keyring is not None else None,
+        )
     except BaseException:
         if wrapped and keyring is not None:
             keyring.remove_user(name)
@@ -151,4 +148,14 @@ def change_own_password(ctx: StoreContext, current: str, new: str, keyring: Keyr
         if row is None:
             raise SignInError(f"no account {ctx.user!r} in this database")
         row.password_hash = hash_password(new)
+        if row.signing_secret:
+            # The administrator's signing key follows the password (re-wrapped, same key).
+            try:
+                private = signing.unwrap(row.signing_secret, current, ctx.user)
+            except signing.SigningError:
+                raise SignInError(
+                    "the password was not changed: the current one is wrong"
+                ) from None
+            params = keyring.params if keyring is not None else KdfParams()
+            row.signing_secret = signing.wrap(private, new, ctx.user, params)
         ctx.audit(s, "update", "user", ctx.user, after={"password": "changed"})

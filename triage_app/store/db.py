@@ -219,6 +219,17 @@ def copy_database(engine: Engine, target: Path) -> Path:
     return target
 
 
+def checkpoint_plain(plain: Path) -> None:
+    """Fold a plain SQLite file's WAL into the file itself (before it is copied or replaced)."""
+    import sqlite3
+
+    conn = sqlite3.connect(str(plain))
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
 def encrypt_copy(plain: Path, target: Path, key: bytes) -> Path:
     """Write an encrypted copy of a plain SQLite file (SQLCipher's ``sqlcipher_export``).
 

@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEYFILE_NAME = "keys.json"
 LOCKFILE_NAME = "keys.lock"
+LOCK_POLICY_ENTITY = "lock_policy"  # audit entity recording the folder's lock rule
 UNKNOWN_USER = "(unknown user)"
 KEY_BYTES = 32
 _FORMAT = "triage-keys/1"
@@ -109,6 +110,10 @@ class Keyring:
         if self._policy is not None:
             return self._policy
         return self._stored_policy(self._load()) if self.exists() else LockPolicy()
+
+    def policy_in_file(self) -> LockPolicy:
+        """The lock rule the key file holds (ignoring one given to this object)."""
+        return self._stored_policy(self._load())
 
     def exists(self) -> bool:
         """Return True once a database key has been created."""

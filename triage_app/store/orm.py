@@ -73,6 +73,13 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Account integrity (revision 0007): an administrator's Ed25519 signature over the
+    # account's name, role and state (see ``store.signing``); administrators also carry their
+    # public key and their private key wrapped under their password.
+    signature: Mapped[str | None] = mapped_column(String(200))
+    signed_by: Mapped[str | None] = mapped_column(String(100))
+    signing_key: Mapped[str | None] = mapped_column(String(100))
+    signing_secret: Mapped[str | None] = mapped_column(Text)
 
 
 class Child(AuditColumns, Base):
@@ -326,7 +333,7 @@ class AuditEventRow(Base):
     at: Mapped[str] = mapped_column(String(32))
     username: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(20))
-    entity: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40), index=True)
     entity_id: Mapped[str | None] = mapped_column(String(100))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)

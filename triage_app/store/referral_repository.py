@@ -40,7 +40,15 @@ def sealing_facts(record: SealedRecord) -> dict[str, Any]:
         "pdf_sha256": record.pdf_sha256,
         "content_sha256": record.content_sha256,
         "fhir_sha256": _sha(record.fhir_json),
+        # Every other column too (issue 13): who sealed it, when, and why an addendum.
+        "sealed_by": record.sealed_by,
+        "sealed_at": _when(record.sealed_at),
+        "addendum_reason_sha256": _sha(record.addendum_reason),
     }
+
+
+def _when(at: datetime | None) -> str | None:
+    return None if at is None else at.isoformat(timespec="microseconds")
 
 
 def _sha(text: str | None) -> str | None:
@@ -179,27 +187,35 @@ class ReferralRecordRepository:
         flush_or_conflict(self.s, "case", case_id, expected)
 
 
-def _creation_facts(session: Session) -> dict[str, tuple[int, dict[str, Any]]]:
-    """The first 'create' audit event of each sealed record: entity id -> (event id, facts)."""
-    found: dict[str, tuple[int, dict[str, Any]]] = {}
+def _creation_facts(session: Session) -> dict[str, tuple[int, str, dict[str, Any]]]:
+    """The first 'create' event of each sealed record: entity id -> (event id, user, facts)."""
+    found: dict[str, tuple[int, str, dict[str, Any]]] = {}
     rows = session.execute(
-        select(AuditEventRow.id, AuditEventRow.entity_id, AuditEventRow.after)
+        select(
+            AuditEventRow.id, AuditEventRow.entity_id, AuditEventRow.username, AuditEventRow.after
+        )
         .where(AuditEventRow.entity == ENTITY, AuditEventRow.action == "create")
         .order_by(AuditEventRow.id)
     )
-    for event_id, entity_id, after in rows:
+    for event_id, entity_id, username, after in rows:
         if entity_id is None or entity_id in found:
             continue
         try:
             facts = json.loads(after or "{}")
         except ValueError:
             facts = {}
-        found[entity_id] = (event_id, facts if isinstance(facts, dict) else {})
+        found[entity_id] = (event_id, username, facts if isinstance(facts, dict) else {})
     return found
 
 
 def verify_sealed(session: Session, events: int = 0) -> IntegrityCheck:
-    """Check every sealed record; the result names the first broken one.
+    """Check every sealed record, and that none is missing; name the first problem.
+
+    Each stored version must match, column by column, what the audit event that sealed it
+    recorded (PDF, FHIR and addendum reason by SHA-256; ``sealed_by`` against the event's
+    user too). Each sealing event must still have its version, each case's versions must
+    run 1, 2, 3 ... without a gap, and a case with a sealed version must still be marked
+    sealed.
 
     Args:
         session: A read session.
@@ -207,24 +223,65 @@ def verify_sealed(session: Session, events: int = 0) -> IntegrityCheck:
     """
     created = _creation_facts(session)
     count = 0
+    seen: set[str] = set()
+    versions: dict[int, list[int]] = {}
     # A few rows at a time, each released once checked: every row carries a whole PDF.
     for row in audit.iter_by_id(session, ReferralRecordRow, 50, release=True):
         count += 1
         name = f"{row.record_uid} (case {row.case_id}, version {row.version})"
+        seen.add(str(row.id))
+        versions.setdefault(row.case_id, []).append(row.version)
         problem = _row_problem(row, created.get(str(row.id)))
         if problem:
             return IntegrityCheck(
                 events, None, f"sealed referral record {name}: {problem}", count, row.record_uid
             )
+    for entity_id, (event_id, _, facts) in created.items():
+        if entity_id not in seen:
+            uid = str(facts.get("record_uid") or entity_id)
+            return IntegrityCheck(
+                events,
+                None,
+                f"sealed referral record {uid} (case {facts.get('case_id')}, version "
+                f"{facts.get('version')}) is missing: audit event {event_id} records its "
+                "sealing but the version is gone (deleted outside the app)",
+                count,
+                uid,
+            )
+    for case_id, found in sorted(versions.items()):
+        if sorted(found) != list(range(1, len(found) + 1)):
+            return IntegrityCheck(
+                events,
+                None,
+                f"case {case_id}'s sealed versions are {sorted(found)}: a version is missing",
+                count,
+                f"case {case_id}",
+            )
+    sealed_cases = {int(f["case_id"]) for _, _, f in created.values() if "case_id" in f}
+    if sealed_cases:
+        unsealed = session.scalars(
+            select(Case.id).where(Case.id.in_(sealed_cases), Case.sealed.is_not(True))
+        ).all()
+        if unsealed:
+            return IntegrityCheck(
+                events,
+                None,
+                f"case {unsealed[0]} has a sealed referral record in the audit trail but is no "
+                "longer marked sealed (changed outside the app)",
+                count,
+                f"case {unsealed[0]}",
+            )
     return IntegrityCheck(events, records=count)
 
 
-def _row_problem(row: ReferralRecordRow, creation: tuple[int, dict[str, Any]] | None) -> str | None:
+def _row_problem(
+    row: ReferralRecordRow, creation: tuple[int, str, dict[str, Any]] | None
+) -> str | None:
     if hashlib.sha256(bytes(row.pdf)).hexdigest() != row.pdf_sha256:
         return "the stored PDF does not match its SHA-256 (the file was altered after sealing)"
     if creation is None:
         return "no audit event records its sealing (the record was not sealed by the app)"
-    event_id, facts = creation
+    event_id, username, facts = creation
     stored = {
         "case_id": row.case_id,
         "version": row.version,
@@ -233,11 +290,24 @@ def _row_problem(row: ReferralRecordRow, creation: tuple[int, dict[str, Any]] | 
         "pdf_sha256": row.pdf_sha256,
         "content_sha256": row.content_sha256,
         "fhir_sha256": _sha(row.fhir_json),
+        "sealed_by": row.sealed_by,
+        "sealed_at": _when(row.sealed_at),
+        "addendum_reason_sha256": _sha(row.addendum_reason),
     }
-    differ = [k for k, v in stored.items() if facts.get(k) != v]
+    # Records sealed before issue 13 lack the last three facts: those are compared when
+    # recorded; ``sealed_by`` is always compared with the sealing event's user.
+    differ = [k for k, v in stored.items() if (k in facts or k in _ALWAYS) and facts.get(k) != v]
+    if row.sealed_by != username and "sealed_by" not in differ:
+        differ.append("sealed_by")
     if differ:
         return (
             f"{', '.join(differ)} differ from what audit event {event_id} recorded when it "
             "was sealed (the record was altered after sealing)"
         )
     return None
+
+
+_ALWAYS = frozenset(
+    {"case_id", "version", "record_uid", "supersedes_id", "pdf_sha256", "content_sha256"}
+    | {"fhir_sha256"}
+)

@@ -1,0 +1,37 @@
+"""Account signatures (issue 13).
+
+``app_user`` gains what signing an account needs: ``signature`` (Ed25519 over the account's
+name, role, state and signing key), ``signed_by`` (the administrator whose key made it), and
+for administrators their public ``signing_key`` and the private key wrapped under their
+password (``signing_secret``). ``audit_event.entity`` gets an index: sign-in looks up the
+folder's signing anchor and recent sign-in events by entity.
+
+Revision ID: 0007
+Revises: 0003
+Create Date: 2026-12-01
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Add the signature columns to ``app_user``; index ``audit_event.entity``."""
+    with op.batch_alter_table("app_user") as batch:
+        batch.add_column(sa.Column("signature", sa.String(200)))
+        batch.add_column(sa.Column("signed_by", sa.String(100)))
+        batch.add_column(sa.Column("signing_key", sa.String(100)))
+        batch.add_column(sa.Column("signing_secret", sa.Text))
+    op.create_index("ix_audit_event_entity", "audit_event", ["entity"])
+
+
+def downgrade() -> None:
+    """Refuse: clinical databases are only ever upgraded (restore the pre-upgrade backup)."""
+    raise NotImplementedError("downgrades are not supported; restore the pre-upgrade backup")
