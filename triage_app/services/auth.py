@@ -248,7 +248,7 @@ def initialise(
     return _initialise_file(loc, credentials, role, demo, clock, kdf, policy, state == "plain")
 
 
-STAGE_PREFIX = ".init-"
+STAGE_PREFIX = ".commit-"
 READY = "ready"
 
 
@@ -282,7 +282,7 @@ def _initialise_file(
             raise SignInError(
                 f"{loc.data_dir} already holds a database ({db.name}); nothing was changed"
             )
-        stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=loc.data_dir))
+        stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=loc.data_dir))
         try:
             ring = Keyring(stage, params=kdf)
             key = ring.create(credentials.user, credentials.password, demo=demo, policy=policy)
@@ -346,6 +346,9 @@ def finish_interrupted(loc: Location) -> None:
     """
     if loc.database_file is None or not loc.data_dir.is_dir():
         return
+    from triage_app.services.backup import remove_stale_work
+
+    remove_stale_work(loc.data_dir)  # work folders of killed backups and restores
     stages = sorted(loc.data_dir.glob(STAGE_PREFIX + "*"))
     if not stages:
         return
@@ -353,8 +356,23 @@ def finish_interrupted(loc: Location) -> None:
         for stage in sorted(loc.data_dir.glob(STAGE_PREFIX + "*")):
             if (stage / READY).is_file():
                 _finish(loc, stage)
-            else:
+            elif not owner_alive(stage.name):
                 shutil.rmtree(stage, ignore_errors=True)
+
+
+def owner_alive(name: str) -> bool:
+    """True unless the work file or folder ``name`` (``.PREFIX-PID-...``) lost its process."""
+    parts = name.lstrip(".").split("-")
+    pid = next((p for p in parts[1:] if p.isdigit()), None)
+    if pid is None:
+        return False  # an older, unnamed work folder: its process is long gone
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _finish(loc: Location, stage: Path) -> None:

@@ -33,15 +33,25 @@ from sqlalchemy.orm import Session
 
 from triage_app.services.audit_log import verify_session
 from triage_app.services.auth import (
+    READY,
     SQLITE_HEADER,
+    STAGE_PREFIX,
     Credentials,
     Location,
     SignInError,
+    finish_interrupted,
+    owner_alive,
 )
 from triage_app.services.context import StoreContext
 from triage_app.store import migrate
 from triage_app.store.db import copy_database, database_key, make_engine
-from triage_app.store.keyring import KEYFILE_NAME, Keyring, KeyringError
+from triage_app.store.keyring import (
+    KEYFILE_NAME,
+    Keyring,
+    KeyringError,
+    sync_folder,
+    write_private_atomic,
+)
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +102,12 @@ def _check_copy(db_file: Path, key: bytes) -> tuple[str | None, int]:
 def create_backup(ctx: StoreContext, loc: Location, out: Path) -> BackupSummary:
     """Write an encrypted, consistent backup of the open store to ``out`` (a new file).
 
+    The audit event is committed first (so the backup holds it, and a backup never exists
+    unaudited). The copy is staged in a private work folder (``.backup-PID-*``, 0700) that is
+    removed whatever happens (a killed backup's folder by the next command), packed into a
+    private temporary file beside ``out`` (``.triage-backup-PID-*.partial``) and only when
+    complete and synced linked into place under its name (never overwriting a file).
+
     Raises:
         BackupError: a server database, an unencrypted one, or ``out`` already exists.
     """
@@ -105,12 +121,18 @@ def create_backup(ctx: StoreContext, loc: Location, out: Path) -> BackupSummary:
         raise BackupError(f"{out} already exists; choose a new file name")
     if not out.parent.is_dir():
         raise BackupError(f"{out.parent} is not a folder; create it first")
-    work = Path(tempfile.mkdtemp(prefix=".backup-", dir=loc.data_dir))  # private: mode 0700
+    remove_stale_work(loc.data_dir, out.parent)
+    with ctx.transaction() as s:
+        ctx.audit(s, "export", "backup", None, after={"file": out.name})
+    pid = os.getpid()
+    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{pid}-", dir=loc.data_dir))  # 0700
+    partial: Path | None = None
     try:
         copy = copy_database(ctx.engine, work / DATABASE)
         revision, events = _check_copy(copy, key)
         keys = work / KEYFILE_NAME
-        shutil.copyfile(loc.keyring.path, keys)
+        with loc.keyring.locked():
+            shutil.copyfile(loc.keyring.path, keys)
         manifest = {
             "format": FORMAT,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -118,21 +140,62 @@ def create_backup(ctx: StoreContext, loc: Location, out: Path) -> BackupSummary:
             "audit_events": events,
             "sha256": {DATABASE: _sha256(copy), KEYFILE_NAME: _sha256(keys)},
         }
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd, name = tempfile.mkstemp(
+            prefix=f"{PARTIAL_PREFIX}{pid}-", suffix=PARTIAL_SUFFIX, dir=out.parent
+        )
+        partial = Path(name)
+        os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as tar:
             data = json.dumps(manifest, indent=1).encode("utf-8")
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mode = len(data), 0o600
             tar.addfile(info, io.BytesIO(data))
-            for name in (KEYFILE_NAME, DATABASE):
-                tar.add(work / name, arcname=name, recursive=False, filter=_private)
+            for member in (KEYFILE_NAME, DATABASE):
+                tar.add(work / member, arcname=member, recursive=False, filter=_private)
+            tar.close()
             raw.flush()
             os.fsync(raw.fileno())
+        try:
+            os.link(partial, out)  # complete: now under its name (refuses to overwrite)
+        except FileExistsError:
+            raise BackupError(f"{out} already exists; choose a new file name") from None
+        sync_folder(out.parent)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    with ctx.transaction() as s:
-        ctx.audit(s, "export", "backup", None, after={"file": out.name, "audit_events": events})
+        if partial is not None:
+            partial.unlink(missing_ok=True)
     return BackupSummary(out, revision, events, out.stat().st_size)
+
+
+WORK_PREFIX = ".backup-"
+RESTORE_PREFIX = ".restore-"
+PARTIAL_PREFIX = ".triage-backup-"
+PARTIAL_SUFFIX = ".partial"
+
+
+def remove_stale_work(*folders: Path) -> list[Path]:
+    """Remove work folders and partial files left by killed backups or restores.
+
+    Only those whose process (the PID in the name) is no longer running are removed.
+    """
+    removed = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for pattern in (
+            f"{WORK_PREFIX}*",
+            f"{RESTORE_PREFIX}*",
+            f"{PARTIAL_PREFIX}*{PARTIAL_SUFFIX}",
+        ):
+            for path in folder.glob(pattern):
+                if owner_alive(path.name):
+                    continue
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
 
 
 def _private(info: tarfile.TarInfo) -> tarfile.TarInfo:
@@ -207,7 +270,10 @@ def restore_backup(
     if not Path(archive).is_file():
         raise BackupError(f"{archive}: file not found")
     loc.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    work = Path(tempfile.mkdtemp(prefix=".restore-", dir=loc.data_dir))
+    remove_stale_work(loc.data_dir)
+    # Staged like ``init``: a kill before the ``ready`` marker leaves the folder as it was;
+    # after it, the next command finishes moving the backup into place.
+    work = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=loc.data_dir))
     try:
         _unpack(Path(archive), work)
         try:
@@ -228,9 +294,13 @@ def restore_backup(
                 "restore refused: the backup fails its integrity check "
                 f"({_first_line(check.problem)}); nothing was changed"
             )
-        moved = _move_aside(loc) if holds_data(loc) else None
-        os.replace(work / DATABASE, loc.database_file)
-        os.replace(work / KEYFILE_NAME, loc.keyring.path)
+        assert loc.database_file is not None
+        os.replace(work / DATABASE, work / loc.database_file.name)
+        (work / MANIFEST).unlink(missing_ok=True)
+        with loc.keyring.locked():
+            moved = _move_aside(loc) if holds_data(loc) else None
+            write_private_atomic(work / READY, b"ready\n")
+            finish_interrupted(loc)
         return moved
     finally:
         shutil.rmtree(work, ignore_errors=True)
