@@ -80,7 +80,7 @@ def test_good_rows_are_imported_and_each_bad_row_is_rejected_with_line_and_reaso
         len(BAD),
     )
     rejects = read_rejects(tmp_path / "visits.rejects.csv")
-    assert rejects[0] == [*COLUMNS, "line", "reason"]
+    assert rejects[0] == [*COLUMNS, "neutralised", "line", "reason"]
     for (_bad, reason), (original, out) in zip(
         BAD, zip(rows[1:-1], rejects[1:], strict=True), strict=True
     ):

@@ -17,6 +17,7 @@ import csv
 import gc
 import hashlib
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -37,40 +38,221 @@ def rejects_path(path: Path) -> Path:
     return path.with_name(path.stem + ".rejects.csv")
 
 
+FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+MAX_RECORD_CHARS = 1 << 20  # a row longer than 1 MiB is rejected, never held in memory
+MAX_FIELD_CHARS = 131_072  # one field over 128 Ki characters rejects its row
+_CHUNK = 1 << 16
+
+
+def neutralise(cell: str) -> tuple[str, bool]:
+    """A cell a spreadsheet would run as a formula gets a leading ``'`` (OWASP advice).
+
+    Returns the cell to write and whether it was changed: the original is the written cell
+    without its first character (the ``neutralised`` column lists the columns changed).
+    """
+    if cell and cell[0] in FORMULA_LEAD:
+        return "'" + cell, True
+    return cell, False
+
+
 class _Rejects:
-    """Bad rows, written to a temporary file and moved beside the input after commit."""
+    """Bad rows, written to an unnamed private file that gets its name only after commit.
+
+    The file is opened with ``O_TMPFILE`` (Linux): it has no name until :meth:`finish` links
+    it beside the input, so a killed import leaves nothing behind. It is owner-only (0600).
+    Cells a spreadsheet would run as formulas are neutralised (see :func:`neutralise`).
+    """
 
     def __init__(self, target: Path, header: list[str]) -> None:
         self.target = target
-        self.temp = target.with_name(target.name + ".partial")
-        self.file = self.temp.open("w", newline="", encoding="utf-8", errors="surrogateescape")
+        self.header = header
+        self.temp: Path | None = None
+        try:
+            fd = os.open(target.parent, os.O_TMPFILE | os.O_WRONLY, 0o600)
+        except (AttributeError, OSError):  # no O_TMPFILE here: a named, private temp file
+            fd, name = tempfile.mkstemp(
+                prefix=f".{target.name}.{os.getpid()}-", suffix=".partial", dir=target.parent
+            )
+            self.temp = Path(name)
+        os.fchmod(fd, 0o600)
+        self.fd = fd
+        self.file = open(  # noqa: SIM115 - closed in finish()
+            fd, "w", newline="", encoding="utf-8", errors="surrogateescape", closefd=False
+        )
         self.writer = csv.writer(self.file)
-        self.writer.writerow([*header, "line", "reason"])
+        self.writer.writerow([*header, "neutralised", "line", "reason"])
         self.count = 0
 
     def add(self, fields: list[str], line: int, reason: str) -> None:
-        self.writer.writerow([*fields, line, reason])
+        out, changed = [], []
+        for i, cell in enumerate(fields):
+            cell, was = neutralise(cell)
+            out.append(cell)
+            if was:
+                changed.append(self.header[i] if i < len(self.header) else f"field {i + 1}")
+        reason, _ = neutralise(reason)
+        self.writer.writerow([*out, " ".join(changed), line, reason])
         self.count += 1
 
     def finish(self, keep: bool) -> str | None:
         self.file.close()
-        if keep and self.count:
-            os.replace(self.temp, self.target)
-            return str(self.target)
-        self.temp.unlink(missing_ok=True)
-        if keep:
-            self.target.unlink(missing_ok=True)  # an old rejects file would now mislead
-        return None
+        try:
+            if keep and self.count:
+                os.fsync(self.fd)
+                self.target.unlink(missing_ok=True)
+                if self.temp is None:
+                    _link_unnamed(self.fd, self.target)
+                else:
+                    os.replace(self.temp, self.target)
+                return str(self.target)
+            if keep:
+                self.target.unlink(missing_ok=True)  # an old rejects file would now mislead
+            return None
+        finally:
+            os.close(self.fd)
+            if self.temp is not None:
+                self.temp.unlink(missing_ok=True)
 
 
-def _batches(reader: Any, size: int) -> Iterator[list[tuple[int, list[str]]]]:
-    """Yield lists of (line number where the record starts, fields), ``size`` at a time."""
+def _link_unnamed(fd: int, target: Path) -> None:
+    """Give an ``O_TMPFILE`` file its name (``linkat`` with ``AT_SYMLINK_FOLLOW``)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    source = f"/proc/self/fd/{fd}".encode()
+    if libc.linkat(-100, source, -100, os.fsencode(target), 0x400) != 0:  # AT_FDCWD
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err), str(target))
+
+
+class _Records:
+    """Split a CSV text stream into records with bounded memory; parse each with ``csv``.
+
+    Physical lines are read at most 64 KiB at a time; a record (one row, which may span lines
+    inside quotes) longer than :data:`MAX_RECORD_CHARS` is skipped to its end without being
+    kept, and reported as a reject. A quote left open at the end of the file is reported at
+    the line where it opened, with the lines it swallowed. Quote rules are the ``csv``
+    module's: a quote opens a quoted field only at the start of a field.
+    """
+
+    def __init__(self, f: Any) -> None:
+        self.f = f
+        self.line = 0  # physical lines read
+        self.start = 1  # the line where the record just yielded starts
+        self.end = 1
+        self.size = 0  # characters in the record just yielded
+        self.problem: str | None = None
+        self.problem_fields: list[str] = []
+
+    def texts(self) -> Iterator[str]:
+        """Yield each complete record's text (an unreadable record as an empty line)."""
+        readline, ends = self.f.readline, ("\n", "\r")
+        while True:
+            part = readline(_CHUNK)
+            if not part:
+                return
+            start = self.line + 1
+            if part.endswith(ends):
+                self.line += 1
+                if '"' not in part:
+                    self.start = self.end = start
+                    self.problem, self.size = None, len(part)
+                    yield part
+                    continue
+            parts, size, too_long = [part], len(part), False
+            quoted, field_start = _scan(part, False, True)
+            while quoted or not part.endswith(ends):
+                more = readline(_CHUNK)
+                if not more:
+                    break
+                part = more
+                if part.endswith(ends):
+                    self.line += 1
+                size += len(part)
+                if not too_long:
+                    if size > MAX_RECORD_CHARS:
+                        too_long, parts = True, ["".join(parts)[:200]]
+                    else:
+                        parts.append(part)
+                quoted, field_start = _scan(part, quoted, field_start)
+            self.start, self.size = start, size
+            self.end = max(start, self.line if part.endswith(ends) else self.line + 1)
+            if too_long:
+                self.problem = (
+                    f"the row is longer than {MAX_RECORD_CHARS} characters (lines {start} to "
+                    f"{self.end}); rejected without being read"
+                )
+                self.problem_fields = [parts[0]]
+                yield "\n"
+            elif quoted:
+                self.problem = (
+                    f"unterminated quote: the quoted field opened on line {start} is never "
+                    f"closed; it swallowed lines {start + 1} to {self.end} "
+                    f"({self.end - start} lines, rejected with it)"
+                )
+                self.problem_fields = ["".join(parts)[:200]]
+                yield "\n"
+            else:
+                self.problem = None
+                yield "".join(parts)
+
+
+def _scan(text: str, quoted: bool, at_field_start: bool) -> tuple[bool, bool]:
+    """Carry the quote state across one piece of a record (the ``csv`` module's rules).
+
+    Jumps from quote to quote (``str.find``), so a line costs little more than its quotes.
+    """
+    i, n = 0, len(text)
+    while i < n:
+        j = text.find('"', i)
+        if quoted:
+            if j < 0:
+                return True, False
+            if j + 1 < n and text[j + 1] == '"':
+                i = j + 2  # a doubled quote inside a quoted field
+                continue
+            quoted, at_field_start, i = False, False, j + 1
+            continue
+        if j < 0:
+            return False, text[-1] in ",\n\r"
+        opens = at_field_start if j == i else text[j - 1] in ",\n\r"
+        quoted, at_field_start, i = opens, False, j + 1
+    return quoted, at_field_start
+
+
+def _batches(
+    reader: Any, records: _Records, size: int, rejects: _Rejects
+) -> Iterator[list[tuple[int, list[str]]]]:
+    """Yield lists of (line number where the record starts, fields), ``size`` at a time.
+
+    Records :class:`_Records` could not read (too long, unterminated quote), rows with a
+    field over :data:`MAX_FIELD_CHARS`, and rows spanning several lines with the wrong number
+    of fields (a stray quote swallowed the lines after it) go straight to the rejects.
+    """
     batch: list[tuple[int, list[str]]] = []
     append = batch.append
-    start = reader.line_num + 1
+    width = len(rejects.header)
     for fields in reader:
-        append((start, fields))
-        start = reader.line_num + 1
+        if records.problem is not None:
+            rejects.add(records.problem_fields, records.start, records.problem)
+            continue
+        if records.size > MAX_FIELD_CHARS and any(len(x) > MAX_FIELD_CHARS for x in fields):
+            rejects.add(
+                [x[:200] for x in fields],
+                records.start,
+                f"a field is longer than {MAX_FIELD_CHARS} characters; the row is rejected",
+            )
+            continue
+        if records.end > records.start and len(fields) != width:
+            rejects.add(
+                fields,
+                records.start,
+                f"has {len(fields)} fields; the header has {width}. The row runs from line "
+                f"{records.start} to line {records.end}: a quote opened on line "
+                f"{records.start} swallowed the {records.end - records.start} lines after it",
+            )
+            continue
+        append((records.start, fields))
         if len(batch) >= size:
             yield batch
             batch = []
@@ -106,6 +288,8 @@ def import_presentations(
         InputError: the file cannot be read or its header is wrong (nothing imported).
     """
     digest = _sha256(path)
+    if csv.field_size_limit() < MAX_RECORD_CHARS:
+        csv.field_size_limit(MAX_RECORD_CHARS)  # rows are bounded by _Records instead
     try:
         return _import_file(ctx, path, digest, batch_size, after_batch)
     except csv.Error as exc:
@@ -124,8 +308,11 @@ def _import_file(
     after_batch: Callable[[int], None] | None,
 ) -> ImportSummary:
     with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as f:
-        reader = csv.reader(f, strict=False)
+        records = _Records(f)
+        reader = csv.reader(records.texts(), strict=False)
         header = next(reader, None)
+        if records.problem is not None:
+            header = None
         _check_header(header, path)
         assert header is not None
         index = {name: header.index(name) for name in COLUMNS}
@@ -139,7 +326,7 @@ def _import_file(
         try:
             with ctx.transaction() as s:
                 job = ImportJob(ctx, s.connection(), index, rejects, len(header))
-                for batch in _batches(reader, batch_size):
+                for batch in _batches(reader, records, batch_size, rejects):
                     job.run(batch)
                     if after_batch:
                         after_batch(job.read)
