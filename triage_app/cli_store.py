@@ -301,9 +301,18 @@ def _import_mapped(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO)
 
 
 def _demo(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from triage_app.app import store_location
     from triage_app.domain.errors import InputError
-    from triage_app.services import demo, synthetic
+    from triage_app.services import auth, demo, synthetic
 
+    loc = store_location(args.data_dir, args.database_url)
+    state = auth.store_state(loc)
+    marked = loc.keyring.is_demo() if state == "encrypted" else None
+    try:
+        demo.refuse_non_demo(ctx, marked)
+    except demo.NotADemoFolderError as exc:
+        print(f"demo {args.what}: {exc}", file=err)
+        return EXIT_CHECK_FAILED
     if args.what == "load":
         result = demo.load(ctx)
         if not result.loaded:

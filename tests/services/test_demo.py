@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from triage_app.domain import nhs_number
@@ -91,3 +92,18 @@ def test_generate_is_deterministic_for_a_seed(ctx, db_url, tmp_path, clock):
 def test_synthetic_numbers_are_valid_and_in_the_999_range():
     numbers = list(zip(range(500), synthetic.synthetic_nhs_numbers(), strict=False))
     assert all(n.startswith("999") and nhs_number.is_valid(n) for _, n in numbers)
+
+
+def test_demo_data_is_refused_in_a_store_holding_real_records(ctx, make):
+    """Issue 13: synthetic children are never mixed into real records."""
+    from triage_app.services.assessments import record_assessment
+
+    demo.refuse_non_demo(ctx, None)  # an empty store: accepted
+    real = make.case_json()
+    real["child"]["nhs_number"] = "4010232137"  # a valid number outside the 999 range
+    record_assessment(ctx, real)
+    with pytest.raises(demo.NotADemoFolderError, match="real records"):
+        demo.refuse_non_demo(ctx, None)
+    with pytest.raises(demo.NotADemoFolderError):
+        demo.refuse_non_demo(ctx, False)
+    demo.refuse_non_demo(ctx, True)  # a folder made as a demonstration folder

@@ -53,6 +53,42 @@ Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
 
 
+class NotADemoFolderError(Exception):
+    """The folder holds (or may hold) real records: synthetic data must not be mixed in."""
+
+
+def refuse_non_demo(ctx: StoreContext, marked_demo: bool | None) -> None:
+    """Refuse ``demo load``/``demo generate`` in a store that holds non-demonstration data.
+
+    A folder made as a demonstration folder (``marked_demo``) always accepts them. Any other
+    store (made by ``init``, a database made before encryption, a server database) accepts
+    them only while it holds no real child: a child whose NHS number is outside the
+    synthetic 999 range is real; a child without an NHS number counts as real unless
+    synthetic children (999 range) are stored too (demonstration data has both kinds).
+
+    Raises:
+        NotADemoFolderError: the store holds real records; nothing was changed.
+    """
+    if marked_demo is True:
+        return
+    from sqlalchemy import func, select
+
+    from triage_app.store.orm import Child
+
+    def count(*where: Any) -> int:
+        return s.scalar(select(func.count()).select_from(Child).where(*where)) or 0
+
+    with ctx.session_factory.begin() as s:
+        real = count(Child.nhs_number.is_not(None), Child.nhs_number.not_like("999%"))
+        unnumbered = count(Child.nhs_number.is_(None))
+        synthetic = count(Child.nhs_number.like("999%")) if unnumbered else 1
+    if real or (unnumbered and not synthetic):
+        raise NotADemoFolderError(
+            "this store holds real records: demonstration and synthetic data go only into a "
+            "folder of their own (for example --data-dir NEW_FOLDER); nothing was changed"
+        )
+
+
 class Cancelled(Exception):  # noqa: N818 - reads as what happened
     """The caller cancelled the demonstration load; nothing was stored."""
 
