@@ -20,13 +20,14 @@ import logging
 import os
 import shutil
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from triage_app.domain.access import (
@@ -42,6 +43,7 @@ from triage_app.store import audit, signing
 from triage_app.store.keyring import (
     KEYFILE_NAME,
     LOCK_POLICY_ENTITY,
+    UNKNOWN_USER,
     KdfParams,
     Keyring,
     LockPolicy,
@@ -57,6 +59,7 @@ log = logging.getLogger(__name__)
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo-password"  # published on purpose: the demo folder holds synthetic data
 SQLITE_HEADER = b"SQLite format 3\x00"
+_SIGN_IN_LOCK = 4_143_240_000  # advisory lock keys for PostgreSQL sign-in attempts (+ crc32)
 SIGN_IN_REFUSED = (
     "sign_in_refused"  # audit entity: a right password, an account that fails its check
 )
@@ -656,6 +659,15 @@ def _server_sign_in(
             raise CredentialsNeededError(NEED_SIGN_IN)
         now = now_utc or datetime.now(UTC)
         with ctx.session_factory.begin() as s:
+            # One attempt per account at a time (PostgreSQL): an advisory lock on the name
+            # and the account row's lock, held until this attempt is counted and committed.
+            s.execute(
+                text("SELECT pg_advisory_xact_lock(:k)"),
+                {"k": _SIGN_IN_LOCK + zlib.crc32(credentials.user.encode("utf-8", "replace"))},
+            )
+            s.execute(
+                select(User.id).where(User.username == credentials.user).with_for_update()
+            ).all()
             until = locked_until(_server_history(s, credentials.user))
             if until is not None and until > now:
                 raise AccountLockedError(credentials.user, until)
@@ -665,7 +677,18 @@ def _server_sign_in(
                 ok = ok and PasswordHasher().verify(row.password_hash, credentials.password)
             except VerificationError:
                 ok = False
-            if not ok:
+            if not ok and row is None:
+                # Not an account: recorded under a keyed hash, never the typed name (it may be
+                # a password typed into the wrong field).
+                _audit(
+                    s,
+                    ctx.clock(),
+                    UNKNOWN_USER,
+                    SIGN_IN_FAILURE,
+                    {"at_utc": str(now), "name_hmac": signing.name_hmac(s, credentials.user)},
+                )
+                failures = 0
+            elif not ok:
                 _audit(s, ctx.clock(), credentials.user, SIGN_IN_FAILURE, {"at_utc": str(now)})
                 failures = failures_in_a_row(_server_history(s, credentials.user))
                 if failures >= policy.max_failures:

@@ -27,6 +27,7 @@ from triage_app.domain.records import ImportSummary
 from triage_app.services.context import StoreContext
 from triage_app.services.import_job import ImportJob
 from triage_app.services.import_rows import COLUMNS, parse_findings, validate_row
+from triage_app.store import bulk
 
 __all__ = ["COLUMNS", "import_presentations", "parse_findings", "rejects_path", "validate_row"]
 
@@ -325,6 +326,7 @@ def _import_file(
         gc.disable()
         try:
             with ctx.transaction() as s:
+                bulk.serialise_imports(s.connection())
                 job = ImportJob(ctx, s.connection(), index, rejects, len(header))
                 for batch in _batches(reader, records, batch_size, rejects):
                     job.run(batch)

@@ -19,6 +19,21 @@ CHILD_TABLE = Child.__table__
 PRESENTATION_TABLE = Presentation.__table__
 
 
+_PG_IMPORT_LOCK = 4_143_231_013  # advisory lock key: one import at a time on PostgreSQL
+
+
+def serialise_imports(conn: Connection) -> None:
+    """On PostgreSQL, wait for any other import to commit before this one reads anything.
+
+    Two overlapping imports would otherwise both find a row (or a new child) missing and
+    both insert it: the second failed on the unique index. Serialised, the second sees the
+    first one's rows and skips them as duplicates, as on SQLite (whose transactions are
+    serial already). The lock is released when the transaction ends.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_IMPORT_LOCK})")
+
+
 def chunks[T](items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     """Yield consecutive slices of at most ``size`` items."""
     for start in range(0, len(items), size):

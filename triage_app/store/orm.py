@@ -80,6 +80,20 @@ class User(Base):
     signed_by: Mapped[str | None] = mapped_column(String(100))
     signing_key: Mapped[str | None] = mapped_column(String(100))
     signing_secret: Mapped[str | None] = mapped_column(Text)
+    # PostgreSQL: the account's own database login role (see ``store.pg_roles``).
+    db_role: Mapped[str | None] = mapped_column(String(63))
+
+
+class AppSecret(Base):
+    """A random secret the database keeps for itself (revision 0007).
+
+    ``name_hmac``: the key of the keyed hash under which a failed sign-in's typed name that
+    is not an account is recorded (never the name itself: it may be a mistyped password).
+    """
+
+    __tablename__ = "app_secret"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
 
 
 class Child(AuditColumns, Base):

@@ -234,6 +234,31 @@ class AccountCheck:
         return out
 
 
+def name_hmac(session: Session, name: str) -> str:
+    """A keyed hash (HMAC-SHA-256, first 32 hex digits) of a typed user name.
+
+    The key is the database's own random ``name_hmac`` secret (made on first use). Repeated
+    guesses of one name can be told apart without the name (maybe a password) being kept.
+    """
+    import hmac
+
+    from sqlalchemy.exc import IntegrityError
+
+    from triage_app.store.orm import AppSecret
+
+    row = session.get(AppSecret, "name_hmac")
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(AppSecret(name="name_hmac", value=_b64(secrets.token_bytes(32))))
+        except IntegrityError:
+            pass  # made by another sign-in at the same moment
+        row = session.get(AppSecret, "name_hmac")
+    assert row is not None
+    key = _unb64(row.value)
+    return hmac.new(key, name.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:32]
+
+
 def _derive(password: str, salt: bytes, params: KdfParams) -> bytes:
     return hash_secret_raw(
         password.encode("utf-8"),

@@ -3,7 +3,9 @@
 ``app_user`` gains what signing an account needs: ``signature`` (Ed25519 over the account's
 name, role, state and signing key), ``signed_by`` (the administrator whose key made it), and
 for administrators their public ``signing_key`` and the private key wrapped under their
-password (``signing_secret``). ``audit_event.entity`` gets an index: sign-in looks up the
+password (``signing_secret``), and on PostgreSQL the account's own login role (``db_role``).
+``app_secret`` keeps the key for hashing typed user names that are not accounts.
+``audit_event.entity`` gets an index: sign-in looks up the
 folder's signing anchor and recent sign-in events by entity.
 
 Revision ID: 0007
@@ -29,7 +31,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column("signed_by", sa.String(100)))
         batch.add_column(sa.Column("signing_key", sa.String(100)))
         batch.add_column(sa.Column("signing_secret", sa.Text))
+        batch.add_column(sa.Column("db_role", sa.String(63)))
     op.create_index("ix_audit_event_entity", "audit_event", ["entity"])
+    op.create_table(
+        "app_secret",
+        sa.Column("name", sa.String(40), primary_key=True),
+        sa.Column("value", sa.String(200), nullable=False),
+    )
 
 
 def downgrade() -> None:
