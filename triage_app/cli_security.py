@@ -132,6 +132,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--role", required=True, help="clinician, safeguarding_lead or administrator")
     add_store_options(add)
     add_store_options(user_sub.add_parser("list", help="list the accounts and their roles"))
+    login = user_sub.add_parser(
+        "db-login",
+        help="PostgreSQL: give an account its own database login role (password from "
+        "TRIAGE_NEW_PASSWORD, or asked twice); installs the grants and row-level security",
+    )
+    login.add_argument("name", help="the account")
+    add_store_options(login)
     add_store_options(
         user_sub.add_parser(
             "passwd", help="change your password (the new one from TRIAGE_NEW_PASSWORD or asked)"
@@ -257,6 +264,12 @@ def _user(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         keyring = loc.keyring if loc.database_file is not None else None
         if args.what == "passwd":
             return _passwd(ctx, keyring, args, out, err)
+        if args.what == "db-login":
+            permissions.require(ctx, Permission.MANAGE_USERS)
+            password = new_password(NEW_PASSWORD_ENV, args.name)
+            made = permissions.create_db_login(ctx, args.name, password)
+            print(f"{args.name!r} connects as database role {made!r}", file=out)
+            return EXIT_OK
         permissions.require(ctx, Permission.MANAGE_USERS)
         try:
             password = new_password(NEW_PASSWORD_ENV, args.name)

@@ -339,17 +339,24 @@ def _demo(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _audit(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from triage_app.app import store_location
     from triage_app.services.audit_log import verify
 
-    check = verify(ctx)
+    loc = store_location(args.data_dir, args.database_url)
+    check = verify(ctx, loc.keyring if loc.database_file is not None else None)
     if check.intact:
         print(
             f"audit trail intact: {check.events} events; "
-            f"sealed referral records intact: {check.records}",
+            f"sealed referral records intact: {check.records}; "
+            f"account signatures intact: {check.accounts}",
             file=out,
         )
+        if check.anchor:
+            print(f"account-signing anchor: {check.anchor}", file=out)
         return EXIT_OK
-    if check.broken_record is not None:
+    if check.broken_account is not None:
+        print(f"account check BROKEN: {check.problem}", file=out)
+    elif check.broken_record is not None:
         print(f"sealed referral record BROKEN: {check.problem}", file=out)
     else:
         print(f"audit trail BROKEN at event {check.broken_event_id}: {check.problem}", file=out)

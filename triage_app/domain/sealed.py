@@ -77,6 +77,8 @@ class IntegrityCheck(AuditCheck):
     # Set when an account record does not verify (issue 13), or the lock policy was changed.
     accounts: int = 0
     broken_account: str | None = None
+    # The account-signing anchor: "name, fingerprint" (compare with a copy kept elsewhere).
+    anchor: str | None = None
 
 
 class SealingError(RuntimeError):

@@ -62,7 +62,13 @@ def verify_session(s: Session, keyring: Keyring | None = None) -> IntegrityCheck
             return IntegrityCheck(
                 chain.events, None, problem, sealed.records, None, accounts, "(lock policy)"
             )
-    return IntegrityCheck(chain.events, records=sealed.records, accounts=accounts)
+    anchor = check.anchor
+    return IntegrityCheck(
+        chain.events,
+        records=sealed.records,
+        accounts=accounts,
+        anchor=f"{anchor.username}, {anchor.fingerprint}" if anchor else None,
+    )
 
 
 def lock_policy_problem(s: Session, keyring: Keyring) -> str | None:

@@ -159,3 +159,30 @@ def change_own_password(ctx: StoreContext, current: str, new: str, keyring: Keyr
             params = keyring.params if keyring is not None else KdfParams()
             row.signing_secret = signing.wrap(private, new, ctx.user, params)
         ctx.audit(s, "update", "user", ctx.user, after={"password": "changed"})
+
+
+def create_db_login(ctx: StoreContext, username: str, password: str | None) -> str:
+    """PostgreSQL: give an account its own login role in its group (administrators only).
+
+    Installs the group roles, grants and row-level security first (idempotent; see
+    :mod:`triage_app.store.pg_roles`), so the connecting role must be the database owner and
+    allowed to create roles. Audited; returns the login role's name.
+
+    Raises:
+        AccessDeniedError: the acting user is not an administrator.
+        SignInError: not a PostgreSQL database, or no such account.
+    """
+    from triage_app.store import pg_roles
+
+    require(ctx, Permission.MANAGE_USERS)
+    if ctx.engine.dialect.name != "postgresql":
+        raise SignInError("database login roles exist only on a PostgreSQL server")
+    with ctx.transaction() as s:
+        row = s.scalar(select(User).where(User.username == username))
+        if row is None or not row.role:
+            raise SignInError(f"no account {username!r}; nothing was changed")
+        conn = s.connection()
+        pg_roles.install(conn)
+        name = pg_roles.create_login(conn, username, row.role, password)
+        ctx.audit(s, "update", "user", username, after={"db_role": name})
+    return name
