@@ -1,6 +1,6 @@
 """Burst worker: waits for a start file, then tries one sign-in; prints the outcome.
 
-Run by ``test_lockout_race.py`` as ``python burst_worker.py FOLDER USER START_FILE`` with the
+Run by ``test_lockout_race.py`` as ``python burst_worker.py FOLDER|URL USER START_FILE`` with the
 password on stdin. Prints ``ok``, ``wrong`` or ``locked`` (or a traceback: a defect).
 """
 
@@ -18,13 +18,17 @@ from triage_app.services import auth  # noqa: E402
 
 
 def main() -> None:
-    folder, user, start = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+    target, user, start = sys.argv[1], sys.argv[2], Path(sys.argv[3])
     password = sys.stdin.readline().rstrip("\n")
+    if "://" in target:  # a PostgreSQL URL
+        loc = auth.Location(Path("/nonexistent"), target, None)
+    else:
+        loc = location(Path(target))
     print("ready", flush=True)
     while not start.exists():
         time.sleep(0.002)
     try:
-        ctx = auth.sign_in(location(folder), auth.Credentials(user, password), kdf=FAST)
+        ctx = auth.sign_in(loc, auth.Credentials(user, password), kdf=FAST)
     except auth.AccountLockedError:
         print("locked", flush=True)
     except auth.WrongCredentialsError:

@@ -20,13 +20,13 @@ from triage_app.domain.access import ACCOUNT_LOCK, SIGN_IN_FAILURE
 from triage_app.services import auth
 from triage_app.services.audit_log import events, verify
 
-from .helpers import ADMIN, FAST, ROOT, location
+from .helpers import ADMIN, FAST, PG_URL, ROOT, location, private_pg_database
 
 WORKER = Path(__file__).with_name("burst_worker.py")
 LEAD = auth.Credentials("lead", "lead-password-1")
 
 
-def burst(folder: Path, attempts: list[tuple[str, str]], tmp: Path) -> list[str]:
+def burst(folder: Path | str, attempts: list[tuple[str, str]], tmp: Path) -> list[str]:
     """Start one process per (user, password), release them together, return outcomes."""
     start = tmp / f"start-{time.monotonic_ns()}"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -115,3 +115,31 @@ def test_parallel_successful_sign_ins_write_pending_failures_once(tmp_path):
         assert len(failures) == 2
     finally:
         ctx.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not PG_URL, reason="set TRIAGE_TEST_PG_URL to run")
+def test_postgresql_a_burst_of_19_wrong_guesses_and_the_right_one_does_not_sign_in(tmp_path):
+    from triage_app.domain.access import Role
+    from triage_app.services import permissions
+
+    with private_pg_database() as url:
+        loc = auth.Location(tmp_path / "unused", url, None)
+        ctx = auth.initialise(loc, ADMIN, kdf=FAST)
+        permissions.add_account(ctx, LEAD, Role.SAFEGUARDING_LEAD, None)
+        ctx.close()
+        attempts = [("lead", f"wrong-guess-{i:02d}") for i in range(19)] + [("lead", LEAD.password)]
+        outcomes = burst(url, attempts, tmp_path)
+        # Evaluated one at a time: the fifth failure in a row locks, and every later guess is
+        # refused unevaluated (a right password evaluated first may reset the count once).
+        assert outcomes.count("wrong") <= 8
+        assert outcomes.count("locked") >= 10
+        ctx = auth.sign_in(loc, ADMIN, kdf=FAST)
+        try:
+            trail = [e for e in events(ctx) if e.entity_id == "lead"]
+            failures = sum(e.entity == SIGN_IN_FAILURE for e in trail)
+            locks = sum(e.entity == ACCOUNT_LOCK for e in trail)
+            assert locks >= 1
+            assert failures == outcomes.count("wrong") + locks  # each counted exactly once
+        finally:
+            ctx.close()
