@@ -278,3 +278,36 @@ def test_restore_accepts_an_untouched_backup(team, tmp_path):
     target = tmp_path / "restored"
     backup.restore_backup(location(target), forged, ADMIN)
     assert verify_folder(target).intact
+
+
+def test_an_older_unsigned_database_is_adopted_at_an_administrators_first_sign_in(folder):
+    """A folder made before account signing: nobody is locked out; the first administrator
+    to sign in becomes the anchor and signs every account; from then on changes are caught."""
+    from datetime import datetime
+
+    from triage_app.services.auth import hash_password
+    from triage_app.services.context import open_store
+    from triage_app.store.orm import User
+
+    ring = Keyring(folder, params=FAST)
+    key = ring.create(ADMIN.user, ADMIN.password)
+    ring.add_user(key, BOB.user, BOB.password)
+    db = folder / "triage.sqlite3"
+    ctx = open_store(f"sqlite:///{db}", user="setup", database_file=db, key=key)
+    with ctx.session_factory.begin() as s:
+        for creds, role in ((ADMIN, "administrator"), (BOB, "clinician")):
+            s.add(
+                User(
+                    username=creds.user,
+                    role=role,
+                    active=True,
+                    password_hash=hash_password(creds.password),
+                    created_at=datetime(2026, 1, 1),
+                )
+            )
+    ctx.close()
+    auth.sign_in(location(folder), BOB, kdf=FAST).close()  # not refused: nothing is signed yet
+    assert verify_folder(folder).intact  # alice signs in: adoption
+    sql(folder, "UPDATE app_user SET role = 'administrator' WHERE username = 'bob'")
+    with pytest.raises(auth.AccountIntegrityError):
+        auth.sign_in(location(folder), BOB, kdf=FAST)

@@ -196,7 +196,7 @@ def sign_in(
     ctx = _open(loc, key, credentials.user, None, clock)
     try:
         ctx.role = _account_role(ctx, credentials.user)
-        check_account(ctx, credentials.user, credentials.password, kdf)
+        check_account(ctx, credentials.user, credentials.password, kdf, ring)
         _audit_sign_in(ctx, ring)
     except BaseException:
         ctx.close()
@@ -496,7 +496,11 @@ def create_account(
 
 
 def check_account(
-    ctx: StoreContext, user: str, password: str | None, kdf: KdfParams | None = None
+    ctx: StoreContext,
+    user: str,
+    password: str | None,
+    kdf: KdfParams | None = None,
+    ring: Keyring | None = None,
 ) -> None:
     """Refuse an account whose record does not verify; hold an administrator's signing key.
 
@@ -511,7 +515,7 @@ def check_account(
         check = signing.AccountCheck(s)
         if check.anchor is None:
             if ctx.role == Role.ADMINISTRATOR.value and password:
-                _adopt_unsigned(ctx, s, check, user, password, kdf or KdfParams())
+                _adopt_unsigned(ctx, s, check, user, password, kdf or KdfParams(), ring)
             return
         problem = check.problem(user)
         if problem is not None:
@@ -538,8 +542,12 @@ def _adopt_unsigned(
     user: str,
     password: str,
     params: KdfParams,
+    ring: Keyring | None = None,
 ) -> None:
-    """Make this administrator the anchor of an unsigned (older) database; sign every account."""
+    """Make this administrator the anchor of an unsigned (older) database; sign every account.
+
+    The folder's lock rule, as it stands, is recorded in the audit trail too (if none was).
+    """
     private, public, secret = signing.new_signer(password, user, params)
     me = check.rows[user]
     me.signing_key, me.signing_secret = public, secret
@@ -560,6 +568,17 @@ def _adopt_unsigned(
         entity_id=None,
         after={"signed_accounts": signed, "signed_by": user},
     )
+    if ring is not None and ring.exists():
+        recorded = s.scalar(select(func.count()).where(AuditEventRow.entity == LOCK_POLICY_ENTITY))
+        if not recorded:
+            kept = ring.policy_in_file()
+            _audit(
+                s,
+                now,
+                user,
+                LOCK_POLICY_ENTITY,
+                {"max_failures": kept.max_failures, "lock_minutes": kept.lock_minutes},
+            )
     ctx._signer = (user, private)
 
 
