@@ -267,7 +267,7 @@ def _initialise_file(
 ) -> StoreContext:
     """Create (or encrypt) the folder's database in a private staging folder, then commit.
 
-    Everything is built in ``.init-XXXX`` inside the data folder: the key file, and the
+    Everything is built in ``.commit-PID-XXXX`` inside the data folder: the key file, and the
     encrypted database with its first account (or the encrypted copy of a plain database).
     Only when that is complete is a ``ready`` marker written (the commit point); the
     database and then the key file are renamed into place and the staging folder removed.
@@ -299,6 +299,9 @@ def _initialise_file(
                 f"sqlite:///{staged_db}",
                 user=credentials.user,
                 clock=clock,
+                # An older plain database is upgraded on its encrypted copy: keep the
+                # (encrypted) pre-upgrade copy in the backup folder, as every upgrade does.
+                backup_dir=loc.backup_dir if plain else None,
                 database_file=staged_db,
                 key=key,
                 role=role.value,
