@@ -132,6 +132,7 @@ def run_kills(name, tmp_path, prepare, command, rerun, check):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)
 def test_30_kills_during_init_leave_no_unusable_folder_and_no_debris(tmp_path):
     def check(folder):
         usable(folder)
@@ -140,6 +141,7 @@ def test_30_kills_during_init_leave_no_unusable_folder_and_no_debris(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)
 def test_30_kills_during_demo_load_leave_no_unusable_folder_and_no_debris(tmp_path):
     def check(folder):
         counts = usable(folder, DEMO)
@@ -149,6 +151,7 @@ def test_30_kills_during_demo_load_leave_no_unusable_folder_and_no_debris(tmp_pa
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)
 def test_30_kills_while_encrypting_a_plain_database_keep_every_row(tmp_path):
     from triage_app.services.context import open_store
 
@@ -190,6 +193,7 @@ class open_probe:  # noqa: N801 - a tiny context manager
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)
 def test_30_kills_during_backup_leave_no_debris_no_truncated_file_and_no_unaudited_backup(
     tmp_path,
 ):
