@@ -112,3 +112,39 @@ def test_a_clinicians_own_credentials_cannot_change_a_role_or_an_audit_event():
     with admin.connect() as conn:
         conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
     admin.dispose()
+
+
+def test_user_db_login_gives_an_account_its_own_login_role(monkeypatch, capsys):
+    from triage_app import cli
+
+    with private_pg_database() as url:
+        loc = server(url)
+        ctx = auth.initialise(loc, ADMIN, kdf=FAST)
+        permissions.add_account(ctx, BOB, Role.CLINICIAN, None)
+        ctx.close()
+        monkeypatch.setenv("TRIAGE_USER", ADMIN.user)
+        monkeypatch.setenv("TRIAGE_PASSWORD", ADMIN.password)
+        monkeypatch.setenv("TRIAGE_NEW_PASSWORD", BOB.password)
+        code = cli.main(["user", "db-login", "bob", "--database-url", url])
+        out = capsys.readouterr().out
+        role = pg_roles.login_role("bob")
+        try:
+            assert code == 0 and role in out
+            monkeypatch.setenv("TRIAGE_USER", BOB.user)
+            monkeypatch.setenv("TRIAGE_PASSWORD", BOB.password)
+            code = cli.main(["user", "db-login", "bob", "--database-url", url])
+            assert code == 1  # a clinician manages no accounts
+        finally:
+            admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        f"WHERE usename = '{role}'"
+                    )
+                )
+            admin.dispose()
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+    admin.dispose()
