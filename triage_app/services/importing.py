@@ -27,7 +27,8 @@ from triage_app.domain.records import ImportSummary
 from triage_app.services.context import StoreContext
 from triage_app.services.import_job import ImportJob
 from triage_app.services.import_rows import COLUMNS, parse_findings, validate_row
-from triage_app.store import bulk
+from triage_app.store import bulk, import_jobs
+from triage_app.store.db import is_sqlite
 
 __all__ = ["COLUMNS", "import_presentations", "parse_findings", "rejects_path", "validate_row"]
 
@@ -325,27 +326,99 @@ def _import_file(
         collecting = gc.isenabled()
         gc.disable()
         try:
-            with ctx.transaction() as s:
-                bulk.serialise_imports(s.connection())
-                job = ImportJob(ctx, s.connection(), index, rejects, len(header))
-                for batch in _batches(reader, records, batch_size, rejects):
-                    job.run(batch)
-                    if after_batch:
-                        after_batch(job.read)
-                summary = job.summary()
-                ctx.audit(
-                    s,
-                    "import",
-                    "presentation",
-                    None,
-                    after={"file": path.name, "sha256": digest, **summary},
+            if is_sqlite(ctx.engine):
+                summary = _import_in_batches(
+                    ctx, path, digest, reader, records, batch_size, after_batch, index, rejects
                 )
+            else:
+                with ctx.transaction() as s:
+                    bulk.serialise_imports(s.connection())
+                    job = ImportJob(ctx, s.connection(), index, rejects, len(header))
+                    for batch in _batches(reader, records, batch_size, rejects):
+                        job.run(batch)
+                        if after_batch:
+                            after_batch(job.read)
+                    summary = job.summary()
+                    ctx.audit(
+                        s,
+                        "import",
+                        "presentation",
+                        None,
+                        after={"file": path.name, "sha256": digest, **summary},
+                    )
             ok = True
         finally:
             if collecting:
                 gc.enable()
             kept = rejects.finish(keep=ok)
     return ImportSummary(**summary, rejects_file=kept)
+
+
+def _import_in_batches(
+    ctx: StoreContext,
+    path: Path,
+    digest: str,
+    reader: Any,
+    records: _Records,
+    batch_size: int,
+    after_batch: Callable[[int], None] | None,
+    index: dict[str, int],
+    rejects: _Rejects,
+) -> dict[str, int]:
+    """SQLite: one short transaction per batch inside an import job.
+
+    Other commands get the write lock between batches; the final commit (audit event, job
+    ``done``) makes the import complete. Any failure rolls the batches back (audited); a kill
+    is rolled back by the next import (:func:`roll_back_interrupted`).
+    """
+    roll_back_interrupted(ctx)
+    with ctx.transaction() as s:
+        job_id = import_jobs.start(s, path.name, digest, ctx.user, ctx.clock())
+    try:
+        job: ImportJob | None = None
+        for batch in _batches(reader, records, batch_size, rejects):
+            with ctx.transaction() as s:
+                conn = s.connection()
+                if job is None:
+                    job = ImportJob(ctx, conn, index, rejects, len(rejects.header))
+                job.conn = conn
+                before = import_jobs.max_ids(conn)
+                job.run(batch)
+                import_jobs.add_batch(conn, job_id, before, records.end)
+            if after_batch:
+                after_batch(job.read)
+        with ctx.transaction() as s:
+            if job is None:
+                job = ImportJob(ctx, s.connection(), index, rejects, len(rejects.header))
+            summary = job.summary()
+            ctx.audit(
+                s,
+                "import",
+                "presentation",
+                None,
+                after={"file": path.name, "sha256": digest, "import_job": job_id, **summary},
+            )
+            import_jobs.finish(s, job_id, import_jobs.DONE, ctx.clock())
+        return summary
+    except BaseException:
+        _roll_back(ctx, job_id, "the import failed")
+        raise
+
+
+def roll_back_interrupted(ctx: StoreContext) -> int:
+    """Roll back every import job whose process was killed part-way (audited); return how many."""
+    with ctx.session_factory.begin() as s:
+        stale = [row.id for row in import_jobs.interrupted(s)]
+    for job_id in stale:
+        _roll_back(ctx, job_id, "the import was interrupted")
+    return len(stale)
+
+
+def _roll_back(ctx: StoreContext, job_id: int, why: str) -> None:
+    with ctx.transaction() as s:
+        removed = import_jobs.roll_back(s, job_id)
+        import_jobs.finish(s, job_id, import_jobs.ROLLED_BACK, ctx.clock())
+        ctx.audit(s, "update", "import_job", job_id, after={"rolled_back": why, **removed})
 
 
 def _check_header(header: list[str] | None, path: Path) -> None:

@@ -96,6 +96,26 @@ class AppSecret(Base):
     value: Mapped[str] = mapped_column(String(200))
 
 
+class ImportJobRow(Base):
+    """An import on SQLite, committed in batches (revision 0007; see ``store.import_jobs``).
+
+    ``status`` is ``running`` until the import's final commit (``done``), or ``rolled_back``;
+    ``ranges`` (JSON) lists the id ranges each batch inserted, so a partial job can be undone.
+    """
+
+    __tablename__ = "import_job"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    owner_pid: Mapped[int | None] = mapped_column(Integer)
+    started_by: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    lines_done: Mapped[int | None] = mapped_column(Integer)
+    ranges: Mapped[str | None] = mapped_column(Text)
+
+
 class Child(AuditColumns, Base):
     """A child. ``nhs_number`` is unique when present (several children may have none)."""
 

@@ -5,6 +5,7 @@ name, role, state and signing key), ``signed_by`` (the administrator whose key m
 for administrators their public ``signing_key`` and the private key wrapped under their
 password (``signing_secret``), and on PostgreSQL the account's own login role (``db_role``).
 ``app_secret`` keeps the key for hashing typed user names that are not accounts.
+``import_job`` marks an import committed in batches on SQLite until it is complete.
 ``audit_event.entity`` gets an index: sign-in looks up the
 folder's signing anchor and recent sign-in events by entity.
 
@@ -33,6 +34,20 @@ def upgrade() -> None:
         batch.add_column(sa.Column("signing_secret", sa.Text))
         batch.add_column(sa.Column("db_role", sa.String(63)))
     op.create_index("ix_audit_event_entity", "audit_event", ["entity"])
+    op.create_table(
+        "import_job",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("file_name", sa.Text, nullable=False),
+        sa.Column("file_sha256", sa.String(64), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("owner_pid", sa.Integer),
+        sa.Column("started_by", sa.String(100), nullable=False),
+        sa.Column("started_at", sa.DateTime, nullable=False),
+        sa.Column("finished_at", sa.DateTime),
+        sa.Column("lines_done", sa.Integer),
+        sa.Column("ranges", sa.Text),
+    )
+    op.create_index("ix_import_job_status", "import_job", ["status"])
     op.create_table(
         "app_secret",
         sa.Column("name", sa.String(40), primary_key=True),
