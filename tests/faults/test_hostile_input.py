@@ -217,19 +217,21 @@ def test_csv_rows_are_imported_rejected_or_refused_never_half_written(store, row
     assert store.counts()["presentation"] == before["presentation"] + summary.imported
 
 
-def test_a_field_over_the_csv_field_limit_is_a_clear_error(store):
+def test_a_field_over_the_csv_field_limit_rejects_its_row_not_the_file(store):
+    # Issue 13: one over-long field no longer refuses the whole file.
     path = Path(store.dir.name) / "big.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(COLUMNS)
         writer.writerow(["emis", "1", "", "Example", "x" * 140_000] + [""] * (len(COLUMNS) - 5))
     before = store.counts()
-    with pytest.raises(InputError) as exc:
-        import_presentations(store.ctx, path)
-    clear(exc.value)
-    assert "big.csv: cannot be read as CSV" in str(exc.value)
-    assert "nothing was imported" in str(exc.value)
-    assert store.counts() == before
+    summary = import_presentations(store.ctx, path)
+    assert (summary.read, summary.imported, summary.rejected) == (1, 0, 1)
+    with open(summary.rejects_file, encoding="utf-8") as f:
+        assert "longer than 131072 characters" in f.read()
+    after = store.counts()
+    assert after.pop("audit_event") > before.pop("audit_event")  # the import is audited
+    assert after == before
 
 
 def test_an_unpaired_surrogate_is_bad_input_not_a_crash(store):

@@ -51,7 +51,7 @@ class ImportJob:
     def summary(self) -> dict[str, int]:
         """The counts so far."""
         return {
-            "read": self.read,
+            "read": self.read + getattr(self.rejects, "early", 0),
             "imported": self.imported,
             "duplicates": self.duplicates,
             "rejected": self.rejects.count,

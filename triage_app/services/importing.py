@@ -84,6 +84,7 @@ class _Rejects:
         self.writer = csv.writer(self.file)
         self.writer.writerow([*header, "neutralised", "line", "reason"])
         self.count = 0
+        self.early = 0  # rows rejected before they reached the import job (still "read")
 
     def add(self, fields: list[str], line: int, reason: str) -> None:
         out, changed = [], []
@@ -237,6 +238,7 @@ def _batches(
     for fields in reader:
         if records.problem is not None:
             rejects.add(records.problem_fields, records.start, records.problem)
+            rejects.early += 1
             continue
         if records.size > MAX_FIELD_CHARS and any(len(x) > MAX_FIELD_CHARS for x in fields):
             rejects.add(
@@ -244,15 +246,18 @@ def _batches(
                 records.start,
                 f"a field is longer than {MAX_FIELD_CHARS} characters; the row is rejected",
             )
+            rejects.early += 1
             continue
         if records.end > records.start and len(fields) != width:
             rejects.add(
                 fields,
                 records.start,
                 f"has {len(fields)} fields; the header has {width}. The row runs from line "
-                f"{records.start} to line {records.end}: a quote opened on line "
-                f"{records.start} swallowed the {records.end - records.start} lines after it",
+                f"{records.start} to line {records.end}: if a quote opened on line "
+                f"{records.start} was not meant to span lines, it swallowed the "
+                f"{records.end - records.start} lines after it",
             )
+            rejects.early += 1
             continue
         append((records.start, fields))
         if len(batch) >= size:
