@@ -21,6 +21,8 @@ from triage_app.services.context import open_store
 from triage_app.services.importing import COLUMNS, import_presentations
 from triage_app.store.orm import Child, ImportJobRow, Presentation
 
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+
 
 def rows(make, n, prefix="S"):
     base = {

@@ -24,6 +24,8 @@ from triage_app.services.context import open_store
 from triage_app.services.importing import COLUMNS, import_presentations, roll_back_interrupted
 from triage_app.store.orm import Presentation
 
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+
 
 def row(make, n=0, **kw):
     values = {
