@@ -10,7 +10,7 @@ password (``signing_secret``), and on PostgreSQL the account's own login role (`
 folder's signing anchor and recent sign-in events by entity.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0009
 Create Date: 2026-12-01
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
