@@ -17,7 +17,7 @@ from triage_app.store.search import name_key
 def test_new_database_is_created_at_the_latest_revision(db_url):
     engine = make_engine(db_url)
     result = migrate.upgrade(engine)
-    assert result.created and result.to_revision == migrate.head_revision() == "0009"
+    assert result.created and result.to_revision == migrate.head_revision() == "0006"
     assert migrate.current_revision(engine) == migrate.head_revision()
     assert migrate.upgrade(engine).created is False  # second open: nothing to do
     engine.dispose()
@@ -79,6 +79,11 @@ def test_old_database_with_data_is_backed_up_then_upgraded_losing_nothing(tmp_pa
     with engine.connect() as conn:
         keys = conn.execute(text("SELECT name_key FROM child ORDER BY id")).scalars().all()
     assert keys == ["obrien", "zoesmith"] == [name_key("O'Brien"), name_key("Zoë-Smith")]
+    with engine.connect() as conn:
+        matching = conn.execute(
+            text("SELECT given_key, family_sdx, given_sdx FROM child ORDER BY id")
+        ).all()
+    assert [tuple(r) for r in matching] == [("siobhan", "O165", "S150"), ("ann", "Z253", "A500")]
     engine.dispose()
 
 

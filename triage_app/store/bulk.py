@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from triage_app.store.orm import Child, Presentation
+from triage_app.store.search import match_columns
 
 CHUNK = 500
 CHILD_TABLE = Child.__table__
@@ -91,15 +92,23 @@ def insert_children(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[in
     if not rows:
         return []
     ids = reserve_ids(conn, "child", len(rows))
-    conn.execute(insert(CHILD_TABLE), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+    conn.execute(
+        insert(CHILD_TABLE),
+        [
+            {**match_columns(row.get("family_name"), row.get("given_name")), **row, "id": i}
+            for row, i in zip(rows, ids, strict=True)
+        ],
+    )
     return ids
 
 
-# Column order of the tuples given to insert_child_tuples (the id is reserved and prepended).
+# Column order of the tuples given to insert_child_tuples (the id is reserved and prepended;
+# the record-matching columns are computed from the names and appended).
 CHILD_COLUMNS = (
     "id", "nhs_number", "family_name", "given_name", "name_key", "date_of_birth", "sex",
     "postcode", "created_at", "created_by", "row_version",
 )  # fmt: skip
+_MATCH_COLUMNS = ("given_key", "family_sdx", "given_sdx")
 
 
 def insert_child_tuples(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> list[int]:
@@ -111,11 +120,15 @@ def insert_child_tuples(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> li
         return []
     ids = reserve_ids(conn, "child", len(rows))
     mark = _mark(conn)
-    sql = (
-        f"INSERT INTO child ({', '.join(CHILD_COLUMNS)}) "
-        f"VALUES ({', '.join([mark] * len(CHILD_COLUMNS))})"
+    columns = (*CHILD_COLUMNS, *_MATCH_COLUMNS)
+    sql = f"INSERT INTO child ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    conn.exec_driver_sql(
+        sql,
+        [
+            (i, *row, *match_columns(row[1], row[2]).values())
+            for i, row in zip(ids, rows, strict=True)
+        ],
     )
-    conn.exec_driver_sql(sql, [(i, *row) for i, row in zip(ids, rows, strict=True)])
     return ids
 
 
