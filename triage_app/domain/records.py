@@ -392,6 +392,7 @@ class ImportSummary:
     rejected: int
     children_created: int = 0
     rejects_file: str | None = None
+    attached: int = 0  # re-imported rows now carrying an NHS number (numbered or linked)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ in front of the clinician (and into the engine's cumulative-risk rule R6).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,13 +29,17 @@ from triage_app.domain.model import (
 from triage_app.domain.parse import parse_assessment
 from triage_app.domain.records import (
     CHILD_RELATIONS,
+    POSSIBLE_EARLIER_INJURY,
     ChildHistory,
     ChildRecord,
     HistoryEntry,
+    MatchCandidate,
     PresentationRecord,
 )
 from triage_app.domain.vocab import CpPlan, FindingKind, Setting, Site
 from triage_app.services.context import StoreContext
+from triage_app.services.matching import possible_matches
+from triage_app.store.links import ChildLinkRepository
 from triage_app.store.repositories import ChildRepository, PresentationRepository
 
 # Shown by `history`, which checks no CP-IS: the flag belongs to a live assessment.
@@ -80,29 +85,42 @@ def household_child(c: ChildRecord) -> HouseholdChild:
 
 
 def load_history(s: Session, child: ChildRecord, before: datetime | None) -> ChildHistory:
-    """Read the child's household and every presentation of them and their household children."""
+    """Read the child's household and every presentation of them and their household children.
+
+    Records linked to the child as the same child (``child link``) are followed: their
+    presentations count as the child's own (relation ``"self"``), each keeping the record it
+    came from (``HistoryEntry.child``), and their household members join the child's.
+    """
     assert child.id is not None
-    household = tuple(ChildRepository(s).household(child.id))
+    children = ChildRepository(s)
+    group = ChildLinkRepository(s).same_child_group(child.id)
+    own = {child.id: child} | {cid: children.get(cid) for cid in group[1:]}
+    household = tuple(
+        m
+        for cid in group
+        for m in children.household(cid)
+        if m.related_child is None or m.related_child.id not in own
+    )
     others = {
         m.related_child.id: (m.related_child, m.relation.value)
         for m in household
         if m.related_child is not None and m.related_child.id is not None
     }
     presentations = PresentationRepository(s)
-    rows = presentations.for_children([child.id, *others], before=before)
+    rows = presentations.for_children([*own, *others], before=before)
     urgencies = {
         pid: a.urgency for pid, a in presentations.assessments([p.id for p in rows if p.id]).items()
     }
     entries = tuple(
         HistoryEntry(
             presentation=p,
-            child=child if p.child_id == child.id else others[p.child_id][0],
-            relation="self" if p.child_id == child.id else others[p.child_id][1],
+            child=own[p.child_id] if p.child_id in own else others[p.child_id][0],
+            relation="self" if p.child_id in own else others[p.child_id][1],
             urgency=urgencies.get(p.id or -1),
         )
         for p in rows
     )
-    return ChildHistory(child, household, entries)
+    return ChildHistory(child, household, entries, linked=tuple(own[c] for c in group[1:]))
 
 
 def with_stored_history(a: Assessment, history: ChildHistory) -> Assessment:
@@ -193,14 +211,19 @@ def history_by_child_id(ctx: StoreContext, child_id: int) -> ChildHistory:
 
 
 def _read_audited(ctx: StoreContext, s: Session, child: ChildRecord) -> ChildHistory:
-    """Read a child's whole history and audit the view (presentation ids only)."""
+    """Read a child's whole history and possible matches, and audit the view (ids only)."""
     history = load_history(s, child, before=None)
+    history = dataclasses.replace(history, possible_matches=tuple(possible_matches(s, child)))
     ctx.audit(
         s,
         "view",
         "history",
         child.id,
-        after={"presentations": [e.presentation.id for e in history.entries]},
+        after={
+            "presentations": [e.presentation.id for e in history.entries],
+            "linked": [c.id for c in history.linked],
+            "possible_matches": [m.child.id for m in history.possible_matches],
+        },
     )
     return history
 
@@ -231,12 +254,18 @@ def lookup_for_case(ctx: StoreContext, data: dict[str, Any]) -> tuple[dict[str, 
                 "case's; stored history was NOT added (check the child's identity)"
             ]
         history = load_history(s, child, before=assessment.assessed_at)
+        matches = possible_matches(s, child)
         ctx.audit(
             s,
             "view",
             "history",
             child.id,
-            after={"for": "assess", "presentations": [e.presentation.id for e in history.entries]},
+            after={
+                "for": "assess",
+                "presentations": [e.presentation.id for e in history.entries],
+                "linked": [c.id for c in history.linked],
+                "possible_matches": [m.child.id for m in matches],
+            },
         )
     extended = with_stored_history(assessment, history).to_json()
     out = dict(data)
@@ -247,4 +276,26 @@ def lookup_for_case(ctx: StoreContext, data: dict[str, Any]) -> tuple[dict[str, 
     members = len(extended["history"]["household_children"]) - len(
         assessment.history.household_children
     )
-    return out, [f"lookup: added {added} stored presentation(s) and {members} household child(ren)"]
+    notes = [f"lookup: added {added} stored presentation(s) and {members} household child(ren)"]
+    if history.linked:
+        notes.append(
+            "lookup: followed links to record(s) "
+            + ", ".join(str(c.id) for c in history.linked)
+            + " (the same child)"
+        )
+    notes += possible_match_notices(matches)
+    return out, notes
+
+
+def possible_match_notices(matches: Sequence[MatchCandidate]) -> list[str]:
+    """One notice per possible match with stored injuries (no names are repeated).
+
+    Each reads "possible earlier injury, unconfirmed" until someone links or rejects it.
+    """
+    return [
+        f"{POSSIBLE_EARLIER_INJURY}: record {m.child.id} may be the same child (score "
+        f"{m.score}; {'; '.join(m.reasons)}): {'; '.join(m.injuries)}. Link or reject it "
+        f"(triage-app child show {m.child.id})."
+        for m in matches
+        if m.injuries
+    ]

@@ -179,3 +179,52 @@ def insert_rows(conn: Connection, table: Any, rows: Sequence[dict[str, Any]]) ->
 def count(conn: Connection, table: Any) -> int:
     """Return the number of rows in a table."""
     return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def children_for_sources(
+    conn: Connection, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int, str | None, date]]:
+    """For stored presentations by (source, source_id): (child id, NHS number, date of birth)."""
+    out: dict[tuple[str, str], tuple[int, str | None, date]] = {}
+    p, c = PRESENTATION_TABLE.c, CHILD_TABLE.c
+    for source, source_id in keys:
+        row = conn.execute(
+            select(c.id, c.nhs_number, c.date_of_birth)
+            .join_from(PRESENTATION_TABLE, CHILD_TABLE, p.child_id == c.id)
+            .where(p.source == source, p.source_id == source_id)
+        ).first()
+        if row is not None:
+            out[(source, source_id)] = (row[0], row[1], row[2])
+    return out
+
+
+def set_nhs_number(conn: Connection, child_id: int, number: str, stamp: str, user: str) -> None:
+    """Give a child without an NHS number this number (a re-import that now carries it)."""
+    mark = _mark(conn)
+    conn.exec_driver_sql(
+        f"UPDATE child SET nhs_number = {mark}, modified_at = {mark}, modified_by = {mark}, "
+        f"row_version = row_version + 1 WHERE id = {mark} AND nhs_number IS NULL",
+        (number, stamp, user, child_id),
+    )
+
+
+def link_same_child(
+    conn: Connection, a: int, b: int, reason: str, stamp: str, user: str
+) -> int | None:
+    """Link two children as the same child unless already linked; the new link's id."""
+    low, high = sorted((a, b))
+    mark = _mark(conn)
+    found = conn.exec_driver_sql(
+        f"SELECT id FROM child_link WHERE child_id = {mark} AND other_child_id = {mark} "
+        f"AND kind = 'same_child' AND ended_at IS NULL",
+        (low, high),
+    ).first()
+    if found is not None:
+        return None
+    [new_id] = reserve_ids(conn, "child_link", 1)
+    conn.exec_driver_sql(
+        "INSERT INTO child_link (id, child_id, other_child_id, kind, reason, created_at, "
+        f"created_by) VALUES ({mark}, {mark}, {mark}, 'same_child', {mark}, {mark}, {mark})",
+        (new_id, low, high, reason, stamp, user),
+    )
+    return new_id
