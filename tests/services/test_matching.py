@@ -155,3 +155,20 @@ def test_adding_a_number_held_by_another_record_offers_the_link_route(ctx, make)
     with pytest.raises(InputError, match=f"child link {a.id} --to {b.id}"):
         links.add_nhs_number(ctx, a.id, make.NHS[1])
     assert links.add_nhs_number(ctx, a.id, make.NHS[4]).nhs_number == make.NHS[4]
+
+
+def test_the_referral_record_lists_a_linked_records_presentation_with_its_record(ctx, make):
+    from triage_app.services import cases
+    from triage_app.services.referral_content import build_case_record
+
+    earlier = _unnumbered_with_injury(ctx, make)
+    rec = record_assessment(ctx, make.case_json(make.NHS[0]))
+    case = cases.open_case(ctx, rec.child.id, presentation_id=rec.presentation.id)
+    links.link_children(ctx, earlier.id, rec.child.id, "same baby, traced")  # after the decision
+    with ctx.transaction() as s:
+        record = build_case_record(
+            ctx, s, case, record_id="T-1", generated_at=rec.presentation.seen_at
+        )
+    [entry] = [e for e in record.timeline if "linked record" in e.subject]
+    assert f"linked record {earlier.id}, the same child" in entry.subject
+    assert "bleeding" in entry.findings
