@@ -185,3 +185,17 @@ def test_adding_an_nhs_number(capsys, store, tmp_path):
     assert code == 0 and "999 000 0026" in out
     code, out, _ = run(capsys, "audit", "verify")
     assert code == 0
+
+
+def test_at_the_ed_an_unnumbered_earlier_record_is_offered_though_no_record_has_the_number(
+    capsys, store, tmp_path
+):
+    _import(capsys, tmp_path, "gp.csv", GP_ROW.format(nhs=""))
+    case = json.loads((ROOT / "examples/child-af-2-subconjunctival-haemorrhage.json").read_text())
+    case["history"]["prior_presentations"] = []
+    path = tmp_path / "ed.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    code, out, err = run(capsys, "assess", str(path), "--lookup")
+    assert code == 0 and "no stored record for this NHS number" in err
+    [note] = [n for n in json.loads(out)["notices"] if n.startswith("possible earlier injury")]
+    assert "bleeding@mouth" in note and "child show" in note

@@ -89,3 +89,49 @@ def test_find_a_child_passes_the_postcode_to_the_search(qtbot, tmp_path):
     assert finder.matches[0].child.family_name == "Okafor"
     assert "same postcode" in finder.matches[0].reasons
     ctx.close()
+
+
+class _FakeLinks:
+    def __init__(self, possible):
+        self.possible, self.asked = possible, []
+
+    def possible_records(self, child_id):
+        self.asked.append(child_id)
+        return list(self.possible)
+
+    def linked_records(self, child_id):
+        return []
+
+    def link(self, child_id, other_id, reason):
+        self.possible = []
+
+    def reject(self, child_id, other_id, reason):
+        self.possible = []
+
+
+def test_opening_a_child_with_a_possible_earlier_record_offers_it(qtbot, engine):
+    import dataclasses
+
+    from tests.ui.fakes import FakePrompter, FixedClock
+    from triage_app.ui.main_window import MainWindow
+    from triage_app.ui.memory_ports import MemoryRecord
+    from triage_app.ui.seams import ImmediateExecutor
+    from triage_app.ui.viewmodels import ChildRecord as UiChild
+    from triage_app.ui.viewmodels import PossibleRecord
+
+    child = UiChild("7", date(2025, 7, 20), "9990000018", "AF", "EXAMPLE")
+    other = UiChild("3", date(2025, 7, 20), None, "Af", "Example")
+    links = _FakeLinks([PossibleRecord(other, 22.1, ("date of birth exact",), ("10-Aug-2025",))])
+    window = MainWindow(FixedClock(NOW), ImmediateExecutor(), FakePrompter(), lambda: engine.decide)
+    qtbot.addWidget(window)
+    window.attach(dataclasses.replace(MemoryRecord().services(), links=links))
+    window.start_assessment(child)
+    dialog = window.record_links_dialog
+    assert dialog.isVisible() and links.asked[0] == "7"
+    assert "Record 3" in dialog.panel.list.item(0).text()
+    dialog.close()
+
+    links.possible = []
+    window.record_links_dialog = None
+    window.start_assessment(child)
+    assert window.record_links_dialog is None  # nothing to offer: no dialog

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from triage_app.domain import nhs_number
 from triage_app.domain.display import display_name
 from triage_app.domain.errors import InputError, Problem
+from triage_app.domain.matching import Person as MatchQuery
 from triage_app.domain.model import (
     Assessment,
     Child,
@@ -38,7 +39,7 @@ from triage_app.domain.records import (
 )
 from triage_app.domain.vocab import CpPlan, FindingKind, Setting, Site
 from triage_app.services.context import StoreContext
-from triage_app.services.matching import possible_matches
+from triage_app.services.matching import possible_matches, rank, with_injuries
 from triage_app.store.links import ChildLinkRepository
 from triage_app.store.repositories import ChildRepository, PresentationRepository
 
@@ -245,8 +246,26 @@ def lookup_for_case(ctx: StoreContext, data: dict[str, Any]) -> tuple[dict[str, 
     with ctx.transaction() as s:
         child = ChildRepository(s).by_nhs_number(number)
         if child is None:
-            ctx.audit(s, "view", "history", None, after={"found": False, "for": "assess"})
-            return data, ["lookup: no stored record for this NHS number"]
+            # No record has the number: records that may be this child by name and date of
+            # birth (e.g. an un-numbered GP record) are still offered, unconfirmed.
+            c = assessment.child
+            query = MatchQuery(c.family_name, c.given_name, c.date_of_birth, c.sex)
+            matches = with_injuries(s, rank(s, query))
+            ctx.audit(
+                s,
+                "view",
+                "history",
+                None,
+                after={
+                    "found": False,
+                    "for": "assess",
+                    "possible_matches": [m.child.id for m in matches],
+                },
+            )
+            return data, [
+                "lookup: no stored record for this NHS number",
+                *possible_match_notices(matches),
+            ]
         if child.date_of_birth != assessment.child.date_of_birth:
             ctx.audit(s, "view", "history", child.id, after={"dob_mismatch": True})
             return data, [

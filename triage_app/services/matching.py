@@ -21,7 +21,7 @@ from triage_app.domain.errors import InputError, Problem
 from triage_app.domain.records import ChildRecord, MatchCandidate, PresentationRecord
 from triage_app.services.context import StoreContext
 from triage_app.store.links import ChildLinkRepository
-from triage_app.store.repositories import PresentationRepository
+from triage_app.store.repositories import ChildRepository, PresentationRepository
 from triage_app.store.search import match_candidates, name_counts
 
 MAX_RESULTS = scorer.MAX_SHOWN
@@ -160,8 +160,6 @@ def possible_matches(s: Session, child: ChildRecord) -> list[MatchCandidate]:
     found: dict[int, MatchCandidate] = {}
     stored = [child]
     if len(group) > 1:
-        from triage_app.store.repositories import ChildRepository
-
         repo = ChildRepository(s)
         stored += [repo.get(cid) for cid in group[1:]]
     for record in stored:

@@ -263,6 +263,22 @@ class MainWindow(QMainWindow):
         history = self._history(child)
         self.assessment.start(child, history, self.user)
         self.ui.pages_stack.setCurrentWidget(self.assessment)
+        self._offer_possible_records(child)
+
+    def _offer_possible_records(self, child: ChildRecord) -> None:
+        """Opening a stored child offers any records that may be theirs (unconfirmed)."""
+        from triage_app.ui.ports import Refused
+        from triage_app.ui.viewmodels import NEW_CHILD_ID
+
+        links = self.services.links if self.services is not None else None
+        if links is None or child.id == NEW_CHILD_ID:
+            return
+        try:
+            possible = links.possible_records(child.id)
+        except Refused:
+            return
+        if possible:
+            self.show_record_links()
 
     def show_record_links(self) -> None:
         """Records that may be the open child's: link or reject them (issue 18)."""
