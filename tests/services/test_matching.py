@@ -172,3 +172,10 @@ def test_the_referral_record_lists_a_linked_records_presentation_with_its_record
     [entry] = [e for e in record.timeline if "linked record" in e.subject]
     assert f"linked record {earlier.id}, the same child" in entry.subject
     assert "bleeding" in entry.findings
+
+
+def test_a_twin_offered_as_a_possible_record_carries_the_twin_warning(ctx):
+    a = children.record_child(ctx, ChildRecord(DOB, "Adeyemi", "Oliver", postcode="XX2 2BB"))
+    b = children.record_child(ctx, ChildRecord(DOB, "Adeyemi", "Amelia", postcode="XX2 2BB"))
+    [match] = history.history_by_child_id(ctx, a.id).possible_matches
+    assert match.child.id == b.id and TWIN_WARNING in match.warnings

@@ -665,10 +665,12 @@ def rank(
     threshold: float = SHOW_THRESHOLD,
     limit: int = MAX_SHOWN,
     weights: Weights = DEFAULT_WEIGHTS,
+    others: Sequence[Person] = (),
 ) -> list[Scored]:
     """Score every candidate and return those at or above ``threshold``, best first.
 
-    Candidates that may be twins of another candidate carry :data:`TWIN_WARNING`.
+    Candidates that may be twins of another candidate, or of one of ``others`` (records not
+    scored, e.g. the child whose possible matches these are), carry :data:`TWIN_WARNING`.
     """
     pool = list(candidates)
     scored = []
@@ -683,7 +685,7 @@ def rank(
     if scored:
         # Twins: only the shown candidates' dates of birth need looking at.
         dates = {s.person.date_of_birth for s in scored}
-        same_date = [c for c in pool if c.date_of_birth in dates]
+        same_date = [c for c in (*pool, *others) if c.date_of_birth in dates]
         twins = twin_warnings(same_date)
         flagged = {id(same_date[i]) for i in twins}
         scored = [

@@ -84,6 +84,8 @@ def rank(
     )
     skip = set(exclude)
     by_id = {c.id: c for c in rows if c.id not in skip}
+    # The excluded records (the child itself, its linked records) still count for twins.
+    others = [person(c) for c in rows if c.id in skip]
     fam_n, giv_n, total = name_counts(s, family_key, given_key)
 
     def share(count: int, prior: float) -> float:
@@ -97,6 +99,7 @@ def rank(
         lambda name: giv_share if name == given_key else _PRIOR_GIVEN_SHARE,
         limit=limit,
         threshold=threshold,
+        others=others,
     )
     return [
         MatchCandidate(
