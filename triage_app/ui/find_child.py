@@ -69,6 +69,8 @@ class FindChild(QWidget):
         self.postcode_edit.returnPressed.connect(self.search)
         row, _ = u.search_form.getWidgetPosition(u.date_of_birth_edit)
         u.search_form.insertRow(row + 1, "Postcode (optional)", self.postcode_edit)
+        QWidget.setTabOrder(u.date_of_birth_edit, self.postcode_edit)
+        QWidget.setTabOrder(self.postcode_edit, u.sex_combo)
         u.nhs_number_edit.textEdited.connect(self._on_nhs_number_edited)
         u.nhs_number_edit.returnPressed.connect(self.search)
         u.family_name_edit.returnPressed.connect(self.search)
