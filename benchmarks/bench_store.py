@@ -35,12 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from triage_app.domain.engine import Engine  # noqa: E402
-from triage_app.domain.records import ChildRecord  # noqa: E402
 from triage_app.services import history, matching, synthetic  # noqa: E402
 from triage_app.services.context import open_store  # noqa: E402
 from triage_app.services.importing import COLUMNS, import_presentations  # noqa: E402
 from triage_app.store.repositories import ChildRepository  # noqa: E402
-from triage_app.store.search import name_key  # noqa: E402
 
 NOW = datetime(2026, 1, 2, 9, 0)
 
@@ -86,23 +84,13 @@ def raw_history(conn, nhs):
 
 
 def raw_matches(conn, family, given, dob):
-    near = [d.isoformat() for d in matching.near_dates(dob)]
-    marks = ",".join("?" * len(near))
-    rows = conn.execute(
-        "SELECT id, nhs_number, family_name, given_name, date_of_birth, postcode FROM child "
-        f"WHERE date_of_birth = ? OR (name_key = ? AND date_of_birth IN ({marks})) LIMIT 5000",
-        (dob.isoformat(), name_key(family), *near),
-    ).fetchall()
-    found = []
-    for r in rows:
-        c = ChildRecord(
-            datetime.fromisoformat(r[4]).date(), r[2], r[3], r[1], postcode=r[5], id=r[0]
-        )
-        m = matching.score(c, family, given, dob, None)
-        if m is not None:
-            found.append(m)
-    found.sort(key=lambda m: -m.score)
-    return found[: matching.MAX_RESULTS]
+    """The record-matching search in hand-written SQL plus the same scorer (the floor).
+
+    The same function as ``bench_matching.raw_matches`` (issue 18's candidate search).
+    """
+    from bench_matching import raw_matches as matching_floor
+
+    return matching_floor(conn, family, given, dob)[: matching.MAX_RESULTS]
 
 
 def write_import_csv(path, rows, seed=11):

@@ -107,7 +107,7 @@ def test_history_by_name_and_dob_lists_ranked_probable_matches(capsys, loaded):
     assert code == 0 and data["schema"] == "triage-matches/1"
     top = data["matches"][0]
     assert top["child"]["nhs_number"] == demo.AF_NHS
-    assert top["reasons"][0] == "exact date of birth" and "same postcode" in top["reasons"]
+    assert "date of birth exact" in top["reasons"] and "same postcode" in top["reasons"]
     code, out, _ = run(capsys, "history", "--name", "NOBODY, Here", "--dob", dob, *loaded)
     assert code == 1 and "No probable matches" in out
 

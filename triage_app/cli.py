@@ -99,8 +99,9 @@ def run_assess(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: 
     if getattr(args, "separate_case", None):
         print("--separate-case: only with --record", file=stderr)
         return EXIT_BAD_INPUT
+    notices: list[str] = []
     if getattr(args, "lookup", False):
-        data = cli_store.lookup(data, args, stderr)
+        data = cli_store.lookup(data, args, stderr, notices)
         if data is None:
             return EXIT_CHECK_FAILED
     engine = _engine(stderr)
@@ -111,6 +112,10 @@ def run_assess(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: 
     except InputError as exc:
         _print_problems(exc, stderr)
         return EXIT_BAD_INPUT
+    if notices:
+        # "possible earlier injury, unconfirmed": the decision carries it until a person
+        # links or rejects the possible earlier record.
+        decision["notices"] = [*decision.get("notices", []), *notices]
     _print_json(decision, stdout)
     return EXIT_OK
 
@@ -192,9 +197,9 @@ def _one_line(text: str) -> str:
 
 def _command_modules() -> list[Any]:
     """Modules that add sub-commands, each with ``register``, ``handles`` and ``run``."""
-    from triage_app import cli_audit_report, cli_case, cli_records, cli_security
+    from triage_app import cli_audit_report, cli_case, cli_child, cli_records, cli_security
 
-    return [cli_store, cli_records, cli_security, cli_case, cli_audit_report]
+    return [cli_store, cli_records, cli_security, cli_case, cli_audit_report, cli_child]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -189,8 +189,14 @@ def _prepare_demo_folder(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     return True
 
 
-def lookup(data: Any, args: argparse.Namespace, stderr: TextIO) -> Any:
-    """For ``assess --lookup``: return the case with stored history added (or ``None``)."""
+def lookup(
+    data: Any, args: argparse.Namespace, stderr: TextIO, notices: list[str] | None = None
+) -> Any:
+    """For ``assess --lookup``: return the case with stored history added (or ``None``).
+
+    Notes go to stderr; the "possible earlier injury, unconfirmed" ones are also added to
+    ``notices`` (for the decision).
+    """
     from triage_app.domain.errors import InputError, UnknownProfileError
     from triage_app.domain.parse import parse_assessment
     from triage_app.domain.profile import ProfileRegistry
@@ -210,8 +216,12 @@ def lookup(data: Any, args: argparse.Namespace, stderr: TextIO) -> Any:
         extended, notes = lookup_for_case(ctx, data)
     finally:
         ctx.close()
+    from triage_app.domain.records import POSSIBLE_EARLIER_INJURY
+
     for note in notes:
         print(note, file=stderr)
+        if notices is not None and note.startswith(POSSIBLE_EARLIER_INJURY):
+            notices.append(note)
     return extended
 
 
@@ -286,7 +296,12 @@ def _import(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int
         return EXIT_BAD_INPUT
     print(
         f"read {summary.read}, imported {summary.imported}, duplicates skipped "
-        f"{summary.duplicates}, rejected {summary.rejected}",
+        f"{summary.duplicates}, rejected {summary.rejected}"
+        + (
+            f", attached {summary.attached} (now carrying an NHS number)"
+            if summary.attached
+            else ""
+        ),
         file=out,
     )
     if summary.rejects_file:

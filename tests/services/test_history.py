@@ -3,12 +3,10 @@
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from triage_app.domain.errors import InputError
-from triage_app.domain.records import ChildRecord, Relation
-from triage_app.services import children, history, matching
+from triage_app.domain.records import Relation
+from triage_app.services import children, history
 from triage_app.services.assessments import record_assessment
 
 
@@ -128,83 +126,9 @@ def test_recording_with_a_different_date_of_birth_is_refused(ctx, make, family):
         record_assessment(ctx, data)
 
 
-@pytest.fixture
-def people(ctx, make):
-    rows = [
-        ("O'Brien", "Niamh", date(2025, 7, 20), "XX1 1AA"),
-        ("OBrien", "Niamh", date(2025, 7, 20), "XX9 9ZZ"),
-        ("O'Brian", "Neve", date(2025, 7, 20), None),
-        ("O'Brien", "Niamh", date(2025, 7, 22), None),  # DOB typed 2 days out
-        ("O'Brien", "Niamh", date(2025, 7, 2), None),  # too far: not probable
-        ("Smith", "Jo", date(2025, 7, 20), "XX1 1AA"),  # same DOB and postcode only
-        ("Smith", "Jo", date(2025, 7, 20), None),  # same DOB only: not probable
-    ]
-    return [
-        children.record_child(ctx, ChildRecord(dob, fam, giv, None, postcode=pc))
-        for fam, giv, dob, pc in rows
-    ]
-
-
-def test_name_and_dob_matches_are_ranked_with_reasons(ctx, people):
-    found = matching.find_matches(ctx, "O'BRIEN, Niamh", date(2025, 7, 20), "XX1 1AA")
-    ids = [m.child.id for m in found]
-    assert ids[0] == people[0].id and found[0].reasons == (
-        "exact date of birth",
-        "family name exact",
-        "given name exact",
-        "same postcode",
-    )
-    assert set(ids) == {people[0].id, people[1].id, people[2].id, people[3].id, people[5].id}
-    assert found[ids.index(people[3].id)].reasons[0] == "date of birth 2 days from the one given"
-    assert found[ids.index(people[5].id)].reasons[-1] == "same postcode"
-    assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
-
-
-def test_name_search_never_merges_records(ctx, people):
-    matching.find_matches(ctx, "O'BRIEN, Niamh", date(2025, 7, 20))
-    again = matching.find_matches(ctx, "Niamh O'Brien", date(2025, 7, 20))
-    assert len({m.child.id for m in again}) == len(again) >= 3
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("SMITH, Jo", ("SMITH", "Jo")),
-        ("Jo Ann Smith", ("Smith", "Jo Ann")),
-        ("Smith", ("Smith", None)),
-    ],
-)
-def test_split_name(name, expected):
-    assert matching.split_name(name) == expected
-
-
-def test_near_dates_include_swapped_day_and_month():
-    near = matching.near_dates(date(2025, 3, 7))
-    assert date(2025, 7, 3) in near and date(2024, 3, 7) in near and date(2025, 3, 7) not in near
-
-
 def test_a_child_first_met_in_an_assessment_may_have_no_name(ctx, make):
     data = make.case_json()
     data["child"] = {"nhs_number": make.NHS[7], "date_of_birth": "2025-07-20"}
     recorded = record_assessment(ctx, data)
     assert (recorded.child.family_name, recorded.child.given_name) == (None, None)
     assert recorded.child_created
-
-
-NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=12)
-
-
-@settings(max_examples=200, deadline=None)
-@given(family=NAME, given=NAME, other_family=NAME, other_given=NAME)
-def test_the_exact_name_and_date_of_birth_always_scores_highest(
-    family, given, other_family, other_given
-):
-    dob = date(2025, 7, 20)
-    exact = matching.score(ChildRecord(dob, family, given), family.upper(), given, dob, None)
-    other = matching.score(ChildRecord(dob, other_family, other_given), family, given, dob, None)
-    assert exact is not None and exact.reasons[:3] == (
-        "exact date of birth",
-        "family name exact",
-        "given name exact",
-    )
-    assert other is None or other.score <= exact.score

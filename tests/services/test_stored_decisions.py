@@ -96,12 +96,17 @@ def test_an_id_that_does_not_describe_the_case_stores_nothing(ctx, make, change,
     assert history.history_by_child_id(ctx, stored.id).entries == ()
 
 
-def test_an_nhs_number_held_by_another_child_is_refused_for_a_child_without_one(ctx, make):
+def test_an_nhs_number_held_by_another_record_is_kept_and_the_link_route_named(ctx, make):
     stored = children.record_child(ctx, make.child(nhs_number=None))
-    children.record_child(ctx, make.child(1))
+    holder = children.record_child(ctx, make.child(1))
     data = make.case_json(make.NHS[1])
-    with pytest.raises(InputError, match="another stored child"):
-        record_assessment(ctx, data, child_id=stored.id)
+    recorded = record_assessment(ctx, data, child_id=stored.id)
+    assert recorded.child.id == stored.id and recorded.child.nhs_number is None
+    assert recorded.assessment.input_json["child"]["nhs_number"] == make.NHS[1]
+    assert any(
+        f"belongs to stored record {holder.id}" in n and "child link" in n
+        for n in recorded.decision.notices
+    )
 
 
 def test_an_unknown_child_id_is_refused(ctx, make):

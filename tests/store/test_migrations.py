@@ -79,6 +79,11 @@ def test_old_database_with_data_is_backed_up_then_upgraded_losing_nothing(tmp_pa
     with engine.connect() as conn:
         keys = conn.execute(text("SELECT name_key FROM child ORDER BY id")).scalars().all()
     assert keys == ["obrien", "zoesmith"] == [name_key("O'Brien"), name_key("Zoë-Smith")]
+    with engine.connect() as conn:
+        matching = conn.execute(
+            text("SELECT given_key, family_sdx, given_sdx FROM child ORDER BY id")
+        ).all()
+    assert [tuple(r) for r in matching] == [("siobhan", "O165", "S150"), ("ann", "Z253", "A500")]
     engine.dispose()
 
 

@@ -105,11 +105,12 @@ def test_find_a_child_tabs_in_reading_order(qtbot):
     page.show()
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow, timeout=2000)
-    assert focus_order(qtbot, page.ui.nhs_number_edit, 10) == [
+    assert focus_order(qtbot, page.ui.nhs_number_edit, 11) == [
         "nhs_number_edit",
         "family_name_edit",
         "given_name_edit",
         "date_of_birth_edit",
+        "postcode_edit",
         "sex_combo",
         "search_button",
         "new_child_button",

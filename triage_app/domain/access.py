@@ -3,7 +3,8 @@
 Roles (issue 6, "Access"):
 
 - **clinician**: records assessments and cases, and sees the cases they opened;
-- **safeguarding lead**: also sees every case and the dashboard across users;
+- **safeguarding lead**: also sees every case and the dashboard across users, and links (or
+  unlinks) records of the same child;
 - **administrator**: manages user accounts and protocol profiles, and sees the cases they
   opened (an administrator is often also a clinician).
 
@@ -35,6 +36,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_PROFILES = "manage_profiles"
     VIEW_AUDIT = "view_audit"  # the protocol-compliance audit: safeguarding leads only
+    # Say that two child records are, or are not, the same child (and undo it).
+    LINK_RECORDS = "link_records"
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
@@ -45,6 +48,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ALL_CASES,
             Permission.VIEW_DASHBOARD_ALL,
             Permission.VIEW_AUDIT,
+            Permission.LINK_RECORDS,
         }
     ),
     Role.ADMINISTRATOR: frozenset(
@@ -52,7 +56,14 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     ),
 }
 # What a context without a sign-in may do (its behaviour before roles existed).
-UNMANAGED = frozenset({Permission.RECORD, Permission.VIEW_ALL_CASES, Permission.VIEW_DASHBOARD_ALL})
+UNMANAGED = frozenset(
+    {
+        Permission.RECORD,
+        Permission.VIEW_ALL_CASES,
+        Permission.VIEW_DASHBOARD_ALL,
+        Permission.LINK_RECORDS,
+    }
+)
 
 
 class AccessDeniedError(PermissionError):

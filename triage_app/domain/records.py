@@ -319,22 +319,69 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class MatchCandidate:
+    """A possible match for a child's details, with the reasons. Never merged automatically.
+
+    ``warnings`` (e.g. a possible twin) are also the last of the ``reasons``; ``injuries``
+    summarises the candidate's stored presentations when they were read with it.
+    """
+
+    child: ChildRecord
+    score: float
+    reasons: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    probable: bool = False
+    injuries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChildLinkRecord:
+    """A decision that two records are (``same_child``) or are not (``not_same``) one child.
+
+    ``child_id`` is the lower id. Ended links keep who ended them, when and why.
+    """
+
+    child_id: int
+    other_child_id: int
+    kind: str
+    reason: str
+    created_at: datetime
+    created_by: str
+    ended_at: datetime | None = None
+    ended_by: str | None = None
+    end_reason: str | None = None
+    id: int | None = None
+
+    def other(self, child_id: int) -> int:
+        """The record at the other end of the link from ``child_id``."""
+        return self.other_child_id if self.child_id == child_id else self.child_id
+
+
+@dataclass(frozen=True)
 class ChildHistory:
-    """Everything known about a child and the children they live with, newest first."""
+    """Everything known about a child and the children they live with, newest first.
+
+    ``linked`` are the other records of the same child (a person linked them); their
+    presentations are among ``entries`` (relation ``"self"``, labelled by their record).
+    ``possible_matches`` are unlinked records that may be the same child.
+    """
 
     child: ChildRecord
     household: tuple[HouseholdMember, ...]
     entries: tuple[HistoryEntry, ...]
     flags: tuple[Flag, ...] = ()
+    linked: tuple[ChildRecord, ...] = ()
+    possible_matches: tuple[MatchCandidate, ...] = ()
+
+    @property
+    def unconfirmed_note(self) -> str | None:
+        """The note "possible earlier injury, unconfirmed" while a possible match has one."""
+        if any(m.injuries for m in self.possible_matches):
+            return POSSIBLE_EARLIER_INJURY
+        return None
 
 
-@dataclass(frozen=True)
-class MatchCandidate:
-    """A probable match for a name and date of birth, with the reasons. Never merged."""
-
-    child: ChildRecord
-    score: float
-    reasons: tuple[str, ...]
+POSSIBLE_EARLIER_INJURY = "possible earlier injury, unconfirmed"
 
 
 @dataclass(frozen=True)
@@ -347,6 +394,7 @@ class ImportSummary:
     rejected: int
     children_created: int = 0
     rejects_file: str | None = None
+    attached: int = 0  # re-imported rows now carrying an NHS number (numbered or linked)
 
 
 @dataclass(frozen=True)

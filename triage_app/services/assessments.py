@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,8 +26,14 @@ from triage_app.domain.vocab import MOBILITY_FIELDS, urgency_rank
 from triage_app.services import cases
 from triage_app.services.children import child_audit, validate_child
 from triage_app.services.context import StoreContext
-from triage_app.services.history import load_history, with_stored_history
+from triage_app.services.history import (
+    load_history,
+    possible_match_notices,
+    with_stored_history,
+)
+from triage_app.services.matching import possible_matches
 from triage_app.store.case_repository import CaseRepository
+from triage_app.store.links import ChildLinkRepository
 from triage_app.store.repositories import ChildRepository, PresentationRepository
 
 
@@ -207,8 +214,9 @@ def _store(
 ) -> RecordedAssessment:
     """Store the child (when new), the presentation, the engine's input and its decision."""
     children = ChildRepository(s)
+    notices: list[str] = []
     if child_id is not None:
-        child = _explicit_child(children, child_id, a)
+        child, notices = _explicit_child(ctx, s, child_id, a)
     else:
         child = children.by_nhs_number(a.child.nhs_number) if a.child.nhs_number else None
     created = child is None
@@ -229,6 +237,10 @@ def _store(
     full = with_stored_history(a, load_history(s, child, before=a.assessed_at))
     decision = ctx.protocol.decide(full)
     assert child.id is not None
+    # "possible earlier injury, unconfirmed" until someone links or rejects the record.
+    notices += possible_match_notices(possible_matches(s, child))
+    if notices:
+        decision = dataclasses.replace(decision, notices=(*decision.notices, *notices))
     presentations = PresentationRepository(s)
     presentation = presentations.add(
         presentation_from(
@@ -277,24 +289,42 @@ def _store(
     return RecordedAssessment(child, presentation, assessment, decision, created)
 
 
-def _explicit_child(children: ChildRepository, child_id: int, a: Assessment) -> ChildRecord:
-    """Return the stored child ``child_id`` after checking the case describes them."""
+def _explicit_child(
+    ctx: StoreContext, s: Session, child_id: int, a: Assessment
+) -> tuple[ChildRecord, list[str]]:
+    """Return the stored child ``child_id`` after checking the case describes them.
+
+    A number given for a record that has none is never dropped: it is added to the record
+    (audited) when no other record has it. When another record has it, the assessment is
+    still recorded on the record the user opened, the case keeps the number, and the
+    decision says which record holds it (the link route) unless the two are already linked.
+    """
+    children = ChildRepository(s)
     try:
         child = children.get(child_id)
     except NotFoundError:
         raise InputError([Problem("child", "no stored child with this id")]) from None
+    if child.date_of_birth != a.child.date_of_birth:
+        raise InputError([Problem("child.date_of_birth", "differs from the stored child's")])
     number = a.child.nhs_number
     if number and child.nhs_number and number != child.nhs_number:
         raise InputError([Problem("child.nhs_number", "differs from the stored child's")])
+    notices: list[str] = []
     if number and not child.nhs_number:
         holder = children.by_nhs_number(number)
-        if holder is not None and holder.id != child.id:
-            raise InputError(
-                [Problem("child.nhs_number", "belongs to another stored child; check identity")]
+        if holder is None:
+            stored = children.update(
+                dataclasses.replace(child, nhs_number=number), ctx.user, ctx.clock()
             )
-    if child.date_of_birth != a.child.date_of_birth:
-        raise InputError([Problem("child.date_of_birth", "differs from the stored child's")])
-    return child
+            ctx.audit(s, "update", "child", child.id, child_audit(child), child_audit(stored))
+            child = stored
+        elif holder.id not in ChildLinkRepository(s).same_child_group(child_id):
+            notices.append(
+                f"The NHS number given belongs to stored record {holder.id}, not to record "
+                f"{child_id} (this one): if they are the same child, a safeguarding lead should "
+                f"link them (triage-app child link {child_id} --to {holder.id} --reason ...)."
+            )
+    return child, notices
 
 
 def decision_for_case(ctx: StoreContext, case_id: int) -> StoredDecision | None:

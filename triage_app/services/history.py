@@ -8,6 +8,7 @@ in front of the clinician (and into the engine's cumulative-risk rule R6).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from triage_app.domain import nhs_number
 from triage_app.domain.display import display_name
 from triage_app.domain.errors import InputError, Problem
+from triage_app.domain.matching import Person as MatchQuery
 from triage_app.domain.model import (
     Assessment,
     Child,
@@ -28,13 +30,17 @@ from triage_app.domain.model import (
 from triage_app.domain.parse import parse_assessment
 from triage_app.domain.records import (
     CHILD_RELATIONS,
+    POSSIBLE_EARLIER_INJURY,
     ChildHistory,
     ChildRecord,
     HistoryEntry,
+    MatchCandidate,
     PresentationRecord,
 )
 from triage_app.domain.vocab import CpPlan, FindingKind, Setting, Site
 from triage_app.services.context import StoreContext
+from triage_app.services.matching import possible_matches, rank, with_injuries
+from triage_app.store.links import ChildLinkRepository
 from triage_app.store.repositories import ChildRepository, PresentationRepository
 
 # Shown by `history`, which checks no CP-IS: the flag belongs to a live assessment.
@@ -80,29 +86,42 @@ def household_child(c: ChildRecord) -> HouseholdChild:
 
 
 def load_history(s: Session, child: ChildRecord, before: datetime | None) -> ChildHistory:
-    """Read the child's household and every presentation of them and their household children."""
+    """Read the child's household and every presentation of them and their household children.
+
+    Records linked to the child as the same child (``child link``) are followed: their
+    presentations count as the child's own (relation ``"self"``), each keeping the record it
+    came from (``HistoryEntry.child``), and their household members join the child's.
+    """
     assert child.id is not None
-    household = tuple(ChildRepository(s).household(child.id))
+    children = ChildRepository(s)
+    group = ChildLinkRepository(s).same_child_group(child.id)
+    own = {child.id: child} | {cid: children.get(cid) for cid in group[1:]}
+    household = tuple(
+        m
+        for cid in group
+        for m in children.household(cid)
+        if m.related_child is None or m.related_child.id not in own
+    )
     others = {
         m.related_child.id: (m.related_child, m.relation.value)
         for m in household
         if m.related_child is not None and m.related_child.id is not None
     }
     presentations = PresentationRepository(s)
-    rows = presentations.for_children([child.id, *others], before=before)
+    rows = presentations.for_children([*own, *others], before=before)
     urgencies = {
         pid: a.urgency for pid, a in presentations.assessments([p.id for p in rows if p.id]).items()
     }
     entries = tuple(
         HistoryEntry(
             presentation=p,
-            child=child if p.child_id == child.id else others[p.child_id][0],
-            relation="self" if p.child_id == child.id else others[p.child_id][1],
+            child=own[p.child_id] if p.child_id in own else others[p.child_id][0],
+            relation="self" if p.child_id in own else others[p.child_id][1],
             urgency=urgencies.get(p.id or -1),
         )
         for p in rows
     )
-    return ChildHistory(child, household, entries)
+    return ChildHistory(child, household, entries, linked=tuple(own[c] for c in group[1:]))
 
 
 def with_stored_history(a: Assessment, history: ChildHistory) -> Assessment:
@@ -193,14 +212,19 @@ def history_by_child_id(ctx: StoreContext, child_id: int) -> ChildHistory:
 
 
 def _read_audited(ctx: StoreContext, s: Session, child: ChildRecord) -> ChildHistory:
-    """Read a child's whole history and audit the view (presentation ids only)."""
+    """Read a child's whole history and possible matches, and audit the view (ids only)."""
     history = load_history(s, child, before=None)
+    history = dataclasses.replace(history, possible_matches=tuple(possible_matches(s, child)))
     ctx.audit(
         s,
         "view",
         "history",
         child.id,
-        after={"presentations": [e.presentation.id for e in history.entries]},
+        after={
+            "presentations": [e.presentation.id for e in history.entries],
+            "linked": [c.id for c in history.linked],
+            "possible_matches": [m.child.id for m in history.possible_matches],
+        },
     )
     return history
 
@@ -222,8 +246,26 @@ def lookup_for_case(ctx: StoreContext, data: dict[str, Any]) -> tuple[dict[str, 
     with ctx.transaction() as s:
         child = ChildRepository(s).by_nhs_number(number)
         if child is None:
-            ctx.audit(s, "view", "history", None, after={"found": False, "for": "assess"})
-            return data, ["lookup: no stored record for this NHS number"]
+            # No record has the number: records that may be this child by name and date of
+            # birth (e.g. an un-numbered GP record) are still offered, unconfirmed.
+            c = assessment.child
+            query = MatchQuery(c.family_name, c.given_name, c.date_of_birth, c.sex)
+            matches = with_injuries(s, rank(s, query))
+            ctx.audit(
+                s,
+                "view",
+                "history",
+                None,
+                after={
+                    "found": False,
+                    "for": "assess",
+                    "possible_matches": [m.child.id for m in matches],
+                },
+            )
+            return data, [
+                "lookup: no stored record for this NHS number",
+                *possible_match_notices(matches),
+            ]
         if child.date_of_birth != assessment.child.date_of_birth:
             ctx.audit(s, "view", "history", child.id, after={"dob_mismatch": True})
             return data, [
@@ -231,12 +273,18 @@ def lookup_for_case(ctx: StoreContext, data: dict[str, Any]) -> tuple[dict[str, 
                 "case's; stored history was NOT added (check the child's identity)"
             ]
         history = load_history(s, child, before=assessment.assessed_at)
+        matches = possible_matches(s, child)
         ctx.audit(
             s,
             "view",
             "history",
             child.id,
-            after={"for": "assess", "presentations": [e.presentation.id for e in history.entries]},
+            after={
+                "for": "assess",
+                "presentations": [e.presentation.id for e in history.entries],
+                "linked": [c.id for c in history.linked],
+                "possible_matches": [m.child.id for m in matches],
+            },
         )
     extended = with_stored_history(assessment, history).to_json()
     out = dict(data)
@@ -247,4 +295,26 @@ def lookup_for_case(ctx: StoreContext, data: dict[str, Any]) -> tuple[dict[str, 
     members = len(extended["history"]["household_children"]) - len(
         assessment.history.household_children
     )
-    return out, [f"lookup: added {added} stored presentation(s) and {members} household child(ren)"]
+    notes = [f"lookup: added {added} stored presentation(s) and {members} household child(ren)"]
+    if history.linked:
+        notes.append(
+            "lookup: followed links to record(s) "
+            + ", ".join(str(c.id) for c in history.linked)
+            + " (the same child)"
+        )
+    notes += possible_match_notices(matches)
+    return out, notes
+
+
+def possible_match_notices(matches: Sequence[MatchCandidate]) -> list[str]:
+    """One notice per possible match with stored injuries (no names are repeated).
+
+    Each reads "possible earlier injury, unconfirmed" until someone links or rejects it.
+    """
+    return [
+        f"{POSSIBLE_EARLIER_INJURY}: record {m.child.id} may be the same child (score "
+        f"{m.score}; {'; '.join(m.reasons)}): {'; '.join(m.injuries)}. Link or reject it "
+        f"(triage-app child show {m.child.id})."
+        for m in matches
+        if m.injuries
+    ]

@@ -45,6 +45,9 @@ class ImportJob:
         self.today = ctx.clock().date()
         self.stamp = bulk.db_datetime(ctx.clock())
         self.read = self.imported = self.duplicates = self.children_created = 0
+        self.attached = 0
+        # Audit events for re-imported rows that now carry an NHS number (see _attach).
+        self.events: list[tuple[str, str, int, dict[str, Any]]] = []
         self.seen: dict[tuple[str, str], tuple[int, int]] = {}
         self.children: dict[str, tuple[int, date]] = {}  # NHS number -> (child id, dob)
 
@@ -56,6 +59,7 @@ class ImportJob:
             "duplicates": self.duplicates,
             "rejected": self.rejects.count,
             "children_created": self.children_created,
+            "attached": self.attached,
         }
 
     def run(self, batch: list[tuple[int, list[str]]]) -> None:
@@ -90,9 +94,53 @@ class ImportJob:
         stored = bulk.existing_sources(self.conn, [(g[2][SOURCE], g[2][SOURCE_ID]) for g in good])
         if stored:
             fresh = [g for g in good if (g[2][SOURCE], g[2][SOURCE_ID]) not in stored]
-            self.duplicates += len(good) - len(fresh)
+            numbered = [g for g in good if g[3][0] and (g[2][SOURCE], g[2][SOURCE_ID]) in stored]
+            attached = self._attach(numbered) if numbered else 0
+            self.duplicates += len(good) - len(fresh) - attached
             good = fresh
         self._store(good)
+
+    def _attach(self, rows: list[tuple[int, list[str], Row, Checked]]) -> int:
+        """Re-imported rows that now carry an NHS number their stored child lacks.
+
+        The number is added to that child when no other child has it; when another child has
+        it (same date of birth), the two are linked as the same child, with the re-import as
+        the reason. Either way the row counts as attached, not as a duplicate skipped.
+        """
+        info = bulk.children_for_sources(
+            self.conn, [(v[SOURCE], v[SOURCE_ID]) for _, _, v, _ in rows]
+        )
+        attached = 0
+        for _, _, v, c in rows:
+            nhs, dob = c[0], c[1]
+            found = info.get((v[SOURCE], v[SOURCE_ID]))
+            if nhs is None or found is None or found[1] is not None or found[2] != dob:
+                continue
+            child_id = found[0]
+            holder = self.children.get(nhs) or bulk.children_by_nhs(self.conn, [nhs]).get(nhs)
+            why = f"re-import of {v[SOURCE]} row {v[SOURCE_ID]} carried this NHS number"
+            if holder is None:
+                bulk.set_nhs_number(self.conn, child_id, nhs, self.stamp, self.ctx.user)
+                self.children[nhs] = (child_id, dob)
+                self.events.append(("update", "child", child_id, {"nhs_number": nhs, "why": why}))
+            elif holder[0] != child_id and holder[1] == dob:
+                link = bulk.link_same_child(
+                    self.conn, child_id, holder[0], why, self.stamp, self.ctx.user
+                )
+                if link is not None:
+                    self.events.append(
+                        (
+                            "create",
+                            "child_link",
+                            link,
+                            {"children": [child_id, holder[0]], "why": why},
+                        )
+                    )
+            else:
+                continue
+            attached += 1
+        self.attached += attached
+        return attached
 
     def _store(self, rows: list[tuple[int, list[str], Row, Checked]]) -> None:
         known = self.children

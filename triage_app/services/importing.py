@@ -4,7 +4,9 @@
   crash part-way leaves the database as it was).
 - Each bad row goes, unchanged, to ``FILE.rejects.csv`` beside the input, with its line
   number and the reason. The rejects file is written only after the import commits.
-- Re-importing a file imports nothing new: (source, source_id) identifies a row.
+- Re-importing a file imports nothing new: (source, source_id) identifies a row. A re-imported
+  row that now carries an NHS number its stored child lacks is *attached*: the number is
+  added to that child, or, when another child has it, the two are linked as the same child.
 - Text is stored verbatim (no trimming, no case change); only NUL characters and bytes that
   are not UTF-8 are refused, because no database can store them faithfully.
 - Rows without an NHS number create a new child record each: identity is never guessed
@@ -344,6 +346,8 @@ def _import_file(
                         if after_batch:
                             after_batch(job.read)
                     summary = job.summary()
+                    for action, entity, entity_id, after in job.events:
+                        ctx.audit(s, action, entity, entity_id, after=after)
                     ctx.audit(
                         s,
                         "import",
@@ -396,6 +400,8 @@ def _import_in_batches(
             if job is None:
                 job = ImportJob(ctx, s.connection(), index, rejects, len(rejects.header))
             summary = job.summary()
+            for action, entity, entity_id, after in job.events:
+                ctx.audit(s, action, entity, entity_id, after=after)
             ctx.audit(
                 s,
                 "import",

@@ -39,7 +39,12 @@ from triage_app.domain.referral import (
 from triage_app.domain.sealed import SealingError
 from triage_app.domain.vocab import TEN4_LETTER, Urgency
 from triage_app.services.context import StoreContext
-from triage_app.services.history import household_child, load_history
+from triage_app.services.history import (
+    _prior_key,
+    household_child,
+    load_history,
+    prior_presentation,
+)
 from triage_app.store.repositories import ChildRepository, PresentationRepository, UserRepository
 
 NOT_RECORDED = "not_recorded"  # a protocol prompt with no decision recorded on the case
@@ -160,11 +165,7 @@ def build_case_record(
             postcode=child.postcode,
             gp_practice=child.gp_practice,
         ),
-        household_presentations=tuple(
-            _timeline_entry(e.presentation, e.child, e.relation)
-            for e in history.entries
-            if e.relation != "self"
-        ),
+        household_presentations=_other_presentations(history, assessment),
         household_children=assessment.history.household_children + later_children,
         parental_responsibility=tuple(
             Person(m.person_name or "Not recorded", "Parental responsibility", notes=m.notes)
@@ -191,6 +192,26 @@ def build_case_record(
         profile_status=decision.profile_status,
         **extra,
     )
+
+
+def _other_presentations(history: Any, assessment: Any) -> tuple[TimelineEntry, ...]:
+    """Household children's presentations, and those of records linked as the same child.
+
+    A linked record's presentation is added when the assessment did not already list it (a
+    link made after the assessment); each is labelled with the record it came from.
+    """
+    given = {_prior_key(p) for p in assessment.history.prior_presentations}
+    out = []
+    for e in history.entries:
+        if e.relation != "self":
+            out.append(_timeline_entry(e.presentation, e.child, e.relation))
+        elif (
+            e.child.id != history.child.id
+            and _prior_key(prior_presentation(e.presentation)) not in given
+        ):
+            label = f"linked record {e.child.id}, the same child"
+            out.append(_timeline_entry(e.presentation, e.child, label))
+    return tuple(out)
 
 
 def _name(child: Any) -> str:

@@ -6,6 +6,7 @@ Used by the command line; a desktop view can reuse the JSON shapes. Dates displa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -78,11 +79,40 @@ def history_json(h: ChildHistory) -> dict[str, Any]:
             for m in h.household
         ],
         "flags": [{"id": f.id, "text": f.text} for f in h.flags],
+        "linked_records": [child_json(c) for c in h.linked],
         "presentations": [
-            {"relation": e.relation, "child_id": e.child.id, "urgency": e.urgency}
+            {
+                "relation": e.relation,
+                "child_id": e.child.id,
+                "record": _record_label(h, e.child),
+                "urgency": e.urgency,
+            }
             | presentation_json(e.presentation)
             for e in h.entries
         ],
+        "possible_matches": [match_json(m) for m in h.possible_matches],
+        "note": h.unconfirmed_note,
+    }
+
+
+def _record_label(h: ChildHistory, record: ChildRecord) -> str:
+    """Which record a presentation came from: this record, or a linked one (by id)."""
+    if record.id == h.child.id:
+        return f"record {record.id} (this record)"
+    if any(c.id == record.id for c in h.linked):
+        return f"record {record.id} (linked: the same child)"
+    return f"record {record.id}"
+
+
+def match_json(m: MatchCandidate) -> dict[str, Any]:
+    """A possible match as JSON: the child, ``score``, ``reasons``, warnings and injuries."""
+    return {
+        "score": m.score,
+        "probable": m.probable,
+        "reasons": list(m.reasons),
+        "warnings": list(m.warnings),
+        "injuries": list(m.injuries),
+        "child": child_json(m.child),
     }
 
 
@@ -105,13 +135,21 @@ def history_lines(h: ChildHistory, now: datetime) -> list[str]:
         else:
             who = m.person_name or "-"
         lines.append(f"Household: {label}: {who}")
+    for linked in h.linked:
+        lines.append(
+            f"Linked record (the same child): record {linked.id}  "
+            f"{display_name(linked.family_name, linked.given_name)}  "
+            f"NHS No. {nhs_display(linked.nhs_number) or '-'}"
+        )
     lines.append("Flags:" if h.flags else "Flags: none")
     lines += [f"  ! {f.id}: {f.text}" for f in h.flags]
     lines.append(f"Presentations, newest first ({len(h.entries)}):")
     for e in h.entries:
         p = e.presentation
         whose = "this child"
-        if e.relation != "self":
+        if e.relation == "self" and e.child.id != c.id:
+            whose = f"this child [linked record {e.child.id}]"
+        elif e.relation != "self":
             name = display_name(e.child.family_name, e.child.given_name)
             whose = f"{e.relation.replace('_', ' ')} {name}"
         findings = ", ".join(f"{f.kind}@{f.site}" for f in p.findings) or "no findings"
@@ -122,6 +160,9 @@ def history_lines(h: ChildHistory, now: datetime) -> list[str]:
             + (f"  [imported from {p.source}]" if p.source != "local" else "")
             + (f"  ! {p.review}" if p.review else "")
         )
+    if h.possible_matches:
+        lines.append("Possible earlier records (unconfirmed; link or reject each):")
+        lines += _match_lines(h.possible_matches)
     return lines
 
 
@@ -130,10 +171,7 @@ def matches_json(matches: list[MatchCandidate]) -> dict[str, Any]:
     return {
         "schema": "triage-matches/1",
         "note": "probable matches only: confirm identity before using a record",
-        "matches": [
-            {"score": m.score, "reasons": list(m.reasons), "child": child_json(m.child)}
-            for m in matches
-        ],
+        "matches": [match_json(m) for m in matches],
     }
 
 
@@ -141,7 +179,14 @@ def matches_lines(matches: list[MatchCandidate]) -> list[str]:
     """Probable matches as text lines."""
     if not matches:
         return ["No probable matches."]
-    lines = ["Probable matches (never merged automatically; confirm identity):"]
+    return [
+        "Probable matches (never merged automatically; confirm identity):",
+        *_match_lines(matches),
+    ]
+
+
+def _match_lines(matches: Sequence[MatchCandidate]) -> list[str]:
+    lines = []
     for m in matches:
         c = m.child
         lines.append(
@@ -149,6 +194,7 @@ def matches_lines(matches: list[MatchCandidate]) -> list[str]:
             f"born {nhs_date(c.date_of_birth)}  NHS No. {nhs_display(c.nhs_number) or '-'}  "
             f"{c.postcode or '-'}  [record {c.id}]  because: {'; '.join(m.reasons)}"
         )
+        lines += [f"        earlier: {line}" for line in m.injuries]
     return lines
 
 

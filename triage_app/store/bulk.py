@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from triage_app.store.orm import Child, Presentation
+from triage_app.store.search import match_columns
 
 CHUNK = 500
 CHILD_TABLE = Child.__table__
@@ -106,15 +107,23 @@ def insert_children(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[in
     if not rows:
         return []
     ids = reserve_ids(conn, "child", len(rows))
-    conn.execute(insert(CHILD_TABLE), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+    conn.execute(
+        insert(CHILD_TABLE),
+        [
+            {**match_columns(row.get("family_name"), row.get("given_name")), **row, "id": i}
+            for row, i in zip(rows, ids, strict=True)
+        ],
+    )
     return ids
 
 
-# Column order of the tuples given to insert_child_tuples (the id is reserved and prepended).
+# Column order of the tuples given to insert_child_tuples (the id is reserved and prepended;
+# the record-matching columns are computed from the names and appended).
 CHILD_COLUMNS = (
     "id", "nhs_number", "family_name", "given_name", "name_key", "date_of_birth", "sex",
     "postcode", "created_at", "created_by", "row_version",
 )  # fmt: skip
+_MATCH_COLUMNS = ("given_key", "family_sdx", "given_sdx")
 
 
 def insert_child_tuples(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> list[int]:
@@ -126,11 +135,15 @@ def insert_child_tuples(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> li
         return []
     ids = reserve_ids(conn, "child", len(rows))
     mark = _mark(conn)
-    sql = (
-        f"INSERT INTO child ({', '.join(CHILD_COLUMNS)}) "
-        f"VALUES ({', '.join([mark] * len(CHILD_COLUMNS))})"
+    columns = (*CHILD_COLUMNS, *_MATCH_COLUMNS)
+    sql = f"INSERT INTO child ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    conn.exec_driver_sql(
+        sql,
+        [
+            (i, *row, *match_columns(row[1], row[2]).values())
+            for i, row in zip(ids, rows, strict=True)
+        ],
     )
-    conn.exec_driver_sql(sql, [(i, *row) for i, row in zip(ids, rows, strict=True)])
     return ids
 
 
@@ -181,3 +194,52 @@ def insert_rows(conn: Connection, table: Any, rows: Sequence[dict[str, Any]]) ->
 def count(conn: Connection, table: Any) -> int:
     """Return the number of rows in a table."""
     return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def children_for_sources(
+    conn: Connection, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int, str | None, date]]:
+    """For stored presentations by (source, source_id): (child id, NHS number, date of birth)."""
+    out: dict[tuple[str, str], tuple[int, str | None, date]] = {}
+    p, c = PRESENTATION_TABLE.c, CHILD_TABLE.c
+    for source, source_id in keys:
+        row = conn.execute(
+            select(c.id, c.nhs_number, c.date_of_birth)
+            .join_from(PRESENTATION_TABLE, CHILD_TABLE, p.child_id == c.id)
+            .where(p.source == source, p.source_id == source_id)
+        ).first()
+        if row is not None:
+            out[(source, source_id)] = (row[0], row[1], row[2])
+    return out
+
+
+def set_nhs_number(conn: Connection, child_id: int, number: str, stamp: str, user: str) -> None:
+    """Give a child without an NHS number this number (a re-import that now carries it)."""
+    mark = _mark(conn)
+    conn.exec_driver_sql(
+        f"UPDATE child SET nhs_number = {mark}, modified_at = {mark}, modified_by = {mark}, "
+        f"row_version = row_version + 1 WHERE id = {mark} AND nhs_number IS NULL",
+        (number, stamp, user, child_id),
+    )
+
+
+def link_same_child(
+    conn: Connection, a: int, b: int, reason: str, stamp: str, user: str
+) -> int | None:
+    """Link two children as the same child unless already linked; the new link's id."""
+    low, high = sorted((a, b))
+    mark = _mark(conn)
+    found = conn.exec_driver_sql(
+        f"SELECT id FROM child_link WHERE child_id = {mark} AND other_child_id = {mark} "
+        f"AND kind = 'same_child' AND ended_at IS NULL",
+        (low, high),
+    ).first()
+    if found is not None:
+        return None
+    [new_id] = reserve_ids(conn, "child_link", 1)
+    conn.exec_driver_sql(
+        "INSERT INTO child_link (id, child_id, other_child_id, kind, reason, created_at, "
+        f"created_by) VALUES ({mark}, {mark}, {mark}, 'same_child', {mark}, {mark}, {mark})",
+        (new_id, low, high, reason, stamp, user),
+    )
+    return new_id

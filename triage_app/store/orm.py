@@ -126,6 +126,10 @@ class Child(AuditColumns, Base):
     given_name: Mapped[str | None] = mapped_column(Text)
     # Normalised family name for the name and date-of-birth search (revision 0002).
     name_key: Mapped[str | None] = mapped_column(String(200))
+    # Record matching (revision 0006): the given name's key and both names' Soundex codes.
+    given_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    family_sdx: Mapped[str | None] = mapped_column(String(4))
+    given_sdx: Mapped[str | None] = mapped_column(String(4))
     date_of_birth: Mapped[date] = mapped_column(Date, index=True)
     sex: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str | None] = mapped_column(Text)
@@ -135,7 +139,37 @@ class Child(AuditColumns, Base):
     looked_after: Mapped[bool | None] = mapped_column(Boolean)
     # An expected pregnancy in the household (revision 0004): the pre-birth referral.
     pregnancy_due_date: Mapped[date | None] = mapped_column(Date)
-    __table_args__ = (Index("ix_child_name_key_dob", "name_key", "date_of_birth"),)
+    __table_args__ = (
+        Index("ix_child_name_key_dob", "name_key", "date_of_birth"),
+        Index("ix_child_family_sdx_given_sdx", "family_sdx", "given_sdx"),
+        Index("ix_child_family_sdx_dob", "family_sdx", "date_of_birth"),
+        Index("ix_child_given_sdx_dob", "given_sdx", "date_of_birth"),
+    )
+
+
+class ChildLink(Base):
+    """A decision that two child records are, or are not, the same child (revision 0006).
+
+    ``kind`` is ``same_child`` (a link: histories, lookups and flags follow it) or
+    ``not_same`` (a rejected possible match, never offered again). The pair is stored with
+    the lower id first. A link is ended (with who, when and why), never deleted.
+    """
+
+    __tablename__ = "child_link"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    other_child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ended_by: Mapped[str | None] = mapped_column(String(100))
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        CheckConstraint("kind IN ('same_child', 'not_same')", name="kind"),
+        CheckConstraint("child_id < other_child_id", name="ordered"),
+    )
 
 
 class HouseholdLink(Base):

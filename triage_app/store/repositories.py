@@ -30,7 +30,7 @@ from triage_app.domain.records import (
     UserRecord,
 )
 from triage_app.store.orm import Assessment, Child, HouseholdLink, Presentation, User
-from triage_app.store.search import name_key
+from triage_app.store.search import match_columns, name_key
 
 CHILD_FIELDS = (
     "nhs_number",
@@ -111,6 +111,7 @@ class ChildRepository:
         row = Child(
             **{f: getattr(child, f) for f in CHILD_FIELDS},
             name_key=name_key(child.family_name),
+            **match_columns(child.family_name, child.given_name),
             created_at=now,
             created_by=user,
         )
@@ -143,6 +144,8 @@ class ChildRepository:
         for name, value in changes.items():
             setattr(row, name, value)
         row.name_key = name_key(child.family_name)
+        for column, value in match_columns(child.family_name, child.given_name).items():
+            setattr(row, column, value)
         row.modified_at, row.modified_by = now, user
         flush_or_conflict(self.s, "child", child.id, child.version)
         return child_record(row)

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
             ("&New assessment", "Ctrl+N", self.new_assessment),
             ("Open &cases", "Ctrl+1", self.show_dashboard),
             ("&Import presentations\u2026", "Ctrl+Shift+I", lambda: open_import_dialog(self)),
+            ("Other &records of this child", "Ctrl+Shift+R", self.show_record_links),
             ("&Hide screen (lock)", "Ctrl+Shift+L", self.lock),
             ("&Quit", "Ctrl+Q", self.close),
         ):
@@ -260,9 +261,39 @@ class MainWindow(QMainWindow):
         self._ensure_assessment()
         now = self.clock.now()
         self.banner.show_child(child, now.date())
+        self.current_child = child
         history = self._history(child)
         self.assessment.start(child, history, self.user)
         self.ui.pages_stack.setCurrentWidget(self.assessment)
+        self._offer_possible_records(child)
+
+    def _offer_possible_records(self, child: ChildRecord) -> None:
+        """Opening a stored child offers any records that may be theirs (unconfirmed)."""
+        from triage_app.ui.ports import Refused
+        from triage_app.ui.viewmodels import NEW_CHILD_ID
+
+        links = self.services.links if self.services is not None else None
+        if links is None or child.id == NEW_CHILD_ID:
+            return
+        try:
+            possible = links.possible_records(child.id)
+        except Refused:
+            return
+        if possible:
+            self.show_record_links()
+
+    def show_record_links(self) -> None:
+        """Records that may be the open child's: link or reject them (issue 18)."""
+        from triage_app.ui.viewmodels import NEW_CHILD_ID
+        from triage_app.ui.widgets.record_links import RecordLinksDialog
+
+        child = getattr(self, "current_child", None)
+        links = self.services.links if self.services is not None else None
+        if child is None or child.id == NEW_CHILD_ID or links is None:
+            self.prompter.info("Other records", "Open a stored child first.")
+            return
+        self.record_links_dialog = RecordLinksDialog(links, child, self)
+        self.record_links_dialog.show()
 
     def _history(self, child: ChildRecord) -> Any:
         """The child's earlier presentations (none for a child not stored yet)."""

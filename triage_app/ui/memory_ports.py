@@ -65,7 +65,11 @@ class MemoryRecord(MemoryRecords):
         ]
 
     def find_by_name(
-        self, family_name: str, given_name: str, date_of_birth: date | None
+        self,
+        family_name: str,
+        given_name: str,
+        date_of_birth: date | None,
+        postcode: str | None = None,
     ) -> list[ChildMatch]:
         """Return probable matches: same family name, with given name and birth date reasons."""
         out = []

@@ -22,6 +22,7 @@ from triage_app.ui.viewmodels import (
     ChildRecord,
     MeetingForm,
     NewChild,
+    PossibleRecord,
     SealedVersion,
     UserRecord,
 )
@@ -35,9 +36,13 @@ class ChildDirectory(Protocol):
         ...
 
     def find_by_name(
-        self, family_name: str, given_name: str, date_of_birth: date | None
+        self,
+        family_name: str,
+        given_name: str,
+        date_of_birth: date | None,
+        postcode: str | None = None,
     ) -> list[ChildMatch]:
-        """Return probable matches for a name and date of birth, each with its reasons."""
+        """Return probable matches for a name and date of birth (and postcode), with reasons."""
         ...
 
     def add_child(self, child: NewChild) -> ChildRecord:
@@ -253,6 +258,30 @@ class SealedRecords(Protocol):
         ...
 
 
+class RecordLinks(Protocol):
+    """Records that may be the same child, and the "same child" / "not the same" decisions.
+
+    Changing methods raise :class:`Refused` with the reason (e.g. only a safeguarding lead may
+    link records; a reason is required).
+    """
+
+    def possible_records(self, child_id: str) -> list[PossibleRecord]:
+        """Unlinked, unrejected records that may be this child, best first."""
+        ...
+
+    def linked_records(self, child_id: str) -> list[ChildRecord]:
+        """Records linked to this one as the same child."""
+        ...
+
+    def link(self, child_id: str, other_id: str, reason: str) -> None:
+        """Link two records as the same child."""
+        ...
+
+    def reject(self, child_id: str, other_id: str, reason: str) -> None:
+        """Record that a possible match is not this child (never offered again)."""
+        ...
+
+
 class SessionLock(Protocol):
     """Checks the signed-in user's password to unlock a locked screen."""
 
@@ -299,3 +328,4 @@ class UiServices:
     records: SealedRecords | None = None
     session: SessionLock | None = None
     importer: PresentationImporter | None = None
+    links: RecordLinks | None = None

@@ -73,14 +73,18 @@ class StoreServices:
         return [ChildMatch(child_view(found), ("NHS number matches",))] if found else []
 
     def find_by_name(
-        self, family_name: str, given_name: str, date_of_birth: date | None
+        self,
+        family_name: str,
+        given_name: str,
+        date_of_birth: date | None,
+        postcode: str | None = None,
     ) -> list[ChildMatch]:
         """Return probable matches (never merged) with the service's reasons."""
         if date_of_birth is None or not family_name.strip():
             raise Refused("Type the family name and the date of birth to search by name.")
         name = f"{family_name}, {given_name}" if given_name else family_name
         try:
-            found = matching.find_matches(self.ctx, name, date_of_birth)
+            found = matching.find_matches(self.ctx, name, date_of_birth, postcode or None)
         except InputError as exc:
             raise Refused(problems_text(exc)) from exc
         return [ChildMatch(child_view(m.child), tuple(m.reasons)) for m in found]
@@ -111,7 +115,7 @@ class StoreServices:
         except NotFoundError as exc:
             raise Refused("This child is not in the record (it may have been removed).") from exc
         entries = [e for e in found.entries if e.presentation.seen_at < before]
-        items = tuple(_timeline_item(e, before) for e in entries)
+        items = tuple(_timeline_item(e, before, found.child.id) for e in entries)
         priors = tuple(
             history.prior_presentation(e.presentation)
             for e in reversed(entries)
@@ -247,9 +251,11 @@ def draft_store_for(ctx: StoreContext, data_dir: Path) -> DraftStore:
     return ServiceDraftStore(store, data_dir)
 
 
-def _timeline_item(e: Any, now: datetime) -> TimelineItem:
+def _timeline_item(e: Any, now: datetime, own_id: int | None = None) -> TimelineItem:
     p = e.presentation
-    if e.relation == "self":
+    if e.relation == "self" and own_id is not None and e.child.id != own_id:
+        who = f"This child (linked record {e.child.id})"
+    elif e.relation == "self":
         who = "This child"
     else:
         c = e.child
@@ -290,8 +296,19 @@ def services_for(ctx: StoreContext, data_dir: Path) -> UiServices:
     store = StoreServices(ctx, data_dir, cases)
     drafts = draft_store_for(ctx, data_dir)
     from triage_app.ui.service_import import StoreImporter
+    from triage_app.ui.service_links import ServiceRecordLinks
 
-    return UiServices(store, store, cases, store, drafts, store, store, importer=StoreImporter(ctx))
+    return UiServices(
+        store,
+        store,
+        cases,
+        store,
+        drafts,
+        store,
+        store,
+        importer=StoreImporter(ctx),
+        links=ServiceRecordLinks(ctx),
+    )
 
 
 class StoreOpener:

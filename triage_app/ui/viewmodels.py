@@ -51,6 +51,16 @@ class ChildMatch:
 
 
 @dataclass(frozen=True)
+class PossibleRecord:
+    """A record that may be the same child (unconfirmed): score, reasons and its injuries."""
+
+    child: ChildRecord
+    score: float
+    reasons: tuple[str, ...]
+    injuries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TimelineItem:
     """One earlier presentation of the child or of a child in the same household."""
 
