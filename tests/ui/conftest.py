@@ -1,10 +1,17 @@
-"""Fixtures for the UI tests: fakes for every port and seam, and the real engine (pure)."""
+"""Fixtures for the UI tests: the REAL services on a temporary store, and scripted seams.
+
+There is no in-memory record: every screen test runs on ``triage_app.services`` over a
+temporary encrypted SQLite store (see :mod:`tests.ui.real_store`), so a screen and the rules
+it shows cannot drift apart. ``record`` (the old in-memory fake) is kept only for
+``tests/ui/test_case_view.py`` until that file moves to the real services.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.ui.fakes import FakePrompter, FakeRecord, FixedClock
+from tests.ui.fakes import FakePrompter, FixedClock
+from tests.ui.real_store import NOW, RealStore, build_template, copy_template
 from triage_app.domain.engine import Engine
 
 
@@ -13,9 +20,19 @@ def engine() -> Engine:
     return Engine.load()
 
 
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory):
+    return build_template(tmp_path_factory.mktemp("templates") / "empty", demo=False)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    return build_template(tmp_path_factory.mktemp("templates") / "demo", demo=True)
+
+
 @pytest.fixture
 def clock() -> FixedClock:
-    return FixedClock()
+    return FixedClock(NOW)
 
 
 @pytest.fixture
@@ -24,5 +41,36 @@ def prompter() -> FakePrompter:
 
 
 @pytest.fixture
-def record() -> FakeRecord:
+def store(empty_template, tmp_path, clock) -> RealStore:
+    """A copy of the store with the first account and no children."""
+    s = copy_template(empty_template, tmp_path / "data")
+    s.clock = clock
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def demo_store(demo_template, tmp_path, clock) -> RealStore:
+    """A copy of the store with the demonstration families loaded at ``NOW``."""
+    s = copy_template(demo_template, tmp_path / "data")
+    s.clock = clock
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def services(store):
+    return store.services()
+
+
+@pytest.fixture
+def demo_services(demo_store):
+    return demo_store.services()
+
+
+@pytest.fixture
+def record():
+    """The old in-memory record: ONLY for tests/ui/test_case_view.py (issue 10 converts it)."""
+    from tests.ui.fakes import FakeRecord
+
     return FakeRecord()

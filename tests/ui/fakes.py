@@ -1,4 +1,9 @@
-"""In-memory fakes for the UI ports and seams (no database, no dialogs, no threads)."""
+"""Scripted seams for the UI tests (no dialogs, no threads, a fixed clock).
+
+The record is never faked (see :mod:`tests.ui.real_store`); ``FakeRecord`` and
+``sample_record`` remain only for ``tests/ui/test_case_view.py`` until it moves to the real
+services (issue 10).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from triage_app.ui.memory_ports import MemoryRecord
-from triage_app.ui.sample import add_sample
 from triage_app.ui.seams import TaskControl
 from triage_app.ui.viewmodels import ChildRecord
 
@@ -74,7 +77,14 @@ class ManualExecutor:
                 on_done(result)
 
 
-class FakeRecord(MemoryRecord):
+def _legacy():  # noqa: ANN202 - imported only by test_case_view's fixtures
+    from tests.ui.legacy.memory_ports import MemoryRecord
+    from tests.ui.legacy.sample import add_sample
+
+    return MemoryRecord, add_sample
+
+
+class FakeRecord(_legacy()[0]):
     """The in-memory record, with Ava Example (no history) added under a fixed id."""
 
     def __init__(self) -> None:
@@ -82,8 +92,9 @@ class FakeRecord(MemoryRecord):
         self.children[AVA.id] = AVA
 
 
-def sample_record(now: datetime = NOW) -> MemoryRecord:
+def sample_record(now: datetime = NOW) -> Any:
     """Return a record with the synthetic sample cases (one overdue) opened before ``now``."""
-    record = MemoryRecord()
+    memory_record, add_sample = _legacy()
+    record = memory_record()
     add_sample(record, now)
     return record

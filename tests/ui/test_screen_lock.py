@@ -19,14 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from tests.ui.fakes import FakePrompter, FixedClock
+from tests.ui.real_store import AF_NHS, NOW, PASSWORD, USER, audit_kinds, signed_in_window
 from triage_app.ui.lock_screen import IdleWatch, LockSettings
 from triage_app.ui.main_window import MainWindow
-from triage_app.ui.memory_ports import MemoryOpener, MemoryRecord
-from triage_app.ui.sample import add_sample
 from triage_app.ui.seams import ImmediateExecutor
-
-NOW = datetime(2025, 9, 5, 9, 0)
-PASSWORD = "correct horse battery"
 
 
 @dataclass
@@ -73,27 +69,18 @@ def shows(window: QWidget, *needles: str) -> bool:
 
 
 @pytest.fixture
-def window(qtbot, engine):
-    """Signed in as Dr Jane Smith, an assessment of Ava Example in progress."""
-    record = MemoryRecord()
-    add_sample(record, NOW)
-    opener = MemoryOpener(record)
-    opener.create_first_user("Dr Jane Smith", PASSWORD)
+def window(qtbot, engine, demo_store):
+    """Signed in on the real record, an assessment of ASHBY, Alfie (the demo) in progress."""
     clock = MovableClock()
-    w = MainWindow(
-        FixedClock(NOW),
-        ImmediateExecutor(),
-        FakePrompter(),
-        lambda: engine.decide,
+    w = signed_in_window(
+        qtbot,
+        engine,
+        demo_store,
         lock_settings=LockSettings(300, check_ms=10),
         idle_clock=clock,
     )
-    qtbot.addWidget(w)
-    w.resize(1280, 820)
-    w.show()
-    w.open_with(opener)
     w.new_assessment()
-    w.find_child.ui.nhs_number_edit.setText("943 476 5919")
+    w.find_child.ui.nhs_number_edit.setText(AF_NHS)
     w.find_child.search()
     w.find_child.ui.open_button.click()
     w.assessment.go_to(2)
@@ -102,8 +89,7 @@ def window(qtbot, engine):
     w.assessment.steps[3].ui.explanation_edit.setPlainText("She rolled against the cot bars.")
     w.assessment.steps[3].ui.explanation_edit.setFocus()
     w.clock_for_idle = clock
-    w.record = record
-    assert shows(w, "Ava") and w.banner.isVisible()
+    assert shows(w, "Alfie") and w.banner.isVisible()
     return w
 
 
@@ -115,9 +101,9 @@ def test_the_idle_lock_engages_after_the_timeout_and_hides_every_patient_detail(
     qtbot.waitUntil(lambda: window.locked, timeout=2000)
     assert not window.banner.isVisible()
     assert not window.ui.pages_stack.isVisible()
-    assert not shows(window, "Ava", "EXAMPLE", "943 476 5919", "9434765919", "cot bars")
+    assert not shows(window, "Alfie", "ASHBY", "999 000 0026", AF_NHS, "cot bars")
     assert window.windowTitle() == "triage-app: screen locked"
-    assert shows(window, "Dr Jane Smith")  # who may unlock: the clinician, not the patient
+    assert shows(window, USER)  # who may unlock: the clinician, not the patient
     assert QApplication.focusWidget() is window.lock_screen.password_edit
     assert all(not a.isEnabled() for a in window.record_actions)  # no Ctrl+N behind the lock
 
@@ -144,7 +130,7 @@ def test_hide_screen_locks_at_once_from_its_shortcut_menu_and_toolbar(qtbot, win
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert window.locked  # the key itself, at once
-    assert not shows(window, "Ava", "EXAMPLE")
+    assert not shows(window, "Alfie", "ASHBY")
 
 
 def test_a_wrong_password_is_refused_and_audited_the_right_one_restores_the_same_screen(
@@ -157,18 +143,19 @@ def test_a_wrong_password_is_refused_and_audited_the_right_one_restores_the_same
     assert window.locked
     assert "Wrong password" in screen.message_label.text()
     assert screen.password_edit.text() == ""
-    assert ("sign_in_failure", "Dr Jane Smith", "unlock") in window.record.audit
+    assert "sign_in_failure" not in audit_kinds(window.services)[-1:]
     screen.password_edit.setText(PASSWORD)
     qtbot.keyClick(screen.password_edit, Qt.Key.Key_Return)
     assert not window.locked
     assert window.ui.pages_stack.currentWidget() is window.assessment
     assert window.assessment.stack.currentIndex() == 3
-    assert window.banner.isVisible() and "EXAMPLE, Ava" in window.banner.text()
+    assert window.banner.isVisible() and "ASHBY, Alfie" in window.banner.text()
+    assert "sign_in_failure" in audit_kinds(window.services)  # the wrong one was kept
     explanation = window.assessment.steps[3].ui.explanation_edit
     assert explanation.toPlainText() == "She rolled against the cot bars."
     assert window.assessment.steps[2].findings[0]["site"] == "cheek"
     draft = window.services.drafts.load()  # saved when the screen locked, not discarded
-    assert draft is not None and draft.data["child"]["given_name"] == "Ava"
+    assert draft is not None and draft.data["child"]["given_name"] == "Alfie"
     assert window.windowTitle().startswith("triage-app: injuries")
     assert all(a.isEnabled() for a in window.record_actions)
 
@@ -183,13 +170,36 @@ def test_five_wrong_passwords_lock_the_account(qtbot, window):
     screen.password_edit.setText(PASSWORD)  # even the right password waits for the lock
     screen.unlock_button.click()
     assert window.locked
-    assert ("account_lock", "Dr Jane Smith", "") in window.record.audit
 
 
-def test_nothing_locks_before_anyone_signed_in(qtbot, engine):
+def test_without_a_password_check_nothing_unlocks_the_screen(qtbot, window):
+    """Fail closed: a window whose record cannot check passwords stays locked."""
+    from dataclasses import replace
+
+    window.services = replace(window.services, session=None)
+    window.hide_action.trigger()
+    for guess in ("", "anything", PASSWORD):
+        window.lock_screen.password_edit.setText(guess)
+        window.lock_screen.unlock_button.click()
+        assert window.locked
+    assert "cannot check passwords" in window.lock_screen.message_label.text()
+    assert not shows(window, "Alfie", "ASHBY")
+
+
+def test_only_the_signed_in_users_password_unlocks(qtbot, window):
+    window.hide_action.trigger()
+    window.user = "someone else"  # as if another account's password were typed for them
+    window.lock_screen.password_edit.setText(PASSWORD)
+    window.lock_screen.unlock_button.click()
+    assert window.locked
+
+
+def test_nothing_locks_before_anyone_signed_in(qtbot, engine, tmp_path):
+    from triage_app.ui.service_adapters import StoreOpener
+
     w = MainWindow(FixedClock(NOW), ImmediateExecutor(), FakePrompter(), lambda: engine.decide)
     qtbot.addWidget(w)
-    w.open_with(MemoryOpener())
+    w.open_with(StoreOpener(tmp_path / "fresh"))
     assert not w.hide_action.isEnabled()  # the first-start screen: nothing to hide yet
     w.lock()
     assert not w.locked
@@ -220,8 +230,8 @@ def test_a_dialog_open_when_the_lock_engages_is_veiled_then_restored(qtbot, wind
 
     box = QMessageBox(
         QMessageBox.Icon.Question,
-        "Resume Ava?",
-        "Resume the assessment of EXAMPLE, Ava?",
+        "Resume Alfie?",
+        "Resume the assessment of ASHBY, Alfie?",
         parent=window,
     )
     box.setModal(True)
@@ -229,11 +239,11 @@ def test_a_dialog_open_when_the_lock_engages_is_veiled_then_restored(qtbot, wind
     qtbot.waitUntil(box.isVisible)
     window.hide_action.trigger()
     assert window.locked
-    assert not shows(box, "Ava", "EXAMPLE") and "Ava" not in box.windowTitle()
+    assert not shows(box, "Alfie", "ASHBY") and "Alfie" not in box.windowTitle()
     assert not box.isEnabled()
     window.lock_screen.password_edit.setText(PASSWORD)
     window.lock_screen.unlock_button.click()
     assert not window.locked
-    assert box.isEnabled() and box.windowTitle() == "Resume Ava?"
-    assert shows(box, "Resume the assessment of EXAMPLE, Ava?")
+    assert box.isEnabled() and box.windowTitle() == "Resume Alfie?"
+    assert shows(box, "Resume the assessment of ASHBY, Alfie?")
     box.close()

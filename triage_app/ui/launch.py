@@ -12,10 +12,14 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # logging, tempfile and traceback are imported where used: start-up pays only for the window.
 
-OpenerFactory = Callable[[], "RecordOpener"]  # noqa: F821 - resolved lazily
+if TYPE_CHECKING:
+    from triage_app.ui.ports import RecordOpener
+
+OpenerFactory = Callable[[], "RecordOpener"]
 
 
 # The names QSettings uses; app.py passes triage_app.APP_NAME and ORG_NAME (the UI layer
@@ -49,7 +53,7 @@ def _set_icon(app) -> None:  # noqa: ANN001 - the QApplication
 
 def run_gui(
     argv: Sequence[str],
-    opener_factory: OpenerFactory | None = None,
+    opener_factory: OpenerFactory,
     *,
     names: tuple[str, str] = DEFAULT_NAMES,
     quit_when_ready: bool = False,
@@ -60,8 +64,7 @@ def run_gui(
         argv: Qt arguments (not the app's own options).
         opener_factory: returns the record opener (first start, sign-in or open). It runs
             after the window is shown, so the services and SQLAlchemy load after the first
-            paint. ``None`` opens an empty in-memory record (nothing is saved), which is only
-            useful for trying the screens.
+            paint. There is no default: the window never runs on a record that saves nothing.
         names: the application and organisation names (for QSettings).
         quit_when_ready: print ``shown`` and ``ready`` timings on stdout and quit once the
             first screen after the window (sign-in, first start or dashboard) is up (used by
@@ -81,7 +84,7 @@ def run_gui(
         if quit_when_ready:
             _say(sys.stdout, f"shown {time.perf_counter():.6f}")
         _set_icon(app)
-        factory = opener_factory or _memory_opener
+        factory = opener_factory
         window.lock_settings = lock_settings()  # read after the first paint
         try:
             window.open_with(factory())
@@ -113,12 +116,6 @@ def lock_settings():  # noqa: ANN201 - LockSettings (imported here, after the fi
 def _say(out, text: str) -> None:  # noqa: ANN001 - a text stream
     out.write(text + "\n")
     out.flush()
-
-
-def _memory_opener():  # noqa: ANN202 - RecordOpener
-    from triage_app.ui.memory_ports import MemoryOpener
-
-    return MemoryOpener()
 
 
 def self_test(out=sys.stdout) -> int:  # noqa: ANN001 - a text stream
@@ -153,16 +150,17 @@ def _self_test_in(folder: Path, out) -> None:  # noqa: ANN001
     window.open_with(opener)
     app.processEvents()
     first = window.first_run
-    assert first is not None, "a temporary folder must start with the first-start screen"
+    _check(first is not None, "a temporary folder must start with the first-start screen")
     first.ui.user_name_edit.setText("self-test")
     first.ui.password_edit.setText("self-test-only")
     first.ui.confirm_edit.setText("self-test-only")
     first.ui.create_user_button.click()
     first.ui.skip_demo_button.click()
-    assert window.ui.pages_stack.currentWidget() is window.dashboard, "no dashboard"
+    _check(window.ui.pages_stack.currentWidget() is window.dashboard, "no dashboard")
+    _check(type(window.services.cases).__module__.startswith("triage_app.ui.service"), "store")
     window.new_assessment()
     app.processEvents()
-    assert window.isVisible() and window.find_child is not None, "screens did not build"
+    _check(window.isVisible() and window.find_child is not None, "screens did not build")
     _say(out, f"self-test: main window built on a temporary {kind} record")
     window.close()
     if window.services is not None and hasattr(window.services.cases, "ctx"):
@@ -171,25 +169,21 @@ def _self_test_in(folder: Path, out) -> None:  # noqa: ANN001
     app.processEvents()
 
 
+def _check(ok: bool, what: str) -> None:
+    """A self-test check that also holds under ``python -O`` (unlike ``assert``)."""
+    if not ok:
+        raise RuntimeError(f"self-test check failed: {what}")
+
+
 def temporary_opener(folder: Path):  # noqa: ANN201 - (RecordOpener, str)
-    """Return an opener for a new record in ``folder``: the real store when available."""
-    try:
-        from triage_app.ui.service_adapters import StoreOpener
-    except ImportError:
-        StoreOpener = None  # noqa: N806
-    if StoreOpener is not None:
-        return StoreOpener(folder), "encrypted database"
-    from dataclasses import replace
+    """Return an opener for a new record in ``folder``: always the real encrypted store.
 
-    from triage_app.ui.drafts import FileDraftStore
-    from triage_app.ui.memory_ports import MemoryOpener, MemoryRecord
+    An import error of the store is an error of the self-test, never a reason to try the
+    screens on something else.
+    """
+    from triage_app.ui.service_adapters import StoreOpener
 
-    class _Opener(MemoryOpener):
-        def create_first_user(self, name: str, password: str):  # noqa: ANN202
-            services = super().create_first_user(name, password)
-            return replace(services, drafts=FileDraftStore(folder))
-
-    return _Opener(MemoryRecord()), "in-memory"
+    return StoreOpener(folder), "encrypted database"
 
 
 class _NoPrompter:

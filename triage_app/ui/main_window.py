@@ -404,8 +404,14 @@ class MainWindow(QMainWindow):
         screen.busy(True)
 
         def check(control: Any) -> None:
-            if session is not None:
-                session.unlock(user, password)
+            from triage_app.ui.ports import Refused
+
+            if session is None or not user:  # fail closed: nothing to check means no unlock
+                raise Refused(
+                    "This record cannot check passwords here. Quit (your draft is saved) "
+                    "and sign in again."
+                )
+            session.unlock(user, password)
 
         def failed(exc: BaseException) -> None:
             from triage_app.ui.ports import Refused

@@ -314,9 +314,25 @@ def services_for(ctx: StoreContext, data_dir: Path) -> UiServices:
 class StoreOpener:
     """Opens the encrypted record: first account, sign-in, or a demonstration folder."""
 
-    def __init__(self, data_dir: str | Path | None = None, database_url: str | None = None):
+    def __init__(
+        self,
+        data_dir: str | Path | None = None,
+        database_url: str | None = None,
+        *,
+        clock: Any = None,
+        kdf: Any = None,
+    ) -> None:
+        """Open the record in ``data_dir``.
+
+        Args:
+            data_dir: The data folder (default: the platform's).
+            database_url: A server database instead of the folder's SQLite file.
+            clock: The record's time source (default: the system clock); tests pass a fixed one.
+            kdf: Argon2 cost for a new key file (default: the production cost); tests only.
+        """
         from triage_app.paths import resolve_paths
 
+        self.clock, self.kdf = clock, kdf
         self.paths = resolve_paths(data_dir=data_dir, database_url=database_url)
         p = self.paths
         self.location = auth.Location(p.data_dir, p.database_url, p.database_file, p.backup_dir)
@@ -337,7 +353,9 @@ class StoreOpener:
         """Create the key, the encrypted database and the first (administrator) account."""
         self.paths.ensure()
         try:
-            ctx = auth.initialise(self.location, auth.Credentials(name, password))
+            ctx = auth.initialise(
+                self.location, auth.Credentials(name, password), **self._options(kdf=self.kdf)
+            )
         except auth.SignInError as exc:
             raise Refused(str(exc)) from exc
         return services_for(ctx, self.paths.data_dir)
@@ -353,11 +371,14 @@ class StoreOpener:
     def _open(self, credentials: Any) -> UiServices:
         self.paths.ensure()
         try:
-            ctx = auth.sign_in(self.location, credentials)
+            ctx = auth.sign_in(self.location, credentials, **self._options())
         except auth.SignInError as exc:
             raise Refused(str(exc)) from exc
         return services_for(ctx, self.paths.data_dir)
 
+    def _options(self, **more: Any) -> dict[str, Any]:
+        options = {"clock": self.clock, **more}
+        return {k: v for k, v in options.items() if v is not None}
 
 def _done_at(record: Any) -> datetime:
     return record.done_at

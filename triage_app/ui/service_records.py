@@ -118,9 +118,12 @@ class StoreSessionLock:
         except auth.SignInError as exc:
             raise Refused(_sentence(str(exc))) from exc
         if state == "plain":
-            # A database made before accounts existed has no password to check.
-            log.warning("screen unlocked on a record without accounts (no password to check)")
-            return
+            # A database made before accounts existed has no password to check: fail closed.
+            log.warning("unlock refused: the record has no accounts (no password to check)")
+            raise Refused(
+                "This record has no accounts, so no password can unlock the screen. Quit "
+                "(your draft is saved) and open the record again."
+            )
         try:
             ctx = auth.sign_in(self.location, auth.Credentials(user, password))
         except auth.AccountLockedError as exc:

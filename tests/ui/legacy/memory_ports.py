@@ -12,11 +12,11 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from tests.ui.legacy.memory_records import MemoryRecords
 from triage_app.domain import nhs_number
 from triage_app.domain.display import nhs_datetime
 from triage_app.domain.model import Assessment, Decision
 from triage_app.ui.labels import ACTION, INVESTIGATION
-from triage_app.ui.memory_records import MemoryRecords
 from triage_app.ui.ports import Draft, Refused, UiServices
 from triage_app.ui.viewmodels import (
     NEW_CHILD_ID,
@@ -282,7 +282,7 @@ class MemoryRecord(MemoryRecords):
     # DemoData -------------------------------------------------------------------------
     def load_demo(self, progress: Any, cancelled: Any) -> int:
         """Add the synthetic sample children one by one, stopping when cancelled."""
-        from triage_app.ui.sample import add_sample
+        from tests.ui.legacy.sample import add_sample
 
         return add_sample(
             self, datetime.now().replace(second=0, microsecond=0), progress, cancelled
