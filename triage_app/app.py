@@ -74,7 +74,10 @@ def run_desktop(data_dir: str | None = None, database_url: str | None = None) ->
 
         return StoreOpener(data_dir, database_url)
 
-    return run_gui([], opener, names=(APP_NAME, ORG_NAME))
+    from triage_app.paths import resolve_paths
+
+    log_dir = resolve_paths(data_dir=data_dir, database_url=database_url).log_dir
+    return run_gui([], opener, names=(APP_NAME, ORG_NAME), log_dir=log_dir)
 
 
 def store_location(data_dir: str | None = None, database_url: str | None = None) -> Location:

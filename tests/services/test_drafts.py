@@ -88,3 +88,23 @@ def test_a_store_without_a_local_key_has_no_encrypted_drafts(tmp_path, db_url, c
         assert drafts.draft_store_for(ctx, tmp_path) is None
     finally:
         ctx.close()
+
+
+def test_one_draft_per_slot_and_the_slots_are_listed_without_names(tmp_path):
+    store = _store(tmp_path)
+    other = {"child": {"family_name": "Second"}, "step": 1}
+    store.save(DRAFT, "a1")
+    store.save(other, "b2")
+    assert store.slots() == ["a1", "b2"]
+    assert store.load("a1").data == DRAFT and store.load("b2").data == other
+    assert store.load() is None  # the unnamed slot of earlier versions is separate
+    assert all("Draftchild" not in p.name and "alice" not in p.name for p in tmp_path.iterdir())
+    assert _store(tmp_path, user="bob").slots() == []  # another user's drafts are not theirs
+    store.discard("a1")
+    assert store.slots() == ["b2"] and store.load("b2").data == other
+
+
+@pytest.mark.parametrize("slot", ["../x", "ABC", "a" * 33, "a b"])
+def test_a_slot_is_an_opaque_hex_key(tmp_path, slot):
+    with pytest.raises(ValueError, match="hex"):
+        _store(tmp_path).save(DRAFT, slot)

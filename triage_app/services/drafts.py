@@ -1,7 +1,9 @@
 """The unfinished-assessment draft, encrypted at rest beside the encrypted database.
 
 A draft holds what was typed so far (the child's name, NHS number, date of birth, findings),
-so it is kept like the database: encrypted. Each user has one draft file in the data folder,
+so it is kept like the database: encrypted. Each user has one draft file per unfinished
+assessment (a *slot*: one per child and assessment, named by an opaque hex key the caller
+derives, never by the child's details) in the data folder,
 sealed with AES-256-GCM under a key derived (HKDF-SHA256) from the open database's key and a
 random salt kept in the file. The derived key and the database key live in memory only;
 neither is ever written, logged or shown. A wrong key (another folder's, or a tampered file)
@@ -60,10 +62,18 @@ class StoredDraft:
     data: dict[str, Any]
 
 
-def draft_name(user: str) -> str:
-    """Return the draft file name of a user (a hash: the name itself is not in it)."""
+def draft_name(user: str, slot: str = "") -> str:
+    """Return the draft file name of a user's slot (hashes: no name is in it).
+
+    Args:
+        user: The draft's owner.
+        slot: The unfinished assessment's key (lower-case hex, up to 32 characters); the
+            empty slot is the single draft of earlier versions.
+    """
+    if slot and (len(slot) > 32 or any(c not in "0123456789abcdef" for c in slot)):
+        raise ValueError("a draft slot is lower-case hex, at most 32 characters")
     digest = hashlib.sha256(user.encode("utf-8")).hexdigest()[:20]
-    return f"draft-{digest}.enc"
+    return f"draft-{digest}-{slot}.enc" if slot else f"draft-{digest}.enc"
 
 
 def derive_key(database_key: bytes, salt: bytes, user: str) -> bytes:
@@ -112,10 +122,26 @@ class EncryptedDraftStore:
 
     @property
     def path(self) -> Path:
-        """The draft file's path."""
-        return self._dir / draft_name(self._user)
+        """The draft file's path (the unnamed slot)."""
+        return self.path_for("")
 
-    def save(self, data: Mapping[str, Any]) -> StoredDraft:
+    def path_for(self, slot: str) -> Path:
+        """The draft file's path of one slot."""
+        return self._dir / draft_name(self._user, slot)
+
+    def slots(self) -> list[str]:
+        """Return this user's slots that hold a draft (the unnamed one as ``""``)."""
+        base = draft_name(self._user)[: -len(".enc")]
+        found = []
+        for p in self._dir.glob(f"{base}*.enc"):
+            rest = p.name[len(base) : -len(".enc")]
+            if rest == "":
+                found.append("")
+            elif rest.startswith("-"):
+                found.append(rest[1:])
+        return sorted(found)
+
+    def save(self, data: Mapping[str, Any], slot: str = "") -> StoredDraft:
         """Encrypt and replace the draft atomically; return what was saved.
 
         Raises:
@@ -128,18 +154,18 @@ class EncryptedDraftStore:
         salt, nonce = secrets.token_bytes(SALT_BYTES), secrets.token_bytes(NONCE_BYTES)
         header = MAGIC + salt + nonce
         sealed = AESGCM(derive_key(self._key, salt, self._user)).encrypt(nonce, plain, MAGIC)
-        self._write(header + sealed)
+        self._write(header + sealed, self.path_for(slot))
         log.debug("draft saved (%d bytes encrypted)", len(sealed))
         return StoredDraft(saved_at, json.loads(plain)["data"])
 
-    def load(self) -> StoredDraft | None:
-        """Return the decrypted draft, or ``None`` when there is none.
+    def load(self, slot: str = "") -> StoredDraft | None:
+        """Return the decrypted draft of a slot, or ``None`` when there is none.
 
         Raises:
             DraftUnreadableError: the file is not a draft, or this key cannot open it.
         """
         try:
-            raw = self.path.read_bytes()
+            raw = self.path_for(slot).read_bytes()
         except FileNotFoundError:
             return None
         head = len(MAGIC) + SALT_BYTES + NONCE_BYTES
@@ -166,13 +192,13 @@ class EncryptedDraftStore:
             raise DraftUnreadableError("the draft's content is not in a known format")
         return StoredDraft(saved_at, data)
 
-    def discard(self) -> None:
-        """Delete the draft (nothing happens when there is none)."""
+    def discard(self, slot: str = "") -> None:
+        """Delete a slot's draft (nothing happens when there is none)."""
         with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
+            self.path_for(slot).unlink()
         _fsync_dir(self._dir)
 
-    def _write(self, blob: bytes) -> None:
+    def _write(self, blob: bytes, path: Path) -> None:
         self._dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".draft-", suffix=".tmp", dir=self._dir)
         try:
@@ -181,7 +207,7 @@ class EncryptedDraftStore:
                 handle.write(blob)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
+            os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)

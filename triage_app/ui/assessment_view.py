@@ -28,6 +28,7 @@ from triage_app.domain.errors import InputError, Problem
 from triage_app.domain.model import Assessment, Child, Decision, History
 from triage_app.domain.parse import assessment_to_json, parse_assessment
 from triage_app.domain.vocab import Sex
+from triage_app.ui.drafts import draft_key
 from triage_app.ui.ports import AssessmentRecorder, DraftStore, Refused
 from triage_app.ui.seams import Clock, Prompter
 from triage_app.ui.viewmodels import ChildHistory, ChildRecord
@@ -55,6 +56,7 @@ def child_to_json(child: ChildRecord) -> dict[str, Any]:
         "given_name": child.given_name,
         "family_name": child.family_name,
         "sex": child.sex.value if child.sex else None,
+        "postcode": child.postcode,
     }
 
 
@@ -67,6 +69,7 @@ def child_from_json(raw: dict[str, Any]) -> ChildRecord:
         raw.get("given_name"),
         raw.get("family_name"),
         Sex(raw["sex"]) if raw.get("sex") else None,
+        raw.get("postcode"),
     )
 
 
@@ -107,6 +110,7 @@ class AssessmentView(QWidget):
         self._decide, self._recorder, self._drafts = decide, recorder, drafts
         self._clock, self._prompter = clock, prompter
         self.child: ChildRecord | None = None
+        self.draft_key = ""  # this assessment's draft slot (one per child)
         self.user = ""
         self.data: dict[str, Any] = {}
         self.extra: dict[str, Any] = {}
@@ -206,6 +210,7 @@ class AssessmentView(QWidget):
 
     def _open(self, child: ChildRecord, data: dict, extra: dict, step: int, user: str) -> None:
         self.child, self.user = child, user
+        self.draft_key = draft_key(child_to_json(child))
         self.data, self.extra = copy.deepcopy(data), copy.deepcopy(extra)
         self.actions_step.user = user
         self._loading = True
@@ -224,6 +229,10 @@ class AssessmentView(QWidget):
     def _step_by(self, delta: int) -> None:
         """Back or Next: change step and put the cursor in its first field."""
         self.go_to(self.stack.currentIndex() + delta)
+        self.focus_step()
+
+    def focus_step(self) -> None:
+        """Put the cursor in the first field of the step on screen."""
         step = self.steps[self.stack.currentIndex()]
         w = step.nextInFocusChain()
         while w is not step and not (
@@ -290,7 +299,7 @@ class AssessmentView(QWidget):
         """Save the draft now (also called by the timer a moment after each change)."""
         self._save_timer.stop()
         if self.child is not None:
-            self._drafts.save(self.draft_json())
+            self._drafts.save(self.draft_json(), self.draft_key)
 
     def _on_close_clicked(self) -> None:
         self.save_draft()
@@ -321,7 +330,7 @@ class AssessmentView(QWidget):
             self.save_draft()  # nothing is lost: the draft stays until it is stored
             self._prompter.error("The assessment was not stored", str(exc))
             return None
-        self._drafts.discard()
+        self._drafts.discard(self.draft_key)
         self.child = None
         self.finalised.emit(case_id)
         return case_id

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QStyle,
     QTableView,
@@ -27,7 +29,7 @@ from triage_app.domain.display import display_name, nhs_date, nhs_datetime
 from triage_app.ui.labels import URGENCY_SHORT, due_phrase
 
 if TYPE_CHECKING:  # the dashboard is built before the first paint: keep its imports light
-    from triage_app.ui.ports import CaseTracker
+    from triage_app.ui.ports import CaseTracker, Draft
     from triage_app.ui.viewmodels import CaseSummary
 
 COL_CHILD, COL_NHS, COL_OPENED, COL_URGENCY, COL_DUE, COL_STATUS = range(6)
@@ -36,6 +38,26 @@ CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+def draft_text(draft: Draft) -> str:
+    """One line for an unfinished assessment: who, born, NHS number, when saved, which step."""
+    from datetime import date
+
+    from triage_app.domain import nhs_number
+
+    child = draft.data.get("child", {})
+    name = display_name(child.get("family_name"), child.get("given_name"))
+    parts = [name]
+    if child.get("date_of_birth"):
+        parts.append(f"Born {nhs_date(date.fromisoformat(child['date_of_birth']))}")
+    if child.get("nhs_number"):
+        parts.append(f"NHS No. {nhs_number.display(child['nhs_number'])}")
+    parts.append(f"saved {nhs_datetime(draft.saved_at)}")
+    step = draft.data.get("step")
+    if isinstance(step, int):
+        parts.append(f"at step {step + 1}")
+    return "  ·  ".join(parts)
 
 
 def due_lines(case: CaseSummary, now: datetime) -> tuple[list[str], int]:
@@ -147,6 +169,8 @@ class Dashboard(QWidget):
 
     case_opened = Signal(str)
     new_assessment_requested = Signal()
+    draft_resume_requested = Signal(str)  # the draft's slot key
+    draft_discard_requested = Signal(str)
 
     def __init__(self, cases: CaseTracker | None, clock: Any, parent: QWidget | None = None):
         super().__init__(parent)
@@ -185,11 +209,43 @@ class Dashboard(QWidget):
         for b in (self.new_button, self.open_button, self.refresh_button, self.closed_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        # Unfinished assessments: kept as drafts, one per child, until finalised or discarded.
+        self.drafts_label = QLabel(self)
+        self.drafts_label.setObjectName("drafts_label")
+        self.drafts_list = QListWidget(self)
+        self.drafts_list.setObjectName("drafts_list")
+        self.drafts_list.setAccessibleName("Unfinished assessments")
+        self.drafts_list.setMaximumHeight(6 * self.fontMetrics().height())
+        self.resume_button = QPushButton("Res&ume assessment", self)
+        self.resume_button.setAccessibleName("Resume the selected unfinished assessment")
+        self.discard_button = QPushButton("&Discard assessment…", self)
+        self.discard_button.setAccessibleName("Discard the selected unfinished assessment")
+        self.drafts_box = QWidget(self)
+        box = QVBoxLayout(self.drafts_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.drafts_label)
+        row = QHBoxLayout()
+        row.addWidget(self.drafts_list, 1)
+        side = QVBoxLayout()
+        side.addWidget(self.resume_button)
+        side.addWidget(self.discard_button)
+        side.addStretch(1)
+        row.addLayout(side)
+        box.addLayout(row)
+        self.drafts_box.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.drafts_box)
         layout.addWidget(self.summary_label)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
+        self.resume_button.clicked.connect(lambda: self._draft_signal(self.draft_resume_requested))
+        self.discard_button.clicked.connect(
+            lambda: self._draft_signal(self.draft_discard_requested)
+        )
+        self.drafts_list.itemActivated.connect(
+            lambda _i: self._draft_signal(self.draft_resume_requested)
+        )
         self.new_button.clicked.connect(self.new_assessment_requested)
         self.open_button.clicked.connect(self._on_open_clicked)
         self.refresh_button.clicked.connect(self.refresh)
@@ -223,6 +279,27 @@ class Dashboard(QWidget):
         self.table.resizeRowsToContents()
         if total:
             self.table.selectRow(0)
+
+    def set_drafts(self, drafts: list[Draft]) -> None:
+        """List the unfinished assessments (hidden when there are none)."""
+        self.drafts_list.clear()
+        for d in drafts:
+            item = QListWidgetItem(draft_text(d), self.drafts_list)
+            item.setData(Qt.ItemDataRole.UserRole, d.key)
+            item.setToolTip(item.text())
+        n = len(drafts)
+        self.drafts_label.setText(
+            f"✎ {n} unfinished assessment{'s' if n != 1 else ''} (not in the record until "
+            "finalised): resume or discard"
+        )
+        self.drafts_box.setVisible(bool(drafts))
+        if drafts:
+            self.drafts_list.setCurrentRow(0)
+
+    def _draft_signal(self, signal: Any) -> None:
+        item = self.drafts_list.currentItem()
+        if item is not None:
+            signal.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def _on_open_clicked(self) -> None:
         rows = self.table.selectionModel().selectedRows()

@@ -14,6 +14,7 @@ only, and nothing from it is ever logged (only the file name and sizes).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -28,6 +29,22 @@ from triage_app.ui.ports import Draft
 log = logging.getLogger(__name__)
 
 DRAFT_SCHEMA = "triage-draft/1"
+
+
+def draft_key(child: Mapping[str, Any]) -> str:
+    """Return the draft slot of a child (draft JSON): one unfinished assessment per child.
+
+    A stored child is keyed by their record id; a child not stored yet by what was typed (NHS
+    number, names, date of birth). The key is a hash, so no file name carries their details.
+    """
+    if child.get("id"):  # NEW_CHILD_ID is "": a child not stored yet
+        basis = f"id:{child['id']}"
+    else:
+        parts = ("nhs_number", "family_name", "given_name", "date_of_birth")
+        basis = "new:" + "|".join(str(child.get(k) or "").strip().lower() for k in parts)
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
 DRAFT_NAME = "assessment-draft.json"
 
 
@@ -40,10 +57,28 @@ class FileDraftStore:
 
     @property
     def path(self) -> Path:
-        """The draft file's path."""
+        """The draft file's path (the unnamed slot)."""
         return self._dir / DRAFT_NAME
 
-    def save(self, data: Mapping[str, Any]) -> None:
+    def path_for(self, key: str) -> Path:
+        """The draft file of one slot (one per child and assessment; ``key`` is hex)."""
+        if not key:
+            return self.path
+        if len(key) > 32 or any(c not in "0123456789abcdef" for c in key):
+            raise ValueError("a draft slot is lower-case hex, at most 32 characters")
+        return self._dir / f"assessment-draft-{key}.json"
+
+    def drafts(self) -> list[Draft]:
+        """Every unfinished assessment in the folder, newest first."""
+        keys = [""] if self.path.exists() else []
+        keys += [
+            p.stem.removeprefix("assessment-draft-")
+            for p in self._dir.glob("assessment-draft-*.json")
+        ]
+        found = [d for d in (self.load(k) for k in keys) if d is not None]
+        return sorted(found, key=lambda d: d.saved_at, reverse=True)
+
+    def save(self, data: Mapping[str, Any], key: str = "") -> None:
         """Replace the draft atomically (temp file, fsync, rename, fsync the folder)."""
         self._dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         payload = {"schema": DRAFT_SCHEMA, "saved_at": self._now().isoformat(), "data": data}
@@ -55,7 +90,7 @@ class FileDraftStore:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
+            os.replace(tmp, self.path_for(key))
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
@@ -63,29 +98,30 @@ class FileDraftStore:
         _fsync_dir(self._dir)
         log.debug("draft saved (%d bytes)", len(text))
 
-    def load(self) -> Draft | None:
+    def load(self, key: str = "") -> Draft | None:
         """Return the draft, or ``None`` when there is none or it cannot be read."""
+        path = self.path_for(key)
         try:
-            payload = json.loads(self.path.read_text(encoding="utf-8"))
+            payload = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
         except (OSError, ValueError):
-            log.warning("draft file %s could not be read; ignored", self.path.name)
+            log.warning("draft file %s could not be read; ignored", path.name)
             return None
         if not isinstance(payload, dict) or payload.get("schema") != DRAFT_SCHEMA:
-            log.warning("draft file %s has an unknown format; ignored", self.path.name)
+            log.warning("draft file %s has an unknown format; ignored", path.name)
             return None
         try:
             saved_at = datetime.fromisoformat(payload["saved_at"])
         except (KeyError, TypeError, ValueError):
-            saved_at = datetime.fromtimestamp(self.path.stat().st_mtime)
+            saved_at = datetime.fromtimestamp(path.stat().st_mtime)
         data = payload.get("data")
-        return Draft(saved_at, data) if isinstance(data, dict) else None
+        return Draft(saved_at, data, key) if isinstance(data, dict) else None
 
-    def discard(self) -> None:
-        """Delete the draft (after finalising, or when the user chooses not to resume)."""
+    def discard(self, key: str = "") -> None:
+        """Delete a draft (after finalising, or when the user discards it on purpose)."""
         with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
+            self.path_for(key).unlink()
         _fsync_dir(self._dir)
 
 

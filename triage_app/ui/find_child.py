@@ -7,12 +7,13 @@ added (a date of birth is required; the NHS number, when given, must be valid).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QListWidgetItem, QWidget
 
 from triage_app.domain import nhs_number
-from triage_app.domain.display import display_name, nhs_date
+from triage_app.domain.display import age_display, display_name, display_sex, nhs_date
 from triage_app.domain.vocab import Sex
 from triage_app.ui.forms.ui_find_child import Ui_FindChild
 from triage_app.ui.ports import ChildDirectory, Refused
@@ -36,13 +37,21 @@ def format_nhs_typing(text: str, cursor: int) -> tuple[str, int]:
     return formatted, min(position, len(formatted))
 
 
-def match_text(match: ChildMatch) -> str:
-    """Return one result line: name, birth date, NHS number and why it matched."""
+def match_text(match: ChildMatch, today: date | None = None) -> str:
+    """Return one result: name, born (age), sex, postcode, NHS number, and why it matched.
+
+    Age, sex and postcode are there to tell similar children apart (wrong-child risk).
+    """
     c = match.child
     nhs = nhs_number.display(c.nhs_number) or "Not Known"
+    age = f" ({age_display(c.date_of_birth, today)})" if today else ""
+    sex = display_sex(c.sex.value if c.sex else None)
+    postcode = c.postcode or "Not Known"
+    n = len(match.reasons)
     return (
-        f"{display_name(c.family_name, c.given_name)}   Born {nhs_date(c.date_of_birth)}   "
-        f"NHS No. {nhs}\n    Matched: {'; '.join(match.reasons)}"
+        f"{display_name(c.family_name, c.given_name)}   Born {nhs_date(c.date_of_birth)}{age}   "
+        f"Sex {sex}   Postcode {postcode}   NHS No. {nhs}\n"
+        f"    Matched ({n} reason{'s' if n != 1 else ''}): {'; '.join(match.reasons)}"
     )
 
 
@@ -52,12 +61,19 @@ class FindChild(QWidget):
     child_chosen = Signal(object)  # ChildRecord
     cancelled = Signal()
 
-    def __init__(self, children: ChildDirectory | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        children: ChildDirectory | None,
+        parent: QWidget | None = None,
+        today: Callable[[], date] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ui = Ui_FindChild()
         self.ui.setupUi(self)
         self._children = children
+        self._today = today or date.today
         self.matches: list[ChildMatch] = []
+        self._query_shown: tuple = ()  # the query the listed results answer
         u = self.ui
         self.date_of_birth = DateField(u.date_of_birth_edit)
         # Postcode (issue 18): improves the ranking of a name search; added here, not in the
@@ -72,8 +88,12 @@ class FindChild(QWidget):
         QWidget.setTabOrder(u.date_of_birth_edit, self.postcode_edit)
         QWidget.setTabOrder(self.postcode_edit, u.sex_combo)
         u.nhs_number_edit.textEdited.connect(self._on_nhs_number_edited)
-        u.nhs_number_edit.returnPressed.connect(self.search)
-        u.family_name_edit.returnPressed.connect(self.search)
+        # Enter searches from every field; any change of the query clears the old results.
+        for edit in (u.nhs_number_edit, u.family_name_edit, u.given_name_edit):
+            edit.returnPressed.connect(self.search)
+            edit.textChanged.connect(self._on_query_changed)
+        u.date_of_birth_edit.returnPressed.connect(self.search)
+        u.date_of_birth_edit.textChanged.connect(self._on_query_changed)
         u.search_button.clicked.connect(self.search)
         u.new_child_button.clicked.connect(self._on_new_child_clicked)
         u.open_button.clicked.connect(self._on_open_clicked)
@@ -92,12 +112,33 @@ class FindChild(QWidget):
             edit.clear()
         u.date_of_birth_edit.clear()
         u.sex_combo.setCurrentIndex(0)
-        u.matches_list.clear()
+        self._clear_results()
         u.nhs_number_message_label.setText("Ten digits; spaces are added for you.")
         u.message_label.setText("")
+        u.nhs_number_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def query(self) -> tuple:
+        """What the search is for, as typed (normalised: the date as a date)."""
+        u = self.ui
+        return (
+            self.nhs_digits(),
+            u.family_name_edit.text().strip().lower(),
+            u.given_name_edit.text().strip().lower(),
+            self.date_of_birth.value() or u.date_of_birth_edit.text().strip(),
+        )
+
+    def _clear_results(self) -> None:
+        u = self.ui
+        u.matches_list.clear()
         u.open_button.setEnabled(False)
         self.matches = []
-        u.nhs_number_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._query_shown = ()
+
+    def _on_query_changed(self, *_args: object) -> None:
+        """The results answer another query: clear them (never open a stale match)."""
+        if self._query_shown and self.query() != self._query_shown:
+            self._clear_results()
+            self.ui.message_label.setText("The search details changed: press Enter to search.")
 
     def _on_nhs_number_edited(self, text: str) -> None:
         edit = self.ui.nhs_number_edit
@@ -124,6 +165,7 @@ class FindChild(QWidget):
         if self._children is None:
             return
         u = self.ui
+        self._clear_results()  # a failed search never leaves an older match selectable
         digits = self.nhs_digits()
         if digits:
             problem = nhs_number.problem(digits)
@@ -160,13 +202,17 @@ class FindChild(QWidget):
     def _show_matches(self, matches: list[ChildMatch]) -> None:
         u = self.ui
         self.matches = list(matches)
+        self._query_shown = self.query()
         u.matches_list.clear()
+        today = self._today()
         for m in self.matches:
-            u.matches_list.addItem(QListWidgetItem(match_text(m)))
+            u.matches_list.addItem(QListWidgetItem(match_text(m, today)))
         if self.matches:
             u.matches_list.setCurrentRow(0)
+            n = len(self.matches)
             u.message_label.setText(
-                f"{len(self.matches)} probable match(es). Check the details before opening."
+                f"{n} probable match{'es' if n != 1 else ''}. Check the age, sex, postcode "
+                "and NHS number before opening."
             )
         else:
             u.message_label.setText("No match in the local record. Add the child as new.")

@@ -57,6 +57,7 @@ def run_gui(
     *,
     names: tuple[str, str] = DEFAULT_NAMES,
     quit_when_ready: bool = False,
+    log_dir: Path | None = None,
 ) -> int:
     """Show the main window, then open the record; return the exit code.
 
@@ -69,6 +70,7 @@ def run_gui(
         quit_when_ready: print ``shown`` and ``ready`` timings on stdout and quit once the
             first screen after the window (sign-in, first start or dashboard) is up (used by
             the start-up benchmark).
+        log_dir: the log folder: unexpected errors are logged there (no patient details).
     """
     from PySide6.QtCore import QTimer
 
@@ -77,13 +79,16 @@ def run_gui(
 
     app = _application(argv, names)
     window = MainWindow(SystemClock(), ThreadPoolExecutor())
-    window.resize(1280, 820)
+    window.restore_size()
     window.show()
 
     def open_record() -> None:
         if quit_when_ready:
             _say(sys.stdout, f"shown {time.perf_counter():.6f}")
         _set_icon(app)
+        from triage_app.ui import crash
+
+        crash.install(window, log_dir)
         factory = opener_factory
         window.lock_settings = lock_settings()  # read after the first paint
         try:

@@ -43,6 +43,20 @@ else:
 
 
 TITLE = "triage-app: injuries in babies who are not independently mobile"
+GEOMETRY_SETTING = "window/geometry"
+
+# Keys of the assessment wizard (bound there), listed in the menu and the shortcuts sheet.
+SHORTCUTS_IN_WIZARD = (
+    ("Next step", "Ctrl+PgDown"),
+    ("Previous step", "Ctrl+PgUp"),
+    ("Go to the body map", "Ctrl+M"),
+)
+# The body map's own keys (when it has the focus).
+SHORTCUTS_ON_BODY_MAP = (
+    ("Move between regions", "Arrow keys"),
+    ("Add a finding at the region", "Enter or Space"),
+    ("Front, back, face view", "Tab to the view buttons"),
+)
 
 
 def load_engine() -> Decide:
@@ -104,15 +118,57 @@ class MainWindow(QMainWindow):
         self.sign_in: Any = None
         self.dashboard.new_assessment_requested.connect(self.new_assessment)
         self.dashboard.case_opened.connect(self.open_case)
+        self.dashboard.draft_resume_requested.connect(self.resume_draft)
+        self.dashboard.draft_discard_requested.connect(self.discard_draft)
         self._menus()
         self.dashboard.refresh()
+
+    # Size and place ----------------------------------------------------------------------
+    def restore_size(self) -> None:
+        """Open at the size last used, or at a size that fits the screen (at most 1440x900).
+
+        The stored geometry is used only when it still fits the screen now (a laptop that
+        was on a large monitor yesterday).
+        """
+        from PySide6.QtCore import QSettings
+
+        screen = self.screen().availableGeometry()
+        stored = QSettings().value(GEOMETRY_SETTING)
+        if stored is not None and self.restoreGeometry(stored):
+            frame = self.frameGeometry()
+            if screen.contains(frame.topLeft()) and frame.width() <= screen.width():
+                return
+        width = min(1440, max(self.minimumWidth(), int(screen.width() * 0.9)))
+        height = min(900, max(self.minimumHeight(), int(screen.height() * 0.9)))
+        self.resize(min(width, screen.width()), min(height, screen.height()))
+        self.move(
+            screen.x() + (screen.width() - self.width()) // 2,
+            screen.y() + (screen.height() - self.height()) // 2,
+        )
+
+    def remember_size(self) -> None:
+        """Keep the window's size and place for next time (QSettings)."""
+        from PySide6.QtCore import QSettings
+
+        QSettings().setValue(GEOMETRY_SETTING, self.saveGeometry())
+
+    def show_shortcuts(self) -> None:
+        """Help > Keyboard shortcuts: every key of the window, the wizard and the body map."""
+        rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in self._all_keys()]
+        rows += list(SHORTCUTS_IN_WIZARD) + list(SHORTCUTS_ON_BODY_MAP)
+        rows.append(("Any button or field with an underlined letter", "Alt + that letter"))
+        text = "\n".join(f"{keys}:  {what}" for what, keys in rows)
+        self.prompter.info("Keyboard shortcuts", text)
+
+    def _all_keys(self) -> list[QAction]:
+        return [a for a in self.actions() if not a.shortcut().isEmpty()]
 
     def _menus(self) -> None:
         menu = self.menuBar().addMenu("&Record")
         self.record_actions: list[QAction] = []  # off while the screen is locked
         for text, keys, slot in (
             ("&New assessment", "Ctrl+N", self.new_assessment),
-            ("Open &cases", "Ctrl+1", self.show_dashboard),
+            ("Open &cases", "Ctrl+1", self.leave_to_dashboard),
             ("&Import presentations\u2026", "Ctrl+Shift+I", lambda: open_import_dialog(self)),
             ("Other &records of this child", "Ctrl+Shift+R", self.show_record_links),
             ("&Hide screen (lock)", "Ctrl+Shift+L", self.lock),
@@ -130,6 +186,20 @@ class MainWindow(QMainWindow):
                 action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
                 action.setIconText("Hide screen (Ctrl+Shift+L)")
                 action.setToolTip("Hide the screen now; your password unlocks it (Ctrl+Shift+L)")
+        # The wizard's own keys, listed where people look for them (they act in the wizard).
+        steps = self.menuBar().addMenu("&Assessment")
+        for text, keys in SHORTCUTS_IN_WIZARD:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # listed, not bound
+            action.setEnabled(False)
+            steps.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        self.shortcuts_action = QAction("&Keyboard shortcuts", self)
+        self.shortcuts_action.setShortcut(QKeySequence("F1"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
+        self.addAction(self.shortcuts_action)
         self.toolbar = QToolBar("Screen", self)
         self.toolbar.setObjectName("screen_toolbar")
         self.toolbar.setAccessibleName("Screen")
@@ -184,34 +254,103 @@ class MainWindow(QMainWindow):
         self.hide_action.setEnabled(True)
         self._watch_idle()
 
-    def offer_resume(self) -> bool:
-        """After a crash, offer the unfinished assessment; return True when resumed."""
+    def _drafts(self) -> list[Any]:
         assert self.services is not None
-        draft = self.services.drafts.load()
-        if draft is None or "child" not in draft.data:
+        return [d for d in self.services.drafts.drafts() if "child" in d.data]
+
+    def offer_resume(self) -> bool:
+        """After a crash or a restart, offer the newest unfinished assessment.
+
+        Nothing is deleted here: "No" leaves every draft listed on the dashboard, where each
+        is resumed or discarded on purpose. Returns True when one was resumed.
+        """
+        drafts = self._drafts()
+        if not drafts:
             return False
-        child = draft.data["child"]
+        newest = drafts[0]
+        child = newest.data["child"]
         name = display_name(child.get("family_name"), child.get("given_name"))
-        when = nhs_datetime(draft.saved_at)
+        others = len(drafts) - 1
+        more = (
+            f" {others} more {'is' if others == 1 else 'are'} listed on the dashboard."
+            if others
+            else ""
+        )
         if self.prompter.confirm(
             "Resume the unfinished assessment",
-            f"An unfinished assessment for {name} was saved at {when}. Resume it now?",
+            f"An unfinished assessment for {name} was saved at "
+            f"{nhs_datetime(newest.saved_at)}. Resume it now?{more}",
         ):
-            self._ensure_assessment()
-            from triage_app.ui.assessment_view import child_from_json
-
-            record = child_from_json(child)
-            history = self._history(record)
-            self.assessment.resume(dict(draft.data), history)
-            self.banner.show_child(record, self.clock.now().date())
-            self.ui.pages_stack.setCurrentWidget(self.assessment)
+            self._resume(newest)
             return True
-        if self.prompter.confirm(
-            "Delete the unfinished assessment",
-            f"Delete the unfinished assessment for {name}? It cannot be recovered.",
-        ):
-            self.services.drafts.discard()
         return False
+
+    def resume_draft(self, key: str) -> None:
+        """Resume one unfinished assessment (from the dashboard's list)."""
+        assert self.services is not None
+        draft = self.services.drafts.load(key)
+        if draft is not None and "child" in draft.data:
+            self._resume(draft)
+
+    def discard_draft(self, key: str) -> None:
+        """Discard one unfinished assessment, on purpose (asks first; it cannot be recovered)."""
+        assert self.services is not None
+        draft = self.services.drafts.load(key)
+        if draft is None:
+            return
+        child = draft.data.get("child", {})
+        name = display_name(child.get("family_name"), child.get("given_name"))
+        if self.prompter.confirm(
+            "Discard the unfinished assessment",
+            f"Discard the unfinished assessment for {name} (saved "
+            f"{nhs_datetime(draft.saved_at)})? It was never finalised and cannot be recovered.",
+        ):
+            self.services.drafts.discard(key)
+            if self.assessment is not None and self.assessment.draft_key == key:
+                self.assessment.child = None
+        self.dashboard.set_drafts(self._drafts())
+
+    def _resume(self, draft: Any) -> None:
+        self._ensure_assessment()
+        if self.assessment.child is not None:
+            self.assessment.save_draft()  # the one on screen stays in its own slot
+        from triage_app.ui.assessment_view import child_from_json
+
+        record = child_from_json(draft.data["child"])
+        history = self._history(record)
+        self.assessment.resume(dict(draft.data), history)
+        self.banner.show_child(record, self.clock.now().date())
+        self.ui.pages_stack.setCurrentWidget(self.assessment)
+        self.assessment.focus_step()
+
+    def _assessment_on_screen(self) -> bool:
+        return (
+            self.assessment is not None
+            and self.assessment.child is not None
+            and self.ui.pages_stack.currentWidget() is self.assessment
+        )
+
+    def may_leave_assessment(self, doing: str) -> bool:
+        """Ask before leaving an assessment that is not finalised; save its draft either way.
+
+        Args:
+            doing: what the user asked for, in words ("open the cases", "quit").
+        """
+        if not self._assessment_on_screen():
+            return True
+        self.assessment.save_draft()
+        name = display_name(self.assessment.child.family_name, self.assessment.child.given_name)
+        return self.prompter.confirm(
+            "The assessment is not finalised",
+            f"The assessment for {name} is not finalised, so it is not in the record yet. "
+            f"It is kept as an unfinished assessment on the dashboard. {doing.capitalize()} "
+            "anyway?",
+        )
+
+    def leave_to_dashboard(self) -> None:
+        """Ctrl+1: the dashboard, after asking when an assessment is not finalised."""
+        if self.may_leave_assessment("open the cases"):
+            self.show_dashboard()
 
     # Screens ----------------------------------------------------------------------------
     def show_dashboard(self) -> None:
@@ -221,17 +360,20 @@ class MainWindow(QMainWindow):
         self.banner.clear()
         if self.services is not None:
             self.dashboard.set_cases_port(self.services.cases)
+            self.dashboard.set_drafts(self._drafts())
         self.ui.pages_stack.setCurrentWidget(self.dashboard)
         self.dashboard.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def new_assessment(self) -> None:
-        """Start with finding the child."""
-        if self.services is None:
+        """Start with finding the child (after asking when an assessment is not finalised)."""
+        if self.services is None or not self.may_leave_assessment("start another assessment"):
             return
         if self.find_child is None:
             from triage_app.ui.find_child import FindChild
 
-            self.find_child = FindChild(self.services.children, self)
+            self.find_child = FindChild(
+                self.services.children, self, today=lambda: self.clock.now().date()
+            )
             self.find_child.child_chosen.connect(self.start_assessment)
             self.find_child.cancelled.connect(self.show_dashboard)
             self.ui.pages_stack.addWidget(self.find_child)
@@ -256,15 +398,43 @@ class MainWindow(QMainWindow):
         self.ui.pages_stack.addWidget(self.assessment)
 
     def start_assessment(self, child: ChildRecord) -> None:
-        """Open the banner and the wizard for a child, with their history beside it."""
+        """Open the banner and the wizard for a child, with their history beside it.
+
+        A child with an unfinished assessment gets it back, or it is discarded on purpose:
+        one draft per child, never silently overwritten.
+        """
         assert self.services is not None
         self._ensure_assessment()
+        from triage_app.ui.assessment_view import child_to_json
+        from triage_app.ui.drafts import draft_key
+
+        key = draft_key(child_to_json(child))
+        existing = self.services.drafts.load(key)
+        if existing is not None and "child" in existing.data:
+            name = display_name(child.family_name, child.given_name)
+            if self.prompter.confirm(
+                "Unfinished assessment for this child",
+                f"{name} has an unfinished assessment saved at "
+                f"{nhs_datetime(existing.saved_at)}. Resume it?",
+            ):
+                self._resume(existing)
+                return
+            if not self.prompter.confirm(
+                "Discard the unfinished assessment",
+                f"Discard the unfinished assessment for {name} and start a new one? The "
+                "unfinished one cannot be recovered.",
+            ):
+                return  # stay on Find a child: nothing changed
+            self.services.drafts.discard(key)
+        if self.assessment.child is not None:
+            self.assessment.save_draft()  # another child's stays in its own slot
         now = self.clock.now()
         self.banner.show_child(child, now.date())
         self.current_child = child
         history = self._history(child)
         self.assessment.start(child, history, self.user)
         self.ui.pages_stack.setCurrentWidget(self.assessment)
+        self.assessment.focus_step()
         self._offer_possible_records(child)
 
     def _offer_possible_records(self, child: ChildRecord) -> None:
@@ -438,7 +608,11 @@ class MainWindow(QMainWindow):
         self._watch_idle()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        """Save the draft of an assessment in progress before closing."""
+        """Save the draft of an assessment in progress and ask before quitting."""
+        if not self.locked and not self.may_leave_assessment("quit"):
+            event.ignore()
+            return
         if self.assessment is not None and self.assessment.child is not None:
             self.assessment.save_draft()
+        self.remember_size()
         super().closeEvent(event)

@@ -158,25 +158,34 @@ class AssessmentRecorder(Protocol):
 
 @dataclass(frozen=True)
 class Draft:
-    """An unfinished assessment saved as it was typed."""
+    """An unfinished assessment saved as it was typed.
+
+    ``key`` names the slot: one draft per child and assessment (an opaque hex key, never the
+    child's details; ``""`` is the single draft of earlier versions).
+    """
 
     saved_at: datetime
     data: Mapping[str, Any]
+    key: str = ""
 
 
 class DraftStore(Protocol):
-    """Continuous saving of the one unfinished assessment, so a crash loses nothing."""
+    """Continuous saving of unfinished assessments (one per child), so a crash loses nothing."""
 
-    def save(self, data: Mapping[str, Any]) -> None:
-        """Replace the saved draft."""
+    def save(self, data: Mapping[str, Any], key: str = "") -> None:
+        """Replace the draft in slot ``key``."""
         ...
 
-    def load(self) -> Draft | None:
-        """Return the saved draft, or ``None``."""
+    def load(self, key: str = "") -> Draft | None:
+        """Return the draft in slot ``key``, or ``None``."""
         ...
 
-    def discard(self) -> None:
-        """Delete the saved draft."""
+    def drafts(self) -> list[Draft]:
+        """Return every unfinished assessment of the signed-in user, newest first."""
+        ...
+
+    def discard(self, key: str = "") -> None:
+        """Delete the draft in slot ``key``."""
         ...
 
 

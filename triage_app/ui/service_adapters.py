@@ -49,7 +49,9 @@ log = logging.getLogger(__name__)
 def child_view(c: Any) -> ChildRecord:
     """Turn a stored child (``domain.records.ChildRecord``) into the UI's child."""
     sex = Sex(c.sex) if c.sex in {s.value for s in Sex} else None
-    return ChildRecord(str(c.id), c.date_of_birth, c.nhs_number, c.given_name, c.family_name, sex)
+    return ChildRecord(
+        str(c.id), c.date_of_birth, c.nhs_number, c.given_name, c.family_name, sex, c.postcode
+    )
 
 
 def problems_text(exc: InputError) -> str:
@@ -216,22 +218,27 @@ class ServiceDraftStore:
         """The encrypted draft file's path."""
         return self.store.path
 
-    def save(self, data: Mapping[str, Any]) -> None:
-        """Replace the draft (encrypted, atomically)."""
-        self.store.save(data)
+    def save(self, data: Mapping[str, Any], key: str = "") -> None:
+        """Replace the draft of slot ``key`` (encrypted, atomically)."""
+        self.store.save(data, key)
 
-    def load(self) -> Draft | None:
+    def load(self, key: str = "") -> Draft | None:
         """Return the saved draft, or ``None`` (none, or unreadable with this key)."""
         try:
-            found = self.store.load()
+            found = self.store.load(key)
         except draft_service.DraftUnreadableError:
-            log.warning("the saved draft could not be opened with this record's key; ignored")
+            log.warning("a saved draft could not be opened with this record's key; ignored")
             return None
-        return Draft(found.saved_at, found.data) if found else None
+        return Draft(found.saved_at, found.data, key) if found else None
 
-    def discard(self) -> None:
-        """Delete the draft."""
-        self.store.discard()
+    def drafts(self) -> list[Draft]:
+        """Every readable unfinished assessment of this user, newest first."""
+        found = [d for d in (self.load(k) for k in self.store.slots()) if d is not None]
+        return sorted(found, key=lambda d: d.saved_at, reverse=True)
+
+    def discard(self, key: str = "") -> None:
+        """Delete the draft of slot ``key``."""
+        self.store.discard(key)
 
     def _migrate_plain_draft(self) -> None:
         if not self._legacy.path.exists():

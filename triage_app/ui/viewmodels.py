@@ -29,6 +29,7 @@ class ChildRecord:
     given_name: str | None = None
     family_name: str | None = None
     sex: Sex | None = None
+    postcode: str | None = None  # to tell similar children apart (never searched here)
 
 
 @dataclass(frozen=True)

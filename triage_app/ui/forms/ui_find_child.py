@@ -197,7 +197,7 @@ class Ui_FindChild(object):
 #if QT_CONFIG(accessibility)
         self.search_button.setAccessibleName(QCoreApplication.translate("FindChild", u"Search", None))
 #endif // QT_CONFIG(accessibility)
-        self.new_child_button.setText(QCoreApplication.translate("FindChild", u"&New child", None))
+        self.new_child_button.setText(QCoreApplication.translate("FindChild", u"Ne&w child", None))
 #if QT_CONFIG(accessibility)
         self.new_child_button.setAccessibleName(QCoreApplication.translate("FindChild", u"New child", None))
 #endif // QT_CONFIG(accessibility)

@@ -1,6 +1,6 @@
 """The patient banner (NHS CUI PAB): fixed at the top whenever one child is open.
 
-``EXAMPLE, Ava    Born 20-Jul-2025 (6w 3d)    Gender Female    NHS No. 943 476 5919``:
+``EXAMPLE, Ava    Born 20-Jul-2025 (6w 3d)    Sex Female    NHS No. 943 476 5919``:
 labels without colons, styled less prominently than the values; missing values read
 ``Not Known``, never ``?``.
 """
@@ -70,5 +70,5 @@ class PatientBanner(QFrame):
         u = self.ui
         return (
             f"{u.name_value_label.text()} Born {u.born_value_label.text()} "
-            f"Gender {u.gender_value_label.text()} NHS No. {u.nhs_value_label.text()}"
+            f"Sex {u.gender_value_label.text()} NHS No. {u.nhs_value_label.text()}"
         )
