@@ -1,55 +1,64 @@
 """Sealed versions in the case view and the in-app preview: view, print, save, addendum.
 
-Every view, print and save is audited by the record (here the in-memory record's audit list;
-the real record's audit trail is covered by tests/ui/test_service_records.py).
+On the real services (a copy of the demonstration store): every view, print and save is an
+event of the record's own audit trail.
 """
 
-from datetime import datetime
+import os
+import stat
 
 import pytest
 
 from PySide6.QtGui import QColor
 
-from tests.ui.fakes import FakePrompter, FixedClock, sample_record
+from tests.ui.fakes import FakePrompter
+from tests.ui.real_store import BROOKS_NHS
+from triage_app.services import audit_log
 from triage_app.ui.case_view import CaseView
-from triage_app.ui.seams import ImmediateExecutor
 
-NOW = datetime(2025, 9, 5, 9, 0)
+
+def last_event(services):
+    e = audit_log.events(services.cases.ctx)[-1]
+    return e.action, e.entity, e.after or ""
+
+
+def brooks_case(services):
+    return next(c.case_id for c in services.cases.open_cases() if c.child.nhs_number == BROOKS_NHS)
 
 
 class FakePrinter:
     """The Printer seam: records what it was asked to print; answers from a script."""
 
-    def __init__(self, accept: bool = True) -> None:
+    def __init__(self, accept: bool | str = True) -> None:
         self.accept = accept
         self.printed: list[tuple[str, bytes]] = []
 
-    def print_pdf(self, title: str, pdf: bytes) -> bool:
+    def print_pdf(self, title: str, pdf: bytes) -> bool | str:
         self.printed.append((title, pdf))
         return self.accept
 
 
 @pytest.fixture
-def sealed(qtbot, tmp_path):
-    record = sample_record(NOW)
+def sealed(qtbot, tmp_path, demo_services, clock):
+    services = demo_services
     prompter = FakePrompter(save_path=str(tmp_path / "chosen.pdf"))
-    view = CaseView(record, FixedClock(NOW), prompter=prompter, records=record)
+    view = CaseView(services.cases, clock, prompter=prompter, records=services.records)
     qtbot.addWidget(view)
-    case_id = record.open_cases()[0].case_id
+    case_id = brooks_case(services)
     view.show_case(case_id)
     view.referral.seal_button.click()
-    return view, record, case_id, prompter
+    return view, services, case_id, prompter
 
 
 def test_sealing_lists_the_version_and_offers_preview_save_and_addendum(sealed):
     view, record, case_id, _ = sealed
     panel = view.referral
     assert panel.versions_list.count() == 1
-    assert panel.versions_list.item(0).text().startswith("\u2611 Version 1 (MEM-")
+    assert panel.versions_list.item(0).text().startswith("\u2611 Version 1 (NIM-")
     assert not panel.seal_button.isEnabled()
     for button in (panel.preview_button, panel.export_button, panel.addendum_button):
         assert button.isEnabled()
-    assert ("view", f"case {case_id}", "1 versions") in record.audit  # listing is a view
+    assert last_event(record)[:2] == ("view", "referral_record")  # listing is a view
 
 
 def test_an_addendum_needs_a_reason_and_shows_version_2(sealed):
@@ -57,7 +66,7 @@ def test_an_addendum_needs_a_reason_and_shows_version_2(sealed):
     panel = view.referral
     panel.addendum_button.click()
     assert "Type the reason for the addendum" in view.message_label.text()
-    assert len(record.sealed[case_id]) == 1  # nothing sealed without a reason
+    assert len(record.records.sealed_versions(case_id)) == 1  # nothing sealed without a reason
     panel.reason_edit.setText("Follow-up skeletal survey reported")
     panel.addendum_button.click()
     assert view.message_label.text().startswith("\u2714 Addendum sealed: Version 2")
@@ -66,8 +75,8 @@ def test_an_addendum_needs_a_reason_and_shows_version_2(sealed):
     assert "addendum: Follow-up skeletal survey reported" in panel.versions_list.item(1).text()
     assert panel.chosen().version == 2  # the latest is chosen
     assert panel.reason_edit.text() == ""
-    v2 = record.sealed[case_id][1].view
-    assert v2.supersedes_uid == record.sealed[case_id][0].view.record_uid
+    v1, v2 = record.records.sealed_versions(case_id)
+    assert v2.supersedes_uid == v1.record_uid
 
 
 def test_save_as_writes_the_sealed_bytes_of_the_chosen_version_and_is_audited(sealed, tmp_path):
@@ -76,20 +85,22 @@ def test_save_as_writes_the_sealed_bytes_of_the_chosen_version_and_is_audited(se
     view.referral.addendum_button.click()
     view.referral.versions_list.setCurrentRow(0)  # version 1, not the latest
     view.referral.export_button.click()
-    first = record.sealed[case_id][0]
-    assert (tmp_path / "chosen.pdf").read_bytes() == first.pdf
+    first = record.records.sealed_versions(case_id)[0]
+    assert (tmp_path / "chosen.pdf").read_bytes() == record.records.sealed_pdf(case_id, 1)
+    assert stat.S_IMODE(os.stat(tmp_path / "chosen.pdf").st_mode) == 0o600  # owner only
     assert prompter.calls[-1][0] == "ask_save_path"
-    assert prompter.calls[-1][2] == first.view.record_uid.replace("/", "-") + ".pdf"
-    assert record.audit[-1] == ("export", first.view.record_uid, "chosen.pdf")
+    assert prompter.calls[-1][2] == first.record_uid.replace("/", "-") + ".pdf"
+    exports = [e for e in audit_log.events(record.cases.ctx) if e.action == "export"]
+    assert "chosen.pdf" in exports[-1].after and first.record_uid in exports[-1].after
     assert "Saved" in view.message_label.text()
 
 
 def test_cancelling_save_as_writes_and_audits_nothing(sealed, tmp_path):
     view, record, case_id, prompter = sealed
     prompter.save_path = None
-    before = list(record.audit)
+    before = len(audit_log.events(record.cases.ctx))
     view.referral.export_button.click()
-    assert record.audit == before
+    assert len(audit_log.events(record.cases.ctx)) == before
     assert not (tmp_path / "chosen.pdf").exists()
 
 
@@ -104,11 +115,11 @@ def test_preview_is_requested_for_the_chosen_version(qtbot, sealed):
 def preview_for(qtbot, record, case_id, printer=None, prompter=None):
     from triage_app.ui.record_preview import RecordPreview
 
-    page = RecordPreview(record, prompter or FakePrompter(), printer or FakePrinter())
+    page = RecordPreview(record.records, prompter or FakePrompter(), printer or FakePrinter())
     qtbot.addWidget(page)
     page.resize(900, 700)
     page.show()
-    version = record.sealed_versions(case_id)[-1]
+    version = record.records.sealed_versions(case_id)[-1]
     assert page.show_version(case_id, version)
     return page, version
 
@@ -125,9 +136,11 @@ def inked(image) -> bool:
 def test_preview_shows_the_page_count_renders_the_pages_and_is_audited(qtbot, sealed):
     view, record, case_id, _ = sealed
     page, version = preview_for(qtbot, record, case_id)
-    assert page.page_count() == 2
-    assert page.pages_label.text() == "Page 1 of 2"
-    assert record.audit[-1] == ("view", version.record_uid, "preview")
+    pages = page.page_count()
+    assert pages >= 2
+    assert page.pages_label.text() == f"Page 1 of {pages}"
+    action, entity, after = last_event(record)
+    assert (action, entity) == ("view", "referral_record") and version.record_uid in after
     assert version.record_uid in page.title_label.text()
     # QPdfView renders in the background: wait for the page to be drawn before grabbing.
     qtbot.waitUntil(lambda: inked(page.view.grab().toImage()), timeout=5000)
@@ -138,17 +151,51 @@ def test_print_goes_through_the_printer_seam_and_is_audited(qtbot, sealed):
     printer = FakePrinter()
     page, version = preview_for(qtbot, record, case_id, printer)
     page.print_button.click()
-    assert printer.printed == [(version.record_uid, record.sealed[case_id][-1].pdf)]
-    assert record.audit[-1] == ("print", version.record_uid, version.pdf_sha256)
+    assert last_event(record)[:2] == ("print", "referral_record")
+    pdf = record.records.sealed_pdf(case_id, version.version)
+    assert printer.printed == [(version.record_uid, pdf)]
     assert "Sent" in page.message_label.text()
+
+
+def test_print_to_file_writes_the_sealed_vector_pdf_owner_only(qtbot, sealed, tmp_path):
+    view, record, case_id, _ = sealed
+    target = tmp_path / "printed.pdf"
+    printer = FakePrinter(accept=str(target))  # the dialog's "Print to file"
+    page, version = preview_for(qtbot, record, case_id, printer)
+    page.print_button.click()
+    assert last_event(record)[:2] == ("export", "referral_record")
+    pdf = record.records.sealed_pdf(case_id, version.version)
+    assert target.read_bytes() == pdf  # the sealed file itself: vector text, not a raster
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert "Saved" in page.message_label.text()
+
+
+def test_print_and_save_offer_a_writable_folder_and_a_file_name_without_slashes(qtbot):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from triage_app.ui.record_preview import prepare_printer
+    from triage_app.ui.seams import default_folder, save_dialog
+
+    printer = QPrinter()
+    prepare_printer(printer, "NIM-2026-000004/v1")
+    assert printer.docName() == "NIM-2026-000004-v1"
+    if printer.outputFileName():  # no printer installed: print to file is the choice
+        folder, name = os.path.split(printer.outputFileName())
+        assert name == "NIM-2026-000004-v1.pdf" and os.access(folder, os.W_OK)
+    dialog = save_dialog(None, "Save", "NIM-2026-000004-v1.pdf")
+    qtbot.addWidget(dialog)
+    assert dialog.directory().absolutePath() == os.path.realpath(default_folder()) or (
+        dialog.directory().absolutePath() == default_folder()
+    )
+    assert dialog.locale().name() == "en_GB"  # its file list shows UK dates
 
 
 def test_a_cancelled_print_is_not_audited(qtbot, sealed):
     view, record, case_id, _ = sealed
     page, version = preview_for(qtbot, record, case_id, FakePrinter(accept=False))
-    before = list(record.audit)
+    before = len(audit_log.events(record.cases.ctx))
     page.print_button.click()
-    assert record.audit == before
+    assert len(audit_log.events(record.cases.ctx)) == before
     assert "cancelled" in page.message_label.text()
 
 
@@ -157,8 +204,10 @@ def test_save_as_from_the_preview_writes_the_sealed_bytes(qtbot, sealed, tmp_pat
     prompter = FakePrompter(save_path=str(tmp_path / "from-preview.pdf"))
     page, version = preview_for(qtbot, record, case_id, prompter=prompter)
     page.save_button.click()
-    assert (tmp_path / "from-preview.pdf").read_bytes() == record.sealed[case_id][-1].pdf
-    assert record.audit[-1] == ("export", version.record_uid, "from-preview.pdf")
+    action, _entity, after = last_event(record)
+    assert action == "export" and "from-preview.pdf" in after
+    pdf = record.records.sealed_pdf(case_id, version.version)
+    assert (tmp_path / "from-preview.pdf").read_bytes() == pdf
 
 
 def test_the_real_print_path_draws_every_page(qtbot, sealed, tmp_path):
@@ -170,38 +219,29 @@ def test_the_real_print_path_draws_every_page(qtbot, sealed, tmp_path):
 
     view, record, case_id, _ = sealed
     document = QPdfDocument()
-    buffer = load_pdf(document, record.sealed[case_id][-1].pdf)
+    buffer = load_pdf(document, record.records.sealed_pdf(case_id, 1))
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     assert print_pages(printer, document, 0, 1)
     again = QPdfDocument()
     kept = load_pdf(again, (tmp_path / "printed.pdf").read_bytes())
-    assert again.pageCount() == 2
+    assert again.pageCount() == 2  # pages 1 to 2 were asked for
     del buffer, kept
 
 
-def test_the_main_window_opens_the_preview_with_the_banner_and_comes_back(qtbot, engine):
-    from triage_app.ui.main_window import MainWindow
-    from triage_app.ui.memory_ports import MemoryOpener
+def test_the_main_window_opens_the_preview_with_the_banner_and_comes_back(
+    qtbot, engine, demo_store
+):
+    from tests.ui.real_store import signed_in_window
 
-    record = sample_record(NOW)
-    record.create_user("Dr Jane Smith", "GP")
-    window = MainWindow(
-        FixedClock(NOW),
-        ImmediateExecutor(),
-        FakePrompter(),
-        lambda: engine.decide,
-        printer=FakePrinter(),
-    )
-    qtbot.addWidget(window)
-    window.open_with(MemoryOpener(record))
-    case_id = record.open_cases()[0].case_id
+    window = signed_in_window(qtbot, engine, demo_store, printer=FakePrinter())
+    case_id = brooks_case(window.services)
     window.open_case(case_id)
     window.case_view.referral.seal_button.click()
     window.case_view.referral.preview_button.click()
     assert window.ui.pages_stack.currentWidget() is window.preview
-    assert window.preview.page_count() == 2
+    assert window.preview.page_count() >= 2
     assert not window.banner.isHidden()  # the preview is about this child
     window.preview.back_button.click()
     assert window.ui.pages_stack.currentWidget() is window.case_scroll

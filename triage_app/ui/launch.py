@@ -78,6 +78,11 @@ def run_gui(
     from triage_app.ui.seams import SystemClock, ThreadPoolExecutor
 
     app = _application(argv, names)
+    from PySide6.QtCore import QLocale
+
+    from triage_app.ui.seams import UK
+
+    QLocale.setDefault(UK)  # Qt's own dialogs show dates as dd/mm/yyyy
     window = MainWindow(SystemClock(), ThreadPoolExecutor())
     window.restore_size()
     window.show()

@@ -8,6 +8,8 @@ seam and is audited once the printer took it; saving writes the sealed bytes (au
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QPagedPaintDevice, QPainter
 from PySide6.QtPdf import QPdfDocument
@@ -41,8 +43,14 @@ class QtPdfPrinter:
     def __init__(self, parent: QWidget | None = None) -> None:
         self._parent = parent
 
-    def print_pdf(self, title: str, pdf: bytes) -> bool:
-        """Show the print dialog; print the chosen pages; True when they went to the printer."""
+    def print_pdf(self, title: str, pdf: bytes) -> bool | str:
+        """Show the print dialog; print the chosen pages.
+
+        Returns:
+            True when the pages went to a printer, False when cancelled, or the chosen path
+            when the user picked "Print to file": the caller then writes the sealed PDF
+            itself there (vector, owner-only, audited) instead of a rasterised copy.
+        """
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         document = QPdfDocument()
@@ -50,16 +58,37 @@ class QtPdfPrinter:
         if document.status() != QPdfDocument.Status.Ready or document.pageCount() == 0:
             return False
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(title)
+        prepare_printer(printer, title)
         printer.setFromTo(1, document.pageCount())
         dialog = QPrintDialog(printer, self._parent)
         dialog.setWindowTitle(f"Print {title}")
         dialog.setMinMax(1, document.pageCount())
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return False
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+            return printer.outputFileName()
         first = max(printer.fromPage(), 1) - 1
         last = (printer.toPage() or document.pageCount()) - 1
         return print_pages(printer, document, first, last)
+
+
+def prepare_printer(printer: Any, title: str) -> None:
+    """Name the job after the record and, with no printer installed, offer a file that works.
+
+    The record id holds a "/" (``NIM-2026-000004/v1``), which Qt would turn into a folder
+    that does not exist: the job name is made safe, and when the only choice is "Print to
+    file" its default is ``<Documents>/NIM-2026-000004-v1.pdf``.
+    """
+    import os
+
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    from triage_app.ui.seams import default_folder, safe_file_name
+
+    name = safe_file_name(title)
+    printer.setDocName(name)
+    if not QPrinterInfo.availablePrinterNames():
+        printer.setOutputFileName(os.path.join(default_folder(), f"{name}.pdf"))
 
 
 def print_pages(printer: QPagedPaintDevice, document: QPdfDocument, first: int, last: int) -> bool:
@@ -211,8 +240,17 @@ class RecordPreview(QWidget):
         """Print through the system dialog; audited once the printer took it."""
         if self.version is None or not self._pdf:
             return
-        if not self._printer.print_pdf(self.version.record_uid, self._pdf):
+        sent = self._printer.print_pdf(self.version.record_uid, self._pdf)
+        if not sent:
             self.message_label.setText("Not printed (cancelled).")
+            return
+        if isinstance(sent, str):  # "Print to file": the sealed PDF itself (vector, 0600)
+            try:
+                text = self._records.save_sealed_pdf(self.case_id, self.version.version, sent)
+            except Refused as exc:
+                self.message_label.setText(f"\u2716 NOT SAVED: {exc}")
+                return
+            self.message_label.setText(f"\u2714 {text}")
             return
         try:
             self._records.record_printed(self.case_id, self.version.version)

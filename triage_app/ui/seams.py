@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QLocale, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
@@ -89,20 +89,69 @@ class QtPrompter:
         QMessageBox.warning(self._parent, title, text)
 
     def ask_save_path(self, title: str, suggested_name: str) -> str | None:
-        """Show a save dialog for a PDF."""
-        from PySide6.QtWidgets import QFileDialog
+        """Show a save dialog for a PDF, in the default folder, with UK dates."""
+        from PySide6.QtWidgets import QDialog
 
-        path, _ = QFileDialog.getSaveFileName(
-            self._parent, title, suggested_name, "PDF documents (*.pdf)"
-        )
-        return path or None
+        dialog = save_dialog(self._parent, title, suggested_name)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return None
+        return dialog.selectedFiles()[0] or None
+
+
+def default_folder() -> str:
+    """Where files are offered to be saved: the user's Documents folder, else their home."""
+    import os
+
+    from PySide6.QtCore import QDir, QStandardPaths
+
+    for folder in (
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation),
+        QDir.homePath(),
+    ):
+        if folder and os.path.isdir(folder) and os.access(folder, os.W_OK):
+            return folder
+    return QDir.homePath()
+
+
+def safe_file_name(name: str) -> str:
+    """A file name from a record id: no folder separators (``NIM-1/v1`` -> ``NIM-1-v1``)."""
+    keep = "".join(c if c.isalnum() or c in "-_. " else "-" for c in name).strip(" .")
+    return keep or "record"
+
+
+def save_dialog(parent: QWidget | None, title: str, suggested_name: str) -> Any:
+    """A PDF save dialog: default folder and name, UK date format (dd/mm/yyyy) in its list.
+
+    Qt's own dialog is used (not the platform's) so that its dates follow the en-GB locale.
+    """
+    import os
+
+    from PySide6.QtWidgets import QFileDialog
+
+    name = suggested_name
+    if not os.path.dirname(name):
+        name = os.path.join(default_folder(), safe_file_name(name))
+    dialog = QFileDialog(parent, title, name, "PDF documents (*.pdf)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix("pdf")
+    dialog.setLocale(UK)
+    dialog.selectFile(name)
+    return dialog
+
+
+UK = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)  # dd/mm/yyyy in dialogs
 
 
 class Printer(Protocol):
     """Prints a PDF through the system's print dialog; the only way logic reaches a printer."""
 
-    def print_pdf(self, title: str, pdf: bytes) -> bool:
-        """Ask where and how to print, then print; True when it went to the printer."""
+    def print_pdf(self, title: str, pdf: bytes) -> bool | str:
+        """Ask where and how to print, then print; True when it went to the printer.
+
+        False when cancelled; a path when the user chose "Print to file" (the caller writes
+        the sealed PDF there itself: never a rasterised copy).
+        """
         ...
 
 

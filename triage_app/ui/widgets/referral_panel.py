@@ -40,7 +40,9 @@ def save_sealed_copy(
     Returns:
         What happened, for the message line; ``None`` when the user cancelled.
     """
-    uid = version.record_uid.replace("/", "-")
+    from triage_app.ui.seams import safe_file_name
+
+    uid = safe_file_name(version.record_uid)
     path = prompter.ask_save_path(f"Save {version.record_uid} as a PDF", f"{uid}.pdf")
     if not path:
         return None
