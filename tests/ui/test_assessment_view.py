@@ -1,18 +1,25 @@
+"""The wizard on the real services: the recorder and the drafts of a temporary store."""
+
+from dataclasses import replace
+from datetime import date
+
 import pytest
 
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel
 
-from tests.ui.fakes import AVA
+from tests.ui.real_store import AF_NHS, USER
 from triage_app.ui.assessment_view import AssessmentView
-from triage_app.ui.sample import _history
-from triage_app.ui.viewmodels import ChildHistory
+from triage_app.ui.viewmodels import NEW_CHILD_ID, ChildHistory, ChildRecord
+
+# A child not in the record yet (stored with the first finalised assessment).
+AVA = ChildRecord(NEW_CHILD_ID, date(2026, 10, 20), "9434765919", "Ava", "Example", None)
 
 
 @pytest.fixture
-def view(qtbot, engine, record, clock, prompter):
-    v = AssessmentView(engine.decide, record, record, clock, prompter)
+def view(qtbot, engine, services, clock, prompter):
+    v = AssessmentView(engine.decide, services.recorder, services.drafts, clock, prompter)
     qtbot.addWidget(v)
-    v.start(AVA, ChildHistory(), "Dr Test")
+    v.start(AVA, ChildHistory(), USER)
     return v
 
 
@@ -28,7 +35,7 @@ def test_the_decision_updates_as_soon_as_a_finding_is_marked(view):
     assert "the protocol requires" in view.panel.urgency_text()
     text = view.panel.details.toPlainText()
     assert "Phone children's social care" in text and "Rule R4" in text
-    assert "(03-Sep-2025 10:40)" in text  # due time in NHS format
+    assert "(01-Dec-2026 10:00)" in text  # due time in NHS format
     assert "1. Bruise, Cheek, right" in findings_step(view).findings_list.item(0).text()
 
 
@@ -66,21 +73,24 @@ def test_the_call_starts_the_written_referral_countdown(view, clock):
     checklist.detail_edits["handler"].setText("J Smith")
     checklist.detail_edits["reference"].setText("MAST-123")
     checklist.detail_edits["advice"].setText("Paediatrician today")
-    checklist.done_at_edit.setText("03-Sep-2025 11:00")
+    checklist.done_at_edit.setText("01-Dec-2026 11:00")
     checklist.record_button.click()
     assert view.extra["actions"]["phone_csc"]["details"]["reference"] == "MAST-123"
-    assert "counted from the call at 03-Sep-2025 11:00" in checklist.countdown_label.text()
-    assert "(04-Sep-2025 11:00)" in checklist.countdown_label.text()
+    assert "counted from the call at 01-Dec-2026 11:00" in checklist.countdown_label.text()
+    assert "(02-Dec-2026 11:00)" in checklist.countdown_label.text()
 
 
 def test_the_timeline_shows_earlier_presentations_and_feeds_the_flags(
-    qtbot, engine, record, clock, prompter
+    qtbot, engine, demo_services, clock, prompter
 ):
-    v = AssessmentView(engine.decide, record, record, clock, prompter)
+    services = demo_services
+    alfie = services.children.find_by_nhs_number(AF_NHS)[0].child
+    v = AssessmentView(engine.decide, services.recorder, services.drafts, clock, prompter)
     qtbot.addWidget(v)
-    v.start(AVA, _history(AVA.date_of_birth, clock.now()), "Dr Test")
+    v.start(alfie, services.history.history(alfie.id, clock.now()), USER)
     rows = v.timeline.texts()
-    assert "This child: GP surgery" in rows[0] and "FLAG" in rows[0]
+    assert "This child: Emergency department" in rows[0] and "FLAG" in rows[0]
+    assert len(rows) == 3  # the three presentations of the Child AF story
     findings_step(v).body_map.choose_point(77, 67)
     text = v.panel.details.toPlainText()
     assert {"prior_injury_presentation", "family_safeguarding_history"} <= {
@@ -89,46 +99,50 @@ def test_the_timeline_shows_earlier_presentations_and_feeds_the_flags(
     assert all(f.text in text for f in v.decision.flags)
 
 
-def test_finalising_asks_first_opens_a_case_and_clears_the_draft(qtbot, view, record, prompter):
+def test_finalising_asks_first_opens_a_case_and_clears_the_draft(qtbot, view, services, prompter):
     findings_step(view).body_map.choose_point(77, 67)
     view.save_draft()
-    assert record.load() is not None
+    assert services.drafts.load(view.draft_key) is not None
     prompter.answers = [False]
     view.go_to(6)
     view.review.finalise_button.click()
-    assert record.finalised == [] and record.load() is not None
-    with qtbot.waitSignal(view.finalised, timeout=1000) as signal:
+    assert services.cases.open_cases() == [] and services.drafts.drafts() != []
+    with qtbot.waitSignal(view.finalised, timeout=5000) as signal:
         view.review.finalise_button.click()
-    case = record.case_detail(signal.args[0])
-    assert case.child.id == AVA.id and case.urgency == "immediate"
-    assert record.load() is None
+    case = services.cases.case_detail(signal.args[0])
+    assert case.child.nhs_number == AVA.nhs_number and case.urgency == "immediate"
+    assert services.drafts.drafts() == []
 
 
-def test_a_draft_resumes_exactly_where_it_was(qtbot, engine, record, clock, prompter, view):
+def test_a_draft_resumes_exactly_where_it_was(qtbot, engine, services, clock, prompter, view):
     findings_step(view).body_map.choose_point(77, 67)
     view.go_to(3)
     view.steps[3].ui.explanation_edit.setPlainText("Fell against the cot")
     view.save_draft()
-    again = AssessmentView(engine.decide, record, record, clock, prompter)
+    again = AssessmentView(engine.decide, services.recorder, services.drafts, clock, prompter)
     qtbot.addWidget(again)
-    again.resume(dict(record.load().data))
+    again.resume(dict(services.drafts.load(view.draft_key).data))
     assert again.stack.currentIndex() == 3
     assert again.steps[3].ui.explanation_edit.toPlainText() == "Fell against the cot"
     assert findings_step(again).findings[0]["site"] == "cheek"
     assert "IMMEDIATE" in again.panel.urgency_text()
 
 
-def test_a_refused_finalise_keeps_the_draft_and_says_why(qtbot, view, record, prompter):
-    from triage_app.ui.ports import Refused
-
-    def refuse(*args):
-        raise Refused("child.date_of_birth: differs from the stored child")
-
-    record.finalise = refuse
+def test_a_refused_finalise_keeps_the_draft_and_says_why(
+    qtbot, engine, demo_services, clock, prompter
+):
+    services = demo_services
+    alfie = services.children.find_by_nhs_number(AF_NHS)[0].child
+    wrong = replace(alfie, date_of_birth=date(2026, 1, 1))  # not the stored child's
+    view = AssessmentView(engine.decide, services.recorder, services.drafts, clock, prompter)
+    qtbot.addWidget(view)
+    view.start(wrong, ChildHistory(), USER)
     findings_step(view).body_map.choose_point(77, 67)
+    before = len(services.cases.open_cases())
     assert view.finalise() is None
     assert prompter.calls[-1][:2] == ("error", "The assessment was not stored")
-    assert record.load() is not None and view.child is not None
+    assert services.drafts.load(view.draft_key) is not None and view.child is not None
+    assert len(services.cases.open_cases()) == before
 
 
 def test_removing_a_finding_asks_first_and_can_be_undone(view, prompter):

@@ -1,8 +1,8 @@
-from datetime import datetime
+"""The dashboard on the real services (a copy of the demonstration store at NOW)."""
 
 from PySide6.QtCore import Qt
 
-from tests.ui.fakes import FixedClock, sample_record
+from tests.ui.real_store import AF_NHS, BROOKS_NHS, NOW
 from triage_app.ui.dashboard import (
     COL_CHILD,
     COL_DUE,
@@ -12,44 +12,50 @@ from triage_app.ui.dashboard import (
     DashboardTableModel,
 )
 
-NOW = datetime(2025, 9, 5, 9, 0)
+
+def row_of(model, nhs):
+    return next(r for r in range(model.rowCount()) if model.rows[r][0].child.nhs_number == nhs)
 
 
-def test_cases_with_overdue_items_come_first_and_say_overdue_in_words():
-    record = sample_record(NOW)
+def test_cases_with_overdue_items_come_first_and_say_overdue_in_words(qtbot, demo_services):
     model = DashboardTableModel()
-    model.set_cases(record.open_cases(), NOW)
+    model.set_cases(demo_services.cases.open_cases(), NOW)
     first = model.index(0, COL_STATUS)
     assert model.data(first, OVERDUE_ROLE) > 0
     assert model.data(first).startswith("OVERDUE (")
     assert model.data(first, Qt.ItemDataRole.DecorationRole) is not None  # icon, not colour alone
-    due = model.data(model.index(0, COL_DUE))
-    assert "OVERDUE by" in due and "Written referral" in due
-    statuses = [model.data(model.index(r, COL_STATUS)) for r in range(model.rowCount())]
-    assert "On track" in statuses
+    overdue = [
+        model.data(model.index(r, COL_STATUS), OVERDUE_ROLE) for r in range(model.rowCount())
+    ]
+    assert overdue == sorted(overdue, reverse=True)  # overdue first
+    due = model.data(model.index(row_of(model, BROOKS_NHS), COL_DUE))
+    assert "OVERDUE by" in due and "Written referral" in due  # BROOKS: phoned, never written
     assert "Born " in model.data(model.index(0, COL_CHILD))
 
 
-def test_follow_up_survey_and_pending_results_and_conditions_are_listed():
-    record = sample_record(NOW)
+def test_the_follow_up_survey_of_the_child_af_case_is_listed(demo_services):
     model = DashboardTableModel()
-    model.set_cases(record.open_cases(), NOW)
-    cells = [model.data(model.index(r, COL_DUE)) for r in range(model.rowCount())]
-    joined = "\n".join(cells)
-    assert "Follow-up skeletal survey" in joined
-    assert "Results pending (" in joined
-    assert "Supervision in force: Contact with baby supervised by grandmother" in joined
+    model.set_cases(demo_services.cases.open_cases(), NOW)
+    due = model.data(model.index(row_of(model, AF_NHS), COL_DUE))
+    assert "Follow-up skeletal survey" in due
 
 
-def test_the_dashboard_opens_the_selected_case(qtbot):
-    record = sample_record(NOW)
-    board = Dashboard(record, FixedClock(NOW))
+def test_the_dashboard_opens_the_selected_case(qtbot, demo_services, clock):
+    board = Dashboard(demo_services.cases, clock)
     qtbot.addWidget(board)
     board.refresh()
     assert "OVERDUE" in board.summary_label.text()
-    assert "05-Sep-2025 09:00" in board.summary_label.text()
+    assert "01-Dec-2026 10:00" in board.summary_label.text()
     with qtbot.waitSignal(board.case_opened, timeout=1000) as signal:
         board.open_button.click()
     assert signal.args[0] == board.model.rows[0][0].case_id
     with qtbot.waitSignal(board.new_assessment_requested, timeout=1000):
         board.new_button.click()
+
+
+def test_no_unfinished_assessments_means_no_drafts_section(qtbot, demo_services, clock):
+    board = Dashboard(demo_services.cases, clock)
+    qtbot.addWidget(board)
+    board.show()
+    board.set_drafts([])
+    assert not board.drafts_box.isVisible()

@@ -44,7 +44,7 @@ def test_main_window_runs_first_start_dashboard_and_resume(qtbot, engine, tmp_pa
     assert "ASHBY, Alfie" in window.banner.text()
     window.assessment.steps[2].body_map.choose_point(77, 67)
     window.close()  # asks (the prompter says yes) and saves the draft
-    assert ("confirm", "The assessment is not finalised") == prompter.calls[-1][:2]
+    assert prompter.calls[-1][:2] == ("confirm", "The assessment is not finalised")
     window.services.cases.ctx.close()
 
     again = MainWindow(clock, ImmediateExecutor(), FakePrompter(), lambda: engine.decide)
