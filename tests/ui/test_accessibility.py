@@ -1,6 +1,6 @@
 """Every control can be reached by keyboard, in order, and has an accessible name."""
 
-from datetime import datetime
+from datetime import date
 
 import pytest
 
@@ -8,18 +8,22 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QFont
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QWidget
 
-from tests.ui.fakes import AVA, FakePrompter, FakeRecord, FixedClock, sample_record
+from tests.ui.fakes import FakePrompter
+from tests.ui.real_store import BROOKS_NHS, USER
 from triage_app.ui.assessment_view import AssessmentView
 from triage_app.ui.case_view import CaseView
 from triage_app.ui.dashboard import Dashboard
 from triage_app.ui.find_child import FindChild
 from triage_app.ui.first_run import FirstRun
-from triage_app.ui.memory_ports import MemoryOpener
 from triage_app.ui.seams import ImmediateExecutor
 from triage_app.ui.sign_in import SignIn
-from triage_app.ui.viewmodels import ChildHistory
+from triage_app.ui.viewmodels import NEW_CHILD_ID, ChildHistory, ChildRecord
 
-NOW = datetime(2025, 9, 5, 9, 0)
+AVA = ChildRecord(NEW_CHILD_ID, date(2026, 10, 20), "9434765919", "Ava", "Example", None)
+
+
+def wizard_on(services, engine, clock):
+    return AssessmentView(engine.decide, services.recorder, services.drafts, clock, FakePrompter())
 
 
 def unnamed_controls(top: QWidget) -> list[str]:
@@ -41,30 +45,32 @@ def unnamed_controls(top: QWidget) -> list[str]:
     return missing
 
 
-def screens(qtbot, engine):
-    record = sample_record(NOW)
-    clock = FixedClock(NOW)
-    wizard = AssessmentView(engine.decide, FakeRecord(), FakeRecord(), clock, FakePrompter())
-    wizard.start(AVA, ChildHistory(), "Dr Test")
+def screens(qtbot, engine, services, store, clock):
+    wizard = wizard_on(services, engine, clock)
+    wizard.start(AVA, ChildHistory(), USER)
     wizard.steps[2].body_map.choose_point(77, 67)
-    case = CaseView(record, clock, records=record)
-    case_id = record.open_cases()[0].case_id
+    case_id = next(
+        c.case_id for c in services.cases.open_cases() if c.child.nhs_number == BROOKS_NHS
+    )
+    case = CaseView(services.cases, clock, records=services.records)
     case.show_case(case_id)
-    sealed = CaseView(record, clock, records=record)
+    sealed = CaseView(services.cases, clock, records=services.records)
     sealed.show_case(case_id)
     sealed.referral.seal_button.click()  # versions list, preview, save and addendum
     from triage_app.ui.lock_screen import LockScreen
     from triage_app.ui.record_preview import RecordPreview
 
-    preview = RecordPreview(record, FakePrompter())
-    preview.show_version(case_id, record.sealed_versions(case_id)[0])
-    board = Dashboard(record, clock)
+    preview = RecordPreview(services.records, FakePrompter())
+    preview.show_version(case_id, services.records.sealed_versions(case_id)[0])
+    board = Dashboard(services.cases, clock)
     board.refresh()
+    wizard.save_draft()
+    board.set_drafts(services.drafts.drafts())  # the unfinished-assessments list too
     built = {
         "dashboard": board,
-        "find_child": FindChild(record),
-        "first_run": FirstRun(MemoryOpener().create_first_user, ImmediateExecutor()),
-        "sign_in": SignIn(MemoryOpener(), ImmediateExecutor()),
+        "find_child": FindChild(services.children),
+        "first_run": FirstRun(lambda name, password: None, ImmediateExecutor()),
+        "sign_in": SignIn(store.opener(), ImmediateExecutor()),
         "case_view": case,
         "case_view_sealed": sealed,
         "record_preview": preview,
@@ -75,8 +81,11 @@ def screens(qtbot, engine):
     return built
 
 
-def test_every_focusable_control_on_every_screen_has_an_accessible_name(qtbot, engine):
-    for name, screen in screens(qtbot, engine).items():
+def test_every_focusable_control_on_every_screen_has_an_accessible_name(
+    qtbot, engine, demo_store, clock
+):
+    services = demo_store.services()
+    for name, screen in screens(qtbot, engine, services, demo_store, clock).items():
         if isinstance(screen, tuple):
             screen, step = screen
             screen.go_to(step)
@@ -99,8 +108,8 @@ def focus_order(qtbot, start: QWidget, count: int) -> list[str]:
     return names[:count]
 
 
-def test_find_a_child_tabs_in_reading_order(qtbot):
-    page = FindChild(FakeRecord())
+def test_find_a_child_tabs_in_reading_order(qtbot, services):
+    page = FindChild(services.children)
     qtbot.addWidget(page)
     page.show()
     page.activateWindow()
@@ -120,10 +129,10 @@ def test_find_a_child_tabs_in_reading_order(qtbot):
     ]
 
 
-def test_the_wizard_moves_by_keyboard(qtbot, engine):
-    wizard = AssessmentView(engine.decide, FakeRecord(), FakeRecord(), FixedClock(), FakePrompter())
+def test_the_wizard_moves_by_keyboard(qtbot, engine, services, clock):
+    wizard = wizard_on(services, engine, clock)
     qtbot.addWidget(wizard)
-    wizard.start(AVA, ChildHistory(), "Dr Test")
+    wizard.start(AVA, ChildHistory(), USER)
     wizard.show()
     # Mnemonics for the buttons (offscreen QTest cannot fire window shortcuts, so check them).
     assert wizard.next_button.shortcut().toString() == "Alt+N"
@@ -141,7 +150,7 @@ def test_the_wizard_moves_by_keyboard(qtbot, engine):
 
 @pytest.mark.parametrize("factor", [1.5])
 def test_text_follows_the_system_font_size(qtbot, factor):
-    page = FindChild(FakeRecord())
+    page = FindChild(None)
     qtbot.addWidget(page)
     before = page.ui.nhs_number_label.fontInfo().pointSizeF()
     app = QApplication.instance()
@@ -150,17 +159,17 @@ def test_text_follows_the_system_font_size(qtbot, factor):
     bigger.setPointSizeF(original.pointSizeF() * factor)
     try:
         app.setFont(bigger)
-        again = FindChild(FakeRecord())
+        again = FindChild(None)
         qtbot.addWidget(again)
         assert again.ui.nhs_number_label.fontInfo().pointSizeF() > before
     finally:
         app.setFont(original)
 
 
-def test_next_puts_the_cursor_in_the_first_field_of_the_step(qtbot, engine):
-    wizard = AssessmentView(engine.decide, FakeRecord(), FakeRecord(), FixedClock(), FakePrompter())
+def test_next_puts_the_cursor_in_the_first_field_of_the_step(qtbot, engine, services, clock):
+    wizard = wizard_on(services, engine, clock)
     qtbot.addWidget(wizard)
-    wizard.start(AVA, ChildHistory(), "Dr Test")
+    wizard.start(AVA, ChildHistory(), USER)
     wizard.show()
     wizard.activateWindow()
     qtbot.waitUntil(wizard.isActiveWindow, timeout=2000)
@@ -188,16 +197,18 @@ def test_the_lock_screen_starts_in_the_password_field_and_tabs_to_unlock(qtbot):
     ]
 
 
-def test_the_preview_tabs_from_back_to_print_and_save(qtbot):
+def test_the_preview_tabs_from_back_to_print_and_save(qtbot, demo_services):
     from triage_app.ui.record_preview import RecordPreview
 
-    record = sample_record(NOW)
-    case_id = record.open_cases()[0].case_id
-    record.seal_referral(case_id)
-    page = RecordPreview(record, FakePrompter())
+    services = demo_services
+    case_id = next(
+        c.case_id for c in services.cases.open_cases() if c.child.nhs_number == BROOKS_NHS
+    )
+    services.cases.seal_referral(case_id)
+    page = RecordPreview(services.records, FakePrompter())
     qtbot.addWidget(page)
     page.show()
-    page.show_version(case_id, record.sealed_versions(case_id)[0])
+    page.show_version(case_id, services.records.sealed_versions(case_id)[0])
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow, timeout=2000)
     order = focus_order(qtbot, page.back_button, 5)

@@ -7,7 +7,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tests.ui.fakes import FakePrompter
 from tests.ui.real_store import USER
 from triage_app.ui.assessment_view import AssessmentView
 from triage_app.ui.drafts import DRAFT_NAME, FileDraftStore, draft_key
