@@ -11,7 +11,7 @@ def test_banner_shows_identity_in_nhs_display_conventions(qtbot):
     child = ChildRecord("c1", date(2025, 7, 20), "9434765919", "Ava", "Example", Sex.FEMALE)
     banner.show_child(child, date(2025, 9, 3))
     assert banner.text() == (
-        "EXAMPLE, Ava Born 20-Jul-2025 (6w 3d) Gender Female NHS No. 943 476 5919"
+        "EXAMPLE, Ava Born 20-Jul-2025 (6w 3d) Sex Female NHS No. 943 476 5919"
     )
     assert not banner.isHidden()
     # Labels carry no colon (CUI PAB-0036).

@@ -129,7 +129,7 @@ class Ui_ExplanationStep(object):
         self.given_at_edit.setAccessibleName(QCoreApplication.translate("ExplanationStep", u"Explanation given at", None))
 #endif // QT_CONFIG(accessibility)
         self.given_at_edit.setPlaceholderText(QCoreApplication.translate("ExplanationStep", u"e.g. 03-Sep-2025 10:40", None))
-        self.changed_label.setText(QCoreApplication.translate("ExplanationStep", u"&Changed over time", None))
+        self.changed_label.setText(QCoreApplication.translate("ExplanationStep", u"C&hanged over time", None))
         self.changed_combo.setItemText(0, QCoreApplication.translate("ExplanationStep", u"Not known", None))
         self.changed_combo.setItemText(1, QCoreApplication.translate("ExplanationStep", u"Yes", None))
         self.changed_combo.setItemText(2, QCoreApplication.translate("ExplanationStep", u"No", None))

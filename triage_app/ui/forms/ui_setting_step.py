@@ -136,7 +136,7 @@ class Ui_SettingStep(object):
 #if QT_CONFIG(accessibility)
         self.setting_combo.setAccessibleName(QCoreApplication.translate("SettingStep", u"Setting", None))
 #endif // QT_CONFIG(accessibility)
-        self.report_mode_label.setText(QCoreApplication.translate("SettingStep", u"&Seen", None))
+        self.report_mode_label.setText(QCoreApplication.translate("SettingStep", u"S&een", None))
         self.report_mode_combo.setItemText(0, QCoreApplication.translate("SettingStep", u"In person", None))
         self.report_mode_combo.setItemText(1, QCoreApplication.translate("SettingStep", u"Reported remotely (phone, message, photo or video)", None))
 

@@ -93,7 +93,7 @@ class ActionsChecklist(QWidget):
             form.addRow(text, edit)
         self.note_edit = QLineEdit(self)
         self.note_edit.setAccessibleName("Note")
-        form.addRow("&Note", self.note_edit)
+        form.addRow("No&te", self.note_edit)
         self.record_button = QPushButton("Record as &done", self)
         self.record_button.setAccessibleName("Record as done")
         row = QHBoxLayout()

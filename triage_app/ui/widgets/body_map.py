@@ -142,9 +142,20 @@ class BodyMap(QWidget):
             self.update()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        """Arrows move between regions; Enter or Space marks the highlighted region."""
+        """Arrows move between regions; Enter or Space marks the highlighted region.
+
+        Any key with Ctrl, Alt or Meta (Ctrl+1, Ctrl+N, Ctrl+Enter, Alt+letter) is not the
+        map's: it is passed on untouched, so the window's shortcuts work from here and a
+        modified Enter never adds a finding.
+        """
         regions = self.view.clickable()
         key = event.key()
+        mods = event.modifiers() & ~(
+            Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier
+        )
+        if mods != Qt.KeyboardModifier.NoModifier:
+            event.ignore()
+            return
         if key in (Qt.Key.Key_Right, Qt.Key.Key_Down):
             self._cursor = (self._cursor + 1) % len(regions)
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Up):

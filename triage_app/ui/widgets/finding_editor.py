@@ -71,12 +71,12 @@ class FindingEditor(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         rows = (
-            ("&Kind", self.kind_combo, "Kind of finding"),
-            ("S&ite", self.site_combo, "Site"),
-            ("Si&de", self.side_combo, "Side"),
+            ("Kin&d", self.kind_combo, "Kind of finding"),
+            ("Si&te", self.site_combo, "Site"),
+            ("S&ide", self.side_combo, "Side"),
             ("Si&ze", self.size_spin, "Size in millimetres"),
             ("&Patterned", self.patterned_combo, "Patterned"),
-            ("Descri&ption", self.description_edit, "Description"),
+            ("D&escription", self.description_edit, "Description"),
         )
         for text, widget, name in rows:
             widget.setAccessibleName(name)

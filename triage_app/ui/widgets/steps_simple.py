@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHeaderView, QTableWidgetItem, QWidget
 
@@ -209,7 +210,7 @@ class ContextStep(AssessmentStep):
         for combo in (u.cp_is_combo, u.bleeding_combo, u.previous_nai_combo, u.pregnant_combo):
             combo.currentIndexChanged.connect(self._emit_changed)
         table.itemChanged.connect(self._emit_changed)
-        u.add_household_button.clicked.connect(lambda: self.add_household_row())
+        u.add_household_button.clicked.connect(self._on_add_clicked)
         u.remove_household_button.clicked.connect(self._on_remove_clicked)
 
     def add_household_row(self, child: dict[str, Any] | None = None) -> None:
@@ -217,6 +218,8 @@ class ContextStep(AssessmentStep):
         child = child or {}
         table = self.ui.household_table
         row = table.rowCount()
+        # Built whole before anyone reads it: a half-built row has no plan combo yet.
+        blocked = table.blockSignals(True)
         table.insertRow(row)
         table.setItem(row, 0, QTableWidgetItem(child.get("name", "")))
         born = child.get("date_of_birth")
@@ -234,7 +237,17 @@ class ContextStep(AssessmentStep):
         tri_set(looked_after, child.get("looked_after"))
         looked_after.currentIndexChanged.connect(self._emit_changed)
         table.setCellWidget(row, 3, looked_after)
+        table.blockSignals(blocked)
         self.changed.emit()
+
+    def _on_add_clicked(self) -> None:
+        """Add a row and put the cursor in its name, ready to type."""
+        self.add_household_row()
+        table = self.ui.household_table
+        row = table.rowCount() - 1
+        table.setCurrentCell(row, 0)
+        table.setFocus(Qt.FocusReason.OtherFocusReason)
+        table.editItem(table.item(row, 0))
 
     def _on_remove_clicked(self) -> None:
         row = self.ui.household_table.currentRow()
@@ -277,14 +290,17 @@ class ContextStep(AssessmentStep):
         table = self.ui.household_table
         name = table.item(row, 0).text().strip() if table.item(row, 0) else ""
         dob = table.item(row, 1).text().strip() if table.item(row, 1) else ""
-        out: dict[str, Any] = {"cp_plan": combo_code(table.cellWidget(row, 2))}
+        plan = table.cellWidget(row, 2)
+        code = combo_code(plan) if isinstance(plan, QComboBox) else None
+        out: dict[str, Any] = {"cp_plan": code or CpPlan.UNKNOWN.value}
         if name:
             out["name"] = name
         if dob:
             parsed = parse_user_date(dob)
             # An unreadable date is passed on as typed so the decision panel names the problem.
             out["date_of_birth"] = parsed.isoformat() if parsed else dob
-        looked_after = tri_get(table.cellWidget(row, 3))
+        widget = table.cellWidget(row, 3)
+        looked_after = tri_get(widget) if isinstance(widget, QComboBox) else None
         if looked_after is not None:
             out["looked_after"] = looked_after
         return out
