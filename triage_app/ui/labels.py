@@ -150,6 +150,43 @@ ACTION = {
     "share_cumulative_history": "Share the earlier history",
 }
 
+# Protocol profile items awaiting sign-off (``awaiting_sign_off[].field`` in the profiles):
+# what a clinician reads instead of the profile's field path.
+PROFILE_ITEM = {
+    "nim": "who counts as not independently mobile",
+    "nim.age_floor_months": "the age limit for not independently mobile",
+    "timescales": "the timescales",
+    "timescales.paediatric_assessment": "the time limit for the paediatric assessment",
+    "timescales.written_referral_hours": "the time limit for the written referral",
+    "exceptions": "the documented exceptions",
+    "findings.emergency": "which findings need emergency care",
+    "contacts": "the local contact numbers",
+    "contacts.out_of_hours.phone": "the out-of-hours phone number",
+    "contacts.york_front_door": "the York front-door contact",
+    "role_variants": "what each professional role does",
+    "investigations": "the investigations",
+}
+
+
+def profile_item(field: str) -> str:
+    """A profile item in words (a field path not in :data:`PROFILE_ITEM` in general words)."""
+    if field in PROFILE_ITEM:
+        return PROFILE_ITEM[field]
+    head = field.split(".", 1)[0]
+    return PROFILE_ITEM.get(head, "a part of the protocol profile")
+
+
+def notice_words(text: str) -> str:
+    """A decision notice as a clinician reads it: profile field paths become words."""
+    import re
+
+    def items(m: re.Match[str]) -> str:
+        fields = [f.strip() for f in m.group(1).split(",") if f.strip()]
+        return " (still to be confirmed: " + "; ".join(profile_item(f) for f in fields) + ")"
+
+    return re.sub(r" \(items: ([^)]*)\)", items, text)
+
+
 TRI_STATE = ("Not known", "Yes", "No")
 
 

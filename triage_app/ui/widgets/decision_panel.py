@@ -14,7 +14,7 @@ from triage_app.domain.display import nhs_datetime
 from triage_app.domain.errors import Problem
 from triage_app.domain.model import Decision
 from triage_app.domain.vocab import Urgency, urgency_rank
-from triage_app.ui.labels import ACTION, NIM_BASIS, URGENCY, URGENCY_COLOURS
+from triage_app.ui.labels import ACTION, NIM_BASIS, URGENCY, URGENCY_COLOURS, notice_words
 
 _SYMBOL = {5: "\u26a0", 4: "\u26a0", 3: "\u25b2", 2: "\u25cf", 1: "\u25cb", 0: "\u2714"}
 
@@ -84,7 +84,7 @@ class DecisionPanel(QWidget):
             parts.append("</ul>")
         if decision.notices:
             parts.append("<h3>Why</h3><ul>")
-            parts.extend(f"<li>{escape(n)}</li>" for n in decision.notices)
+            parts.extend(f"<li>{escape(notice_words(n))}</li>" for n in decision.notices)
             parts.append("</ul>")
         if decision.profile_status != "approved":
             parts.append(
