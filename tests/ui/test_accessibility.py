@@ -174,7 +174,7 @@ def test_next_puts_the_cursor_in_the_first_field_of_the_step(qtbot, engine, serv
     wizard.activateWindow()
     qtbot.waitUntil(wizard.isActiveWindow, timeout=2000)
     wizard.next_button.click()
-    assert QApplication.focusWidget() is wizard.steps[1].ui.rolls_combo
+    assert wizard.steps[1].answers["rolls"].isAncestorOf(QApplication.focusWidget())
     wizard.go_to(2)
     wizard.next_button.click()
     assert QApplication.focusWidget() is wizard.steps[3].ui.explanation_edit

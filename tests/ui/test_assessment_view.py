@@ -159,3 +159,26 @@ def test_removing_a_finding_asks_first_and_can_be_undone(view, prompter):
     step.undo_button.click()
     assert [f["side"] for f in step.findings] == ["right", "left"]
     assert view.data["findings"][0]["side"] == "right"
+
+
+def test_mobility_is_answered_with_yes_no_not_known_buttons_by_keyboard(qtbot, view):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QComboBox
+
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow, timeout=2000)
+    view.go_to(1)
+    step = view.steps[1]
+    assert step.findChildren(QComboBox) == []  # no drop-downs left on this step
+    answers = step.answers
+    assert [b.text() for b in answers["rolls"].buttons] == ["Yes", "No", "Not known"]
+    assert all(a.value() is None for a in answers.values())  # not known until asked
+    view.focus_step()
+    assert answers["rolls"].isAncestorOf(QApplication.focusWidget())
+    answers["sits"].buttons[0].click()  # Yes
+    assert view.data["mobility"]["sits"] is True
+    answers["sits"].buttons[1].setFocus()
+    qtbot.keyClick(answers["sits"].buttons[1], Qt.Key.Key_Space)  # No, by keyboard
+    assert view.data["mobility"]["sits"] is False
+    assert "NOT INDEPENDENTLY MOBILE" in step.ui.nim_result_label.text()

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QButtonGroup, QComboBox, QHBoxLayout, QRadioButton, QWidget
 
 from triage_app.ui.labels import tri_index, tri_value
 
@@ -62,3 +63,50 @@ def parse_user_date(text: str) -> date | None:
         return date(int(year), m, int(day))
     except (ValueError, IndexError):
         return None
+
+
+class TriStateButtons(QWidget):
+    """Yes / No / Not known as three radio buttons: one key press, the answer always visible.
+
+    Tab reaches the group (the checked button), the arrow keys move between the answers and
+    Space chooses. ``value()`` is True, False or None (not known).
+    """
+
+    changed = Signal()
+    ANSWERS = (("Yes", True), ("No", False), ("Not known", None))
+
+    def __init__(self, question: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(question)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.buttons: list[QRadioButton] = []
+        for i, (text, _value) in enumerate(self.ANSWERS):
+            button = QRadioButton(text, self)
+            button.setAccessibleName(f"{question}: {text}")
+            self.group.addButton(button, i)
+            row.addWidget(button)
+            self.buttons.append(button)
+        row.addStretch(1)
+        self.buttons[2].setChecked(True)
+        self.setFocusProxy(self.buttons[2])
+        self.group.idToggled.connect(self._on_toggled)
+
+    def _on_toggled(self, index: int, checked: bool) -> None:
+        if checked:
+            self.setFocusProxy(self.buttons[index])
+            self.changed.emit()
+
+    def value(self) -> bool | None:
+        """The answer: True (yes), False (no) or None (not known)."""
+        return self.ANSWERS[max(self.group.checkedId(), 0)][1]
+
+    def set_value(self, value: object) -> None:
+        """Show an answer (anything but True or False shows Not known), without a signal."""
+        index = 2 if not isinstance(value, bool) else (0 if value else 1)
+        blocked = self.group.blockSignals(True)
+        self.buttons[index].setChecked(True)
+        self.setFocusProxy(self.buttons[index])
+        self.group.blockSignals(blocked)

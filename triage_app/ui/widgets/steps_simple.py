@@ -7,7 +7,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QComboBox, QHeaderView, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from triage_app.domain.display import nhs_date
 from triage_app.domain.model import Decision
@@ -18,6 +25,7 @@ from triage_app.ui.forms.ui_mobility_step import Ui_MobilityStep
 from triage_app.ui.forms.ui_setting_step import Ui_SettingStep
 from triage_app.ui.labels import CP_IS, CP_PLAN, NIM_BASIS, SETTING
 from triage_app.ui.widgets.common import (
+    TriStateButtons,
     combo_code,
     fill_combo,
     parse_user_date,
@@ -84,21 +92,38 @@ class MobilityStep(AssessmentStep):
         super().__init__(parent)
         self.ui = Ui_MobilityStep()
         self.ui.setupUi(self)
-        self._combos: dict[str, QComboBox] = {
-            name: getattr(self.ui, f"{name}_combo") for name in MOBILITY_FIELDS
-        }
-        for combo in self._combos.values():
-            combo.currentIndexChanged.connect(self._emit_changed)
+        # Each question is answered with three buttons (Yes / No / Not known) in place of the
+        # form's drop-down: one key or click, and every answer visible at once.
+        self.answers: dict[str, TriStateButtons] = {}
+        for name in MOBILITY_FIELDS:
+            combo: QComboBox = getattr(self.ui, f"{name}_combo")
+            buttons = TriStateButtons(combo.accessibleName() or name.replace("_", " "), self)
+            buttons.setObjectName(f"{name}_answer")
+            self._swap(combo, buttons)
+            buttons.changed.connect(self._emit_changed)
+            self.answers[name] = buttons
+
+    def _swap(self, combo: QComboBox, buttons: QWidget) -> None:
+        form: QFormLayout = self.ui.mobility_form
+        row, role = form.getWidgetPosition(combo)
+        form.removeWidget(combo)
+        form.setWidget(row, role, buttons)
+        for label in self.findChildren(QLabel):
+            if label.buddy() is combo:
+                label.setBuddy(buttons)
+        combo.hide()
+        combo.setParent(None)
+        combo.deleteLater()
 
     def load(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
         """Show the milestones."""
         mobility = data.get("mobility", {})
-        for name, combo in self._combos.items():
-            tri_set(combo, mobility.get(name))
+        for name, buttons in self.answers.items():
+            buttons.set_value(mobility.get(name))
 
     def store(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
         """Write the milestones (``null`` for not known)."""
-        data["mobility"] = {name: tri_get(combo) for name, combo in self._combos.items()}
+        data["mobility"] = {name: b.value() for name, b in self.answers.items()}
 
     def show_decision(self, decision: Decision | None) -> None:
         """Show whether the child is not independently mobile, and why."""
