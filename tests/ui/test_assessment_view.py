@@ -182,3 +182,37 @@ def test_mobility_is_answered_with_yes_no_not_known_buttons_by_keyboard(qtbot, v
     qtbot.keyClick(answers["sits"].buttons[1], Qt.Key.Key_Space)  # No, by keyboard
     assert view.data["mobility"]["sits"] is False
     assert "NOT INDEPENDENTLY MOBILE" in step.ui.nim_result_label.text()
+
+
+def test_actions_the_wizard_did_are_done_not_overdue_and_a_record_can_be_undone(
+    qtbot, view, clock, services, prompter
+):
+    from datetime import timedelta
+
+    findings_step(view).body_map.choose_point(77, 67)
+    view.go_to(3)
+    view.steps[3].ui.explanation_edit.setPlainText("He rolled off the sofa.")
+    view.steps[3].ui.given_by_combo.setCurrentText("Mother")
+    clock.value += timedelta(hours=3)  # later: anything not done is overdue by now
+    view.go_to(5)
+    checklist = view.actions_step.checklist
+    lines = {a.action_id: checklist.list.item(i).text() for i, a in enumerate(checklist.actions)}
+    assert lines["complete_body_map"].startswith("\u2611 DONE")
+    assert lines["record_explanation_verbatim"].startswith("\u2611 DONE")
+    assert "OVERDUE" in lines["phone_csc"]  # a real action still is
+    # Record as done, then take it back: nothing is lost and nothing is stored yet.
+    assert checklist.select("inform_parents")
+    checklist.record_button.click()
+    assert "inform_parents" in view.extra["actions"]
+    assert checklist.select("inform_parents") and checklist.undo_button.isVisibleTo(checklist)
+    assert not checklist.record_button.isEnabled()  # recorded: undo, not record again
+    checklist.undo_button.click()
+    assert "inform_parents" not in view.extra["actions"]
+    assert checklist.select("inform_parents")
+    assert checklist.record_button.isEnabled() and not checklist.undo_button.isVisibleTo(checklist)
+    # The wizard's own records reach the case when the assessment is finalised.
+    with qtbot.waitSignal(view.finalised, timeout=5000) as signal:
+        view.review.finalise_button.click()
+    detail = services.cases.case_detail(signal.args[0])
+    done = {a.action_id for a in detail.actions if a.record is not None}
+    assert {"complete_body_map", "record_explanation_verbatim"} <= done

@@ -61,11 +61,13 @@ class ActionsChecklist(QWidget):
     """Lists the actions; records one as done with its time and details."""
 
     recorded = Signal(object)  # ActionRecord
+    undone = Signal(str)  # action id: a record taken back (only where undo_allowed)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.actions: list[CaseAction] = []
         self.read_only = False  # a closed case: show, never record
+        self.undo_allowed = False  # the wizard: a record can be taken back until finalised
         self.now = datetime.now()
         self.user = ""
         self.list = QListWidget(self)
@@ -96,8 +98,13 @@ class ActionsChecklist(QWidget):
         form.addRow("No&te", self.note_edit)
         self.record_button = QPushButton("Record as &done", self)
         self.record_button.setAccessibleName("Record as done")
+        self.undo_button = QPushButton("Undo &record", self)
+        self.undo_button.setAccessibleName("Undo the record of the selected action")
+        self.undo_button.setToolTip("Take back this action's record (before finalising)")
+        self.undo_button.hide()
         row = QHBoxLayout()
         row.addWidget(self.record_button)
+        row.addWidget(self.undo_button)
         row.addStretch(1)
         form.addRow(row)
         layout = QVBoxLayout(self)
@@ -108,6 +115,7 @@ class ActionsChecklist(QWidget):
         layout.addWidget(self.form_group)
         self.list.currentRowChanged.connect(self._on_list_row_changed)
         self.record_button.clicked.connect(self._on_record_clicked)
+        self.undo_button.clicked.connect(self._on_undo_clicked)
         self._on_list_row_changed(-1)
 
     def set_actions(self, actions: list[CaseAction], now: datetime, user: str = "") -> None:
@@ -161,10 +169,12 @@ class ActionsChecklist(QWidget):
 
     def _on_list_row_changed(self, row: int) -> None:
         action = self.actions[row] if 0 <= row < len(self.actions) else None
-        self.form_group.setEnabled(
-            action is not None and action.record is None and not self.read_only
-        )
-        is_call = action is not None and action.action_id in CALL_ACTIONS
+        self.form_group.setEnabled(action is not None and not self.read_only)
+        recorded = action is not None and action.record is not None
+        for w in (self.done_at_edit, self.note_edit, self.record_button):
+            w.setEnabled(not recorded)
+        self.undo_button.setVisible(self.undo_allowed and recorded)
+        is_call = action is not None and action.action_id in CALL_ACTIONS and not recorded
         for edit in self.detail_edits.values():
             edit.setEnabled(is_call)
             edit.clear()
@@ -180,6 +190,13 @@ class ActionsChecklist(QWidget):
             )
         else:
             self.text_label.setText(action.text)
+
+    def _on_undo_clicked(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.actions) and self.actions[row].record is not None:
+            self.undone.emit(self.actions[row].action_id)
+            self.list.setCurrentRow(row)
+            self.record_button.setFocus()
 
     def _on_record_clicked(self) -> None:
         row = self.list.currentRow()

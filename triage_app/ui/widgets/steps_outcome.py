@@ -49,6 +49,28 @@ def case_actions(decision: Decision, records: dict[str, Any]) -> list[CaseAction
     ]
 
 
+# Actions the wizard itself does: done once its step holds what the action asks for.
+WIZARD_DONE = {
+    "complete_body_map": "every finding is on the body map (step 3)",
+    "record_explanation_verbatim": "the explanation is recorded word for word (step 4)",
+    "check_cp_is": "the CP-IS result is recorded (step 5)",
+}
+
+
+def wizard_done(data: dict[str, Any]) -> set[str]:
+    """Return the actions this assessment's own steps have already done."""
+    done = set()
+    if data.get("findings"):
+        done.add("complete_body_map")
+    explanation = data.get("explanation") or {}
+    if (explanation.get("text") or "").strip() and explanation.get("given_by"):
+        done.add("record_explanation_verbatim")
+    cp_is = (data.get("history") or {}).get("cp_is")
+    if cp_is and cp_is != "not_checked":
+        done.add("check_cp_is")
+    return done
+
+
 class ActionsStep(AssessmentStep):
     """Step 6: what the protocol requires now; record each action as it is done."""
 
@@ -58,8 +80,10 @@ class ActionsStep(AssessmentStep):
         super().__init__(parent)
         self._now = now
         self.user = ""
-        self.records: dict[str, Any] = {}
+        self.records: dict[str, Any] = {}  # recorded by hand, and by the wizard's own steps
         self.decision: Decision | None = None
+        self._data: dict[str, Any] = {}
+        self._extra: dict[str, Any] = {}
         intro = QLabel(
             "Record each action as you do it. The call to children's social care needs the "
             "time, the call handler, the reference and the advice given.",
@@ -67,27 +91,52 @@ class ActionsStep(AssessmentStep):
         )
         intro.setWordWrap(True)
         self.checklist = ActionsChecklist(self)
+        self.checklist.undo_allowed = True  # nothing is stored until the assessment is final
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.checklist, 1)
         self.checklist.recorded.connect(self._on_checklist_recorded)
+        self.checklist.undone.connect(self._on_checklist_undone)
 
     def _on_checklist_recorded(self, record: ActionRecord) -> None:
         self.records[record.action_id] = record_to_json(record)
         self._refresh()
         self.changed.emit()
 
+    def _on_checklist_undone(self, action_id: str) -> None:
+        self.records.pop(action_id, None)
+        self._refresh()
+        self.changed.emit()
+
+    def _auto_records(self) -> None:
+        """Mark the actions the wizard's own steps did as done (and undo that if undone)."""
+        required = {a.id for a in self.decision.actions} if self.decision else set()
+        done = wizard_done(self._data) & required
+        for action_id, how in WIZARD_DONE.items():
+            auto = self.records.get(action_id, {}).get("details", {}).get("source") == "wizard"
+            if action_id in done and action_id not in self.records:
+                self.records[action_id] = {
+                    "done_at": self._now().strftime("%Y-%m-%dT%H:%M"),
+                    "by": self.user,
+                    "details": {"source": "wizard", "note": f"Done in this assessment: {how}."},
+                }
+            elif auto and action_id not in done:
+                del self.records[action_id]
+        self._extra["actions"] = dict(self.records)
+
     def _refresh(self) -> None:
         if self.decision is None:
             self.checklist.set_actions([], self._now(), self.user)
             return
+        self._auto_records()
         # In the wizard the deadlines come straight from the decision: restart the
         # written-referral countdown from the recorded call here.
         actions = with_call_countdown(case_actions(self.decision, self.records))
         self.checklist.set_actions(actions, self._now(), self.user)
 
     def load(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
-        """Show the recorded actions."""
+        """Show the recorded actions (the wizard's own steps count as done)."""
+        self._data, self._extra = data, extra
         self.records = dict(extra.get("actions", {}))
         self._refresh()
 
