@@ -114,3 +114,21 @@ def test_start_empty_skips_the_demo(qtbot, setup):
     with qtbot.waitSignal(page.finished, timeout=1000) as signal:
         page.ui.skip_demo_button.click()
     assert signal.args[0] == 0
+
+
+def test_demo_data_from_the_window_goes_into_your_record_as_the_page_and_readme_say(
+    qtbot, setup
+):
+    from pathlib import Path
+
+    page, record, executor = setup
+    create(page, executor, name="Dr Jane Smith")
+    text = page.ui.demo_label.text()
+    assert "into this record, under your account" in text and "demo / demo-password" in text
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "adds them to your record, under your account" in readme
+    page.ui.load_demo_button.click()
+    with qtbot.waitSignal(page.finished, timeout=5000):
+        executor.run_pending()
+    assert record.services.cases.ctx.user == "Dr Jane Smith"
+    assert record.open_cases()  # visible to the account that loaded them
