@@ -204,6 +204,9 @@ def test_actions_the_wizard_did_are_done_not_overdue_and_a_record_can_be_undone(
     assert checklist.select("inform_parents")
     checklist.record_button.click()
     assert "inform_parents" in view.extra["actions"]
+    panel = view.panel.details.toPlainText()
+    assert "Tell the parents or carers: \u2611 DONE" in panel  # not "due now" any more
+    assert "Complete the body map: \u2611 DONE" in panel
     assert checklist.select("inform_parents") and checklist.undo_button.isVisibleTo(checklist)
     assert not checklist.record_button.isEnabled()  # recorded: undo, not record again
     checklist.undo_button.click()

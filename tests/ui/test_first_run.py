@@ -116,9 +116,7 @@ def test_start_empty_skips_the_demo(qtbot, setup):
     assert signal.args[0] == 0
 
 
-def test_demo_data_from_the_window_goes_into_your_record_as_the_page_and_readme_say(
-    qtbot, setup
-):
+def test_demo_data_from_the_window_goes_into_your_record_as_the_page_and_readme_say(qtbot, setup):
     from pathlib import Path
 
     page, record, executor = setup

@@ -204,3 +204,18 @@ def test_help_lists_every_shortcut_including_the_wizards(window, prompter):
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
     listed = {a.shortcut().toString() for a in menus["Assessment"].actions()}
     assert {"Ctrl+PgDown", "Ctrl+PgUp", "Ctrl+M"} <= listed
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1920, 1080)])
+def test_the_wizard_fits_a_small_laptop_and_a_large_screen(qtbot, window, size):
+    open_child(window, AF_NHS)
+    window.resize(*size)
+    window.assessment.go_to(2)
+    qtbot.wait(20)
+    view = window.assessment
+    em = view.fontMetrics().averageCharWidth()
+    panel, centre = view.panel, view.stack
+    assert window.width() == size[0]  # nothing forces the window wider than the screen
+    assert panel.width() >= 36 * em  # the decision stays readable (was about 200 px)
+    assert centre.width() >= 60 * em
+    assert view.steps[2].body_map.width() > 150

@@ -175,6 +175,9 @@ class AssessmentView(QWidget):
         split.setStretchFactor(2, 2)
         split.setChildrenCollapsible(False)
         em = self.fontMetrics().averageCharWidth()
+        # A small laptop (1024 px) keeps a readable decision panel and a usable step.
+        side.setMinimumWidth(40 * em)
+        centre.setMinimumWidth(70 * em)
         split.setSizes([self.nav.width(), 90 * em, 60 * em])
         self.splitter = split
         layout = QVBoxLayout(self)
@@ -273,10 +276,11 @@ class AssessmentView(QWidget):
             except Exception as exc:  # noqa: BLE001 - shown, never a crash mid-assessment
                 self.decision = None
                 self.panel.show_problems([Problem("", f"the engine failed: {exc}")])
-            else:
-                self.panel.show_decision(self.decision, len(assessment.findings))
         for s in self.steps:
             s.show_decision(self.decision)
+        if self.decision is not None:  # after the steps: the actions they did show done
+            done = set(self.extra.get("actions", {}))
+            self.panel.show_decision(self.decision, len(self.data.get("findings", [])), done)
         self.review.load(self.data, self.extra)
 
     # Drafts -----------------------------------------------------------------------------

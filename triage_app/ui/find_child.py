@@ -87,6 +87,17 @@ class FindChild(QWidget):
         u.search_form.insertRow(row + 1, "Postcode (optional)", self.postcode_edit)
         QWidget.setTabOrder(u.date_of_birth_edit, self.postcode_edit)
         QWidget.setTabOrder(self.postcode_edit, u.sex_combo)
+        # Fields as wide as what goes in them, not as the screen (easier to scan).
+        em = self.fontMetrics().averageCharWidth()
+        for field in (
+            u.nhs_number_edit,
+            u.family_name_edit,
+            u.given_name_edit,
+            u.date_of_birth_edit,
+            u.sex_combo,
+            self.postcode_edit,
+        ):
+            field.setMaximumWidth(48 * em)
         u.nhs_number_edit.textEdited.connect(self._on_nhs_number_edited)
         # Enter searches from every field; any change of the query clears the old results.
         for edit in (u.nhs_number_edit, u.family_name_edit, u.given_name_edit):

@@ -6,6 +6,7 @@ carry the meaning; colour and the symbol only repeat it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from html import escape
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
@@ -44,13 +45,16 @@ class DecisionPanel(QWidget):
         self.decision: Decision | None = None
         self.show_problems([Problem("", "Enter the child's details to see the decision.")])
 
-    def show_decision(self, decision: Decision, findings: int | None = None) -> None:
+    def show_decision(
+        self, decision: Decision, findings: int | None = None, done: Collection[str] = ()
+    ) -> None:
         """Show a decision: banner, NIM status, actions with due times and rules, flags.
 
         Args:
             decision: the engine's decision.
             findings: how many findings are recorded; with none yet and nothing required,
                 the banner says so in neutral colours instead of a green "no action".
+            done: the actions already recorded as done (shown done, never "due now").
         """
         self.decision = decision
         urgency = decision.urgency
@@ -72,6 +76,8 @@ class DecisionPanel(QWidget):
                 due = f"due {escape(a.due)}"
                 if a.due_at is not None:
                     due += f" ({nhs_datetime(a.due_at)})"
+                if a.id in done:
+                    due = "\u2611 DONE"
                 name = escape(ACTION.get(a.id, a.id))
                 parts.append(
                     f"<li><b>{name}</b>: {due}. <i>Rule {escape(a.rule)}</i><br>"
