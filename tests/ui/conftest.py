@@ -15,6 +15,19 @@ from tests.ui.real_store import NOW, RealStore, build_template, copy_template
 from triage_app.domain.engine import Engine
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_settings(tmp_path_factory):
+    """QSettings (window size, idle lock) go to a temporary folder, never the user's."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat,
+        QSettings.Scope.UserScope,
+        str(tmp_path_factory.mktemp("settings")),
+    )
+
+
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     return Engine.load()

@@ -219,3 +219,17 @@ def test_the_wizard_fits_a_small_laptop_and_a_large_screen(qtbot, window, size):
     assert panel.width() >= 36 * em  # the decision stays readable (was about 200 px)
     assert centre.width() >= 60 * em
     assert view.steps[2].body_map.width() > 150
+
+
+def test_a_draft_with_a_half_typed_date_resumes_showing_what_was_typed(qtbot, window):
+    """Found under Xvfb: a typo in "Assessed at" made resuming the draft raise ValueError."""
+    open_child(window, AF_NHS)
+    edit = window.assessment.steps[0].ui.assessed_at_edit
+    edit.setFocus()
+    qtbot.keyClicks(edit, "x")
+    window.assessment.save_draft()
+    window.show_dashboard()
+    window.dashboard.resume_button.click()  # pytest-qt fails the test on an error in a slot
+    assert window.ui.pages_stack.currentWidget() is window.assessment
+    assert window.assessment.steps[0].ui.assessed_at_edit.text().endswith("x")
+    assert "Assessed at" in window.assessment.panel.details.toPlainText()  # says what to fix

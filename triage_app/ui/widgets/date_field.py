@@ -73,9 +73,19 @@ class DateField(QObject):
         return value.isoformat()
 
     def set_value(self, value: date | datetime | str | None) -> None:
-        """Show a value in NHS format (empty for ``None``)."""
+        """Show a value in NHS format (empty for ``None``).
+
+        A text that is not an ISO date (an unfinished draft keeps what was typed, e.g.
+        ``01-Dec-2026 16:29x``) is shown as it was typed, for the user to correct.
+        """
         if isinstance(value, str):
-            value = datetime.fromisoformat(value) if self.with_time else date.fromisoformat(value)
+            try:
+                value = (
+                    datetime.fromisoformat(value) if self.with_time else date.fromisoformat(value)
+                )
+            except ValueError:
+                self.edit.setText(value)
+                return
         if value is None:
             self.edit.setText("")
         elif isinstance(value, datetime):

@@ -27,6 +27,8 @@ class HistoryTimeline(QWidget):
         self.heading = QLabel("Earlier presentations (this child and household)", self)
         self.heading.setWordWrap(True)
         self.list = QListWidget(self)
+        self.list.setAlternatingRowColors(True)
+        self.list.setSpacing(2)
         self.list.setObjectName("timeline_list")
         self.list.setAccessibleName("Earlier presentations")
         self.list.setWordWrap(True)
@@ -42,12 +44,9 @@ class HistoryTimeline(QWidget):
         self.list.clear()
         ordered = sorted(items, key=lambda i: i.date, reverse=True)
         for entry in ordered:
-            row = QListWidgetItem(item_text(entry))
-            if entry.flags:
-                font = row.font()
-                font.setBold(True)
-                row.setFont(font)
-            self.list.addItem(row)
+            # Plain text with "FLAG" in words on its own line; alternate shading separates the
+            # presentations (a whole list in bold was hard to scan).
+            self.list.addItem(QListWidgetItem(item_text(entry)))
         if not ordered:
             self.list.addItem("No earlier presentations in the local record.")
         count = len(ordered)
