@@ -33,11 +33,13 @@ def test_cases_with_overdue_items_come_first_and_say_overdue_in_words(qtbot, dem
     assert "Born " in model.data(model.index(0, COL_CHILD))
 
 
-def test_the_follow_up_survey_of_the_child_af_case_is_listed(demo_services):
+def test_follow_up_survey_and_pending_results_and_conditions_are_listed(qtbot, demo_services):
     model = DashboardTableModel()
     model.set_cases(demo_services.cases.open_cases(), NOW)
     due = model.data(model.index(row_of(model, AF_NHS), COL_DUE))
-    assert "Follow-up skeletal survey" in due
+    assert "Follow-up skeletal survey" in due and "Due in" in due  # the Child AF stage 2
+    assert "Result pending" in due
+    assert "Supervision in force" in due
 
 
 def test_the_dashboard_opens_the_selected_case(qtbot, demo_services, clock):
