@@ -154,7 +154,7 @@ def test_a_wrong_password_is_refused_and_audited_the_right_one_restores_the_same
     explanation = window.assessment.steps[3].ui.explanation_edit
     assert explanation.toPlainText() == "She rolled against the cot bars."
     assert window.assessment.steps[2].findings[0]["site"] == "cheek"
-    draft = window.services.drafts.load()  # saved when the screen locked, not discarded
+    draft = window.services.drafts.load(window.assessment.draft_key)  # saved at the lock
     assert draft is not None and draft.data["child"]["given_name"] == "Alfie"
     assert window.windowTitle().startswith("triage-app: injuries")
     assert all(a.isEnabled() for a in window.record_actions)
