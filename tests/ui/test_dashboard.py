@@ -61,3 +61,12 @@ def test_no_unfinished_assessments_means_no_drafts_section(qtbot, demo_services,
     board.show()
     board.set_drafts([])
     assert not board.drafts_box.isVisible()
+
+
+def test_a_cell_cut_short_by_a_narrow_column_has_its_whole_text_as_a_tooltip(qtbot, demo_services):
+    model = DashboardTableModel()
+    model.set_cases(demo_services.cases.open_cases(), NOW)
+    for r in range(model.rowCount()):
+        for c in range(model.columnCount()):
+            index = model.index(r, c)
+            assert model.data(index, Qt.ItemDataRole.ToolTipRole) == model.data(index)

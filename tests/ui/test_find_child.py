@@ -125,3 +125,20 @@ def test_a_new_child_with_a_known_nhs_number_is_not_duplicated(qtbot, finder, de
     finder.ui.new_child_button.click()
     assert "already in the record" in finder.ui.message_label.text()
     assert len(demo_services.children.find_by_nhs_number(AF_NHS)) == 1
+
+
+def test_the_message_appears_under_the_buttons_that_caused_it(qtbot, finder):
+    finder.resize(1024, 700)
+    qtbot.keyClicks(finder.ui.family_name_edit, "Newborn")
+    finder.ui.new_child_button.click()
+    qtbot.wait(10)
+    message = finder.ui.message_label
+    assert "date of birth is needed" in message.text()
+    top = message.mapTo(finder, message.rect().topLeft()).y()
+    buttons = finder.ui.new_child_button
+    below_buttons = buttons.mapTo(finder, buttons.rect().bottomLeft()).y()
+    assert (
+        below_buttons
+        <= top
+        < finder.ui.matches_list.mapTo(finder, finder.ui.matches_list.rect().topLeft()).y()
+    )

@@ -125,6 +125,8 @@ class DashboardTableModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(case, lines, overdue, col)
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole text where a narrow cell elides it
+            return self._text(case, lines, overdue, col)
         if role == CASE_ID_ROLE:
             return case.case_id
         if role == OVERDUE_ROLE:

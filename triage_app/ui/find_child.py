@@ -75,6 +75,11 @@ class FindChild(QWidget):
         self.matches: list[ChildMatch] = []
         self._query_shown: tuple = ()  # the query the listed results answer
         u = self.ui
+        # The message answers Search and New child: show it right under those buttons.
+        layout = u.find_layout
+        layout.removeWidget(u.message_label)
+        layout.insertWidget(layout.indexOf(u.search_buttons_layout) + 1, u.message_label)
+        u.message_label.setWordWrap(True)
         self.date_of_birth = DateField(u.date_of_birth_edit)
         # Postcode (issue 18): improves the ranking of a name search; added here, not in the
         # .ui form, to keep the generated form untouched.
