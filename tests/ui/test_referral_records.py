@@ -187,7 +187,31 @@ def test_print_and_save_offer_a_writable_folder_and_a_file_name_without_slashes(
     assert dialog.directory().absolutePath() == os.path.realpath(default_folder()) or (
         dialog.directory().absolutePath() == default_folder()
     )
-    assert dialog.locale().name() == "en_GB"  # its file list shows UK dates
+    assert dialog.locale().name() == "en_GB"
+
+
+def test_the_save_dialog_lists_file_dates_in_nhs_format(qtbot, tmp_path):
+    import re
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from triage_app.ui.seams import save_dialog
+
+    (tmp_path / "earlier.pdf").write_bytes(b"%PDF-1.4")
+    dialog = save_dialog(None, "Save", str(tmp_path / "new.pdf"))
+    qtbot.addWidget(dialog)
+    dialog.setViewMode(QFileDialog.ViewMode.Detail)
+    dialog.show()
+    model = dialog.proxyModel()
+
+    def date_shown():
+        root = model.mapFromSource(model.sourceModel().index(str(tmp_path)))
+        rows = [model.index(r, 0, root) for r in range(model.rowCount(root))]
+        found = [i for i in rows if i.data() == "earlier.pdf"]
+        return found and model.index(found[0].row(), 3, root).data()
+
+    qtbot.waitUntil(lambda: bool(date_shown()), timeout=5000)
+    assert re.fullmatch(r"\d\d-[A-Z][a-z]{2}-\d{4} \d\d:\d\d", date_shown())
 
 
 def test_a_cancelled_print_is_not_audited(qtbot, sealed):

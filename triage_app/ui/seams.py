@@ -136,8 +136,41 @@ def save_dialog(parent: QWidget | None, title: str, suggested_name: str) -> Any:
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setDefaultSuffix("pdf")
     dialog.setLocale(UK)
+    dialog.setProxyModel(_uk_dates(dialog))  # the list's dates as 01-Dec-2026 13:51
     dialog.selectFile(name)
+    from PySide6.QtWidgets import QTreeView
+
+    for view in dialog.findChildren(QTreeView):
+        view.header().resizeSection(3, 20 * dialog.fontMetrics().averageCharWidth())
     return dialog
+
+
+def _uk_dates_model() -> Any:
+    from PySide6.QtCore import QSortFilterProxyModel, Qt
+
+    from triage_app.domain.display import nhs_datetime
+
+    class UkDates(QSortFilterProxyModel):
+        """Shows the file list's "Date Modified" in NHS format, whatever the system locale."""
+
+        def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+            source = self.sourceModel()
+            if (
+                index.isValid()
+                and index.column() == 3
+                and role == Qt.ItemDataRole.DisplayRole
+                and hasattr(source, "lastModified")
+            ):
+                stamp = source.lastModified(self.mapToSource(index))
+                if stamp.isValid():
+                    return nhs_datetime(stamp.toPython().replace(second=0, microsecond=0))
+            return super().data(index, role)
+
+    return UkDates
+
+
+def _uk_dates(parent: Any) -> Any:
+    return _uk_dates_model()(parent)
 
 
 UK = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)  # dd/mm/yyyy in dialogs
