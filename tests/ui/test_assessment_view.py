@@ -219,3 +219,16 @@ def test_actions_the_wizard_did_are_done_not_overdue_and_a_record_can_be_undone(
     detail = services.cases.case_detail(signal.args[0])
     done = {a.action_id for a in detail.actions if a.record is not None}
     assert {"complete_body_map", "record_explanation_verbatim"} <= done
+
+
+def test_typing_keeps_the_readers_place_in_the_decision_panel(qtbot, view):
+    view.resize(1024, 700)
+    view.show()
+    findings_step(view).body_map.choose_point(77, 67)
+    bar = view.panel.details.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)
+    bar.setValue(bar.maximum() // 2)
+    place = bar.value()
+    view.go_to(3)
+    qtbot.keyClicks(view.steps[3].ui.explanation_edit, "He rolled")
+    assert bar.value() == place  # not back at the top after every key

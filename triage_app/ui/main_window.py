@@ -271,9 +271,9 @@ class MainWindow(QMainWindow):
         from triage_app.ui.audit_view import install_audit  # safeguarding leads only
 
         install_audit(self, services)
-        self.offer_resume()
-        self.hide_action.setEnabled(True)
+        self.hide_action.setEnabled(True)  # the screen can be hidden while the offer is up
         self._watch_idle()
+        self.offer_resume()
 
     def _drafts(self) -> list[Any]:
         assert self.services is not None

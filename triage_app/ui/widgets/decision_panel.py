@@ -98,7 +98,11 @@ class DecisionPanel(QWidget):
                 f"{escape(decision.profile_version)}: awaiting sign-off by the designated "
                 "professional.</i></p>"
             )
+        # Typing re-runs the decision: keep the reader's place instead of jumping to the top.
+        bar = self.details.verticalScrollBar()
+        place = bar.value()
         self.details.setHtml("".join(parts))
+        bar.setValue(min(place, bar.maximum()))
 
     def show_problems(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         """Show why no decision can be made yet (missing or impossible inputs)."""
