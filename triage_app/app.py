@@ -74,10 +74,8 @@ def run_desktop(data_dir: str | None = None, database_url: str | None = None) ->
 
         return StoreOpener(data_dir, database_url)
 
-    from triage_app.paths import resolve_paths
-
-    log_dir = resolve_paths(data_dir=data_dir, database_url=database_url).log_dir
-    return run_gui([], opener, names=(APP_NAME, ORG_NAME), log_dir=log_dir)
+    # The log file is opened in the opener's log folder after the first paint (run_gui).
+    return run_gui([], opener, names=(APP_NAME, ORG_NAME))
 
 
 def store_location(data_dir: str | None = None, database_url: str | None = None) -> Location:

@@ -100,3 +100,21 @@ def test_the_window_does_not_load_qtpdf_until_a_preview_opens(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "[]"
+
+
+def test_the_window_logs_unexpected_errors_to_an_owner_only_file_in_the_log_folder(tmp_path):
+    code = (
+        "import sys\n"
+        "from triage_app.ui.launch import run_gui\n"
+        "from triage_app.ui.service_adapters import StoreOpener\n"
+        f"rc = run_gui([], lambda: StoreOpener({str(tmp_path / 'data')!r}), quit_when_ready=True)\n"
+        "print('hook', type(sys.excepthook).__name__)\n"
+    )
+    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "hook CrashHandler" in result.stdout
+    log = tmp_path / "data" / "logs" / "triage-app.log"
+    assert log.is_file() and (log.stat().st_mode & 0o777) == 0o600

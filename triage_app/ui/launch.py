@@ -71,6 +71,8 @@ def run_gui(
             first screen after the window (sign-in, first start or dashboard) is up (used by
             the start-up benchmark).
         log_dir: the log folder: unexpected errors are logged there (no patient details).
+            ``None``: the record opener's own log folder (``opener.paths.log_dir``), found
+            after the first paint.
     """
     from PySide6.QtCore import QTimer
 
@@ -93,11 +95,21 @@ def run_gui(
         _set_icon(app)
         from triage_app.ui import crash
 
-        crash.install(window, log_dir)
+        crash.install(window, None)  # from now on no error goes unseen
         factory = opener_factory
         window.lock_settings = lock_settings()  # read after the first paint
         try:
-            window.open_with(factory())
+            opener = factory()
+            paths = getattr(opener, "paths", None)
+            folder = log_dir or getattr(paths, "log_dir", None)
+            if folder is not None:
+                try:
+                    crash.open_log(Path(folder))
+                except OSError as exc:
+                    import logging
+
+                    logging.getLogger(__name__).warning("no log file (%s)", type(exc).__name__)
+            window.open_with(opener)
         except Exception:  # noqa: BLE001 - tell the user, keep the log free of patient data
             import logging
             import traceback
