@@ -2,8 +2,7 @@
 
 There is no in-memory record: every screen test runs on ``triage_app.services`` over a
 temporary encrypted SQLite store (see :mod:`tests.ui.real_store`), so a screen and the rules
-it shows cannot drift apart. ``record`` (the old in-memory fake) is kept only for
-``tests/ui/test_case_view.py`` until that file moves to the real services.
+it shows cannot drift apart.
 """
 
 from __future__ import annotations
@@ -79,11 +78,3 @@ def services(store):
 @pytest.fixture
 def demo_services(demo_store):
     return demo_store.services()
-
-
-@pytest.fixture
-def record():
-    """The old in-memory record: ONLY for tests/ui/test_case_view.py (issue 10 converts it)."""
-    from tests.ui.fakes import FakeRecord
-
-    return FakeRecord()

@@ -1,8 +1,7 @@
 """Scripted seams for the UI tests (no dialogs, no threads, a fixed clock).
 
-The record is never faked (see :mod:`tests.ui.real_store`); ``FakeRecord`` and
-``sample_record`` remain only for ``tests/ui/test_case_view.py`` until it moves to the real
-services (issue 10).
+The record is never faked: every screen test runs the real services on a temporary store
+(see :mod:`tests.ui.real_store`).
 """
 
 from __future__ import annotations
@@ -75,26 +74,3 @@ class ManualExecutor:
                 on_error(exc)
             else:
                 on_done(result)
-
-
-def _legacy():  # noqa: ANN202 - imported only by test_case_view's fixtures
-    from tests.ui.legacy.memory_ports import MemoryRecord
-    from tests.ui.legacy.sample import add_sample
-
-    return MemoryRecord, add_sample
-
-
-class FakeRecord(_legacy()[0]):
-    """The in-memory record, with Ava Example (no history) added under a fixed id."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.children[AVA.id] = AVA
-
-
-def sample_record(now: datetime = NOW) -> Any:
-    """Return a record with the synthetic sample cases (one overdue) opened before ``now``."""
-    memory_record, add_sample = _legacy()
-    record = memory_record()
-    add_sample(record, now)
-    return record

@@ -387,5 +387,6 @@ class StoreOpener:
         options = {"clock": self.clock, **more}
         return {k: v for k, v in options.items() if v is not None}
 
+
 def _done_at(record: Any) -> datetime:
     return record.done_at
