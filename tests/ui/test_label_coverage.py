@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 import pytest
 
-from triage_app.domain import engine as engine_module
 from triage_app.domain import vocab
 from triage_app.domain.resources import resource
 from triage_app.ui import labels
@@ -32,9 +31,11 @@ def guidance_action_ids():
 
 
 def test_every_action_id_has_a_label():
-    ids = guidance_action_ids() | set(engine_module._ACTION_ORDER)
+    ids = guidance_action_ids() | set(vocab.ACTION_IDS)
     for name in PROFILES:
-        ids |= set(profile(name).get("action_text", {}))
+        for variant in profile(name).get("role_variants", {}).values():
+            ids |= set(variant.get("action_text", {}))
+    assert len(ids) >= 19  # the vocabulary was read
     assert ids - set(labels.ACTION) == set()
 
 

@@ -159,6 +159,7 @@ PROFILE_ITEM = {
     "timescales.paediatric_assessment": "the time limit for the paediatric assessment",
     "timescales.written_referral_hours": "the time limit for the written referral",
     "exceptions": "the documented exceptions",
+    "exceptions.birth_injury.max_age_days": "the age limit for a birth-injury exception",
     "findings.emergency": "which findings need emergency care",
     "contacts": "the local contact numbers",
     "contacts.out_of_hours.phone": "the out-of-hours phone number",
