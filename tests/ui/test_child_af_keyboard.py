@@ -50,6 +50,15 @@ class Keyboard:
     def ctrl(self, key) -> None:
         self.key(key, CTRL)
 
+    def alt_to(self, letter: str, target, tries: int = 4) -> None:
+        """Alt+letter until ``target`` has the focus (a letter two controls share cycles)."""
+        for _ in range(tries):
+            self.alt(letter)
+            focus = QApplication.focusWidget()
+            if focus is target or target.isAncestorOf(focus):
+                return
+        raise AssertionError(f"Alt+{letter} never reached {target.accessibleName()!r}")
+
     def replace(self, text: str) -> None:
         """Select what the focused field holds and type over it."""
         self.key(Qt.Key.Key_A, CTRL)
@@ -177,51 +186,69 @@ def test_the_child_af_story_by_keyboard_only(qtbot, window, store, prompter):
 
     # Stage 1: request the initial skeletal survey (the first prompted investigation) and
     # record its result, by keyboard.
-    kb.alt("q")  # Request
-    survey = services.cases.case_detail(third).investigations
-    assert [i.name for i in survey] == ["Initial skeletal survey"]
-    kb.alt("i")  # the investigation whose result this is
-    kb.alt("t")
-    kb.type("No fracture seen on the initial survey")
-    kb.alt("d")
-    kb.replace(clock.now().strftime("%d-%b-%Y"))
-    kb.alt("u")  # Record result
-    [initial] = services.cases.case_detail(third).investigations
-    assert "initial survey" in (initial.result or ""), case_view.message_label.text()
-    # The strategy meeting.
-    kb.alt("a")
-    kb.replace(clock.now().strftime("%d-%b-%Y 14:00"))
-    kb.alt("o")
-    kb.type("Section 47 enquiry; follow-up skeletal survey; supervision maintained")
-    kb.alt("g")
-    kb.type("J Reed, CSC; Dr K Shah, paediatrician")
-    kb.alt("s")  # Record strategy meeting
-    detail = services.cases.case_detail(third)
-    assert detail.meetings, case_view.message_label.text()
-
-    # Stage 2: the follow-up survey, requested and reported inside its window (day 11-14).
-    kb.alt("q")
-    kb.key(Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)  # back to the list of requests
-    kb.type("Follow")
-    kb.alt("q")
+    inv, meeting = case_view.investigations, case_view.meeting
+    kb.alt("q")  # Request (the only Alt+Q while nothing is pending)
     names = [i.name for i in services.cases.case_detail(third).investigations]
-    assert "Follow-up skeletal survey" in names, case_view.message_label.text()
-    clock.value = clock.value + timedelta(days=12)
-    kb.alt("i")
-    kb.type("Follow")
-    kb.alt("t")
-    kb.type("No fracture seen on the follow-up survey")
-    kb.alt("d")
+    assert names == ["Initial skeletal survey"], inv.message_label.text()
+    kb.alt_to("i", inv.investigation_combo)
+    kb.alt_to("t", inv.result_edit)
+    kb.type("No fracture seen on the initial survey")
+    kb.alt_to("n", inv.result_date_edit)
     kb.replace(clock.now().strftime("%d-%b-%Y"))
-    kb.alt("u")
-    follow = next(
-        i
-        for i in services.cases.case_detail(third).investigations
-        if i.name == "Follow-up skeletal survey"
+    kb.alt_to("b", inv.decided_by_edit)
+    kb.type("Dr K Shah, paediatrician")
+    kb.alt("u")  # Record result
+    survey = {i.name: i for i in services.cases.case_detail(third).investigations}
+    assert "initial survey" in (survey["Initial skeletal survey"].result or ""), (
+        inv.message_label.text()
     )
-    assert "follow-up survey" in (follow.result or ""), case_view.message_label.text()
+    follow = survey["Follow-up skeletal survey"]  # created with its window (day 11 to 14)
+    assert follow.due_from is not None and follow.pending
 
-    # The sealed referral record.
+    # The strategy meeting: health and children's social care, typed into the attendees.
+    clock.value = clock.value + timedelta(hours=5)  # the same afternoon
+    kb.alt_to("a", meeting.held_at_edit)
+    kb.replace(clock.now().strftime("%d-%b-%Y %H:%M"))
+    for name, role, agency in (
+        ("Dr K Shah", "paediatrician", "Health"),
+        ("J Reed", "team manager", "Children"),
+    ):
+        rows = meeting.attendees_table.rowCount()
+        kb.alt_to("t", meeting.add_attendee_button)
+        if meeting.attendees_table.rowCount() == rows:  # the letter was shared: focus only
+            kb.key(Qt.Key.Key_Space)
+        assert meeting.attendees_table.rowCount() == rows + 1
+        kb.key(Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)  # back to the table
+        table = meeting.attendees_table
+        assert kb.focus() is table and table.currentRow() == rows  # the new row's name
+        kb.type(name)
+        kb.key(Qt.Key.Key_Tab)
+        kb.type(role)
+        kb.key(Qt.Key.Key_Tab)
+        kb.type(agency)
+    assert {a[2] for a in meeting.attendees()} == {"health", "csc"}, meeting.attendees()
+    kb.alt_to("o", meeting.outcome_edit)
+    kb.type("Section 47 enquiry; follow-up skeletal survey; supervision maintained")
+    kb.alt("s")  # Record strategy meeting
+    assert services.cases.case_detail(third).meetings, meeting.message_label.text()
+
+    # Stage 2: the follow-up survey, reported inside its window.
+    clock.value = datetime.combine(follow.due_from, clock.value.time())
+    kb.alt_to("i", inv.investigation_combo)
+    kb.type("Follow")
+    kb.alt_to("t", inv.result_edit)
+    kb.type("No fracture seen on the follow-up survey")
+    kb.alt_to("n", inv.result_date_edit)
+    kb.replace(clock.now().strftime("%d-%b-%Y"))
+    kb.alt_to("b", inv.decided_by_edit)
+    kb.type("Dr K Shah, paediatrician")
+    kb.alt("u")
+    survey = {i.name: i for i in services.cases.case_detail(third).investigations}
+    assert "follow-up survey" in (survey["Follow-up skeletal survey"].result or ""), (
+        inv.message_label.text()
+    )
+
+    # The sealed referral record (sealing asks first; the answer is yes).
     kb.alt("f")  # Seal the referral record
     versions = services.records.sealed_versions(third)
     assert [v.version for v in versions] == [1], case_view.message_label.text()
