@@ -109,25 +109,25 @@ class _FakeLinks:
         self.possible = []
 
 
-def test_opening_a_child_with_a_possible_earlier_record_offers_it(qtbot, engine):
+def test_opening_a_child_with_a_possible_earlier_record_offers_it(qtbot, engine, store):
     import dataclasses
 
-    from tests.ui.fakes import FakePrompter, FixedClock
+    from tests.ui.fakes import FakePrompter
     from triage_app.ui.main_window import MainWindow
-    from triage_app.ui.memory_ports import MemoryRecord
     from triage_app.ui.seams import ImmediateExecutor
     from triage_app.ui.viewmodels import ChildRecord as UiChild
-    from triage_app.ui.viewmodels import PossibleRecord
+    from triage_app.ui.viewmodels import NewChild, PossibleRecord
 
-    child = UiChild("7", date(2025, 7, 20), "9990000018", "AF", "EXAMPLE")
+    services = store.services()  # the real record; only the links port is scripted here
+    child = services.children.add_child(NewChild(date(2025, 7, 20), "9990000018", "AF", "EXAMPLE"))
     other = UiChild("3", date(2025, 7, 20), None, "Af", "Example")
     links = _FakeLinks([PossibleRecord(other, 22.1, ("date of birth exact",), ("10-Aug-2025",))])
-    window = MainWindow(FixedClock(NOW), ImmediateExecutor(), FakePrompter(), lambda: engine.decide)
+    window = MainWindow(store.clock, ImmediateExecutor(), FakePrompter(), lambda: engine.decide)
     qtbot.addWidget(window)
-    window.attach(dataclasses.replace(MemoryRecord().services(), links=links))
+    window.attach(dataclasses.replace(services, links=links))
     window.start_assessment(child)
     dialog = window.record_links_dialog
-    assert dialog.isVisible() and links.asked[0] == "7"
+    assert dialog.isVisible() and links.asked[0] == child.id
     assert "Record 3" in dialog.panel.list.item(0).text()
     dialog.close()
 
