@@ -119,8 +119,9 @@ def test_the_latest_location_is_current_and_sealing_needs_one(ctx, make, db_url)
     )
 
 
-def test_from_an_emergency_department_sealing_needs_a_cp_is_result(ctx, make, db_url):
+def test_from_an_emergency_department_sealing_needs_a_cp_is_result(ctx, make, db_url, clock):
     sqlite_only(db_url)
+    clock.advance(hours=2)  # the evening of the assessment: the check is in the past
     rec = record_assessment(ctx, make.case_json(setting="ed"))
     c = cases.open_case(ctx, rec.child.id, presentation_id=rec.presentation.id)
     handover.record_location(ctx, c.id, "emergency_department", "Example ED", "mother")
