@@ -167,6 +167,11 @@ def test_addendum_falls_due_when_a_result_arrives_after_sealing(capsys, store, a
     run(capsys, store, "case", "investigation", case_id, "skeletal_survey_initial", "--report",
         "--performed-on", stage1_on.isoformat(), "--result", "no fracture seen")  # fmt: skip
     code, _, err = run(capsys, store, "record", "finalise", case_id)
+    assert code == 1 and "where the child is now" in err  # sealing needs the location
+    code, _, err = run(capsys, store, "case", "location", case_id, "--where", "admitted",
+                       "--detail", "Ward 7", "--with", "mother")  # fmt: skip
+    assert code == 0, err
+    code, _, err = run(capsys, store, "record", "finalise", case_id)
     assert code == 0, err
     run(capsys, store, "case", "investigation", case_id, "skeletal_survey_follow_up", "--report",
         "--performed-on", (stage1_on + timedelta(days=12)).isoformat(),

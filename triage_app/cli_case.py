@@ -119,6 +119,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     reopen.add_argument("--reason", default="")
     cli_store.add_store_options(reopen)
 
+    from triage_app import cli_case_location
+
+    cli_case_location.add_parser(steps)  # case location (issue 12)
+
 
 def handles(command: str | None) -> bool:
     """Return True for ``case``."""
@@ -130,6 +134,10 @@ def run(
 ) -> int:
     """Run one ``case`` step and return its exit code."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
+    if args.case_command == "location":
+        from triage_app import cli_case_location
+
+        return cli_case_location.run(args, out, err)
     ctx = cli_store.open_context(args, err)
     if ctx is None:
         return EXIT_REFUSED

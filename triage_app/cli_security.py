@@ -105,6 +105,57 @@ def _pair(creds: Any) -> tuple[str | None, str | None]:
     return (creds.user, creds.password) if creds else (None, None)
 
 
+def add_profile_options(parser: argparse.ArgumentParser) -> None:
+    """Add the professional profile: printed as the referring clinician on referral records."""
+    from triage_app.domain.handover import PROFESSIONAL_ROLES
+
+    group = parser.add_argument_group(
+        "professional profile (asked for on a terminal when not given)"
+    )
+    group.add_argument("--full-name", help="the full name, as printed on referrals")
+    group.add_argument(
+        "--professional-role", choices=list(PROFESSIONAL_ROLES), help="the clinical role"
+    )
+    group.add_argument("--organisation", help="the organisation (and department)")
+    group.add_argument("--phone", help="a call-back number for social care")
+
+
+def profile_from(args: argparse.Namespace, err: TextIO) -> Any:
+    """The professional profile from the options, asking on a terminal for what is missing.
+
+    Returns ``None`` when none of it is given off a terminal; raises ValueError when only
+    part is given (the account would print as a referrer nobody can call back).
+    """
+    from triage_app.domain.handover import PROFESSIONAL_ROLES, ReferrerDetails
+
+    values = {
+        "name": args.full_name,
+        "professional_role": args.professional_role,
+        "organisation": args.organisation,
+        "phone": args.phone,
+    }
+    if _is_terminal():
+        questions = {
+            "name": "full name: ",
+            "professional_role": f"professional role ({', '.join(PROFESSIONAL_ROLES)}): ",
+            "organisation": "organisation: ",
+            "phone": "call-back number: ",
+        }
+        for key, question in questions.items():
+            while not (values[key] or "").strip():
+                values[key] = _ask(question, secret=False).strip()
+                if key == "professional_role" and values[key] not in PROFESSIONAL_ROLES:
+                    print(f"choose one of: {', '.join(PROFESSIONAL_ROLES)}", file=err)
+                    values[key] = None
+    if not any(values.values()):
+        return None
+    profile = ReferrerDetails(**values)
+    missing = profile.missing()
+    if missing:
+        raise ValueError("the professional profile also needs: " + ", ".join(missing))
+    return profile
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``init``, ``user``, ``backup`` and ``restore`` to the parser."""
     from triage_app.cli_store import add_store_options
@@ -130,6 +181,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add.add_argument("name", help="the new account's user name")
     add.add_argument("--role", required=True, help="clinician, safeguarding_lead or administrator")
+    add_profile_options(add)
     add_store_options(add)
     add_store_options(user_sub.add_parser("list", help="list the accounts and their roles"))
     login = user_sub.add_parser(
@@ -243,12 +295,17 @@ def _user(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from triage_app.services import permissions
     from triage_app.services.auth import Credentials, SignInError
 
-    role = None
+    role = profile = None
     if args.what == "add":
         try:
             role = parse_role(args.role)
         except ValueError as exc:
             print(f"--role: {exc}", file=err)
+            return EXIT_BAD_INPUT
+        try:
+            profile = profile_from(args, err)
+        except ValueError as exc:
+            print(f"user add: {exc}; nothing was changed", file=err)
             return EXIT_BAD_INPUT
     ctx = sign_in_context(args, err)
     if ctx is None:
@@ -285,6 +342,16 @@ def _user(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_BAD_INPUT
         account = permissions.add_account(ctx, Credentials(args.name, password), role, keyring)
         print(f"added {account.username!r} ({account.role})", file=out)
+        if profile is None:
+            print(
+                f"warning: {account.username!r} has no professional profile (full name, role, "
+                "organisation, call-back number); referral records would name the account only",
+                file=err,
+            )
+        else:
+            from triage_app.services import handover
+
+            handover.set_profile(ctx, profile, username=account.username)
         return EXIT_OK
     except AccessDeniedError as exc:
         print(f"user {args.what}: {exc}", file=err)

@@ -51,6 +51,9 @@ def main() -> None:
             ctx, case.id, case.version, called_at=done.presentation.seen_at, person="Dr Crash"
         )
         if finalise_case is not None and n % 3 == 0:
+            from triage_app.services import handover
+
+            handover.record_location(ctx, case.id, "home", "home address", "mother")
             finalise_case(ctx, case.id, case_version=case.version)
         print(f"case {case.id}", flush=True)
 

@@ -270,7 +270,7 @@ def _sealing_errors() -> tuple[type[BaseException], ...]:
 def test_free_text_reaching_the_sealed_pdf_seals_literally_or_seals_nothing(
     store, path, value, complaint
 ):
-    from triage_app.services import cases
+    from triage_app.services import cases, handover
     from triage_app.services.referrals import finalise_case
 
     try:
@@ -279,6 +279,7 @@ def test_free_text_reaching_the_sealed_pdf_seals_literally_or_seals_nothing(
         clear(exc)
         return
     case = cases.open_case(store.ctx, done.child.id, presentation_id=done.presentation.id)
+    handover.record_location(store.ctx, case.id, "home", "home address on record", "mother")
     before = store.counts()
     with store.ctx.engine.connect() as conn:
         records_before = conn.execute(text("SELECT count(*) FROM referral_record")).scalar_one()
@@ -303,12 +304,13 @@ def test_a_long_explanation_seals_in_full_across_pages(store):
 
     from pypdf import PdfReader
 
-    from triage_app.services import cases
+    from triage_app.services import cases, handover
     from triage_app.services.referrals import finalise_case
 
     words = [f"w{i}" for i in range(6000)]  # about 35,000 characters
     done = record_assessment(store.ctx, mutate(BASE_CASE, ("explanation", "text"), " ".join(words)))
     case = cases.open_case(store.ctx, done.child.id, presentation_id=done.presentation.id)
+    handover.record_location(store.ctx, case.id, "admitted", "Ward 7", "mother")
     sealed = finalise_case(store.ctx, case.id, case_version=case.version)
     reader = PdfReader(io.BytesIO(sealed.pdf))
     text = " ".join(page.extract_text() for page in reader.pages).split()

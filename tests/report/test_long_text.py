@@ -250,10 +250,7 @@ def test_a_long_record_id_is_shortened_in_the_footer_and_printed_in_full_in_sect
     assert squash("Note 1 (section 15. Record integrity, Record id;") in frame_text(pdf)
 
 
-def test_a_character_no_font_covers_in_a_long_field_is_still_a_clear_error() -> None:
-    from triage_app.report.fonts import UncoveredCharacterError
-
-    bad = FIELDS["actions_taken.details"](base(), "word " * 20_000 + "\U0001f9ea")
-    with pytest.raises(UncoveredCharacterError) as err:
-        build_referral_pdf(bad)
-    assert "U+1F9EA" in str(err.value)
+def test_a_character_no_font_covers_in_a_long_field_prints_as_its_code_point() -> None:
+    odd = FIELDS["actions_taken.details"](base(), "word " * 20_000 + "\U0001f9ea")
+    text = squash(frame_text(build_referral_pdf(odd)))
+    assert "[U+1F9EA]" in text and squash("original text is kept word for word") in text

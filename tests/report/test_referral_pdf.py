@@ -14,7 +14,7 @@ SECTIONS = [
     "People with parental responsibility",
     "Adults in the household",
     "Other children in the household",
-    "2. Referrer and setting",
+    "2. Referring clinician, how the concern arose, where the child is now",
     "3. Mobility: not independently mobile (NIM) classification",
     "4. Findings and body map",
     "5. Explanation given (verbatim)",
@@ -82,8 +82,8 @@ def test_findings_are_numbered_like_the_body_map_marks(record, record_pdf):
         assert view in joined
     numbers = {str(e.number) for e in record.findings}
     assert numbers == {"1", "2", "3", "4"}
-    assert "Solid circles: position drawn by the clinician" in squash(joined) or (
-        squash("Solid circles: position drawn by the clinician") in squash(joined)
+    assert "Solid circles: the position the clinician marked" in squash(joined) or (
+        squash("Solid circles: the position the clinician marked") in squash(joined)
     )
 
 
@@ -146,7 +146,7 @@ def long_pdf():
 def test_two_hundred_presentations_paginate_with_repeated_headers(long_pdf):
     pages = pages_text(long_pdf)
     assert len(pages) >= 8
-    header = squash("Date Who Age Setting Complaint Findings Outcome Flags")
+    header = squash("Who Setting, seen by What happened, findings Explanation given then")
     with_header = [i for i, p in enumerate(pages) if header in squash(p)]
     # The timeline header repeats on every page the table runs onto.
     assert len(with_header) >= 5

@@ -1,4 +1,4 @@
-"""Free text prints literally, and names in any script print (or fail loudly, never blank)."""
+"""Free text prints literally, and names in any script print (a character with no glyph as its code point, never blank)."""
 
 import unicodedata
 from dataclasses import replace
@@ -7,7 +7,6 @@ import pytest
 
 from tests.report.pdfutil import annotations_and_images, font_names, pdf_text, squash
 from triage_app.domain.referral import Referrer
-from triage_app.report.fonts import UncoveredCharacterError
 from triage_app.report.leaflet import build_leaflet_pdf
 from triage_app.report.referral_pdf import build_referral_pdf
 from triage_app.report.samples import HOSTILE, sample_record
@@ -83,29 +82,27 @@ def test_right_to_left_line_is_in_visual_order_with_mirrored_brackets():
     assert unicodedata.normalize("NFKC", line[9:][::-1]) == "محمد"
 
 
-def test_character_no_font_covers_is_a_clear_error_not_a_blank_box():
+def test_character_no_font_covers_prints_as_its_code_point_with_a_note():
     record = sample_record(prior=1)
-    bad = replace(record, referrer=Referrer(name="Dr \U0001f9ea Klingon \U000f8d0a"))
-    with pytest.raises(UncoveredCharacterError) as err:
-        build_referral_pdf(bad)
-    message = str(err.value)
-    assert "U+1F9EA" in message
-    assert "no bundled font" in message
-    assert "Dr" not in message.split(":")[0]  # the patient's text is not echoed
+    odd = replace(record, referrer=Referrer(name="Dr \U0001f9ea Klingon \U000f8d0a"))
+    text = pdf_text(build_referral_pdf(odd))
+    assert "Dr [U+1F9EA] Klingon [U+F8D0A]" in text
+    flat = " ".join(text.split())
+    assert "Characters shown as [U+...] (here U+1F9EA, U+F8D0A)" in flat
+    assert "kept word for word in the FHIR document" in flat
 
 
-def test_uncovered_character_in_a_right_to_left_field_also_fails():
+def test_uncovered_character_in_a_right_to_left_field_also_prints_a_placeholder():
     record = sample_record(prior=1, names="arabic")
-    bad = replace(record, clinical_state="محمد \U0001f9ea")
-    with pytest.raises(UncoveredCharacterError):
-        build_referral_pdf(bad)
+    odd = replace(record, clinical_state="محمد \U0001f9ea")
+    assert "[U+1F9EA]" in pdf_text(build_referral_pdf(odd))
 
 
-def test_leaflet_refuses_an_uncovered_character_in_the_child_name():
+def test_leaflet_prints_an_uncovered_character_in_the_child_name_as_a_placeholder():
     from triage_app.domain.profile import ProfileRegistry
 
-    with pytest.raises(UncoveredCharacterError):
-        build_leaflet_pdf(ProfileRegistry.load().get("nyscp"), child_name="\U0001f9ea")
+    pdf = build_leaflet_pdf(ProfileRegistry.load().get("nyscp"), child_name="Ava \U0001f9ea")
+    assert "Ava [U+1F9EA]" in pdf_text(pdf)
 
 
 def test_unusual_spaces_print_as_spaces_and_controls_are_dropped():

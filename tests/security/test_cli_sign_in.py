@@ -203,3 +203,36 @@ def test_a_user_changes_their_own_password(home):
         TRIAGE_NEW_PASSWORD="short",
     )
     assert result.returncode == 2 and "at least 8 characters" in result.stderr
+
+
+def test_user_add_keeps_the_professional_profile_printed_as_the_referrer(home):
+    profile = [
+        "--full-name", "Dr Rosa Patel", "--professional-role", "ed_doctor",
+        "--organisation", "Example ED", "--phone", "01632 960 777",
+    ]  # fmt: skip
+    result = run_cli(
+        home, "user", "add", "rosa", "--role", "clinician", *profile,
+        TRIAGE_NEW_PASSWORD="rosa-pass-1", **ADMIN,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "no professional profile" not in result.stderr
+    from triage_app.app import open_record_store
+    from triage_app.services import handover
+
+    ctx = open_record_store(str(home), None, "rosa", "rosa-pass-1")
+    try:
+        assert handover.default_referrer(ctx) == handover.ReferrerDetails(
+            "Dr Rosa Patel", "ed_doctor", "Example ED", "01632 960 777"
+        )
+    finally:
+        ctx.close()
+    result = run_cli(
+        home, "user", "add", "half", "--role", "clinician", "--full-name", "Half Given",
+        TRIAGE_NEW_PASSWORD="half-pass-1", **ADMIN,
+    )  # fmt: skip
+    assert result.returncode == 2 and "also needs: professional role" in result.stderr
+    result = run_cli(
+        home, "user", "add", "bare", "--role", "clinician", TRIAGE_NEW_PASSWORD="bare-pass-1",
+        **ADMIN,
+    )  # fmt: skip
+    assert result.returncode == 0 and "has no professional profile" in result.stderr

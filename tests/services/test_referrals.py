@@ -15,8 +15,7 @@ from sqlalchemy import func, select, text
 from triage_app.domain.access import AccessDeniedError
 from triage_app.domain.records import Attendee, ConflictError, NotFoundError, StrategyMeeting
 from triage_app.domain.sealed import ExportTargetError, SealingError
-from triage_app.report import UncoveredCharacterError
-from triage_app.services import audit_log, cases, children, demo, referrals
+from triage_app.services import audit_log, cases, children, demo, handover, referrals
 from triage_app.services.assessments import record_assessment
 from triage_app.store.orm import AuditEventRow, Child
 from triage_app.store.referral_repository import ReferralRecordRepository
@@ -46,6 +45,7 @@ def referred_case(ctx, clock, make):
     )
     seen = rec.presentation.seen_at
     c = cases.open_case(ctx, rec.child.id, presentation_id=rec.presentation.id, opened_at=seen)
+    handover.record_location(ctx, c.id, "home", "home address on record", "mother")
     c = cases.record_phone_referral(
         ctx, c.id, c.version, called_at=seen + timedelta(minutes=10), person="Dr Carter",
         reference="CSC-4411",
@@ -343,16 +343,16 @@ def test_two_users_finalising_at_once_seal_exactly_one_version(ctx, other_ctx, c
     assert audit_log.verify(ctx).intact
 
 
-def test_a_character_no_font_covers_seals_nothing_and_says_which_field(ctx, clock, make):
+def test_a_character_no_font_covers_still_seals_with_its_code_point_shown(ctx, clock, make):
     rec = record_assessment(
         ctx, make.case_json(explanation={"text": "fell \U00013000", "given_by": "mother"})
     )
     c = cases.open_case(ctx, rec.child.id, presentation_id=rec.presentation.id)
-    before = len(events(ctx))
-    with pytest.raises(UncoveredCharacterError, match="U\\+13000.*in explanation"):
-        referrals.finalise_case(ctx, c.id)
-    assert len(events(ctx)) == before
-    assert cases.get_case(ctx, c.id).sealed is False and referrals.list_records(ctx, c.id) == []
+    handover.record_location(ctx, c.id, "home", "home address on record", "mother")
+    sealed = referrals.finalise_case(ctx, c.id)
+    assert "fell [U+13000]" in flat(pdf_text(sealed.pdf))
+    assert "fell \U00013000" in sealed.fhir_json  # the original, verbatim
+    assert cases.get_case(ctx, c.id).sealed is True
 
 
 def test_a_preview_is_an_audited_view_of_the_sealed_bytes(ctx, clock, make):

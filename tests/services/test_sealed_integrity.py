@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from triage_app.services import audit_log, cases, referrals
+from triage_app.services import audit_log, cases, handover, referrals
 from triage_app.services.assessments import record_assessment
 
 
@@ -21,6 +21,7 @@ def sealed(ctx, clock, make):
     clock.advance(hours=2)  # after the call below (an action is never recorded in the future)
     rec = record_assessment(ctx, make.case_json())
     c = cases.open_case(ctx, rec.child.id, presentation_id=rec.presentation.id)
+    handover.record_location(ctx, c.id, "home", "home address on record", "mother")
     c = cases.record_phone_referral(
         ctx, c.id, c.version, called_at=rec.presentation.seen_at + timedelta(minutes=5),
         person="Dr Carter",

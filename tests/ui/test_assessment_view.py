@@ -64,9 +64,16 @@ def test_a_nim_childs_explanation_never_switches_the_referral_off(view):
     assert not [w for w in words if "accepted" in w or "no referral" in w or "likely" in w]
 
 
+def say_where(view):
+    r = view.referrer_step
+    r.place_combo.setCurrentIndex(r.place_combo.findData("admitted"))
+    r.detail_edit.setText("Ward 7")
+    r.with_edit.setText("mother")
+
+
 def test_the_call_starts_the_written_referral_countdown(view, clock):
     findings_step(view).body_map.choose_point(77, 67)
-    view.go_to(5)
+    view.go_to(view.steps.index(view.actions_step))
     checklist = view.actions_step.checklist
     assert "starts when the call" in checklist.countdown_label.text()
     assert checklist.select("phone_csc")
@@ -104,7 +111,11 @@ def test_finalising_asks_first_opens_a_case_and_clears_the_draft(qtbot, view, se
     view.save_draft()
     assert services.drafts.load(view.draft_key) is not None
     prompter.answers = [False]
-    view.go_to(6)
+    view.go_to(view.steps.index(view.review))
+    view.review.finalise_button.click()  # where the child is now: required
+    assert services.cases.open_cases() == [] and prompter.calls[-1][1] == "Say where the child is now"
+    assert view.stack.currentWidget() is view.referrer_step
+    say_where(view)
     view.review.finalise_button.click()
     assert services.cases.open_cases() == [] and services.drafts.drafts() != []
     with qtbot.waitSignal(view.finalised, timeout=5000) as signal:
@@ -139,6 +150,7 @@ def test_a_refused_finalise_keeps_the_draft_and_says_why(
     view.start(wrong, ChildHistory(), USER)
     findings_step(view).body_map.choose_point(77, 67)
     before = len(services.cases.open_cases())
+    say_where(view)
     assert view.finalise() is None
     assert prompter.calls[-1][:2] == ("error", "The assessment was not stored")
     assert services.drafts.load(view.draft_key) is not None and view.child is not None
@@ -232,3 +244,18 @@ def test_typing_keeps_the_readers_place_in_the_decision_panel(qtbot, view):
     view.go_to(3)
     qtbot.keyClicks(view.steps[3].ui.explanation_edit, "He rolled")
     assert bar.value() == place  # not back at the top after every key
+
+
+def test_the_review_shows_the_referrer_where_the_child_is_and_no_quotes_of_its_own(view):
+    findings_step(view).body_map.choose_point(77, 67)
+    view.steps[3].ui.explanation_edit.setPlainText('"She rolled," mother said.')
+    say_where(view)
+    ref = view.referrer_step
+    ref.name_edit.setText("Dr Ann Lee")
+    ref.role_combo.setCurrentIndex(ref.role_combo.findData("ed_doctor"))
+    ref.phone_edit.setText("01632 960 111")
+    text = view.review.summary_text()
+    assert "Referring clinician Dr Ann Lee, ED doctor (call back on 01632 960 111)" in text
+    assert "Where the child is now Admitted: Ward 7, with mother" in text
+    assert '"She rolled," mother said.' in text
+    assert "\u201c" not in text and "\u201d" not in text  # no doubled quotation marks

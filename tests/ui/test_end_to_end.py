@@ -1,6 +1,9 @@
 """The whole workflow on a real temporary database, through the real services, to a case."""
 
+import io
 from datetime import datetime, timedelta
+
+from pypdf import PdfReader
 
 from tests.ui.fakes import FakePrompter
 from triage_app.ui.main_window import MainWindow
@@ -26,6 +29,9 @@ def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path
     first = window.first_run
     assert window.ui.pages_stack.currentWidget() is first
     first.ui.user_name_edit.setText("Dr Eve Endtoend")
+    first.role_combo.setCurrentIndex(first.role_combo.findData("gp"))
+    first.organisation_edit.setText("Example Surgery")
+    first.phone_edit.setText("01632 960 888")
     first.ui.password_edit.setText("a long passphrase")
     first.ui.confirm_edit.setText("a long passphrase")
     first.ui.create_user_button.click()
@@ -66,7 +72,24 @@ def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path
     cp_is = wizard.steps[4].ui.cp_is_combo
     cp_is.setCurrentIndex(cp_is.findData("none"))
     assert "IMMEDIATE" in wizard.panel.urgency_text()
-    wizard.go_to(5)
+    # The family, typed for a child new to the store; the referrer and where the child is.
+    wizard.go_to(wizard.steps.index(wizard.family_step))
+    family = wizard.family_step
+    family.add_button.click()
+    for col, text in ((0, "Pat Endtoend"), (1, "Mother"), (3, "02-Mar-1999"), (4, "07700 900 321")):
+        family.table.item(0, col).setText(text)
+    family.table.cellWidget(0, 5).setCurrentIndex(1)  # lives with the child: yes
+    family.hv_edit.setText("HV team C (01632 960 300)")
+    wizard.go_to(wizard.steps.index(wizard.referrer_step))
+    ref = wizard.referrer_step
+    ref.name_edit.setText("Dr Test Newcomer")
+    ref.role_combo.setCurrentIndex(ref.role_combo.findData("gp"))
+    ref.organisation_edit.setText("Example Surgery")
+    ref.phone_edit.setText("01632 960 999")
+    ref.place_combo.setCurrentIndex(ref.place_combo.findData("home"))
+    ref.detail_edit.setText("home address on record")
+    ref.with_edit.setText("mother (Pat Endtoend)")
+    wizard.go_to(wizard.steps.index(wizard.actions_step))
     checklist = wizard.actions_step.checklist
     checklist.select("phone_csc")
     called = datetime.now().replace(second=0, microsecond=0)
@@ -75,7 +98,7 @@ def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path
     checklist.detail_edits["reference"].setText("MAST-E2E-1")
     checklist.detail_edits["advice"].setText("Paediatrician today")
     checklist.record_button.click()
-    wizard.go_to(6)
+    wizard.go_to(wizard.steps.index(wizard.review))
     wizard.review.finalise_button.click()
 
     # The case: stored, with the call and the written-referral deadline from it.
@@ -94,6 +117,13 @@ def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path
     assert len(found.entries) == 1 and found.entries[0].urgency == "immediate"
     assert found.entries[0].presentation.explanation == "We think her brother did it."
 
+    # Where the child is now: recorded in the wizard; the child is then admitted.
+    assert "At home: home address on record" in view.location.current_label.text()
+    view.location.place_combo.setCurrentIndex(view.location.place_combo.findData("admitted"))
+    view.location.detail_edit.setText("Ward 9")
+    view.location.record_button.click()  # no carer named: fine on a ward
+    assert "Admitted: Ward 9" in view.location.current_label.text()
+
     # The referral record: sealed (PDF and FHIR) and exported as the sealed bytes.
     assert "Not sealed yet" in view.referral.versions_label.text()
     view.referral.seal_button.click()
@@ -105,6 +135,18 @@ def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path
     view.referral.export_button.click()
     assert "Saved" in view.message_label.text()
     assert (tmp_path / "out" / "referral.pdf").read_bytes().startswith(b"%PDF")
+    from triage_app.services import referrals
+
+    sealed = referrals.get_record(ctx, case_id).pdf
+    words = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(sealed)).pages).split()
+    )
+    assert "Referring clinician Dr Test Newcomer" in words and "Professional role GP" in words
+    assert "Call-back number 01632 960 999" in words
+    assert "How the concern arose Mark on cheek noticed at feed" in words
+    assert "Pat Endtoend Mother 02-Mar-1999 07700 900 321 Yes" in words
+    assert "Where the child is now Admitted: Ward 9" in words
+    assert "Health visitor HV team C" in words
     view.referral.preview_button.click()  # the sealed PDF in the window (an audited view)
     assert window.ui.pages_stack.currentWidget() is window.preview
     assert window.preview.page_count() >= 2
@@ -161,7 +203,12 @@ def test_a_known_child_shows_their_history_and_it_is_stored_once(qtbot, tmp_path
     wizard.steps[2].body_map.choose_point(123, 67)
     flags = {f.id for f in wizard.decision.flags}
     assert {"prior_injury_presentation", "family_safeguarding_history"} <= flags
-    wizard.go_to(6)
+    # The family stored with the child is offered again.
+    assert [p["name"] for p in wizard.family_step.people()][:2] == ["Kelly Ashby", "Jordan Dunn"]
+    ref = wizard.referrer_step
+    ref.place_combo.setCurrentIndex(ref.place_combo.findData("emergency_department"))
+    ref.detail_edit.setText("Example ED")
+    wizard.go_to(wizard.steps.index(wizard.review))
     wizard.review.finalise_button.click()
     case_id = int(window.case_view.case.case_id)
     from triage_app.services import cases

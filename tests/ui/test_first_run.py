@@ -42,6 +42,9 @@ def setup(qtbot, tmp_path):
 
 def create(page, executor, name="Dr Jane Smith", password="correct horse", again=None):
     page.ui.user_name_edit.setText(name)
+    page.role_combo.setCurrentIndex(page.role_combo.findData("other"))
+    page.organisation_edit.setText("Example organisation")
+    page.phone_edit.setText("01632 960 000")
     page.ui.password_edit.setText(password)
     page.ui.confirm_edit.setText(password if again is None else again)
     page.ui.create_user_button.click()
@@ -130,3 +133,16 @@ def test_demo_data_from_the_window_goes_into_your_record_as_the_page_and_readme_
         executor.run_pending()
     assert record.services.cases.ctx.user == "Dr Jane Smith"
     assert record.open_cases()  # visible to the account that loaded them
+
+
+def test_the_first_account_needs_a_professional_profile(setup):
+    page, record, executor = setup
+    page.ui.user_name_edit.setText("Dr Jane Smith")
+    page.ui.password_edit.setText("correct horse")
+    page.ui.confirm_edit.setText("correct horse")
+    page.ui.create_user_button.click()
+    executor.run_pending()
+    assert "Give your professional role" in page.ui.first_run_message_label.text()
+    assert record.users() == []
+    for what in ("GP", "ED doctor", "ED nurse", "Health visitor", "Midwife", "Paediatrician"):
+        assert page.role_combo.findText(what) > 0

@@ -25,6 +25,9 @@ def test_main_window_runs_first_start_dashboard_and_resume(qtbot, engine, tmp_pa
     window.open_with(opener)
     assert window.ui.pages_stack.currentWidget() is window.first_run
     window.first_run.ui.user_name_edit.setText("Dr Jane Smith")
+    window.first_run.role_combo.setCurrentIndex(window.first_run.role_combo.findData("other"))
+    window.first_run.organisation_edit.setText("Example organisation")
+    window.first_run.phone_edit.setText("01632 960 000")
     window.first_run.ui.password_edit.setText("password!")
     window.first_run.ui.confirm_edit.setText("password!")
     window.first_run.ui.create_user_button.click()

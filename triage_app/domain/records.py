@@ -47,6 +47,9 @@ class ChildRecord:
     version: int = 0
     # An expected pregnancy in the household (the pre-birth referral, case rule C7).
     pregnancy_due_date: date | None = None
+    health_visitor: str | None = None  # name or team, and how to reach them
+    interpreter_needed: bool | None = None
+    interpreter_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,10 @@ class HouseholdMember:
     person_name: str | None = None
     notes: str | None = None
     id: int | None = None
+    relationship: str | None = None  # an adult's relationship to the child ("mother")
+    date_of_birth: date | None = None
+    contact: str | None = None  # phone, and anything else needed to reach them
+    lives_with_child: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -402,9 +409,12 @@ class UserRecord:
     """A user of the app."""
 
     username: str
-    display_name: str | None = None
-    role: str | None = None
+    display_name: str | None = None  # the full name
+    role: str | None = None  # the app's permission role (never printed as the referrer's)
     id: int | None = None
+    professional_role: str | None = None  # a PROFESSIONAL_ROLES id
+    organisation: str | None = None
+    phone: str | None = None  # call-back number
 
 
 @dataclass(frozen=True)

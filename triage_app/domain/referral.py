@@ -24,7 +24,12 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from triage_app.domain.display import age_display
+from triage_app.domain.display import age_display, nhs_datetime
+from triage_app.domain.handover import (
+    ChildLocation,
+    StatedExplanation,
+    explanation_changes,
+)
 from triage_app.domain.model import (
     Assessment,
     Decision,
@@ -49,6 +54,7 @@ class Person:
     date_of_birth: date | None = None
     contact: str | None = None
     notes: str | None = None
+    lives_with_child: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -65,11 +71,16 @@ class ChildIdentity:
     postcode: str | None = None
     gp_practice: str | None = None
     health_visitor_team: str | None = None
+    interpreter: str | None = None  # "Not needed", "Needed: Polish", or None (not known)
 
 
 @dataclass(frozen=True)
 class Referrer:
-    """Who made the referral (section E.2)."""
+    """The referring clinician (section E.2): never the app's permission role.
+
+    ``role`` is the professional role as printed ("ED doctor"); ``contact`` the call-back
+    number. Who sealed the record is :attr:`ReferralRecord.sealed_by` (footer and audit).
+    """
 
     name: str | None = None
     role: str | None = None
@@ -126,6 +137,7 @@ class CpIsCheck:
     checked_by: str | None = None
     checked_at: datetime | None = None
     other_csc_involvement: str | None = None
+    check_note: str | None = None  # the CP-IS check recorded on the case: result, or why not
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,8 @@ class TimelineEntry:
     findings: str | None = None
     outcome: str | None = None
     flags: tuple[str, ...] = ()
+    explanation: str | None = None  # the explanation given then, verbatim
+    seen_by: str | None = None  # who saw the child (name, role, organisation)
 
 
 @dataclass(frozen=True)
@@ -216,11 +230,73 @@ class ReferralRecord:
     profile_version: str = ""
     profile_status: str = ""
     app_version: str = ""
+    concern: str | None = None  # how the concern arose, in the clinician's words
+    location: ChildLocation | None = None  # where the child is now and with whom
+    sealed_by: str | None = None  # who sealed it (footer and audit; not the referrer)
+    phone_called_at: datetime | None = None
+    written_referral_due: datetime | None = None  # from the phone call, per the profile
+    written_referral_hours: int | None = None
 
     @property
     def explanation(self) -> Explanation:
         """The carer's explanation, verbatim, from the assessment."""
         return self.assessment.explanation
+
+    def explanation_note(self) -> str | None:
+        """A note when explanations differ across this child's presentations (never scored)."""
+        stated = [
+            StatedExplanation(t.date, t.explanation)
+            for t in self.timeline
+            if t.subject == "This child" and t.explanation
+        ]
+        if self.explanation.text:
+            on = (self.explanation.given_at or self.assessment.assessed_at).date()
+            stated.append(StatedExplanation(on, self.explanation.text, current=True))
+        return explanation_changes(stated)
+
+
+@dataclass(frozen=True)
+class ActionStatus:
+    """Whether a required action is done, as the record's own content shows."""
+
+    done: bool
+    text: str
+
+
+def action_status(record: ReferralRecord, action_id: str) -> ActionStatus:
+    """Return the status of a required action, derived from what the record holds.
+
+    A recorded action (with its time and person) is done. So is what the record itself
+    shows was done: a body map with findings, an explanation recorded verbatim, the other
+    children of the household recorded, a CP-IS result, the written referral sent. The name
+    and time are the recording clinician's and the assessment's where a person did it.
+    """
+    taken = next((a for a in record.actions_taken if a.id == action_id), None)
+    if taken is not None:
+        when = nhs_datetime(taken.at) if taken.at else "(time not recorded)"
+        return ActionStatus(True, f"Done {when}" + (f" by {taken.person}" if taken.person else ""))
+    by = record.referrer.name
+    at = nhs_datetime(record.assessment.assessed_at)
+    recorded = f"{at}" + (f" by {by}" if by else "")
+    if action_id == "complete_body_map" and record.findings:
+        n = len(record.findings)
+        return ActionStatus(
+            True, f"Done: {n} finding{'s' if n > 1 else ''} on the body map, {recorded}"
+        )
+    if action_id == "record_explanation_verbatim" and (record.explanation.text or "").strip():
+        return ActionStatus(True, f"Done: recorded word for word (section 5), {recorded}")
+    if action_id == "check_household_children" and record.household_children:
+        n = len(record.household_children)
+        return ActionStatus(True, f"Done: {n} other child{'ren' if n > 1 else ''} recorded")
+    if action_id == "check_cp_is" and (
+        record.cp_is.status != CpIs.NOT_CHECKED or record.cp_is.check_note
+    ):
+        when = f" {nhs_datetime(record.cp_is.checked_at)}" if record.cp_is.checked_at else ""
+        who = f" by {record.cp_is.checked_by}" if record.cp_is.checked_by else ""
+        return ActionStatus(True, f"Done{when}{who} (result in section 8)")
+    if action_id == "inform_csc_of_location" and record.location is not None:
+        return ActionStatus(False, "Location recorded (section 2); not yet recorded as told")
+    return ActionStatus(False, "Not yet recorded")
 
 
 def build_referral_record(

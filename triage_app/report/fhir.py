@@ -12,6 +12,7 @@ Everything else is text. Times are local (Europe/London) with their offset.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -26,9 +27,11 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.practitioner import Practitioner
+from fhir.resources.R4B.practitionerrole import PractitionerRole
 from fhir.resources.R4B.servicerequest import ServiceRequest
 
-from triage_app.domain.referral import FindingEntry, ReferralRecord, content_sha256
+from triage_app.domain.display import nhs_date, nhs_datetime
+from triage_app.domain.referral import FindingEntry, ReferralRecord, action_status, content_sha256
 from triage_app.domain.vocab import FindingKind, Site, Urgency
 from triage_app.report import labels
 
@@ -54,8 +57,42 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+_FHIR_SPACE = frozenset(" \r\n\t")
+
+
+def _fhir_text(value: str) -> str:
+    """A string FHIR accepts: other whitespace (NEL, no-break, line separator) as a space.
+
+    FHIR's ``string`` allows only space, tab and line breaks as whitespace; the record's
+    text is otherwise kept exactly as stored (control characters, which XHTML narrative
+    cannot hold, are left out of the narrative only).
+    """
+    if value.isascii() and value.isprintable():
+        return value
+    return "".join(" " if c.isspace() and c not in _FHIR_SPACE else c for c in value)
+
+
+def _deep(value: Any) -> Any:
+    if isinstance(value, str):
+        return _fhir_text(value)
+    if isinstance(value, dict):
+        return {k: _deep(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep(v) for v in value]
+    return value
+
+
+def _valid(model: Any, data: dict[str, Any]) -> Any:
+    """Validate a resource from ``data`` with every string made acceptable to FHIR."""
+    return model.model_validate(_deep(data))
+
+
+def _xml_text(line: str) -> str:
+    return "".join(c for c in line if c in "\n\t" or unicodedata.category(c) != "Cc")
+
+
 def _narrative(*lines: str) -> dict[str, str]:
-    body = "".join(f"<p>{escape(line)}</p>" for line in lines if line)
+    body = "".join(f"<p>{escape(_xml_text(line))}</p>" for line in lines if line)
     return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'}
 
 
@@ -88,7 +125,7 @@ def _finding_observation(e: FindingEntry, record: ReferralRecord, ref: dict) -> 
     }
     if ref.get("practitioner"):
         data["performer"] = [ref["practitioner"]]
-    return Observation.model_validate(data)
+    return _valid(Observation, data)
 
 
 def _uuid(record: ReferralRecord, name: str) -> str:
@@ -109,6 +146,7 @@ def build_bundle(record: ReferralRecord) -> Bundle:
             "composition",
             "patient",
             "practitioner",
+            "practitionerrole",
             "organization",
             "encounter",
             "referral",
@@ -135,13 +173,18 @@ def build_bundle(record: ReferralRecord) -> Bundle:
         patient["address"] = [
             {k: v for k, v in (("text", c.address), ("postalCode", c.postcode)) if v}
         ]
-    resources: list[tuple[str, Any]] = [("patient", Patient.model_validate(patient))]
+    contacts = [_contact(p) for p in (*record.parental_responsibility, *record.household_adults)]
+    if contacts:
+        patient["contact"] = contacts
+    if c.gp_practice:
+        patient["generalPractitioner"] = [{"display": c.gp_practice}]
+    resources: list[tuple[str, Any]] = [("patient", _valid(Patient, patient))]
     has_practitioner = bool(r.name)
     if has_practitioner:
         prac: dict[str, Any] = {"id": "practitioner", "name": [{"text": r.name}]}
         if r.contact:
             prac["telecom"] = [{"system": "phone", "value": r.contact}]
-        resources.append(("practitioner", Practitioner.model_validate(prac)))
+        resources.append(("practitioner", _valid(Practitioner, prac)))
     else:
         ref.pop("practitioner")
     has_org = bool(r.organisation)
@@ -149,7 +192,18 @@ def build_bundle(record: ReferralRecord) -> Bundle:
         org: dict[str, Any] = {"id": "organization", "name": r.organisation}
         if r.ods_code:
             org["identifier"] = [{"system": ODS_SYSTEM, "value": r.ods_code}]
-        resources.append(("organization", Organization.model_validate(org)))
+        resources.append(("organization", _valid(Organization, org)))
+    if has_practitioner and (r.role or has_org or r.contact):
+        role: dict[str, Any] = {"id": "practitionerrole", "practitioner": ref["practitioner"]}
+        if r.role:
+            role["code"] = [{"text": r.role}]
+        if has_org:
+            role["organization"] = ref["organization"]
+        if r.contact:
+            role["telecom"] = [{"system": "phone", "value": r.contact, "use": "work"}]
+        resources.append(("practitionerrole", _valid(PractitionerRole, role)))
+    else:
+        ref.pop("practitionerrole")
     encounter = {
         "id": "encounter",
         "status": "finished",
@@ -162,7 +216,7 @@ def build_bundle(record: ReferralRecord) -> Bundle:
     }
     if has_org:
         encounter["serviceProvider"] = ref["organization"]
-    resources.append(("encounter", Encounter.model_validate(encounter)))
+    resources.append(("encounter", _valid(Encounter, encounter)))
     observations = []
     for e in record.findings:
         obs = _finding_observation(e, record, ref)
@@ -193,8 +247,8 @@ def build_bundle(record: ReferralRecord) -> Bundle:
     if csc:
         request["performer"] = [{"display": csc}]
     if has_practitioner:
-        request["requester"] = ref["practitioner"]
-    resources.append(("referral", ServiceRequest.model_validate(request)))
+        request["requester"] = ref.get("practitionerrole") or ref["practitioner"]
+    resources.append(("referral", _valid(ServiceRequest, request)))
     flag = {
         "id": "flag",
         "status": "active",
@@ -211,7 +265,7 @@ def build_bundle(record: ReferralRecord) -> Bundle:
         "subject": ref["patient"],
         "period": {"start": _when(record.contact_at)},
     }
-    resources.append(("flag", Flag.model_validate(flag)))
+    resources.append(("flag", _valid(Flag, flag)))
     resources.insert(0, ("composition", _composition(record, ref, urls, observations)))
     bundle = {
         "resourceType": "Bundle",
@@ -223,15 +277,93 @@ def build_bundle(record: ReferralRecord) -> Bundle:
     return Bundle.model_validate(bundle)
 
 
+def _contact(p: Any) -> dict[str, Any]:
+    """A family adult as a Patient.contact: name, relationship, phone, lives with the child."""
+    contact: dict[str, Any] = {"name": {"text": p.name}}
+    if p.relationship:
+        contact["relationship"] = [{"text": p.relationship}]
+    if p.contact:
+        contact["telecom"] = [{"system": "other", "value": p.contact}]
+    return contact
+
+
+def _yes_no(value: bool | None) -> str:
+    return labels.yes_no(value)
+
+
+def _family_lines(record: ReferralRecord) -> list[str]:
+    c = record.child
+    lines = [
+        f"{p.name} ({p.relationship or 'relationship not recorded'})"
+        f"; born {nhs_date(p.date_of_birth) if p.date_of_birth else 'not recorded'}"
+        f"; contact {p.contact or 'not recorded'}; lives with the child: "
+        f"{_yes_no(p.lives_with_child)}"
+        for p in (*record.parental_responsibility, *record.household_adults)
+    ] or ["No people with parental responsibility or carers recorded."]
+    lines += [
+        f"Other child: {h.name or 'name not recorded'}, born "
+        f"{nhs_date(h.date_of_birth) if h.date_of_birth else 'not recorded'}"
+        for h in record.household_children
+    ]
+    lines += [
+        f"Address: {', '.join(x for x in (c.address, c.postcode) if x) or 'Not Known'}",
+        f"GP practice: {c.gp_practice or 'Not Known'}",
+        f"Health visitor: {c.health_visitor_team or 'Not Known'}",
+        f"Interpreter: {c.interpreter or 'Not Known'}",
+        f"Pregnancy in the household: {_yes_no(record.assessment.history.mother_pregnant)}",
+    ]
+    return lines
+
+
+def _handover_sections(record: ReferralRecord, ref: dict) -> list[dict[str, Any]]:
+    r, loc = record.referrer, record.location
+    referrer = {
+        "title": "Referring clinician",
+        "text": _narrative(
+            f"Name: {r.name or 'Not recorded'}",
+            f"Professional role: {r.role or 'Not recorded'}",
+            f"Organisation: {r.organisation or 'Not recorded'}",
+            f"Call-back number: {r.contact or 'Not recorded'}",
+        ),
+    }
+    if "practitionerrole" in ref:
+        referrer["entry"] = [ref["practitionerrole"]]
+    return [
+        referrer,
+        {
+            "title": "How the concern arose",
+            "text": _narrative(record.concern or "Not recorded."),
+        },
+        {
+            "title": "Where the child is now",
+            "text": _narrative(
+                loc.line() if loc else "Not recorded.",
+                f"Recorded {nhs_datetime(loc.recorded_at)} by {loc.recorded_by}"
+                if loc and loc.recorded_at
+                else "",
+            ),
+        },
+        {"title": "Child and family", "text": _narrative(*_family_lines(record))},
+    ]
+
+
+def _actions_lines(record: ReferralRecord) -> list[str]:
+    return [f"{a.text} [{action_status(record, a.id).text}]" for a in record.decision.actions] or [
+        "None required."
+    ]
+
+
 def _composition(record: ReferralRecord, ref: dict, urls: dict, observations: list) -> Composition:
     d, ex = record.decision, record.explanation
     title, requirement = labels.URGENCY[d.urgency]
+    m = record.strategy_meeting
     sections = [
         {
             "title": "What the protocol requires",
             "text": _narrative(title, requirement),
             "entry": [ref["referral"], ref["flag"]],
         },
+        *_handover_sections(record, ref),
         {
             "title": "Findings",
             "text": _narrative(
@@ -256,12 +388,30 @@ def _composition(record: ReferralRecord, ref: dict, urls: dict, observations: li
             "title": "Earlier presentations",
             "text": _narrative(
                 *(
-                    f"{t.date.isoformat()} {t.subject}: {t.findings or t.complaint or ''}"
+                    f"{t.date.isoformat()} {t.subject}; setting "
+                    f"{labels.setting(t.setting) if t.setting else 'not recorded'}; seen by "
+                    f"{t.seen_by or 'not recorded'}; what happened: "
+                    f"{'; '.join(x for x in (t.complaint, t.findings) if x) or 'not recorded'}; "
+                    f"explanation given then: {t.explanation or 'not recorded'}; outcome: "
+                    f"{t.outcome or 'not recorded'}"
                     for t in record.timeline
-                )
+                ),
+                record.explanation_note() or "",
             )
             if record.timeline
             else _narrative("None recorded."),
+        },
+        {"title": "Actions", "text": _narrative(*_actions_lines(record))},
+        {
+            "title": "Strategy discussion",
+            "text": _narrative(
+                f"Held: {nhs_datetime(m.held_at) if m.held_at else 'not recorded'}",
+                f"Outcome: {m.outcome or 'not recorded'}",
+                f"Supervision decision: {m.supervision_decision}" if m.supervision_decision else "",
+                f"Supervision and safety conditions: {m.supervision_conditions or 'none recorded'}",
+            )
+            if m
+            else _narrative("Not yet held or not recorded."),
         },
         {
             "title": "Record integrity",
@@ -279,6 +429,14 @@ def _composition(record: ReferralRecord, ref: dict, urls: dict, observations: li
         "title": f"Referral record {record.record_id} v{record.version}",
         "section": [{k: v for k, v in s.items() if v is not None} for s in sections],
     }
+    if record.sealed_by:
+        data["attester"] = [
+            {
+                "mode": "official",
+                "time": _when(record.generated_at),
+                "party": {"display": f"Sealed by {record.sealed_by}"},
+            }
+        ]
     if record.supersedes:
         data["relatesTo"] = [
             {
@@ -286,7 +444,7 @@ def _composition(record: ReferralRecord, ref: dict, urls: dict, observations: li
                 "targetIdentifier": {"system": RECORD_SYSTEM, "value": record.supersedes},
             }
         ]
-    return Composition.model_validate(data)
+    return _valid(Composition, data)
 
 
 def referral_bundle_json(record: ReferralRecord, indent: int | None = 2) -> str:

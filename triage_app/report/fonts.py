@@ -7,8 +7,12 @@ set in the first bundled font that has a glyph for it:
 - DejaVu Sans (regular and bold): Latin, Latin-extended, Greek, Cyrillic, Arabic.
 - WenQuanYi Micro Hei: Chinese (and Japanese kana, Korean Hangul).
 
-A character that none of them covers raises :class:`UncoveredCharacterError`; the record is
-not produced rather than printed with a gap. Fonts are read through
+A character that none of them covers (an emoji, Devanagari, a private-use character) prints as
+a visible placeholder with its code point, ``[U+1F476]``, never as a blank box or a gap, and
+never stops a record from being sealed: the original text stays verbatim in the store and in
+the FHIR document. While a document is built (:func:`recording_placeholders`), the code points
+so replaced are collected, so the document can say that its placeholders stand for text kept
+in full elsewhere. Fonts are read through
 :func:`triage_app.domain.resources.resource`, so a checkout, a wheel and the frozen build load
 the same files, and they are embedded (subset) in every PDF.
 """
@@ -18,6 +22,9 @@ from __future__ import annotations
 import io
 import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from reportlab.lib.fonts import addMapping
@@ -39,7 +46,9 @@ _lock = threading.Lock()
 
 
 class UncoveredCharacterError(ValueError):
-    """A character in the record has no glyph in any bundled font.
+    """A character has no glyph in any bundled font (raised only by :meth:`FontSet.check`).
+
+    Documents never raise it any more: :func:`runs` prints a placeholder instead.
 
     The message names the character and the field, never the rest of the text (which may
     identify the patient), so it is safe to log.
@@ -112,11 +121,31 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs(text, bold))
 
 
+_placeholders: ContextVar[set[int] | None] = ContextVar("placeholders", default=None)
+
+
+@contextmanager
+def recording_placeholders() -> Iterator[set[int]]:
+    """Collect the code points printed as placeholders while a document is built."""
+    seen: set[int] = set()
+    token = _placeholders.set(seen)
+    try:
+        yield seen
+    finally:
+        _placeholders.reset(token)
+
+
+def placeholder(chars: str) -> str:
+    """Return the visible stand-in for characters no bundled font has: ``[U+1F476 U+1F3FD]``."""
+    return "[" + " ".join(f"U+{ord(c):04X}" for c in chars) + "]"
+
+
 def runs(text: str, bold: bool = False, field: str | None = None) -> list[tuple[str, str]]:
     """Split ``text`` into ``(font, run)`` pairs; spaces join the run they sit in.
 
-    Raises:
-        UncoveredCharacterError: a character no bundled font covers.
+    A character no bundled font has is replaced by :func:`placeholder` (consecutive ones share
+    one bracket), set in the primary font, and its code point is noted for the document.
+    ``field`` is kept for callers' signatures; nothing is raised.
     """
     fs = fonts()
     primary = SANS_BOLD if bold else SANS
@@ -126,18 +155,38 @@ def runs(text: str, bold: bool = False, field: str | None = None) -> list[tuple[
     out: list[tuple[str, str]] = []
     current = primary
     buf: list[str] = []
+    missing: list[str] = []
+    seen = _placeholders.get()
+
+    def flush_missing() -> None:
+        nonlocal current
+        if not missing:
+            return
+        if current != primary and buf:
+            out.append((current, "".join(buf)))
+            buf.clear()
+        current = primary
+        buf.append(placeholder("".join(missing)))
+        if seen is not None:
+            seen.update(ord(c) for c in missing)
+        missing.clear()
+
     for char in text:
         if char.isspace():
+            flush_missing()
             font = current
         else:
             font = fs.font_for(char, bold)
             if font is None:
-                raise UncoveredCharacterError(char, field)
+                missing.append(char)
+                continue
+            flush_missing()
         if font != current and buf:
             out.append((current, "".join(buf)))
-            buf = []
+            buf.clear()
         current = font
         buf.append(char)
+    flush_missing()
     if buf:
         out.append((current, "".join(buf)))
     return out

@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
-from triage_app.report.fonts import SANS_BOLD
+from triage_app.report.fonts import SANS_BOLD, recording_placeholders
 from triage_app.report.styles import NHS_BLUE, styles
 from triage_app.report.text import chunks, markup, para
 
@@ -40,10 +40,29 @@ Make = Callable[[str], Flowable]
 class FullTexts:
     """The notes of one document: long cell texts waiting to be printed in full."""
 
-    def __init__(self) -> None:
+    def __init__(self, placeholders: set[int] | None = None) -> None:
         self.count = 0
         self.section = ""
         self.pending: list[tuple[int, str, str, str]] = []
+        self.placeholders = placeholders if placeholders is not None else set()
+        self._noted: set[int] = set()
+
+    def placeholder_note(self) -> list[Flowable]:
+        """Return a note for code points printed as placeholders since the last note."""
+        new = sorted(self.placeholders - self._noted)
+        if not new:
+            return []
+        self._noted.update(new)
+        shown = ", ".join(f"U+{c:04X}" for c in new[:12]) + (", ..." if len(new) > 12 else "")
+        return [
+            Paragraph(
+                "<b>Characters shown as [U+...]</b> (here "
+                f"{shown}) have no glyph in this document's fonts; the code point stands in "
+                "for each. The original text is kept word for word in the FHIR document sealed "
+                "with this record and in the application's store.",
+                _note_head(),
+            )
+        ]
 
     def add(self, title: str, text: str, field: str) -> int:
         """Keep ``text`` as the next note and return its number."""
@@ -54,7 +73,7 @@ class FullTexts:
     def flush(self) -> list[Flowable]:
         """Return the "Text in full" block for the notes kept since the last flush."""
         if not self.pending:
-            return []
+            return self.placeholder_note()
         s = styles()
         out: list[Flowable] = [Paragraph("Text in full", s.h3)]
         for number, title, text, field in self.pending:
@@ -66,7 +85,7 @@ class FullTexts:
             )
             out.extend(para(piece, _note_body(), field=field) for piece in chunks(text))
         self.pending = []
-        return out
+        return out + self.placeholder_note()
 
 
 _active: ContextVar[FullTexts | None] = ContextVar("full_texts", default=None)
@@ -75,12 +94,13 @@ _active: ContextVar[FullTexts | None] = ContextVar("full_texts", default=None)
 @contextmanager
 def collecting() -> Iterator[FullTexts]:
     """Collect long cell texts while a document's story is built."""
-    notes = FullTexts()
-    token = _active.set(notes)
-    try:
-        yield notes
-    finally:
-        _active.reset(token)
+    with recording_placeholders() as seen:
+        notes = FullTexts(seen)
+        token = _active.set(notes)
+        try:
+            yield notes
+        finally:
+            _active.reset(token)
 
 
 def set_section(title: str) -> None:

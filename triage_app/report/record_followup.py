@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from triage_app.domain.display import nhs_date, nhs_datetime
-from triage_app.domain.referral import ActionTaken, ReferralRecord
+from triage_app.domain.referral import ReferralRecord, action_status
 from triage_app.report import labels
 from triage_app.report.fonts import SANS
 from triage_app.report.record_sections import heading
@@ -74,29 +74,36 @@ def timeline_section(record: ReferralRecord) -> list[Flowable]:
             s.small,
         )
     )
+    note = record.explanation_note()
+    if note:
+        out.append(Paragraph(f"<b>Explanations across presentations.</b> {note}", s.body))
     out.append(Spacer(1, 4))
     rows = [
         (
-            nhs_date(t.date),
+            f"{nhs_date(t.date)}\n{t.age}" if t.age else nhs_date(t.date),
             t.subject,
-            t.age,
-            labels.short_setting(t.setting),
-            t.complaint,
-            t.findings,
+            "\n".join(p for p in (labels.short_setting(t.setting), t.seen_by) if p) or None,
+            "\n".join(
+                p for p in (t.complaint, f"Findings: {t.findings}" if t.findings else None) if p
+            )
+            or None,
+            t.explanation,
             t.outcome,
             "; ".join(t.flags) or "None",
         )
         for t in record.timeline
     ]
-    header = ("Date", "Who", "Age", "Setting", "Complaint", "Findings", "Outcome", "Flags")
-    out.append(
-        data_table(header, rows, (20, 19, 11, 13, 29, 31, 30, 11), "No earlier presentations.")
+    header = (
+        "Date, age",
+        "Who",
+        "Setting, seen by",
+        "What happened, findings",
+        "Explanation given then",
+        "Outcome",
+        "Flags",
     )
+    out.append(data_table(header, rows, (15, 13, 21, 27, 27, 20, 8), "No earlier presentations."))
     return out
-
-
-def _taken_for(record: ReferralRecord, action_id: str) -> ActionTaken | None:
-    return next((a for a in record.actions_taken if a.id == action_id), None)
 
 
 def actions_section(record: ReferralRecord) -> list[Flowable]:
@@ -104,14 +111,11 @@ def actions_section(record: ReferralRecord) -> list[Flowable]:
     s = styles()
     required = []
     for a in record.decision.actions:
-        done = _taken_for(record, a.id)
-        status = (
-            f"Done {nhs_datetime(done.at) if done.at else '(time not recorded)'}"
-            + (f" by {done.person}" if done.person else "")
-            if done
-            else "Not yet recorded"
-        )
-        due = a.due + (f" ({nhs_datetime(a.due_at)})" if a.due_at else "")
+        status = action_status(record, a.id).text
+        if a.id == "written_referral":
+            due = written_referral_due(record)
+        else:
+            due = a.due + (f" ({nhs_datetime(a.due_at)})" if a.due_at else "")
         required.append((due, a.text, status))
     taken = [
         (
@@ -138,6 +142,18 @@ def actions_section(record: ReferralRecord) -> list[Flowable]:
             "Actions taken",
         ),
     ]
+
+
+def written_referral_due(record: ReferralRecord) -> str:
+    """The written-referral deadline, counted from the phone call (as in the case view)."""
+    hours = record.written_referral_hours
+    limit = f"within {hours} hr of the phone call" if hours else "immediately after the call"
+    if record.written_referral_due and record.phone_called_at:
+        return (
+            f"{nhs_datetime(record.written_referral_due)} ({limit} at "
+            f"{nhs_datetime(record.phone_called_at)})"
+        )
+    return f"{limit[0].upper()}{limit[1:]} (no call recorded yet)"
 
 
 def investigations_section(record: ReferralRecord) -> list[Flowable]:
@@ -283,6 +299,7 @@ def integrity_section(record: ReferralRecord, digest: str) -> list[Flowable]:
         ("Version", version),
         ("Reason for addendum", record.addendum_reason) if record.supersedes else None,
         ("Generated", nhs_datetime(record.generated_at)),
+        ("Sealed by", record.sealed_by) if record.sealed_by else None,
         ("Content SHA-256", digest),
     ]
     return [

@@ -37,18 +37,23 @@ def child_name(record: ReferralRecord) -> str:
 
 
 def _people(people: tuple[Person, ...], what: str) -> Flowable:
+    notes = any((p.notes or "").strip() for p in people)  # a column only when someone has one
     rows = [
         (
             p.name,
             p.relationship,
             nhs_date(p.date_of_birth) if p.date_of_birth else None,
             p.contact,
-            p.notes,
+            labels.yes_no(p.lives_with_child),
+            *([p.notes] if notes else []),
         )
         for p in people
     ]
-    header = ("Name", "Relationship", "Born", "Contact", "Notes")
-    return data_table(header, rows, (34, 20, 17, 25, 34), f"No {what} recorded.", what.capitalize())
+    header = ("Name", "Relationship", "Born", "Contact", "Lives with the child")
+    widths: tuple[float, ...] = (30, 20, 16, 26, 14)
+    if notes:
+        header, widths = (*header, "Notes"), (*widths, 22)
+    return data_table(header, rows, widths, f"No {what} recorded.", what.capitalize())
 
 
 def family_section(record: ReferralRecord) -> list[Flowable]:
@@ -63,8 +68,15 @@ def family_section(record: ReferralRecord) -> list[Flowable]:
         )
         for h in record.household_children
     ]
+    pregnant = record.assessment.history.mother_pregnant
     return [
         heading("1. Child and family"),
+        kv_table(
+            [
+                ("Interpreter", record.child.interpreter or "Not Known"),
+                ("Pregnancy in the household", labels.yes_no(pregnant)),
+            ]
+        ),
         Paragraph("People with parental responsibility", s.h3),
         _people(record.parental_responsibility, "people with parental responsibility"),
         Paragraph("Adults in the household", s.h3),
@@ -81,35 +93,44 @@ def family_section(record: ReferralRecord) -> list[Flowable]:
 
 
 def referral_section(record: ReferralRecord) -> list[Flowable]:
-    """Section 2: referrer, setting, time of contact and of examination."""
-    r = record.referrer
-    return [
-        heading("2. Referrer and setting"),
-        kv_table(
-            [
-                ("Referrer", r.name),
-                ("Role", r.role),
-                (
-                    "Organisation",
-                    r.organisation + (f" (ODS {r.ods_code})" if r.ods_code else "")
-                    if r.organisation
-                    else None,
-                ),
-                ("Contact", r.contact),
-                ("Setting", labels.setting(record.setting)),
-                (
-                    "Seen",
-                    "Remote report (phone, message, photo or video)"
-                    if record.assessment.report_mode == "remote"
-                    else "In person",
-                ),
-                ("Contact date and time", nhs_datetime(record.contact_at)),
-                (
-                    "Examined",
-                    nhs_datetime(record.examined_at) if record.examined_at else "Not recorded",
-                ),
-            ]
+    """Section 2: the referring clinician, how the concern arose, where the child is now."""
+    s, r = styles(), record.referrer
+    rows: list[tuple[str, str | None]] = [
+        ("Referring clinician", r.name),
+        ("Professional role", r.role),
+        (
+            "Organisation",
+            r.organisation + (f" (ODS {r.ods_code})" if r.ods_code else "")
+            if r.organisation
+            else None,
         ),
+        ("Call-back number", r.contact),
+        ("Setting", labels.setting(record.setting)),
+        (
+            "Seen",
+            "Remote report (phone, message, photo or video)"
+            if record.assessment.report_mode == "remote"
+            else "In person",
+        ),
+        ("Contact date and time", nhs_datetime(record.contact_at)),
+    ]
+    if record.examined_at:
+        rows.append(("Examined", nhs_datetime(record.examined_at)))
+    loc = record.location
+    where: list[Flowable] = [Paragraph("Where the child is now", s.h3)]
+    if loc is None:
+        where.append(Paragraph("<b>Not recorded.</b> Ask the referrer.", s.body))
+    else:
+        where.append(para(loc.line(), s.bold, field="location"))
+        if loc.recorded_at:
+            by = f" by {markup(loc.recorded_by)}" if loc.recorded_by else ""
+            where.append(Paragraph(f"Recorded {nhs_datetime(loc.recorded_at)}{by}.", s.small))
+    return [
+        heading("2. Referring clinician, how the concern arose, where the child is now"),
+        kv_table(rows),
+        Paragraph("How the concern arose", s.h3),
+        para(record.concern, s.body, field="how the concern arose"),
+        KeepTogether(where),
     ]
 
 
@@ -187,10 +208,16 @@ def findings_section(record: ReferralRecord) -> list[Flowable]:
         "Photo ref.",
     )
     unplaced = [str(e.number) for e in record.findings if not e.marks and f_unplaced(e)]
-    notes = (
-        "Solid circles: position drawn by the clinician. Dashed circles: placed at the usual "
-        "position of the recorded site and side. R and L are the child's right and left."
-    )
+    legend = []
+    if any(e.marks for e in record.findings):
+        legend.append("Solid circles: the position the clinician marked.")
+    if any(not e.marks and not f_unplaced(e) for e in record.findings):
+        legend.append(
+            "Dashed circles: no position was marked, so the finding is placed at the usual "
+            "position of its recorded site and side."
+        )
+    legend.append("R and L are the child's right and left.")
+    notes = " ".join(legend)
     if unplaced:
         notes += f" Not on the drawing (site 'other'): finding {', '.join(unplaced)}."
     return [
@@ -235,7 +262,7 @@ def explanation_section(record: ReferralRecord) -> list[Flowable]:
             [
                 ("Given by", ex.given_by),
                 ("When", nhs_datetime(ex.given_at) if ex.given_at else "Not recorded"),
-                ("Changed over time or between carers", labels.yes_no(ex.changed_over_time)),
+                ("Changed over time or between carers", _changed(record)),
                 ("Delay in seeking care", labels.yes_no(ex.delay_in_presentation)),
             ]
         ),
@@ -244,7 +271,45 @@ def explanation_section(record: ReferralRecord) -> list[Flowable]:
             "what is required.",
             s.small,
         ),
+        *_explanations_by_date(record),
     ]
+
+
+def _explanations_by_date(record: ReferralRecord) -> list[Flowable]:
+    """Every explanation this child's record holds, by date, when there is more than one."""
+    earlier = [t for t in record.timeline if t.subject == "This child" and t.explanation]
+    if not earlier:
+        return []
+    s, ex = styles(), record.explanation
+    now = (ex.given_at or record.assessment.assessed_at).date()
+    rows = [
+        (nhs_date(now) + " (this presentation)", labels.setting(record.setting), ex.text),
+        *(
+            (nhs_date(t.date), labels.setting(t.setting) if t.setting else None, t.explanation)
+            for t in sorted(earlier, key=lambda t: t.date, reverse=True)
+        ),
+    ]
+    note = record.explanation_note()
+    return [
+        KeepTogether(
+            [
+                Paragraph("Explanations given at each presentation", s.h3),
+                data_table(("Date", "Setting", "Explanation given (verbatim)"), rows, (22, 18, 60)),
+                *([Paragraph(markup(note), s.small)] if note else []),
+            ]
+        )
+    ]
+
+
+def _changed(record: ReferralRecord) -> str:
+    """The clinician's answer, and what the record itself shows, side by side."""
+    given = record.explanation.changed_over_time
+    answer = labels.yes_no(given) if given is not None else None
+    shown = record.explanation_note()
+    if shown is None:
+        return answer or "Not recorded"
+    what = "See section 9: explanations differ across presentations"
+    return f"{answer} (clinician). {what}" if answer else f"Not recorded by the clinician. {what}"
 
 
 def exception_section(record: ReferralRecord) -> list[Flowable]:
@@ -280,6 +345,17 @@ def clinical_section(record: ReferralRecord) -> list[Flowable]:
     return [heading("7. Clinical state"), kv_table(rows, columns=1)]
 
 
+def _assessor(record: ReferralRecord, status: str) -> str | None:
+    """Who recorded a CP-IS result given in the assessment: the referring clinician."""
+    return record.referrer.name if status != "not_checked" else None
+
+
+def _assessed_at(record: ReferralRecord, status: str) -> str:
+    if status == "not_checked":
+        return "Not recorded"
+    return f"{nhs_datetime(record.assessment.assessed_at)} (with the assessment)"
+
+
 def cp_is_section(record: ReferralRecord) -> list[Flowable]:
     """Section 8: the CP-IS result and other known social-care involvement."""
     c = record.cp_is
@@ -291,11 +367,15 @@ def cp_is_section(record: ReferralRecord) -> list[Flowable]:
         kv_table(
             [
                 ("Result", labels.CP_IS.get(c.status, labels.humanise(c.status))),
+                *([("Check recorded on the case", c.check_note)] if c.check_note else []),
                 ("Plan dates", dates),
                 ("Local authority", c.local_authority),
                 ("Local authority contact", c.la_contact),
-                ("Checked by", c.checked_by),
-                ("Checked at", nhs_datetime(c.checked_at) if c.checked_at else "Not recorded"),
+                ("Checked by", c.checked_by or _assessor(record, c.status)),
+                (
+                    "Checked at",
+                    nhs_datetime(c.checked_at) if c.checked_at else _assessed_at(record, c.status),
+                ),
                 ("Other social-care involvement", c.other_csc_involvement),
             ]
         ),

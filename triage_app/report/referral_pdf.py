@@ -97,9 +97,10 @@ def _decorate(record: ReferralRecord, digest: str):
     )
     app = f"triage-app {markup(record.app_version)}" if record.app_version else "triage-app"
     record_id = markup(_short(record.record_id), field="record id")
+    sealer = f" &nbsp; Sealed by {markup(_short(record.sealed_by))}" if record.sealed_by else ""
     footer = (
         f"Record <b>{record_id}</b> {markup(version)} &nbsp; "
-        f"Generated {nhs_datetime(record.generated_at)} &nbsp; {app}<br/>"
+        f"Generated {nhs_datetime(record.generated_at)}{sealer} &nbsp; {app}<br/>"
         f"Content SHA-256 {digest}"
     )
 

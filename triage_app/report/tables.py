@@ -91,7 +91,7 @@ def _fast_cell(
     if "\n" in text or has_rtl(text):
         return cell(text), False
     font_runs = runs(text)
-    one_font = len(font_runs) == 1 and font_runs[0][0] == SANS
+    one_font = font_runs == [(SANS, text)]  # no second font, no placeholder
     if one_font and pdfmetrics.stringWidth(text, SANS, _CELL_SIZE) <= width - 2 * _PAD:
         return text, False
     return cell(text), False

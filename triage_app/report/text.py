@@ -6,6 +6,13 @@ unclosed ``<b>`` would stop the build (tech-notes.md). So every user or database
 passes through :func:`markup` (or :func:`para`), which escapes it with
 :func:`xml.sax.saxutils.escape` *before* any tag of ours is added around it.
 
+Text is normalised for display only; the stored text stays verbatim (and is in full in the FHIR
+document). Explicit bidirectional controls (embeddings and overrides U+202A to U+202E, isolates
+U+2066 to U+2069, the marks U+200E, U+200F and U+061C) are not applied: copied in from other
+systems, they would make ReportLab fail ("RLI not allowed here") or reorder Latin letters so
+that a name reads differently on paper from what was stored. Each printed line follows the
+direction of its own letters instead (Unicode's implicit algorithm).
+
 Arabic is shaped (``arabic-reshaper``) and put in visual order (``python-bidi``) one printed
 line at a time: :class:`BidiParagraph` breaks the *logical* text into lines that fit the
 width first, then reorders each line, so a wrapped right-to-left explanation still reads from
@@ -29,6 +36,11 @@ from reportlab.platypus import Flowable, Paragraph
 from triage_app.report.fonts import CJK, SANS_BOLD, runs, text_width
 
 NOT_RECORDED = "Not recorded"
+
+BIDI_CONTROLS = frozenset(
+    chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)
+)
+"""Explicit bidirectional formatting characters, dropped for display (see the module doc)."""
 
 
 def _is_rtl_char(char: str) -> bool:
@@ -60,10 +72,12 @@ def base_is_rtl(text: str) -> bool:
 
 
 def clean(text: str) -> str:
-    """Normalise to NFC, keep line breaks, make every other space a plain space, drop controls.
+    """Normalise for display: NFC, line breaks kept, other spaces plain, controls dropped.
 
     Unusual spaces (tab, no-break, ideographic, line separator) become U+0020, which every
-    font has; other control codes are dropped (they have no glyph and no meaning on paper).
+    font has; other control codes are dropped (they have no glyph and no meaning on paper),
+    and so are the explicit bidirectional controls (:data:`BIDI_CONTROLS`). Only what is
+    printed changes: the stored text is never rewritten.
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     if all(c == "\n" or (c.isprintable() and not c.isspace()) or c == " " for c in set(text)):
@@ -71,7 +85,7 @@ def clean(text: str) -> str:
     return "".join(
         " " if c.isspace() and c != "\n" else c
         for c in text
-        if c.isspace() or unicodedata.category(c) != "Cc"
+        if c.isspace() or (unicodedata.category(c) != "Cc" and c not in BIDI_CONTROLS)
     )
 
 
@@ -92,6 +106,7 @@ def _line_markup(line: str, bold: bool, field: str | None) -> str:
 
 def visual_line(line: str, rtl_base: bool | None = None) -> str:
     """Return one line shaped and in visual (left-to-right drawing) order."""
+    line = "".join(c for c in line if c not in BIDI_CONTROLS)
     if not has_rtl(line):
         return line
     base = rtl_base if rtl_base is not None else base_is_rtl(line)
@@ -102,10 +117,8 @@ def markup(text: str | None, *, bold: bool = False, field: str | None = None) ->
     """Return ReportLab markup that prints ``text`` literally, in the right fonts.
 
     Use this for short values embedded in our own markup (one line each). Longer text that
-    may contain right-to-left script belongs in :func:`para`.
-
-    Raises:
-        UncoveredCharacterError: a character no bundled font covers.
+    may contain right-to-left script belongs in :func:`para`. A character no bundled font
+    has prints as a placeholder with its code point (:func:`~triage_app.report.fonts.runs`).
     """
     if text is None:
         return ""
@@ -124,7 +137,7 @@ class BidiParagraph(Flowable):
         self.rtl = base_is_rtl(self.text)
         self.bold = style.fontName == SANS_BOLD
         self._para: Paragraph | None = None
-        # Fail now, while the story is built, not halfway through layout.
+        # Note any placeholder now, while the story is built (layout comes after the notes).
         for line in self.text.split("\n"):
             runs(_drop_format_chars(arabic_reshaper.reshape(line)), self.bold, field)
 

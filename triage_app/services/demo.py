@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from triage_app.domain.handover import ReferrerDetails
 from triage_app.domain.records import (
     Attendee,
     CaseAction,
@@ -36,7 +37,7 @@ from triage_app.domain.records import (
     Relation,
     StrategyMeeting,
 )
-from triage_app.services import cases, children, referrals
+from triage_app.services import cases, children, handover, referrals
 from triage_app.services.assessments import record_assessment
 from triage_app.services.context import StoreContext
 
@@ -239,51 +240,82 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     )
     visits = [
         (af_dob + timedelta(weeks=3), "gp", [{"kind": "bleeding", "site": "mouth"}],
-         "bleeding from the mouth", "she must have scratched her mouth with her nail",
-         "advice given"),
+         "Mother brought Alfie to the surgery: she had seen blood in his mouth after a feed.",
+         "she must have scratched her mouth with her nail", "advice given",
+         ReferrerDetails("Dr Demo GP", "gp", "Synthetic Surgery", "01632 960 101"), {}),
         (af_dob + timedelta(weeks=5), "health_visitor",
          [{"kind": "subconjunctival_haemorrhage", "site": "subconjunctiva", "side": "left"}],
-         "red patch in the white of the left eye", "it was there after she cried a lot",
-         "advice given"),
+         "Health visitor home visit: a red patch in the white of the left eye, noticed by the "
+         "health visitor.",
+         "it was there after she cried a lot", "advice given",
+         ReferrerDetails("Demo Health Visitor", "health_visitor", "Synthetic Community Trust",
+                         "01632 960 102"), {}),
         (af_dob + timedelta(weeks=6), "ed",
          [{"kind": "mark", "site": "lower_leg", "side": "right", "size_mm": 15,
            "description": "purple mark"}],
-         "purple mark on the leg", "she caught it on the cot bars",
-         "referred to children's social care"),
+         "Mother brought Alfie to the emergency department: she noticed a purple mark on his "
+         "right lower leg at the morning nappy change.",
+         "she caught it on the cot bars", "referred to children's social care",
+         ReferrerDetails("Dr Demo Registrar", "ed_doctor", "Synthetic NHS Trust, emergency "
+                         "department", "01632 960 123"),
+         {"history": {"cp_is": "none"}}),
     ]  # fmt: skip
     last = None
-    for day, setting, findings, complaint, words, outcome in visits:
+    for day, setting, findings, complaint, words, outcome, referrer, more in visits:
         seen = datetime.combine(day, datetime.min.time()).replace(hour=10, minute=30)
         last = record_assessment(
             ctx,
-            _case(seen, AF_NHS, "Ashby", "Alfie", af_dob, setting, findings, words),
-            organisation="Synthetic NHS Trust",
+            _case(seen, AF_NHS, "Ashby", "Alfie", af_dob, setting, findings, words, **more),
+            organisation=referrer.organisation,
             complaint=complaint,
             outcome=outcome,
         )
+        assert last.presentation.id is not None
+        # The ED mark was placed on the body map by hand (front view, right shin).
+        marks = [{"view": "front", "x": 0.43, "y": 0.86}] if setting == "ed" else None
+        handover.record_referrer(ctx, last.presentation.id, referrer, marks)
         n_presentations += 1
         if day == af_dob + timedelta(weeks=3):
             af = last.child
             assert af.id is not None and sibling.id is not None
             children.link_household(ctx, af.id, Relation.SIBLING, related_child_id=sibling.id)
-            for name in ("Kelly Ashby (mother)", "Jordan Dunn (father)"):
-                children.link_household(
-                    ctx, af.id, Relation.PARENTAL_RESPONSIBILITY, person_name=name
-                )
-            children.update_child(
+            handover.save_family(
                 ctx,
-                dataclasses.replace(
-                    children.get_child(ctx, af.id),
+                af.id,
+                handover.Family(
+                    adults=(
+                        handover.FamilyAdult(
+                            "Kelly Ashby", "Mother", True, date(today.year - 24, 5, 14),
+                            "07700 900 123", True,
+                        ),
+                        handover.FamilyAdult(
+                            "Jordan Dunn", "Father", True, date(today.year - 27, 11, 2),
+                            "07700 900 456", True,
+                        ),
+                        handover.FamilyAdult(
+                            "Maureen Ashby", "Maternal grandmother", False,
+                            date(today.year - 52, 1, 20), "07700 900 789", False,
+                        ),
+                    ),
                     address="1 Example Row, Testville",
                     postcode="XX1 1AA",
-                    gp_practice="Synthetic Surgery",
+                    gp_practice="Synthetic Surgery (01632 960 101)",
+                    health_visitor="Demo Health Visitor, Testville HV team (01632 960 102)",
+                    interpreter_needed=False,
                 ),
-            )
+            )  # fmt: skip
     assert last is not None and last.presentation.id is not None and last.child.id is not None
     seen = last.presentation.seen_at
     c = cases.open_case(ctx, last.child.id, presentation_id=last.presentation.id, opened_at=seen)
-    c = _refer(ctx, c, seen, "Dr Demo (ED registrar)", "0001", timedelta(minutes=20), 3)
-    c = _duties_done(ctx, c, seen + timedelta(hours=1), "Dr Demo (ED registrar)")
+    handover.record_location(
+        ctx,
+        c.id,
+        "admitted",
+        "Ward 7 (children's ward), Synthetic NHS Trust",
+        with_whom="mother (Kelly Ashby), resident on the ward",
+    )
+    c = _refer(ctx, c, seen, "Dr Demo Registrar (ED doctor)", "0001", timedelta(minutes=20), 3)
+    c = _duties_done(ctx, c, seen + timedelta(hours=1), "Dr Demo Registrar (ED doctor)")
     c = cases.request_investigation(
         ctx, c.id, c.version, "skeletal_survey_initial", requested_at=seen + timedelta(hours=4)
     )
@@ -342,6 +374,7 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     n_presentations += 1
     assert b.child.id is not None
     c = cases.open_case(ctx, b.child.id, presentation_id=b.presentation.id, opened_at=seen)
+    handover.record_location(ctx, c.id, "home", "home address on record", with_whom="mother")
     cases.record_phone_referral(
         ctx,
         c.id,
@@ -376,6 +409,7 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     n_presentations += 1
     assert o.child.id is not None
     c = cases.open_case(ctx, o.child.id, presentation_id=o.presentation.id, opened_at=seen)
+    handover.record_location(ctx, c.id, "home", "home address on record", with_whom="both parents")
     c = _refer(ctx, c, seen, "Demo Health Visitor", "0003", timedelta(minutes=30), 5)
     c = _duties_done(ctx, c, seen + timedelta(hours=6), "Dr Demo (paediatrician)")
     for kind in ("bloods", "skeletal_survey_initial"):

@@ -4,7 +4,12 @@
 household, the stored assessment input exactly as the engine decided on it (with the earlier
 presentations the store added then) and the stored decision, the household's earlier
 presentations with flags, the case's actions, investigations, strategy meeting and
-supervision conditions, the acting user as referrer and the contacts of the profile used.
+supervision conditions, the contacts of the profile used, and for the handover: the referring
+clinician (as confirmed in the wizard, else the recording account's professional profile; who
+seals it is kept apart, in the footer and the audit), how the concern arose, where the child
+is now, the whole family with contacts, each earlier presentation with its explanation and
+who saw the child, the body-map positions clicked, and the written-referral deadline counted
+from the phone call.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from triage_app.domain.display import age_display, display_name
+from triage_app.domain.handover import ReferrerDetails, professional_role_label
 from triage_app.domain.model import (
     Action,
     Decision,
@@ -26,8 +32,11 @@ from triage_app.domain.model import (
 from triage_app.domain.parse import parse_assessment
 from triage_app.domain.records import CaseRecord, Relation
 from triage_app.domain.referral import (
+    VIEWS,
     ActionTaken,
+    BodyMapMark,
     ChildIdentity,
+    CpIsCheck,
     InvestigationEntry,
     Person,
     ReferralRecord,
@@ -37,7 +46,7 @@ from triage_app.domain.referral import (
     build_referral_record,
 )
 from triage_app.domain.sealed import SealingError
-from triage_app.domain.vocab import TEN4_LETTER, Urgency
+from triage_app.domain.vocab import TEN4_LETTER, CpIs, Urgency
 from triage_app.services.context import StoreContext
 from triage_app.services.history import (
     _prior_key,
@@ -45,7 +54,13 @@ from triage_app.services.history import (
     load_history,
     prior_presentation,
 )
-from triage_app.store.repositories import ChildRepository, PresentationRepository, UserRepository
+from triage_app.store.handover_repository import (
+    CaseLocationRepository,
+    PresentationReferrerRepository,
+    ProfileRepository,
+)
+from triage_app.store.orm import Presentation
+from triage_app.store.repositories import ChildRepository, PresentationRepository
 
 NOT_RECORDED = "not_recorded"  # a protocol prompt with no decision recorded on the case
 
@@ -140,7 +155,6 @@ def build_case_record(
     children = ChildRepository(s)
     child = children.get(case.child_id)
     household = children.household(case.child_id)
-    user, _ = UserRepository(s).ensure(ctx.user, generated_at)
     history = load_history(s, child, before=assessment.assessed_at)
     known = {(h.date_of_birth, h.name) for h in assessment.history.household_children}
     later_children = tuple(
@@ -149,6 +163,15 @@ def build_case_record(
         if m.related_child is not None
         and (m.related_child.date_of_birth, _name(m.related_child)) not in known
     )
+    own = [
+        e.presentation
+        for e in history.entries
+        if e.relation == "self" and e.child.id == history.child.id
+    ]
+    referrers = _Referrers(s, [p.id for p in (*own, presentation) if p.id is not None])
+    referrer, marks = referrers.of(presentation.id)
+    cp_is = _cp_is(assessment.history.cp_is, case)
+    hours = profile.written_referral_max_hours
     return build_referral_record(
         assessment,
         decision,
@@ -164,24 +187,37 @@ def build_case_record(
             address=child.address,
             postcode=child.postcode,
             gp_practice=child.gp_practice,
+            health_visitor_team=child.health_visitor,
+            interpreter=_interpreter(child),
         ),
-        household_presentations=_other_presentations(history, assessment),
+        marks=_marks(marks),
+        timeline=_own_timeline(assessment, own, referrers)
+        + _other_presentations(history, assessment),
         household_children=assessment.history.household_children + later_children,
         parental_responsibility=tuple(
-            Person(m.person_name or "Not recorded", "Parental responsibility", notes=m.notes)
+            _person(m)
             for m in household
             if m.relation == Relation.PARENTAL_RESPONSIBILITY and m.related_child is None
         ),
         household_adults=tuple(
-            Person(m.person_name or "Not recorded", "Carer", notes=m.notes)
+            _person(m)
             for m in household
             if m.relation == Relation.CARER and m.related_child is None
         ),
         referrer=Referrer(
-            name=user.display_name or user.username,
-            role=user.role,
-            organisation=presentation.organisation,
+            name=referrer.name,
+            role=professional_role_label(referrer.professional_role),
+            organisation=referrer.organisation or presentation.organisation,
+            contact=referrer.phone,
         ),
+        setting=str(assessment.setting) if assessment.setting else None,
+        cp_is=cp_is,
+        concern=presentation.complaint,
+        location=CaseLocationRepository(s).current(case.id) if case.id is not None else None,
+        sealed_by=_sealer(s, ctx.user),
+        phone_called_at=case.referral_called_at,
+        written_referral_due=case.written_referral_due,
+        written_referral_hours=hours,
         actions_taken=tuple(
             ActionTaken(a.kind, a.at, a.person, a.reference, a.details) for a in case.actions
         ),
@@ -212,6 +248,159 @@ def _other_presentations(history: Any, assessment: Any) -> tuple[TimelineEntry, 
             label = f"linked record {e.child.id}, the same child"
             out.append(_timeline_entry(e.presentation, e.child, label))
     return tuple(out)
+
+
+class _Referrers:
+    """Who saw the child at each presentation: as confirmed, else the recording account."""
+
+    def __init__(self, s: Session, ids: list[int]) -> None:
+        self.s = s
+        self.confirmed = PresentationReferrerRepository(s).for_presentations(ids)
+        self.profiles = ProfileRepository(s)
+
+    def of(self, presentation_id: int | None) -> tuple[ReferrerDetails, list[Any] | None]:
+        if presentation_id in self.confirmed:
+            return self.confirmed[presentation_id]
+        row = self.s.get(Presentation, presentation_id) if presentation_id else None
+        user = self.profiles.get(row.created_by) if row is not None else None
+        if user is None:
+            return ReferrerDetails(row.created_by if row is not None else None), None
+        return (
+            ReferrerDetails(
+                user.display_name or user.username,
+                user.professional_role,
+                user.organisation,
+                user.phone,
+            ),
+            None,
+        )
+
+    def line(self, presentation_id: int | None, organisation: str | None) -> str | None:
+        r, _ = self.of(presentation_id)
+        role = professional_role_label(r.professional_role)
+        parts = [p for p in (r.name, role, r.organisation or organisation) if p]
+        return ", ".join(parts) or None
+
+
+def _sealer(s: Session, username: str) -> str:
+    user = ProfileRepository(s).get(username)
+    if user is None or not user.display_name or user.display_name == username:
+        return username
+    return f"{user.display_name} ({username})"
+
+
+def _interpreter(child: Any) -> str | None:
+    if child.interpreter_needed is None:
+        return None
+    if not child.interpreter_needed:
+        return "Not needed"
+    return f"Needed: {child.interpreter_language}" if child.interpreter_language else "Needed"
+
+
+def _person(m: Any) -> Person:
+    return Person(
+        m.person_name or "Not recorded",
+        m.relationship
+        or (
+            "Parental responsibility" if m.relation == Relation.PARENTAL_RESPONSIBILITY else "Carer"
+        ),
+        m.date_of_birth,
+        m.contact,
+        m.notes,
+        m.lives_with_child,
+    )
+
+
+def _marks(raw: list[Any] | None) -> dict[int, tuple[BodyMapMark, ...]]:
+    """The positions clicked on the body map, by finding number (1-based)."""
+    out: dict[int, tuple[BodyMapMark, ...]] = {}
+    for i, m in enumerate(raw or (), start=1):
+        if not isinstance(m, dict) or m.get("view") not in VIEWS:
+            continue
+        try:
+            out[i] = (BodyMapMark(m["view"], float(m["x"]), float(m["y"])),)
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
+def _cp_is(status: CpIs, case: CaseRecord) -> CpIsCheck:
+    """The CP-IS state: the assessment's, with the check recorded on the case (if any)."""
+    check = next((a for a in reversed(case.actions) if a.kind == "check_cp_is"), None)
+    if check is None:
+        return CpIsCheck(status=status)
+    note = " ".join(p for p in (check.reference, check.details) if p) or None
+    return CpIsCheck(
+        status=status,
+        checked_by=check.person,
+        checked_at=check.at,
+        check_note=note,
+    )
+
+
+def _own_timeline(
+    assessment: Any, stored: list[Any], referrers: _Referrers
+) -> tuple[TimelineEntry, ...]:
+    """The child's earlier presentations, each with its explanation and who saw the child.
+
+    Stored presentations first, then those typed into the assessment that the store lacks.
+    """
+    dob = assessment.child.date_of_birth
+    rows = [
+        TimelineEntry(
+            date=p.seen_at.date(),
+            subject="This child",
+            setting=p.setting,
+            age=age_display(dob, p.seen_at.date()),
+            complaint=p.complaint,
+            findings=_findings_text(p.findings),
+            outcome=p.outcome,
+            flags=_flags(p.findings),
+            explanation=p.explanation,
+            seen_by=referrers.line(p.id, p.organisation),
+        )
+        for p in stored
+        if p.seen_at < assessment.assessed_at
+    ]
+    held = {r.date for r in rows}
+    for p in assessment.history.prior_presentations:
+        if p.date in held:
+            continue
+        rows.append(
+            TimelineEntry(
+                date=p.date,
+                subject="This child",
+                setting=str(p.setting) if p.setting else None,
+                age=age_display(dob, p.date),
+                complaint=p.complaint,
+                findings=_findings_text(p.findings),
+                outcome=p.outcome,
+                flags=_flags(p.findings),
+                explanation=getattr(p, "explanation", None),
+            )
+        )
+    rows.sort(key=lambda r: r.date, reverse=True)
+    return tuple(rows)
+
+
+def _flags(findings: Any) -> tuple[str, ...]:
+    flags = []
+    if findings:
+        flags.append("F1")
+    if any(f.site in TEN4_LETTER or f.patterned for f in findings):
+        flags.append("F4")
+    return tuple(flags)
+
+
+def _findings_text(findings: Any) -> str | None:
+    return (
+        "; ".join(
+            f"{str(f.kind).replace('_', ' ')} ({str(f.site).replace('_', ' ')})"
+            + (", patterned" if f.patterned else "")
+            for f in findings
+        )
+        or None
+    )
 
 
 def _name(child: Any) -> str:

@@ -32,8 +32,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from triage_app.domain.access import AccessDeniedError, Permission, allowed, can_see_case
+from triage_app.domain.handover import cp_is_seal_problem
 from triage_app.domain.records import CaseRecord, ConflictError
-from triage_app.domain.referral import content_sha256, sha256_hex
+from triage_app.domain.referral import ReferralRecord, content_sha256, sha256_hex
 from triage_app.domain.sealed import ExportTargetError, SealedRecord, SealingError
 from triage_app.services.cases import case_audit
 from triage_app.services.context import StoreContext
@@ -161,6 +162,9 @@ def _seal(
             addendum_reason=reason,
             app_version=app_version(),
         )
+        problems = seal_problems(record)
+        if problems:
+            raise SealingError("; ".join(problems))
         pdf = build_referral_pdf(record)
         sealed = records.add(
             SealedRecord(
@@ -186,6 +190,21 @@ def _seal(
             )
     log.info("sealed referral record %s (case %s, version %s)", sealed.id, case_id, version)
     return sealed
+
+
+def seal_problems(record: ReferralRecord) -> list[str]:
+    """Why a record cannot be sealed yet: where the child is; CP-IS from unscheduled care."""
+    problems = []
+    if record.location is None:
+        problems.append(
+            "the referral record needs where the child is now and with whom: record it "
+            "(triage-app case location ID --where admitted|emergency_department|home|other "
+            "--detail TEXT [--with NAME]; the assessment wizard asks for it at finalising)"
+        )
+    cp_is = cp_is_seal_problem(record.setting, str(record.cp_is.status), record.cp_is.check_note)
+    if cp_is:
+        problems.append(cp_is)
+    return problems
 
 
 def list_records(ctx: StoreContext, case_id: int) -> list[SealedRecord]:

@@ -73,6 +73,10 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Professional profile (revision 0005): printed as the referring clinician.
+    professional_role: Mapped[str | None] = mapped_column(String(40))
+    organisation: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(60))
     # Account integrity (revision 0007): an administrator's Ed25519 signature over the
     # account's name, role and state (see ``store.signing``); administrators also carry their
     # public key and their private key wrapped under their password.
@@ -139,6 +143,10 @@ class Child(AuditColumns, Base):
     looked_after: Mapped[bool | None] = mapped_column(Boolean)
     # An expected pregnancy in the household (revision 0004): the pre-birth referral.
     pregnancy_due_date: Mapped[date | None] = mapped_column(Date)
+    # Family details captured in the wizard (revision 0005).
+    health_visitor: Mapped[str | None] = mapped_column(Text)
+    interpreter_needed: Mapped[bool | None] = mapped_column(Boolean)
+    interpreter_language: Mapped[str | None] = mapped_column(String(100))
     __table_args__ = (
         Index("ix_child_name_key_dob", "name_key", "date_of_birth"),
         Index("ix_child_family_sdx_given_sdx", "family_sdx", "given_sdx"),
@@ -184,11 +192,37 @@ class HouseholdLink(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(100))
+    # An adult's details (revision 0005): relationship to the child, born, how to reach them,
+    # whether they live with the child.
+    relationship: Mapped[str | None] = mapped_column(Text)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    contact: Mapped[str | None] = mapped_column(Text)
+    lives_with_child: Mapped[bool | None] = mapped_column(Boolean)
     __table_args__ = (
         CheckConstraint(
             "related_child_id IS NOT NULL OR person_name IS NOT NULL", name="member_named"
         ),
     )
+
+
+class PresentationReferrer(Base):
+    """Who referred at a presentation, as confirmed in the wizard, and the body-map marks.
+
+    One row per presentation (revision 0005). Without one, the referrer is the account that
+    recorded the presentation, with that account's professional profile.
+    """
+
+    __tablename__ = "presentation_referrer"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    presentation_id: Mapped[int] = mapped_column(ForeignKey("presentation.id"), unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    professional_role: Mapped[str | None] = mapped_column(String(40))
+    organisation: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(60))
+    # Positions clicked on the body map, one per finding: {"view", "x", "y"} or null.
+    marks: Mapped[list[Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
 
 
 class Presentation(AuditColumns, Base):
@@ -288,6 +322,27 @@ class Case(AuditColumns, Base):
     __table_args__ = (
         CheckConstraint(
             "status IN ('open', 'referred', 'results_pending', 'closed')", name="status"
+        ),
+    )
+
+
+class CaseLocationRow(Base):
+    """Where the child is now and with whom (revision 0005); the latest row is current.
+
+    Earlier rows are kept as the history.
+    """
+
+    __tablename__ = "case_location"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("safeguarding_case.id"), index=True)
+    place: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(Text)
+    with_whom: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    __table_args__ = (
+        CheckConstraint(
+            "place IN ('admitted', 'emergency_department', 'home', 'other')", name="place"
         ),
     )
 

@@ -44,6 +44,9 @@ CHILD_FIELDS = (
     "cp_plan",
     "looked_after",
     "pregnancy_due_date",
+    "health_visitor",
+    "interpreter_needed",
+    "interpreter_language",
 )
 
 
@@ -83,6 +86,19 @@ def flush_or_conflict(session: Session, entity: str, entity_id: int, expected: i
         raise ConflictError(entity, entity_id, expected, None) from exc
 
 
+def user_record(row: User) -> UserRecord:
+    """Map a user row to its record (with the professional profile)."""
+    return UserRecord(
+        row.username,
+        row.display_name,
+        row.role,
+        row.id,
+        professional_role=row.professional_role,
+        organisation=row.organisation,
+        phone=row.phone,
+    )
+
+
 class UserRepository:
     """Users of the app."""
 
@@ -97,7 +113,7 @@ class UserRepository:
             row = User(username=username, created_at=now)
             self.s.add(row)
             self.s.flush()
-        return UserRecord(row.username, row.display_name, row.role, row.id), created
+        return user_record(row), created
 
 
 class ChildRepository:
@@ -176,6 +192,10 @@ class ChildRepository:
         related_child_id: int | None = None,
         person_name: str | None = None,
         notes: str | None = None,
+        relationship: str | None = None,
+        date_of_birth: date | None = None,
+        contact: str | None = None,
+        lives_with_child: bool | None = None,
     ) -> HouseholdMember:
         """Link a household member to a child: another child by id, or an adult by name."""
         relation = Relation(relation)
@@ -196,11 +216,15 @@ class ChildRepository:
             notes=notes,
             created_at=now,
             created_by=user,
+            relationship=relationship,
+            date_of_birth=date_of_birth,
+            contact=contact,
+            lives_with_child=lives_with_child,
         )
         self.s.add(row)
         self.s.flush()
         related = self.get(related_child_id) if related_child_id is not None else None
-        return HouseholdMember(relation, related, person_name, notes, row.id)
+        return _member(row, related)
 
     def household(self, child_id: int) -> list[HouseholdMember]:
         """Return the child's household; child-to-child links count from either end."""
@@ -225,12 +249,22 @@ class ChildRepository:
                     )
                 )
             else:
-                members.append(
-                    HouseholdMember(
-                        Relation(row.relation), None, row.person_name, row.notes, row.id
-                    )
-                )
+                members.append(_member(row, None))
         return members
+
+
+def _member(row: HouseholdLink, related: ChildRecord | None) -> HouseholdMember:
+    return HouseholdMember(
+        Relation(row.relation),
+        related,
+        row.person_name if related is None else None,
+        row.notes,
+        row.id,
+        relationship=row.relationship,
+        date_of_birth=row.date_of_birth,
+        contact=row.contact,
+        lives_with_child=row.lives_with_child,
+    )
 
 
 class PresentationRepository:

@@ -33,7 +33,9 @@ from triage_app.ui.ports import AssessmentRecorder, DraftStore, Refused
 from triage_app.ui.seams import Clock, Prompter
 from triage_app.ui.viewmodels import ChildHistory, ChildRecord
 from triage_app.ui.widgets.decision_panel import DecisionPanel
+from triage_app.ui.widgets.family_step import FamilyStep
 from triage_app.ui.widgets.findings_step import FindingsStep
+from triage_app.ui.widgets.referrer_step import ReferrerStep, location_problem
 from triage_app.ui.widgets.step import AssessmentStep
 from triage_app.ui.widgets.steps_outcome import ActionsStep, ReviewStep, record_from_json
 from triage_app.ui.widgets.steps_simple import (
@@ -116,17 +118,24 @@ class AssessmentView(QWidget):
         self.extra: dict[str, Any] = {}
         self.decision: Decision | None = None
         self._loading = False
+        # Optional: ``default_referrer() -> dict`` and ``family(child_id) -> dict`` (the store's
+        # adapter has them; the window sets this) to prefill the referrer and family steps.
+        self.handover: Any = getattr(recorder, "handover_details", None)
+        self.family_step = FamilyStep(self)
+        self.referrer_step = ReferrerStep(self)
+        self.actions_step = ActionsStep(clock.now, self)
+        self.review = ReviewStep(self)
         self.steps: list[AssessmentStep] = [
             SettingStep(self),
             MobilityStep(self),
             FindingsStep(prompter, self),
             ExplanationStep(self),
             ContextStep(self),
-            ActionsStep(clock.now, self),
-            ReviewStep(self),
+            self.family_step,
+            self.referrer_step,
+            self.actions_step,
+            self.review,
         ]
-        self.review: ReviewStep = self.steps[-1]  # type: ignore[assignment]
-        self.actions_step: ActionsStep = self.steps[5]  # type: ignore[assignment]
         self._build()
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
@@ -194,6 +203,7 @@ class AssessmentView(QWidget):
     # Starting ---------------------------------------------------------------------------
     def start(self, child: ChildRecord, history: ChildHistory, user: str) -> None:
         """Begin a new assessment for a child."""
+        self._prefill(child)
         self._open(child, new_case_json(child, history, self._clock), {}, 0, user)
         self.timeline.set_items(history.items)
         # What came from the record (not typed): the service adds it again when storing.
@@ -204,9 +214,21 @@ class AssessmentView(QWidget):
         }
         self.save_draft()
 
+    def _prefill(self, child: ChildRecord) -> None:
+        """The account's referrer profile and the family stored with the child (if any)."""
+        self.referrer_step.default, self.family_step.stored = {}, {}
+        if self.handover is None:
+            return
+        try:
+            self.referrer_step.default = self.handover.default_referrer()
+            self.family_step.stored = self.handover.family(child.id)
+        except Exception:  # noqa: BLE001 - a prefill that fails leaves the fields to type
+            return
+
     def resume(self, draft: dict[str, Any], history: ChildHistory | None = None) -> None:
         """Carry on with a saved draft."""
         child = child_from_json(draft["child"])
+        self._prefill(child)
         self._open(child, draft["assessment"], draft.get("extra", {}), draft.get("step", 0),
                    draft.get("user", ""))  # fmt: skip
         self.timeline.set_items(history.items if history else [])
@@ -313,6 +335,11 @@ class AssessmentView(QWidget):
     def finalise(self) -> str | None:
         """Store the assessment and open its case; return the case id (None if not done)."""
         if self.child is None or self.decision is None:
+            return None
+        where = location_problem(self.extra)
+        if where is not None:
+            self.go_to(self.steps.index(self.referrer_step))
+            self._prompter.error("Say where the child is now", where)
             return None
         if not self._prompter.confirm(
             "Finalise the assessment",

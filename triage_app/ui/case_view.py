@@ -39,6 +39,7 @@ from triage_app.ui.widgets.case_panels import (
     message_label,
     say,
 )
+from triage_app.ui.widgets.location_panel import LocationPanel, supports_location
 from triage_app.ui.widgets.referral_panel import ReferralPanel, save_sealed_copy
 
 
@@ -90,6 +91,8 @@ class CaseView(QWidget):
         self.reopen_reason_edit.setPlaceholderText("Reason for reopening the case")
         self.reopen_button = QPushButton("Re&open the case", self)
         self.reopen_button.setAccessibleName("Reopen the case")
+        self.location = LocationPanel(self)
+        self.location.setVisible(False)
 
         self.outcome_combo = QComboBox(self)
         self.outcome_combo.setAccessibleName("Closure outcome")
@@ -114,6 +117,7 @@ class CaseView(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.due, 0)  # case rule C7: the same list as the dashboard
         left.addWidget(self.referral, 0)
+        left.addWidget(self.location, 0)
         left.addWidget(actions_box, 1)
         columns = QHBoxLayout()
         columns.addLayout(left, 1)
@@ -150,6 +154,7 @@ class CaseView(QWidget):
         self.referral.addendum_button.clicked.connect(self._on_addendum_clicked)
         self.referral.reason_edit.returnPressed.connect(self._on_addendum_clicked)
         self.back_button.clicked.connect(self.back_requested)
+        self.location.record_button.clicked.connect(self._on_location_clicked)
 
     def set_cases_port(self, cases: CaseTracker, records: SealedRecords | None = None) -> None:
         """Attach the case tracker (and the sealed records, when the record has them)."""
@@ -205,6 +210,21 @@ class CaseView(QWidget):
         self.reason_edit.setEnabled(case.is_open)
         self.reopen_button.setVisible(not case.is_open)
         self.reopen_reason_edit.setVisible(not case.is_open)
+        self._show_location(case)
+
+    def _show_location(self, case: CaseDetail) -> None:
+        shown = supports_location(self._cases)
+        self.location.setVisible(shown)
+        if shown:
+            line, when = self._cases.current_location(case.case_id)  # type: ignore[union-attr]
+            self.location.show_location(line, when)
+
+    def _on_location_clicked(self) -> None:
+        place, detail, with_whom = self.location.chosen()
+        self._run(
+            lambda cases, cid: cases.record_location(cid, place, detail, with_whom),  # type: ignore[attr-defined]
+            "Where the child is now: recorded.",
+        )
 
     def _sealed_versions(self, case: CaseDetail) -> list[SealedVersion] | None:
         """The sealed versions (an audited listing), read only once the case has one."""

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
+from triage_app.domain.handover import PROFESSIONAL_ROLES
 from triage_app.ui.forms.ui_first_run import Ui_FirstRun
 from triage_app.ui.ports import Refused, UiServices
 from triage_app.ui.seams import Executor, TaskControl
@@ -42,6 +43,7 @@ class FirstRun(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         u.welcome_label.setFont(font)
         self.setMaximumWidth(self.fontMetrics().averageCharWidth() * 110)
+        self._add_profile_fields()
         u.demo_group.setEnabled(False)
         u.demo_progress.setVisible(False)
         u.cancel_demo_button.setVisible(False)
@@ -50,6 +52,34 @@ class FirstRun(QWidget):
         u.load_demo_button.clicked.connect(self._on_load_demo_clicked)
         u.skip_demo_button.clicked.connect(lambda: self.finished.emit(0))
         u.cancel_demo_button.clicked.connect(self._on_cancel_clicked)
+
+    def _add_profile_fields(self) -> None:
+        """The professional profile: printed as the referring clinician on referrals."""
+        form = self.ui.user_form
+        self.role_combo = QComboBox(self)
+        self.role_combo.addItem("Choose your professional role", "")
+        for code, text in PROFESSIONAL_ROLES.items():
+            self.role_combo.addItem(text, code)
+        self.organisation_edit = QLineEdit(self)
+        self.phone_edit = QLineEdit(self)
+        for label, w, name in (
+            ("Professional &role", self.role_combo, "Professional role"),
+            ("&Organisation", self.organisation_edit, "Organisation"),
+            ("Call-back &number", self.phone_edit, "Call-back number"),
+        ):
+            w.setAccessibleName(name)
+            form.addRow(QLabel(label, self), w)
+            form.labelForField(w).setBuddy(w)
+        self.ui.user_name_label.setText("Your &full name")
+
+    def profile(self) -> dict[str, str]:
+        """The professional profile typed (full name is the account name)."""
+        return {
+            "name": self.ui.user_name_edit.text().strip(),
+            "role": self.role_combo.currentData() or "",
+            "organisation": self.organisation_edit.text().strip(),
+            "phone": self.phone_edit.text().strip(),
+        }
 
     def _say(self, text: str) -> None:
         self.ui.first_run_message_label.setText(text)
@@ -70,6 +100,16 @@ class FirstRun(QWidget):
             u.confirm_edit.clear()
             u.confirm_edit.setFocus()
             return
+        profile = self.profile()
+        for key, widget, what in (
+            ("role", self.role_combo, "your professional role"),
+            ("organisation", self.organisation_edit, "your organisation"),
+            ("phone", self.phone_edit, "a call-back number"),
+        ):
+            if not profile[key]:
+                self._say(f"\u26a0 Give {what}: referrals print it so social care can call back.")
+                widget.setFocus()
+                return
         u.create_user_button.setEnabled(False)
         self._say("Creating the encrypted record\u2026")
         self._executor.submit(
@@ -81,6 +121,12 @@ class FirstRun(QWidget):
     def _on_created(self, name: str, services: UiServices) -> None:
         u = self.ui
         self.services = services
+        save = getattr(services.recorder, "save_profile", None)
+        if save is not None:
+            try:
+                save(self.profile())
+            except Refused as exc:
+                self._say(f"\u26a0 The professional profile was not saved: {exc}")
         for w in (u.user_name_edit, u.password_edit, u.confirm_edit):
             w.setEnabled(False)
         u.password_edit.clear()

@@ -174,6 +174,9 @@ def _self_test_in(folder: Path, out) -> None:  # noqa: ANN001
     first = window.first_run
     _check(first is not None, "a temporary folder must start with the first-start screen")
     first.ui.user_name_edit.setText("self-test")
+    first.role_combo.setCurrentIndex(first.role_combo.findData("other"))
+    first.organisation_edit.setText("Example organisation")
+    first.phone_edit.setText("01632 960 000")
     first.ui.password_edit.setText("self-test-only")
     first.ui.confirm_edit.setText("self-test-only")
     first.ui.create_user_button.click()

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from triage_app.domain.cases import CaseRuleError
-from triage_app.domain.display import age_display, display_name
-from triage_app.domain.errors import InputError
+from triage_app.domain.display import age_display, display_name, nhs_date
+from triage_app.domain.errors import InputError, Problem
+from triage_app.domain.handover import ReferrerDetails
 from triage_app.domain.model import Assessment, Decision
 from triage_app.domain.records import ConflictError, NotFoundError
 from triage_app.domain.vocab import FindingKind, Setting, Sex, Site, Urgency
-from triage_app.services import assessments, auth, children, demo, history, matching
+from triage_app.services import assessments, auth, children, demo, handover, history, matching
 from triage_app.services import drafts as draft_service
 from triage_app.services.context import StoreContext
 from triage_app.ui.drafts import FileDraftStore
@@ -42,6 +43,7 @@ from triage_app.ui.viewmodels import (
     TimelineItem,
     UserRecord,
 )
+from triage_app.ui.widgets.common import parse_user_date
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,57 @@ def child_view(c: Any) -> ChildRecord:
     sex = Sex(c.sex) if c.sex in {s.value for s in Sex} else None
     return ChildRecord(
         str(c.id), c.date_of_birth, c.nhs_number, c.given_name, c.family_name, sex, c.postcode
+    )
+
+
+def wizard_referrer(raw: Any) -> ReferrerDetails | None:
+    """The referrer confirmed in the wizard (``None`` when the step was never shown)."""
+    if not isinstance(raw, dict) or not any(raw.values()):
+        return None
+    return ReferrerDetails(
+        (raw.get("name") or "").strip() or None,
+        raw.get("role") or None,
+        (raw.get("organisation") or "").strip() or None,
+        (raw.get("phone") or "").strip() or None,
+    )
+
+
+def wizard_family(raw: Any) -> handover.Family | None:
+    """The family typed in the wizard (``None`` when the step was never shown).
+
+    Raises:
+        InputError: a date of birth that cannot be read.
+    """
+    if not isinstance(raw, dict):
+        return None
+    adults = []
+    problems = []
+    for i, a in enumerate(raw.get("adults", [])):
+        born = None
+        if (a.get("born") or "").strip():
+            born = parse_user_date(a["born"])
+            if born is None:
+                problems.append(Problem(f"family, person {i + 1}", "date of birth not understood"))
+        adults.append(
+            handover.FamilyAdult(
+                a.get("name", ""),
+                a.get("relationship") or None,
+                bool(a.get("parental_responsibility", True)),
+                born,
+                a.get("contact") or None,
+                a.get("lives_with_child"),
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    return handover.Family(
+        adults=tuple(adults),
+        address=raw.get("address") or None,
+        postcode=raw.get("postcode") or None,
+        gp_practice=raw.get("gp_practice") or None,
+        health_visitor=raw.get("health_visitor") or None,
+        interpreter_needed=raw.get("interpreter_needed"),
+        interpreter_language=raw.get("interpreter_language") or None,
     )
 
 
@@ -155,17 +208,31 @@ class StoreServices:
         ]
         concern = (extra.get("concern") or "").strip() or None
         done = tuple(stored_action(r, by or self.ctx.user) for r in sorted(actions, key=_done_at))
+        referrer = wizard_referrer(extra.get("referrer"))
         try:
+            family = wizard_family(extra.get("family"))
             # One service call, one transaction: the presentation, its decision, the case
             # opened (or the child's open case joined, C8) and what the wizard already did.
             rec = assessments.record_and_open(
                 self.ctx,
                 data,
+                organisation=referrer.organisation if referrer else None,
                 complaint=concern,
                 child_id=None if child_id == NEW_CHILD_ID else int(child_id),
                 done_actions=done,
                 min_urgency="same_day_review",
             )
+            recorded = rec.recorded
+            assert recorded.presentation.id is not None and recorded.child.id is not None
+            if referrer is not None or extra.get("marks"):
+                handover.record_referrer(
+                    self.ctx,
+                    recorded.presentation.id,
+                    referrer or handover.default_referrer(self.ctx),
+                    extra.get("marks"),
+                )
+            if family is not None:
+                handover.save_family(self.ctx, recorded.child.id, family)
         except InputError as exc:
             raise Refused(problems_text(exc)) from exc
         except CaseRuleError as exc:
@@ -175,7 +242,72 @@ class StoreServices:
         if rec.case is None:
             return ""
         self.cases.remember(rec.case.id, rec.case.version, rec.recorded.decision)
+        loc = extra.get("location") or {}
+        if loc.get("place"):
+            try:
+                handover.record_location(
+                    self.ctx, int(rec.case.id), loc["place"], loc.get("detail", ""),
+                    loc.get("with_whom") or None,
+                )  # fmt: skip
+            except InputError as exc:
+                raise Refused(problems_text(exc)) from exc
         return str(rec.case.id)
+
+    # Handover prefill (the wizard's referrer and family steps) ------------------------
+    @property
+    def handover_details(self) -> StoreServices:
+        """What prefills the wizard's referrer and family steps (this adapter)."""
+        return self
+
+    def save_profile(self, profile: dict[str, str]) -> None:
+        """Save the signed-in account's professional profile (first run, or later)."""
+        try:
+            handover.set_profile(
+                self.ctx,
+                ReferrerDetails(
+                    profile.get("name"),
+                    profile.get("role"),
+                    profile.get("organisation"),
+                    profile.get("phone"),
+                ),
+            )
+        except InputError as exc:
+            raise Refused(problems_text(exc)) from exc
+
+    def default_referrer(self) -> dict[str, str]:
+        """The signed-in account's professional profile, as the referrer step shows it."""
+        r = handover.default_referrer(self.ctx)
+        return {
+            "name": r.name or "",
+            "role": r.professional_role or "",
+            "organisation": r.organisation or "",
+            "phone": r.phone or "",
+        }
+
+    def family(self, child_id: str) -> dict[str, Any]:
+        """The family stored with a child (nothing for a child not stored yet)."""
+        if child_id == NEW_CHILD_ID:
+            return {}
+        f = handover.get_family(self.ctx, int(child_id))
+        return {
+            "adults": [
+                {
+                    "name": a.name,
+                    "relationship": a.relationship or "",
+                    "parental_responsibility": a.parental_responsibility,
+                    "born": nhs_date(a.date_of_birth) if a.date_of_birth else "",
+                    "contact": a.contact or "",
+                    "lives_with_child": a.lives_with_child,
+                }
+                for a in f.adults
+            ],
+            "address": f.address or "",
+            "postcode": f.postcode or "",
+            "gp_practice": f.gp_practice or "",
+            "health_visitor": f.health_visitor or "",
+            "interpreter_needed": f.interpreter_needed,
+            "interpreter_language": f.interpreter_language or "",
+        }
 
     # UserDirectory --------------------------------------------------------------------
     def users(self) -> list[UserRecord]:

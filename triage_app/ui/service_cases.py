@@ -60,6 +60,27 @@ class StoreCaseTracker:
         self._versions[case_id] = version
         self._decisions[case_id] = decision
 
+    def current_location(self, case_id: str) -> tuple[str | None, str | None]:
+        """Where the case's child is now, as a line, and when it was recorded."""
+        from triage_app.domain.display import nhs_datetime
+        from triage_app.services import handover
+
+        loc = handover.current_location(self.ctx, int(case_id))
+        if loc is None:
+            return None, None
+        when = nhs_datetime(loc.recorded_at) if loc.recorded_at else None
+        return loc.line(), when
+
+    def record_location(self, case_id: str, place: str, detail: str, with_whom: str | None) -> None:
+        """Record where the case's child is now (refused with the reasons on bad input)."""
+        from triage_app.domain.errors import InputError
+        from triage_app.services import handover
+
+        try:
+            handover.record_location(self.ctx, int(case_id), place, detail, with_whom)
+        except InputError as exc:
+            raise Refused("; ".join(p.reason for p in exc.problems)) from exc
+
     def _call(self, case_id: str, step: Any) -> None:
         cid = int(case_id)
         version = self._versions.get(cid)

@@ -150,6 +150,37 @@ class ActionsStep(AssessmentStep):
         self._refresh()
 
 
+def handover_summary(extra: dict[str, Any]) -> list[str]:
+    """The referrer, where the child is now and the family, as the review shows them."""
+    from triage_app.domain.handover import PLACES, professional_role_label
+
+    rows = []
+    r = extra.get("referrer") or {}
+    if any(r.values()):
+        parts = [r.get("name"), professional_role_label(r.get("role")), r.get("organisation")]
+        who = ", ".join(escape(p) for p in parts if p)
+        phone = f" (call back on {escape(r['phone'])})" if r.get("phone") else ""
+        rows.append(f"<p><b>Referring clinician</b> {who}{phone}</p>")
+    loc = extra.get("location") or {}
+    if loc.get("place"):
+        with_whom = f", with {escape(loc['with_whom'])}" if loc.get("with_whom") else ""
+        rows.append(
+            f"<p><b>Where the child is now</b> {escape(PLACES.get(loc['place'], loc['place']))}: "
+            f"{escape(loc.get('detail', ''))}{with_whom}</p>"
+        )
+    else:
+        rows.append("<p><b>Where the child is now</b> not given yet (required)</p>")
+    adults = (extra.get("family") or {}).get("adults", [])
+    if adults:
+        rows.append("<p><b>Parents and carers</b></p><ul>")
+        for a in adults:
+            relationship = escape(a.get("relationship") or "relationship not given")
+            contact = escape(a.get("contact") or "no contact given")
+            rows.append(f"<li>{escape(a.get('name', ''))} ({relationship}), {contact}</li>")
+        rows.append("</ul>")
+    return rows
+
+
 class ReviewStep(AssessmentStep):
     """Step 7: everything on one page, then finalise."""
 
@@ -194,10 +225,12 @@ class ReviewStep(AssessmentStep):
         rows.append("</ul>" if findings else "<li>None recorded</li></ul>")
         e = d.get("explanation", {})
         who = escape(e.get("given_by", "not recorded"))
+        # No quotation marks of ours: the text is verbatim, often with the carer's own quotes.
         rows.append(
-            f"<p><b>Explanation (verbatim, given by {who})</b><br>"
-            f"&ldquo;{escape(e.get('text', 'Not recorded'))}&rdquo;</p>"
+            f"<p><b>Explanation (verbatim, given by {who})</b></p>"
+            f"<blockquote>{escape(e.get('text', 'Not recorded'))}</blockquote>"
         )
+        rows += handover_summary(x)
         cp_is = d.get("history", {}).get("cp_is", "not_checked")
         rows.append(f"<p><b>CP-IS</b> {escape(CP_IS.get(cp_is, cp_is))}</p>")
         if dec is not None:
