@@ -121,7 +121,17 @@ def presentation(kb: Keyboard, window, clock, when: datetime, *, first: bool, se
     kb.alt("g")
     kb.type("Mother")
     kb.ctrl(Qt.Key.Key_PageDown)  # step 5: context
-    kb.ctrl(Qt.Key.Key_PageDown)  # step 6: the actions; the list has the cursor
+    kb.ctrl(Qt.Key.Key_PageDown)  # step 6: the family (kept from the record; nothing new)
+    kb.ctrl(Qt.Key.Key_PageDown)  # step 7: the referrer (from the account) and where the child is
+    assert view.stack.currentWidget() is view.referrer_step
+    kb.alt("w")
+    kb.type("Admitted")  # the drop-down jumps to the choice typed
+    assert view.referrer_step.place_combo.currentData() == "admitted"
+    kb.alt("d")
+    kb.type("Ward 7")
+    kb.alt("t")
+    kb.type("mother")
+    kb.ctrl(Qt.Key.Key_PageDown)  # step 8: the actions; the list has the cursor
     checklist = view.actions_step.checklist
     assert kb.focus() is checklist.list
     ids = [a.action_id for a in checklist.actions]
@@ -137,8 +147,8 @@ def presentation(kb: Keyboard, window, clock, when: datetime, *, first: bool, se
     kb.type("Paediatric child-protection assessment today")
     kb.alt("d")  # Record as done
     assert "phone_csc" in view.extra["actions"]
-    kb.ctrl(Qt.Key.Key_PageDown)  # step 7: review
-    assert view.stack.currentIndex() == 6
+    kb.ctrl(Qt.Key.Key_PageDown)  # step 9: review
+    assert view.stack.currentWidget() is view.review
     with kb.qtbot.waitSignal(view.finalised, timeout=10000) as signal:
         kb.alt("f")  # Finalise (the confirmation is answered yes)
     return signal.args[0]

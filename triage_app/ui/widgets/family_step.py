@@ -88,13 +88,13 @@ class FamilyStep(AssessmentStep):
         self.due_edit = QLineEdit(care)
         self.due_edit.setPlaceholderText("expected date, e.g. 14-Mar-2027")
         for label, w, name in (
-            ("Add&ress", self.address_edit, "Address"),
+            ("A&ddress", self.address_edit, "Address"),
             ("&Postcode", self.postcode_edit, "Postcode"),
             ("&GP practice", self.gp_edit, "GP practice"),
             ("&Health visitor", self.hv_edit, "Health visitor"),
             ("&Interpreter needed", self.interpreter_combo, None),
             ("&Language", self.language_edit, "Interpreter language"),
-            ("Pregnancy in the &household", self.pregnant_combo, None),
+            ("Pregnanc&y in the household", self.pregnant_combo, None),
             ("E&xpected date", self.due_edit, "Expected date of delivery"),
         ):
             if name:

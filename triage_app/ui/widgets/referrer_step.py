@@ -54,10 +54,10 @@ class ReferrerStep(AssessmentStep):
         self.organisation_edit = QLineEdit(who)
         self.phone_edit = QLineEdit(who)
         for label, w, name in (
-            ("Full &name", self.name_edit, "Referrer full name"),
+            ("F&ull name", self.name_edit, "Referrer full name"),
             ("Professional &role", self.role_combo, "Referrer professional role"),
             ("&Organisation", self.organisation_edit, "Referrer organisation"),
-            ("Call-back &number", self.phone_edit, "Referrer call-back number"),
+            ("Ca&ll-back number", self.phone_edit, "Referrer call-back number"),
         ):
             w.setAccessibleName(name)
             form.addRow(label, w)
@@ -74,7 +74,7 @@ class ReferrerStep(AssessmentStep):
         for label, w, name in (
             ("&Where", self.place_combo, "Where the child is now"),
             ("&Detail", self.detail_edit, "Ward, department or address"),
-            ("With &whom", self.with_edit, "Who the child is with"),
+            ("Wi&th whom", self.with_edit, "Who the child is with"),
         ):
             w.setAccessibleName(name)
             wform.addRow(label, w)
