@@ -262,3 +262,38 @@ def test_the_review_shows_the_referrer_where_the_child_is_and_no_quotes_of_its_o
     assert "Where the child is now Admitted: Ward 7, with mother" in text
     assert '"She rolled," mother said.' in text
     assert "\u201c" not in text and "\u201d" not in text  # no doubled quotation marks
+
+
+def test_a_pregnancy_in_the_household_is_stored_with_its_expected_date_and_offered_again(
+    qtbot, engine, view, services, clock, prompter
+):
+    from datetime import timedelta
+
+    from triage_app.domain.display import nhs_date
+    from triage_app.services import children
+
+    due = clock.now().date() + timedelta(days=120)
+    findings_step(view).body_map.choose_point(77, 67)
+    family = view.family_step
+    view.go_to(view.steps.index(family))
+    family.pregnant_combo.setCurrentText("Yes")
+    family.due_edit.setText("31/02/2027")  # no such date: refused, nothing stored
+    say_where(view)
+    view.go_to(view.steps.index(view.review))
+    assert view.finalise() is None
+    assert "expected date" in prompter.calls[-1][2] and services.cases.open_cases() == []
+    family.due_edit.setText(nhs_date(due))
+    assert view.data["history"]["mother_pregnant"] is True  # the engine is told (pre-birth rule)
+    with qtbot.waitSignal(view.finalised, timeout=5000) as signal:
+        view.review.finalise_button.click()
+    detail = services.cases.case_detail(signal.args[0])
+    ctx = services.cases.ctx
+    stored = children.find_by_nhs_number(ctx, AVA.nhs_number)
+    assert stored.pregnancy_due_date == due
+    assert detail.child.nhs_number == AVA.nhs_number
+    # The next assessment of this child offers the stored pregnancy again.
+    again = AssessmentView(engine.decide, services.recorder, services.drafts, clock, prompter)
+    qtbot.addWidget(again)
+    again.start(replace(AVA, id=str(stored.id)), ChildHistory(), USER)
+    assert again.family_step.due_edit.text() == nhs_date(due)
+    assert again.family_step.pregnant_combo.currentText() == "Yes"

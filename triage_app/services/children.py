@@ -85,6 +85,19 @@ def update_child(ctx: StoreContext, child: ChildRecord) -> ChildRecord:
         return stored
 
 
+def check_pregnancy_due_date(ctx: StoreContext, due: date | None) -> None:
+    """Refuse an expected date more than 10 months away or 1 month past (a typing slip).
+
+    Raises:
+        InputError: the date is out of that range.
+    """
+    today = ctx.clock().date()
+    if due is not None and not (today - timedelta(days=31) <= due <= today + timedelta(days=305)):
+        raise InputError(
+            [Problem("pregnancy_due_date", "must be within 10 months from today (or 1 month past)")]
+        )
+
+
 def set_pregnancy_due_date(
     ctx: StoreContext, child_id: int, due: date | None, *, version: int | None = None
 ) -> ChildRecord:
@@ -97,11 +110,7 @@ def set_pregnancy_due_date(
         InputError: the date is more than 10 months away or 1 month past (a typing slip).
         ConflictError: someone else changed the child since ``version`` was read.
     """
-    today = ctx.clock().date()
-    if due is not None and not (today - timedelta(days=31) <= due <= today + timedelta(days=305)):
-        raise InputError(
-            [Problem("pregnancy_due_date", "must be within 10 months from today (or 1 month past)")]
-        )
+    check_pregnancy_due_date(ctx, due)
     with ctx.transaction() as s:
         repo = ChildRepository(s)
         before = repo.get(child_id)

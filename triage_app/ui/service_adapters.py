@@ -68,6 +68,24 @@ def wizard_referrer(raw: Any) -> ReferrerDetails | None:
     )
 
 
+def wizard_pregnancy(raw: Any) -> tuple[bool | None, date | None]:
+    """The family step's pregnancy answer (yes / no / not known) and its expected date.
+
+    Raises:
+        InputError: an expected date that cannot be read.
+    """
+    if not isinstance(raw, dict):
+        return None, None
+    pregnant = raw.get("pregnant")
+    text = (raw.get("pregnancy_due") or "").strip()
+    if pregnant is not True or not text:
+        return pregnant if isinstance(pregnant, bool) else None, None
+    due = parse_user_date(text)
+    if due is None:
+        raise InputError([Problem("family, expected date", "date not understood")])
+    return True, due
+
+
 def wizard_family(raw: Any) -> handover.Family | None:
     """The family typed in the wizard (``None`` when the step was never shown).
 
@@ -211,6 +229,8 @@ class StoreServices:
         referrer = wizard_referrer(extra.get("referrer"))
         try:
             family = wizard_family(extra.get("family"))
+            pregnant, due = wizard_pregnancy(extra.get("family"))
+            children.check_pregnancy_due_date(self.ctx, due)
             # One service call, one transaction: the presentation, its decision, the case
             # opened (or the child's open case joined, C8) and what the wizard already did.
             rec = assessments.record_and_open(
@@ -233,6 +253,12 @@ class StoreServices:
                 )
             if family is not None:
                 handover.save_family(self.ctx, recorded.child.id, family)
+            stored_due = children.get_child(self.ctx, recorded.child.id).pregnancy_due_date
+            if (pregnant is True and due is not None and due != stored_due) or (
+                pregnant is False and stored_due is not None
+            ):
+                # Stored with the household and shown with the pre-birth referral (C7).
+                children.set_pregnancy_due_date(self.ctx, recorded.child.id, due)
         except InputError as exc:
             raise Refused(problems_text(exc)) from exc
         except CaseRuleError as exc:
@@ -289,7 +315,12 @@ class StoreServices:
         if child_id == NEW_CHILD_ID:
             return {}
         f = handover.get_family(self.ctx, int(child_id))
+        due = children.get_child(self.ctx, int(child_id)).pregnancy_due_date
+        pregnancy: dict[str, Any] = (
+            {"pregnant": True, "pregnancy_due": nhs_date(due)} if due is not None else {}
+        )
         return {
+            **pregnancy,
             "adults": [
                 {
                     "name": a.name,
