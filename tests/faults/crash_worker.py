@@ -1,7 +1,8 @@
 """Crash-test worker: signs in to an encrypted folder and records cases until it is killed.
 
 Run by ``test_crash.py`` as ``python crash_worker.py FOLDER START``; the password comes from
-TRIAGE_PASSWORD. Prints ``ready`` once signed in, then one line per finished case.
+TRIAGE_PASSWORD. Prints ``ready`` once signed in, then ``begin N`` as each case starts and
+``case ID`` once it is finished.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ except ImportError:  # pragma: no cover - depends on the tree
 
 def case_json(n: int) -> dict:
     nhs = None  # children without NHS numbers: no uniqueness clash across runs
-    seen = datetime(2026, 1, 1, 9, 0) + timedelta(minutes=n)
-    child = {"family_name": "Crash", "given_name": f"Test{n}", "date_of_birth": "2025-12-01"}
+    # Always in the past (an action can never be recorded as done in the future, rule C7):
+    # 50 workers start 100,000 apart, so seconds keep every case within two months.
+    seen = datetime(2026, 6, 1, 9, 0) + timedelta(seconds=n)
+    child = {"family_name": "Crash", "given_name": f"Test{n}", "date_of_birth": "2026-05-01"}
     if nhs:
         child["nhs_number"] = nhs
     return {
@@ -45,6 +48,7 @@ def main() -> None:
     n = start
     while True:
         n += 1
+        print(f"begin {n}", flush=True)
         done = record_assessment(ctx, case_json(n), organisation="Crash Test", complaint="bruise")
         case = cases.open_case(ctx, done.child.id, presentation_id=done.presentation.id)
         case = cases.record_phone_referral(

@@ -59,7 +59,7 @@ def test_sigkill_at_random_moments_never_corrupts_or_loses_committed_work(tmp_pa
     rng = random.Random(int(os.environ.get("TRIAGE_CRASH_SEED", "20261126")))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     previous = check(folder)
-    finished = 0
+    mid_work = 0
     for kill in range(KILLS):
         proc = subprocess.Popen(
             [sys.executable, str(WORKER), str(folder), str(kill * 100_000)],
@@ -79,11 +79,15 @@ def test_sigkill_at_random_moments_never_corrupts_or_loses_committed_work(tmp_pa
         out, err = proc.communicate(timeout=30)
         assert proc.returncode == -signal.SIGKILL, err
         done_lines = out.count("case ")
-        finished += done_lines
+        # the kill landed inside a case: begun, not reported finished
+        mid_work += bool(out.strip()) and out.strip().splitlines()[-1].startswith("begin")
         now = check(folder)
         for table, n in previous.items():
             assert now[table] >= n, f"kill {kill}: {table} went from {n} to {now[table]}"
         # every case the worker reported as finished is stored
         assert now["safeguarding_case"] >= previous["safeguarding_case"] + done_lines
         previous = now
-    assert finished > KILLS  # the kills landed while work was going on
+    # Correctness only (speed is the benchmarks' business): the kills must have landed while
+    # cases were being written, or the checks above prove nothing. Each worker starts a case
+    # as soon as it is ready, so nearly every kill lands inside one, however busy the machine.
+    assert mid_work >= KILLS // 2, f"only {mid_work} of {KILLS} kills landed inside a case"
