@@ -105,3 +105,10 @@ def test_the_fhir_document_carries_the_same_handover_content(af_record):
         "Sealed by tester",
     ):
         assert part in text
+
+
+def test_the_initial_survey_reads_stage_1_of_2_not_complete_while_stage_2_is_pending(af_record):
+    words, _ = af_record
+    # C2: whatever its result says, the initial survey is not complete until stage 2 is reported
+    assert "Stage 1 of 2: not complete. No fracture seen." in words
+    assert "Stage 2 of 2: not complete." in words

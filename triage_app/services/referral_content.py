@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from triage_app.domain.cases import stage as survey_stage
 from triage_app.domain.display import age_display, display_name
 from triage_app.domain.handover import ReferrerDetails, professional_role_label
 from triage_app.domain.model import (
@@ -443,6 +444,9 @@ def _investigations(case: CaseRecord, decision: Decision) -> tuple[Investigation
             if at
         ]
         notes = [i.result.strip()] if i.result and i.result.strip() else []
+        step = survey_stage(case, i)
+        if step:  # C2: "stage 1 of 2: not complete" until the follow-up is reported
+            notes.insert(0, f"Stage {step}.")
         if times:
             notes.append(f"({'; '.join(times)})")
         out.append(
