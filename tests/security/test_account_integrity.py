@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import text
 
 from triage_app.domain.access import Role
-from triage_app.services import audit_log, auth, backup, cases, permissions, referrals
+from triage_app.services import audit_log, auth, backup, cases, handover, permissions, referrals
 from triage_app.services.assessments import record_assessment
 from triage_app.store import signing
 from triage_app.store.db import make_engine
@@ -174,6 +174,7 @@ def make_sealed(folder):
             ctx, c.id, c.version, called_at=rec.presentation.seen_at + timedelta(minutes=5),
             person="Dr Carter",
         )  # fmt: skip
+        handover.record_location(ctx, c.id, "home", "home address", "mother")  # needed to seal
         referrals.finalise_case(ctx, c.id)
         referrals.add_addendum(ctx, c.id, "a later result")
         return c.id
