@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from triage_app.domain.assess_json import INPUT_SCHEMA as INPUT_SCHEMA
+from triage_app.domain.assess_json import assessment_to_json
 from triage_app.domain.vocab import (
     CpIs,
     CpPlan,
@@ -25,7 +27,6 @@ from triage_app.domain.vocab import (
     Urgency,
 )
 
-INPUT_SCHEMA = "triage-assess/1"
 OUTPUT_SCHEMA = "triage-decision/1"
 
 
@@ -152,8 +153,6 @@ class Assessment:
 
     def to_json(self) -> dict[str, Any]:
         """Return the ``triage-assess/1`` JSON object for this assessment."""
-        from triage_app.domain.parse import assessment_to_json
-
         return assessment_to_json(self)
 
 

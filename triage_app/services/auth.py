@@ -38,7 +38,9 @@ from triage_app.domain.access import (
     failures_in_a_row,
     locked_until,
 )
-from triage_app.services.context import Clock, StoreContext, open_store, system_clock
+from triage_app.services.context import ClockLike, ProtocolSource, StoreContext, open_store
+from triage_app.services.work_files import owner_alive as owner_alive
+from triage_app.services.work_files import remove_stale_work
 from triage_app.store import audit, signing
 from triage_app.store.keyring import (
     KEYFILE_NAME,
@@ -154,10 +156,11 @@ def sign_in(
     loc: Location,
     credentials: Credentials | None,
     *,
-    clock: Clock = system_clock,
+    clock: ClockLike | None = None,
     kdf: KdfParams | None = None,
     policy: LockPolicy | None = None,
     now_utc: datetime | None = None,
+    protocol: ProtocolSource | None = None,
 ) -> StoreContext:
     """Sign in and return the open store, acting as the signed-in user with their role.
 
@@ -178,9 +181,9 @@ def sign_in(
             "(or 'triage-app demo load' for synthetic demonstration data)"
         )
     if state == "plain":
-        return _open(loc, None, credentials.user if credentials else None, None, clock)
+        return _open(loc, None, credentials.user if credentials else None, None, clock, protocol)
     if state == "server":
-        return _server_sign_in(loc, credentials, clock, policy or LockPolicy(), now_utc)
+        return _server_sign_in(loc, credentials, clock, policy or LockPolicy(), now_utc, protocol)
     ring = Keyring(loc.data_dir, params=kdf, policy=policy)
     named_demo = credentials is None or credentials.user == DEMO_USER
     if named_demo and (credentials is None or credentials.password is None) and ring.is_demo():
@@ -193,7 +196,7 @@ def sign_in(
         raise AccountLockedError(exc.user, exc.until) from None
     except WrongPasswordError:
         raise WrongCredentialsError("unknown user or wrong password; nothing was opened") from None
-    ctx = _open(loc, key, credentials.user, None, clock)
+    ctx = _open(loc, key, credentials.user, None, clock, protocol)
     try:
         ctx.role = _account_role(ctx, credentials.user)
         check_account(ctx, credentials.user, credentials.password, kdf, ring)
@@ -210,9 +213,10 @@ def initialise(
     *,
     role: Role = Role.ADMINISTRATOR,
     demo: bool = False,
-    clock: Clock = system_clock,
+    clock: ClockLike | None = None,
     kdf: KdfParams | None = None,
     policy: LockPolicy | None = None,
+    protocol: ProtocolSource | None = None,
 ) -> StoreContext:
     """Create the encrypted database at the latest schema and its first account.
 
@@ -237,7 +241,7 @@ def initialise(
             "nothing was changed"
         )
     if state == "server":
-        ctx = _open(loc, None, credentials.user, role.value, clock)
+        ctx = _open(loc, None, credentials.user, role.value, clock, protocol)
         try:
             if _server_accounts(ctx):
                 raise SignInError("this database already has accounts; nothing was changed")
@@ -248,7 +252,9 @@ def initialise(
             ctx.close()
             raise
         return ctx
-    return _initialise_file(loc, credentials, role, demo, clock, kdf, policy, state == "plain")
+    return _initialise_file(
+        loc, credentials, role, demo, clock, kdf, policy, state == "plain", protocol
+    )
 
 
 STAGE_PREFIX = ".commit-"
@@ -260,10 +266,11 @@ def _initialise_file(
     credentials: Credentials,
     role: Role,
     demo: bool,
-    clock: Clock,
+    clock: ClockLike | None,
     kdf: KdfParams | None,
     policy: LockPolicy | None,
     plain: bool,
+    protocol: ProtocolSource | None = None,
 ) -> StoreContext:
     """Create (or encrypt) the folder's database in a private staging folder, then commit.
 
@@ -339,7 +346,7 @@ def _initialise_file(
         _finish(loc, stage)
     if plain:
         log.info("a database made before encryption was encrypted")
-    ctx = _open(loc, key, credentials.user, role.value, clock)
+    ctx = _open(loc, key, credentials.user, role.value, clock, protocol)
     ctx._signer = signer
     return ctx
 
@@ -352,8 +359,6 @@ def finish_interrupted(loc: Location) -> None:
     """
     if loc.database_file is None or not loc.data_dir.is_dir():
         return
-    from triage_app.services.backup import remove_stale_work
-
     remove_stale_work(loc.data_dir)  # work folders of killed backups and restores
     stages = sorted(loc.data_dir.glob(STAGE_PREFIX + "*"))
     if not stages:
@@ -364,21 +369,6 @@ def finish_interrupted(loc: Location) -> None:
                 _finish(loc, stage)
             elif not owner_alive(stage.name):
                 shutil.rmtree(stage, ignore_errors=True)
-
-
-def owner_alive(name: str) -> bool:
-    """True unless the work file or folder ``name`` (``.PREFIX-PID-...``) lost its process."""
-    parts = name.lstrip(".").split("-")
-    pid = next((p for p in parts[1:] if p.isdigit()), None)
-    if pid is None:
-        return False  # an older, unnamed work folder: its process is long gone
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _finish(loc: Location, stage: Path) -> None:
@@ -408,12 +398,18 @@ def _fsync_file(path: Path) -> None:
 
 
 def _open(
-    loc: Location, key: bytes | None, user: str | None, role: str | None, clock: Clock
+    loc: Location,
+    key: bytes | None,
+    user: str | None,
+    role: str | None,
+    clock: ClockLike | None,
+    protocol: ProtocolSource | None = None,
 ) -> StoreContext:
     return open_store(
         loc.database_url,
         user=user,
         clock=clock,
+        protocol=protocol,
         backup_dir=loc.backup_dir,
         database_file=loc.database_file,
         key=key,
@@ -668,12 +664,13 @@ def _server_accounts(ctx: StoreContext) -> int:
 def _server_sign_in(
     loc: Location,
     credentials: Credentials | None,
-    clock: Clock,
+    clock: ClockLike | None,
     policy: LockPolicy,
     now_utc: datetime | None,
+    protocol: ProtocolSource | None = None,
 ) -> StoreContext:
     """PostgreSQL: check the password against ``app_user``; failures audited at once."""
-    ctx = _open(loc, None, credentials.user if credentials else None, None, clock)
+    ctx = _open(loc, None, credentials.user if credentials else None, None, clock, protocol)
     try:
         if not _server_accounts(ctx):
             return ctx  # no accounts yet: the server's own authentication is all there is

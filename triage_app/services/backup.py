@@ -40,9 +40,10 @@ from triage_app.services.auth import (
     Location,
     SignInError,
     finish_interrupted,
-    owner_alive,
 )
 from triage_app.services.context import StoreContext
+from triage_app.services.work_files import PARTIAL_PREFIX, PARTIAL_SUFFIX, WORK_PREFIX
+from triage_app.services.work_files import remove_stale_work as remove_stale_work
 from triage_app.store import migrate
 from triage_app.store.db import copy_database, database_key, make_engine
 from triage_app.store.keyring import (
@@ -165,37 +166,6 @@ def create_backup(ctx: StoreContext, loc: Location, out: Path) -> BackupSummary:
         if partial is not None:
             partial.unlink(missing_ok=True)
     return BackupSummary(out, revision, events, out.stat().st_size)
-
-
-WORK_PREFIX = ".backup-"
-RESTORE_PREFIX = ".restore-"
-PARTIAL_PREFIX = ".triage-backup-"
-PARTIAL_SUFFIX = ".partial"
-
-
-def remove_stale_work(*folders: Path) -> list[Path]:
-    """Remove work folders and partial files left by killed backups or restores.
-
-    Only those whose process (the PID in the name) is no longer running are removed.
-    """
-    removed = []
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for pattern in (
-            f"{WORK_PREFIX}*",
-            f"{RESTORE_PREFIX}*",
-            f"{PARTIAL_PREFIX}*{PARTIAL_SUFFIX}",
-        ):
-            for path in folder.glob(pattern):
-                if owner_alive(path.name):
-                    continue
-                if path.is_dir():
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    path.unlink(missing_ok=True)
-                removed.append(path)
-    return removed
 
 
 def _private(info: tarfile.TarInfo) -> tarfile.TarInfo:

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from triage_app.domain.clock import Clock, ClockLike, as_clock
 from triage_app.domain.engine import Engine as ProtocolEngine
 from triage_app.store import audit, migrate
 from triage_app.store.db import is_encrypted, make_engine, make_session_factory
@@ -29,12 +30,8 @@ from triage_app.store.repositories import UserRepository
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    """Local wall-clock time (naive, like every time the protocol uses)."""
-    return datetime.now()
+# A protocol engine, or what loads it on first use (the composition root's one engine).
+ProtocolSource = ProtocolEngine | Callable[[], ProtocolEngine]
 
 
 @dataclass
@@ -44,10 +41,11 @@ class StoreContext:
     engine: Engine
     session_factory: sessionmaker[Session]
     user: str
-    clock: Clock = system_clock
+    # The one clock interface (domain.clock): every use-case's "now" comes from it.
+    time: Clock = field(default_factory=lambda: as_clock(None))
     migration: migrate.MigrationResult | None = None
     role: str | None = None
-    _protocol: ProtocolEngine | None = field(default=None, repr=False)
+    _protocol: ProtocolSource | None = field(default=None, repr=False)
     # The unwrapped database key: kept in memory only (never logged, shown or written).
     _key: bytes | None = field(default=None, repr=False, compare=False)
     # An administrator's unwrapped account-signing key (name, Ed25519 private key), held for
@@ -63,10 +61,18 @@ class StoreContext:
         """
         return self._key
 
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        """``ctx.clock()`` is ``ctx.time.now()``: the time now, from the context's clock."""
+        return self.time.now
+
     @cached_property
     def protocol(self) -> ProtocolEngine:
-        """The protocol engine (profiles loaded on first use)."""
-        return self._protocol or ProtocolEngine.load()
+        """The protocol engine: the one given (or its loader's), else the shipped profiles."""
+        given = self._protocol
+        if given is None:
+            return ProtocolEngine.load()
+        return given if isinstance(given, ProtocolEngine) else given()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -127,10 +133,10 @@ def open_store(
     database_url: str,
     *,
     user: str | None = None,
-    clock: Clock = system_clock,
+    clock: ClockLike | None = None,
     backup_dir: Path | None = None,
     database_file: Path | None = None,
-    protocol: ProtocolEngine | None = None,
+    protocol: ProtocolSource | None = None,
     key: bytes | None = None,
     role: str | None = None,
 ) -> StoreContext:
@@ -139,10 +145,12 @@ def open_store(
     Args:
         database_url: a SQLAlchemy URL (``sqlite:///file`` or ``postgresql+psycopg://...``).
         user: the acting user recorded in the audit trail (default: the OS login).
-        clock: the time source (tests pass a fixed clock).
+        clock: the time source, a :class:`~triage_app.domain.clock.Clock` (default: the
+            system clock; a function returning the time is accepted and wrapped).
         backup_dir: where SQLite files are copied before an upgrade.
         database_file: the SQLite file behind the URL, for the backup.
-        protocol: a preloaded protocol engine (default: load the shipped profiles on use).
+        protocol: the protocol engine, or a function loading it on first use (the
+            composition root's one engine); default: load the shipped profiles on use.
         key: the 32-byte database key: open the SQLite file encrypted (SQLCipher).
         role: the signed-in user's role (``None``: no sign-in).
     """
@@ -164,7 +172,7 @@ def open_store(
         engine=engine,
         session_factory=make_session_factory(engine),
         user=user or default_user(),
-        clock=clock,
+        time=as_clock(clock),
         migration=result,
         role=role,
         _protocol=protocol,
