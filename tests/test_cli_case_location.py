@@ -60,7 +60,7 @@ def test_bad_input_exits_2_and_changes_nothing(capsys, brooks, argv, message):
 
 
 def current(case_id):
-    from triage_app.app import open_record_store
+    from triage_app.bootstrap import open_record_store
     from triage_app.services import handover
 
     ctx = open_record_store()
@@ -71,7 +71,7 @@ def current(case_id):
 
 
 def test_sealing_needs_a_location(capsys, brooks):
-    from triage_app.app import open_record_store
+    from triage_app.bootstrap import open_record_store
     from triage_app.store.orm import CaseLocationRow
 
     ctx = open_record_store()

@@ -50,7 +50,7 @@ def pdf_words(data: bytes) -> str:
 
 
 def stored_pdf(store, case_id, version):
-    from triage_app.app import open_record_store
+    from triage_app.bootstrap import open_record_store
     from triage_app.services import referrals
 
     ctx = open_record_store(database_url=store[1] if store else None)
@@ -131,7 +131,7 @@ def test_audit_verify_names_a_tampered_sealed_record(capsys, loaded):
     store, ids = loaded
     code, out, _ = run(capsys, "audit", "verify", *store)
     assert code == 0 and "sealed referral records intact: 1" in out
-    from triage_app.app import open_record_store
+    from triage_app.bootstrap import open_record_store
 
     ctx = open_record_store(database_url=store[1] if store else None)
     with ctx.engine.begin() as conn:

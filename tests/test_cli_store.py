@@ -180,7 +180,7 @@ def test_demo_generate_is_reported(capsys, store):
 def test_audit_verify_intact_then_broken(capsys, loaded):
     code, out, _ = run(capsys, "audit", "verify", *loaded)
     assert code == 0 and "audit trail intact" in out
-    from triage_app.app import open_record_store
+    from triage_app.bootstrap import open_record_store
 
     if loaded:
         ctx = open_record_store(database_url=loaded[1])

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from triage_app import __version__, cli_store
+from triage_app import __version__, cli_common, cli_store
 from triage_app.domain.decode import MAX_INPUT_BYTES, MAX_PROBLEMS, decode_case
 from triage_app.domain.engine import Engine
 from triage_app.domain.errors import InputError, ProfileError, UnknownProfileError
@@ -104,7 +104,7 @@ def run_assess(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: 
         data = cli_store.lookup(data, args, stderr, notices)
         if data is None:
             return EXIT_CHECK_FAILED
-    engine = _engine(stderr)
+    engine = _engine(stderr, args)
     if engine is None:
         return EXIT_CHECK_FAILED
     try:
@@ -156,7 +156,7 @@ def run_profiles(stdout: TextIO, stderr: TextIO) -> int:
 
 def run_fallback(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """``triage-app fallback``: the printable one-page protocol card."""
-    engine = _engine(stderr)
+    engine = _engine(stderr, args)
     if engine is None:
         return EXIT_CHECK_FAILED
     try:
@@ -168,9 +168,10 @@ def run_fallback(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     return EXIT_OK
 
 
-def _engine(stderr: TextIO) -> Engine | None:
+def _engine(stderr: TextIO, args: argparse.Namespace | None = None) -> Engine | None:
+    """The command's one protocol engine (its composition root's), or ``None`` if broken."""
     try:
-        engine = Engine.load()
+        engine = cli_common.root(args).protocol
     except ProfileError as exc:
         print(str(exc), file=stderr)
         return None

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from triage_app.cli_common import add_store_options, with_store
 from triage_app.domain import compliance as c
 from triage_app.domain.access import AccessDeniedError
 from triage_app.domain.compliance import AuditFilter, AuditReport
@@ -29,8 +30,6 @@ COMMAND = "audit-report"
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``audit-report`` to the parser."""
-    from triage_app.cli_store import add_store_options
-
     p = sub.add_parser(
         COMMAND,
         help="protocol-compliance audit over a period (safeguarding leads only)",
@@ -62,7 +61,6 @@ def run(
     args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     """Run ``audit-report`` and return its exit code."""
-    from triage_app.cli_store import open_context
     from triage_app.services import compliance as audit
 
     out, err = stdout or sys.stdout, stderr or sys.stderr
@@ -81,33 +79,34 @@ def run(
         for problem in exc.problems:
             print(str(problem), file=err)
         return EXIT_BAD_INPUT
-    ctx = open_context(args, err)
-    if ctx is None:
-        return EXIT_REFUSED
-    try:
-        report = audit.audit_report(ctx, f)
-        if args.pdf is not None:
-            audit.write_pdf(ctx, report, args.pdf, args.suppress_small)
-        if args.csv is not None:
-            audit.write_csv(ctx, report, args.csv, args.suppress_small)
-    except AccessDeniedError as exc:
-        print(f"audit-report: refused: {exc}", file=err)
-        return EXIT_REFUSED
-    except InputError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=err)
-        return EXIT_BAD_INPUT
-    except OSError as exc:
-        print(f"audit-report: cannot write ({exc.__class__.__name__}: {exc.strerror})", file=err)
-        return EXIT_REFUSED
-    finally:
-        ctx.close()
-    if args.json:
-        out.write(json.dumps(audit.report_json(report, args.suppress_small), indent=2))
-        out.write("\n")
-    else:
-        _print_text(report, args.suppress_small, out)
-    return EXIT_OK
+
+    def report(ctx: object) -> int:
+        try:
+            found = audit.audit_report(ctx, f)
+            if args.pdf is not None:
+                audit.write_pdf(ctx, found, args.pdf, args.suppress_small)
+            if args.csv is not None:
+                audit.write_csv(ctx, found, args.csv, args.suppress_small)
+        except AccessDeniedError as exc:
+            print(f"audit-report: refused: {exc}", file=err)
+            return EXIT_REFUSED
+        except InputError as exc:
+            for problem in exc.problems:
+                print(str(problem), file=err)
+            return EXIT_BAD_INPUT
+        except OSError as exc:
+            print(
+                f"audit-report: cannot write ({exc.__class__.__name__}: {exc.strerror})", file=err
+            )
+            return EXIT_REFUSED
+        if args.json:
+            out.write(json.dumps(audit.report_json(found, args.suppress_small), indent=2))
+            out.write("\n")
+        else:
+            _print_text(found, args.suppress_small, out)
+        return EXIT_OK
+
+    return with_store(args, err, report, not_opened=EXIT_REFUSED)
 
 
 def _problem(path: str, message: str) -> object:

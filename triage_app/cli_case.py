@@ -17,7 +17,7 @@ import sys
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from triage_app import cli_store
+from triage_app import cli_common
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     show = steps.add_parser("show", help="the case, what is due, the supervision in force")
     show.add_argument("id", type=int)
     show.add_argument("--json", action="store_true", help="print JSON")
-    cli_store.add_store_options(show)
+    cli_common.add_store_options(show)
 
     action = steps.add_parser("action", help="record a referral duty as done, or waive it")
     action.add_argument("id", type=int)
@@ -76,7 +76,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     action.add_argument("--note")
     action.add_argument("--reference", help="e.g. the social-care reference")
     action.add_argument("--reason", help="why the duty is waived")
-    cli_store.add_store_options(action)
+    cli_common.add_store_options(action)
 
     inv = steps.add_parser("investigation", help="request, report or not-require one")
     inv.add_argument("id", type=int)
@@ -92,7 +92,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     inv.add_argument("--early-reason", help="why the follow-up was performed before its window")
     inv.add_argument("--by", help="the clinician who decided")
     inv.add_argument("--reason", help="why it is not required")
-    cli_store.add_store_options(inv)
+    cli_common.add_store_options(inv)
 
     meeting = steps.add_parser("meeting", help="record a strategy meeting (supervision: C4)")
     meeting.add_argument("id", type=int)
@@ -106,18 +106,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     meeting.add_argument("--relax-conditions")
     meeting.add_argument("--review-on", type=_date)
     meeting.add_argument("--reason")
-    cli_store.add_store_options(meeting)
+    cli_common.add_store_options(meeting)
 
     close = steps.add_parser("close", help="close the case (C1, C3, C6)")
     close.add_argument("id", type=int)
     close.add_argument("--outcome", choices=OUTCOMES, required=True)
     close.add_argument("--reason", default="")
-    cli_store.add_store_options(close)
+    cli_common.add_store_options(close)
 
     reopen = steps.add_parser("reopen", help="reopen a closed case with a reason")
     reopen.add_argument("id", type=int)
     reopen.add_argument("--reason", default="")
-    cli_store.add_store_options(reopen)
+    cli_common.add_store_options(reopen)
 
     from triage_app import cli_case_location
 
@@ -138,13 +138,12 @@ def run(
         from triage_app import cli_case_location
 
         return cli_case_location.run(args, out, err)
-    ctx = cli_store.open_context(args, err)
-    if ctx is None:
-        return EXIT_REFUSED
-    try:
-        return _guarded(lambda: _STEPS[args.case_command](ctx, args, out, err), err)
-    finally:
-        ctx.close()
+    return cli_common.with_store(
+        args,
+        err,
+        lambda ctx: _guarded(lambda: _STEPS[args.case_command](ctx, args, out, err), err),
+        not_opened=EXIT_REFUSED,
+    )
 
 
 def _guarded(call: Any, err: TextIO) -> int:
@@ -288,12 +287,11 @@ def run_record(data: Any, args: argparse.Namespace, stdout: TextIO, stderr: Text
     """
     from triage_app.domain.errors import InputError, UnknownProfileError
     from triage_app.domain.parse import parse_assessment
-    from triage_app.domain.profile import ProfileRegistry
 
     # Bad input writes nothing anywhere: check the case before the database is opened.
     try:
         assessment = parse_assessment(data, profile_override=args.profile)
-        ProfileRegistry.load().get(assessment.profile_id)
+        cli_common.root(args).protocol.registry.get(assessment.profile_id)
     except InputError as exc:
         for p in exc.problems:
             print(str(p), file=stderr)
@@ -301,13 +299,12 @@ def run_record(data: Any, args: argparse.Namespace, stdout: TextIO, stderr: Text
     except (UnknownProfileError, ValueError) as exc:
         print(f"--profile: {exc}", file=stderr)
         return EXIT_BAD_INPUT
-    ctx = cli_store.open_context(args, stderr)
-    if ctx is None:
-        return EXIT_REFUSED
-    try:
-        return _guarded(lambda: _record(ctx, data, args, stdout), stderr)
-    finally:
-        ctx.close()
+    return cli_common.with_store(
+        args,
+        stderr,
+        lambda ctx: _guarded(lambda: _record(ctx, data, args, stdout), stderr),
+        not_opened=EXIT_REFUSED,
+    )
 
 
 def _record(ctx: Any, data: Any, args: argparse.Namespace, out: TextIO) -> int:

@@ -13,7 +13,13 @@ import logging
 import sys
 from typing import Any, TextIO
 
-from triage_app.cli_store import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, add_store_options
+from triage_app.cli_common import (
+    EXIT_BAD_INPUT,
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    add_store_options,
+    with_store,
+)
 from triage_app.domain.handover import PLACES
 
 log = logging.getLogger(__name__)
@@ -43,7 +49,6 @@ def run(
     args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     """Record the location; return the exit code."""
-    from triage_app.cli_store import open_context
     from triage_app.domain.access import AccessDeniedError
     from triage_app.domain.errors import InputError
     from triage_app.domain.handover import location_problems
@@ -61,23 +66,22 @@ def run(
         for p in problems:
             print(f"case location: {p}", file=err)
         return EXIT_BAD_INPUT
-    ctx = open_context(args, err)
-    if ctx is None:
-        return EXIT_CHECK_FAILED
-    try:
-        saved = handover.record_location(ctx, case_id, args.where, args.detail, args.with_whom)
-    except NotFoundError as exc:
-        print(f"case location: {exc}", file=err)
-        return EXIT_BAD_INPUT
-    except InputError as exc:
-        for p in exc.problems:
-            print(f"case location: {p.reason}", file=err)
-        return EXIT_BAD_INPUT
-    except AccessDeniedError as exc:
-        print(f"case location: refused: {exc}", file=err)
-        return EXIT_CHECK_FAILED
-    finally:
-        ctx.close()
-    log.info("case %s: location recorded", case_id)
-    print(f"case {case_id}: {saved.line()}", file=out)
-    return EXIT_OK
+
+    def record(ctx: Any) -> int:
+        try:
+            saved = handover.record_location(ctx, case_id, args.where, args.detail, args.with_whom)
+        except NotFoundError as exc:
+            print(f"case location: {exc}", file=err)
+            return EXIT_BAD_INPUT
+        except InputError as exc:
+            for p in exc.problems:
+                print(f"case location: {p.reason}", file=err)
+            return EXIT_BAD_INPUT
+        except AccessDeniedError as exc:
+            print(f"case location: refused: {exc}", file=err)
+            return EXIT_CHECK_FAILED
+        log.info("case %s: location recorded", case_id)
+        print(f"case {case_id}: {saved.line()}", file=out)
+        return EXIT_OK
+
+    return with_store(args, err, record)

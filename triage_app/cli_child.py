@@ -16,12 +16,12 @@ import logging
 import sys
 from typing import Any, TextIO
 
-from triage_app.cli_store import (
+from triage_app.cli_common import (
     EXIT_BAD_INPUT,
     EXIT_CHECK_FAILED,
     EXIT_OK,
     add_store_options,
-    open_context,
+    with_store,
 )
 
 log = logging.getLogger(__name__)
@@ -75,21 +75,19 @@ def run(
 ) -> int:
     """Run a ``child`` sub-command and return its exit code."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    ctx = open_context(args, err)
-    if ctx is None:
-        return EXIT_CHECK_FAILED
-    try:
-        return {
-            "show": _show,
-            "link": _link,
-            "unlink": _unlink,
-            "reject": _reject,
-            "nhs-number": _number,
-        }[args.what](ctx, args, out, err)
-    except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback full of values
-        return _failed(args, exc, err)
-    finally:
-        ctx.close()
+    steps = {
+        "show": _show,
+        "link": _link,
+        "unlink": _unlink,
+        "reject": _reject,
+        "nhs-number": _number,
+    }
+    return with_store(
+        args,
+        err,
+        lambda ctx: steps[args.what](ctx, args, out, err),
+        failed=lambda exc: _failed(args, exc, err),
+    )
 
 
 def _failed(args: argparse.Namespace, exc: Exception, err: TextIO) -> int:

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+from triage_app.cli_common import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK
 
 
 def find_mapping(name: str) -> Any:

@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from triage_app.cli_store import (
+from triage_app.cli_common import (
     EXIT_BAD_INPUT,
     EXIT_CHECK_FAILED,
     EXIT_OK,
     add_store_options,
-    open_context,
+    with_store,
 )
 
 log = logging.getLogger(__name__)
@@ -77,17 +77,13 @@ def run(
     if args.what == "addendum" and not args.reason.strip():
         print("--reason: say what the addendum corrects or adds, and why", file=err)
         return EXIT_BAD_INPUT
-    ctx = open_context(args, err)
-    if ctx is None:
-        return EXIT_CHECK_FAILED
-    try:
-        return {"finalise": _finalise, "addendum": _addendum, "list": _list, "export": _export}[
-            args.what
-        ](ctx, args, out, err)
-    except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback full of values
-        return _failed(args, exc, err)
-    finally:
-        ctx.close()
+    steps = {"finalise": _finalise, "addendum": _addendum, "list": _list, "export": _export}
+    return with_store(
+        args,
+        err,
+        lambda ctx: steps[args.what](ctx, args, out, err),
+        failed=lambda exc: _failed(args, exc, err),
+    )
 
 
 def _failed(args: argparse.Namespace, exc: Exception, err: TextIO) -> int:

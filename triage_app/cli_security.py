@@ -1,15 +1,12 @@
-"""Command-line sign-in and the security commands: ``init``, ``user``, ``backup``, ``restore``.
+"""The security commands: ``init``, ``user``, ``backup``, ``restore``.
 
-Sign-in for every command that touches the database: ``--user`` or ``TRIAGE_USER`` names the
-account and ``TRIAGE_PASSWORD`` holds its password; on a terminal whatever is missing is
-asked for (the password without echo). A wrong password opens nothing; a locked account says
-until when. Exit codes as for every command: 0 success, 1 refused or failed, 2 bad input.
+Sign-in is :mod:`triage_app.cli_common`'s, as for every command. Exit codes as for every
+command: 0 success, 1 refused or failed, 2 bad input.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
 import os
 import sys
@@ -17,92 +14,27 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from triage_app.cli_common import (
+    EXIT_BAD_INPUT,
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    NEW_PASSWORD_ENV,
+    PASSWORD_ENV,
+    USER_ENV,
+    add_store_options,
+    ask,
+    credentials,
+    first_line,
+    is_terminal,
+    new_password,
+    root,
+    sign_in_context,
+    with_store,
+)
+
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 COMMANDS = ("init", "user", "backup", "restore")
-USER_ENV, PASSWORD_ENV, NEW_PASSWORD_ENV = "TRIAGE_USER", "TRIAGE_PASSWORD", "TRIAGE_NEW_PASSWORD"
-
-
-def _is_terminal() -> bool:
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _ask(prompt: str, *, secret: bool) -> str:
-    if secret:
-        return getpass.getpass(prompt)
-    sys.stderr.write(prompt)
-    sys.stderr.flush()
-    return sys.stdin.readline().rstrip("\n")
-
-
-def new_password(env_name: str, who: str) -> str | None:
-    """A new password from ``env_name``, or asked twice on a terminal; ``None`` if neither."""
-    given = os.environ.get(env_name)
-    if given is not None:
-        return given
-    if not _is_terminal():
-        return None
-    first = _ask(f"new password for {who}: ", secret=True)
-    if _ask("the same password again: ", secret=True) != first:
-        raise ValueError("the two passwords differ")
-    return first
-
-
-def credentials(args: argparse.Namespace, *, prompt: bool) -> Any:
-    """The account to sign in as, from ``--user``/``TRIAGE_USER`` and ``TRIAGE_PASSWORD``.
-
-    Args:
-        args: the command's arguments (``--user`` when present).
-        prompt: ask on the terminal for what is missing.
-
-    Returns:
-        ``Credentials`` or ``None`` when no account was named.
-    """
-    from triage_app.services.auth import Credentials
-
-    user = getattr(args, "user", None) or os.environ.get(USER_ENV) or None
-    password = os.environ.get(PASSWORD_ENV)
-    if prompt and _is_terminal():
-        if not user:
-            user = _ask("user: ", secret=False).strip() or None
-        if user and password is None:
-            password = _ask(f"password for {user}: ", secret=True)
-    return Credentials(user, password) if user else None
-
-
-def sign_in_context(args: argparse.Namespace, stderr: TextIO) -> Any:
-    """Sign in and open the store for a command, or print why not and return ``None``."""
-    from triage_app.app import open_record_store, store_location
-    from triage_app.services import auth
-
-    data_dir, url = getattr(args, "data_dir", None), getattr(args, "database_url", None)
-    creds = credentials(args, prompt=False)
-    try:
-        try:
-            ctx = open_record_store(data_dir, url, *(_pair(creds)))
-        except auth.CredentialsNeededError:
-            if not _is_terminal():
-                raise
-            ctx = open_record_store(data_dir, url, *(_pair(credentials(args, prompt=True))))
-    except auth.SignInError as exc:
-        print(f"sign-in: {exc}", file=stderr)
-        return None
-    if auth.store_state(store_location(data_dir, url)) == "plain":
-        print(
-            "warning: this database is not encrypted (it was made before encryption): anyone "
-            "who can read the file can read its records; run 'triage-app init --user NAME' "
-            "to encrypt it",
-            file=stderr,
-        )
-    return ctx
-
-
-def _pair(creds: Any) -> tuple[str | None, str | None]:
-    return (creds.user, creds.password) if creds else (None, None)
 
 
 def add_profile_options(parser: argparse.ArgumentParser) -> None:
@@ -134,7 +66,7 @@ def profile_from(args: argparse.Namespace, err: TextIO) -> Any:
         "organisation": args.organisation,
         "phone": args.phone,
     }
-    if _is_terminal():
+    if is_terminal():
         questions = {
             "name": "full name: ",
             "professional_role": f"professional role ({', '.join(PROFESSIONAL_ROLES)}): ",
@@ -143,7 +75,7 @@ def profile_from(args: argparse.Namespace, err: TextIO) -> Any:
         }
         for key, question in questions.items():
             while not (values[key] or "").strip():
-                values[key] = _ask(question, secret=False).strip()
+                values[key] = ask(question, secret=False).strip()
                 if key == "professional_role" and values[key] not in PROFESSIONAL_ROLES:
                     print(f"choose one of: {', '.join(PROFESSIONAL_ROLES)}", file=err)
                     values[key] = None
@@ -158,8 +90,6 @@ def profile_from(args: argparse.Namespace, err: TextIO) -> Any:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``init``, ``user``, ``backup`` and ``restore`` to the parser."""
-    from triage_app.cli_store import add_store_options
-
     init = sub.add_parser(
         "init",
         help="create the data folder, the encrypted database and its first administrator",
@@ -228,17 +158,12 @@ def run(
         return handler(args, out, err)
     except Exception as exc:  # noqa: BLE001 - one clear line, never a traceback with values
         log.debug("%s failed", args.command, exc_info=True)
-        print(f"{args.command}: failed ({exc.__class__.__name__}: {_first_line(exc)})", file=err)
+        print(f"{args.command}: failed ({exc.__class__.__name__}: {first_line(exc)})", file=err)
         return EXIT_CHECK_FAILED
 
 
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).splitlines() or [""])[0][:200]
-
-
 def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from triage_app.app import initialise_store, store_location
-    from triage_app.services.auth import Credentials, SignInError, store_state
+    from triage_app.services.auth import Credentials, SignInError
     from triage_app.services.backup import plain_copies
 
     user = getattr(args, "user", None) or os.environ.get(USER_ENV)
@@ -256,17 +181,13 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             file=err,
         )
         return EXIT_BAD_INPUT
-    loc = store_location(args.data_dir, args.database_url)
+    app = root(args)
+    loc = app.location
     try:
-        was_plain = store_state(loc) == "plain"
+        was_plain = app.store_state() == "plain"
         if args.lock_after < 1 or args.lock_minutes < 1:
             raise SignInError("--lock-after and --lock-minutes must be at least 1")
-        ctx = initialise_store(
-            Credentials(user, password),
-            args.data_dir,
-            args.database_url,
-            lock=(args.lock_after, args.lock_minutes),
-        )
+        ctx = app.initialise(Credentials(user, password), lock=(args.lock_after, args.lock_minutes))
     except SignInError as exc:
         print(f"init: {exc}", file=err)
         return EXIT_CHECK_FAILED
@@ -290,7 +211,6 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _user(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from triage_app.app import store_location
     from triage_app.domain.access import AccessDeniedError, Permission, parse_role
     from triage_app.services import permissions
     from triage_app.services.auth import Credentials, SignInError
@@ -317,7 +237,7 @@ def _user(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 state = "active" if a.active else "inactive"
                 print(f"{a.username}\t{a.role or '-'}\t{state}\tlast sign-in {last}", file=out)
             return EXIT_OK
-        loc = store_location(args.data_dir, args.database_url)
+        loc = root(args).location
         keyring = loc.keyring if loc.database_file is not None else None
         if args.what == "passwd":
             return _passwd(ctx, keyring, args, out, err)
@@ -381,29 +301,26 @@ def _passwd(ctx: Any, keyring: Any, args: argparse.Namespace, out: TextIO, err: 
 
 
 def _backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from triage_app.app import store_location
     from triage_app.services.backup import BackupError, create_backup
 
-    ctx = sign_in_context(args, err)
-    if ctx is None:
-        return EXIT_CHECK_FAILED
-    try:
-        summary = create_backup(ctx, store_location(args.data_dir, args.database_url), args.out)
-    except BackupError as exc:
-        print(f"backup: {exc}", file=err)
-        return EXIT_CHECK_FAILED
-    finally:
-        ctx.close()
-    print(
-        f"backup written: {summary.path} ({summary.size} bytes, schema {summary.revision}, "
-        f"{summary.audit_events} audit events; encrypted, opens only with a user's password)",
-        file=out,
-    )
-    return EXIT_OK
+    def backup(ctx: Any) -> int:
+        try:
+            summary = create_backup(ctx, root(args).location, args.out)
+        except BackupError as exc:
+            print(f"backup: {exc}", file=err)
+            return EXIT_CHECK_FAILED
+        print(
+            f"backup written: {summary.path} ({summary.size} bytes, schema "
+            f"{summary.revision}, {summary.audit_events} audit events; encrypted, opens only "
+            "with a user's password)",
+            file=out,
+        )
+        return EXIT_OK
+
+    return with_store(args, err, backup)
 
 
 def _restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from triage_app.app import ensure_private_folders, store_location
     from triage_app.services.auth import SignInError
     from triage_app.services.backup import BackupError, restore_backup
 
@@ -415,8 +332,9 @@ def _restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             file=err,
         )
         return EXIT_BAD_INPUT
-    ensure_private_folders(args.data_dir, args.database_url)
-    loc = store_location(args.data_dir, args.database_url)
+    app = root(args)
+    app.ensure_private_folders()
+    loc = app.location
     try:
         moved = restore_backup(loc, args.backup_file, creds, force=args.force)
     except (BackupError, SignInError) as exc:

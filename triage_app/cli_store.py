@@ -16,24 +16,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from triage_app.cli_common import (
+    EXIT_BAD_INPUT,
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    add_store_options,
+    first_line,
+    open_context,
+    root,
+    with_store,
+)
+
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 COMMANDS = ("history", "cases", "import", "demo", "audit")
-
-
-def add_store_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--data-dir``, ``--database-url`` and ``--user`` to a command."""
-    group = parser.add_argument_group("record store")
-    group.add_argument("--data-dir", help="folder for the database (overrides TRIAGE_HOME)")
-    group.add_argument(
-        "--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db"
-    )
-    group.add_argument(
-        "--user",
-        help="the account to sign in as (default: TRIAGE_USER); its password comes from "
-        "TRIAGE_PASSWORD or is asked for on a terminal",
-    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -122,60 +118,29 @@ def run(
     elif args.command == "import" and getattr(args, "dry_run", False):
         print("--dry-run: give --map MAPPING.toml (the preview is of a mapped import)", file=err)
         return EXIT_BAD_INPUT
-    ctx = open_context(args, err)
-    if ctx is None:
-        return EXIT_CHECK_FAILED
-    try:
-        return handler(ctx, args, out, err)
-    except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback full of values
+
+    def failed(exc: Exception) -> int:
         # Each use-case is one transaction: on any error it was rolled back.
         log.debug("%s failed", args.command, exc_info=True)
         print(
-            f"{args.command}: failed ({exc.__class__.__name__}: {_first_line(exc)}); "
+            f"{args.command}: failed ({exc.__class__.__name__}: {first_line(exc)}); "
             "nothing was changed",
             file=err,
         )
         return EXIT_CHECK_FAILED
-    finally:
-        ctx.close()
 
-
-def open_context(args: argparse.Namespace, stderr: TextIO) -> Any:
-    """Sign in and open the store for a command, or print why not and return ``None``.
-
-    See :func:`triage_app.cli_security.sign_in_context` (``--user``, ``TRIAGE_USER``,
-    ``TRIAGE_PASSWORD``, or a prompt on a terminal).
-    """
-    from triage_app.cli_security import sign_in_context
-    from triage_app.store.migrate import SchemaError
-
-    try:
-        return sign_in_context(args, stderr)
-    except SchemaError as exc:
-        print(f"database: {exc}", file=stderr)
-    except Exception as exc:  # noqa: BLE001 - report, never a traceback; no URL (may hold a password)
-        log.debug("cannot open the database", exc_info=True)
-        print(
-            f"database: cannot be opened ({exc.__class__.__name__}: {_first_line(exc)})",
-            file=stderr,
-        )
-    return None
+    return with_store(args, err, lambda ctx: handler(ctx, args, out, err), failed=failed)
 
 
 def _prepare_demo_folder(args: argparse.Namespace, out: TextIO, err: TextIO) -> bool:
     """Into a fresh data folder, ``demo`` first creates the demonstration account."""
-    from triage_app.app import initialise_store, store_location
     from triage_app.services import auth
 
+    app = root(args)
     try:
-        if auth.store_state(store_location(args.data_dir, args.database_url)) != "fresh":
+        if app.store_state() != "fresh":
             return True
-        ctx = initialise_store(
-            auth.Credentials(auth.DEMO_USER, auth.DEMO_PASSWORD),
-            args.data_dir,
-            args.database_url,
-            demo=True,
-        )
+        ctx = app.initialise(auth.Credentials(auth.DEMO_USER, auth.DEMO_PASSWORD), demo=True)
     except auth.SignInError as exc:
         print(f"demo: {exc}", file=err)
         return False
@@ -199,14 +164,13 @@ def lookup(
     """
     from triage_app.domain.errors import InputError, UnknownProfileError
     from triage_app.domain.parse import parse_assessment
-    from triage_app.domain.profile import ProfileRegistry
     from triage_app.services.history import lookup_for_case
 
     # Bad input must write nothing anywhere (assess contract): check the case and its profile
     # before the database is opened; the engine then reports the problems.
     try:
         assessment = parse_assessment(data, profile_override=args.profile)
-        ProfileRegistry.load().get(assessment.profile_id)
+        root(args).protocol.registry.get(assessment.profile_id)  # the command's one engine
     except (InputError, UnknownProfileError, ValueError):
         return data
     ctx = open_context(args, stderr)
@@ -223,10 +187,6 @@ def lookup(
         if notices is not None and note.startswith(POSSIBLE_EARLIER_INJURY):
             notices.append(note)
     return extended
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).splitlines() or [""])[0][:200]
 
 
 def _history_args_problem(args: argparse.Namespace) -> str | None:
@@ -316,12 +276,11 @@ def _import_mapped(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO)
 
 
 def _demo(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from triage_app.app import store_location
     from triage_app.domain.errors import InputError
-    from triage_app.services import auth, demo, synthetic
+    from triage_app.services import demo, synthetic
 
-    loc = store_location(args.data_dir, args.database_url)
-    state = auth.store_state(loc)
+    loc = root(args).location
+    state = root(args).store_state()
     marked = loc.keyring.is_demo() if state == "encrypted" else None
     try:
         demo.refuse_non_demo(ctx, marked)
@@ -354,10 +313,9 @@ def _demo(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _audit(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from triage_app.app import store_location
     from triage_app.services.audit_log import verify
 
-    loc = store_location(args.data_dir, args.database_url)
+    loc = root(args).location
     check = verify(ctx, loc.keyring if loc.database_file is not None else None)
     if check.intact:
         print(

@@ -216,7 +216,7 @@ def test_user_add_keeps_the_professional_profile_printed_as_the_referrer(home):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "no professional profile" not in result.stderr
-    from triage_app.app import open_record_store
+    from triage_app.bootstrap import open_record_store
     from triage_app.services import handover
 
     ctx = open_record_store(str(home), None, "rosa", "rosa-pass-1")

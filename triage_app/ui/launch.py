@@ -12,14 +12,30 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 # logging, tempfile and traceback are imported where used: start-up pays only for the window.
 
 if TYPE_CHECKING:
+    from triage_app.domain.clock import Clock
+    from triage_app.ui.main_window import Decide
     from triage_app.ui.ports import RecordOpener
 
 OpenerFactory = Callable[[], "RecordOpener"]
+
+
+class WindowWiring(Protocol):
+    """What the composition root (``triage_app.bootstrap.Bootstrap``) gives the window."""
+
+    clock: Clock
+
+    def window_opener(self) -> RecordOpener:
+        """The record opener on the root's clock and protocol engine."""
+        ...
+
+    def window_decide(self) -> Decide:
+        """The root's protocol engine's ``decide``."""
+        ...
 
 
 # The names QSettings uses; app.py passes triage_app.APP_NAME and ORG_NAME (the UI layer
@@ -58,6 +74,8 @@ def run_gui(
     names: tuple[str, str] = DEFAULT_NAMES,
     quit_when_ready: bool = False,
     log_dir: Path | None = None,
+    clock: Clock | None = None,
+    engine_loader: Callable[[], Decide] | None = None,
 ) -> int:
     """Show the main window, then open the record; return the exit code.
 
@@ -73,6 +91,10 @@ def run_gui(
         log_dir: the log folder: unexpected errors are logged there (no patient details).
             ``None``: the record opener's own log folder (``opener.paths.log_dir``), found
             after the first paint.
+        clock: the composition root's clock (the window shows it to the minute); default:
+            the wall clock.
+        engine_loader: returns the protocol engine's ``decide`` (the composition root's one
+            engine, shared with the store); default: the window loads the shipped profiles.
     """
     from PySide6.QtCore import QTimer
 
@@ -85,7 +107,7 @@ def run_gui(
     from triage_app.ui.seams import UK
 
     QLocale.setDefault(UK)  # Qt's own dialogs show dates as dd/mm/yyyy
-    window = MainWindow(SystemClock(), ThreadPoolExecutor())
+    window = MainWindow(SystemClock(clock), ThreadPoolExecutor(), **_engine(engine_loader))
     window.restore_size()
     window.show()
 
@@ -126,6 +148,10 @@ def run_gui(
     return app.exec()
 
 
+def _engine(engine_loader: Callable[[], Decide] | None) -> dict[str, Callable[[], Decide]]:
+    return {} if engine_loader is None else {"engine_loader": engine_loader}
+
+
 def lock_settings():  # noqa: ANN201 - LockSettings (imported here, after the first paint)
     """The idle lock's delay from the settings (``[security] idle_lock_seconds``; 300 s)."""
     from PySide6.QtCore import QSettings
@@ -140,11 +166,15 @@ def _say(out, text: str) -> None:  # noqa: ANN001 - a text stream
     out.flush()
 
 
-def self_test(out=sys.stdout) -> int:  # noqa: ANN001 - a text stream
+def self_test(  # noqa: ANN001 - a text stream
+    out=sys.stdout, wiring: Callable[[Path], WindowWiring] | None = None
+) -> int:
     """Build the main window offscreen on a temporary record; 0 when every screen builds.
 
     Needs no account and touches no user data: the record lives in a temporary folder that is
-    deleted afterwards, and the screens are driven with synchronous seams.
+    deleted afterwards, and the screens are driven with synchronous seams. ``wiring`` builds
+    the composition root for a folder (``app.py`` passes ``Bootstrap``); without it the
+    window is wired here with its defaults.
     """
     import tempfile
     import traceback
@@ -152,7 +182,7 @@ def self_test(out=sys.stdout) -> int:  # noqa: ANN001 - a text stream
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         with tempfile.TemporaryDirectory(prefix="triage-self-test-") as folder:
-            _self_test_in(Path(folder), out)
+            _self_test_in(Path(folder), out, wiring)
     except Exception:  # noqa: BLE001 - the self-test reports, it does not crash
         traceback.print_exc()
         _say(out, "self-test FAILED")
@@ -161,13 +191,21 @@ def self_test(out=sys.stdout) -> int:  # noqa: ANN001 - a text stream
     return 0
 
 
-def _self_test_in(folder: Path, out) -> None:  # noqa: ANN001
+def _self_test_in(  # noqa: ANN001
+    folder: Path, out, wiring: Callable[[Path], WindowWiring] | None = None
+) -> None:
     from triage_app.ui.main_window import MainWindow
     from triage_app.ui.seams import ImmediateExecutor, SystemClock
 
     app = _application([])
-    opener, kind = temporary_opener(folder)
-    window = MainWindow(SystemClock(), ImmediateExecutor(), _NoPrompter())
+    if wiring is None:
+        opener, kind = temporary_opener(folder)
+        clock, engine = SystemClock(), {}
+    else:
+        root = wiring(folder)
+        opener, kind = root.window_opener(), "encrypted database"
+        clock, engine = SystemClock(root.clock), _engine(root.window_decide)
+    window = MainWindow(clock, ImmediateExecutor(), _NoPrompter(), **engine)
     window.show()
     window.open_with(opener)
     app.processEvents()

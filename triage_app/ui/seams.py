@@ -16,21 +16,19 @@ from typing import Any, Protocol
 from PySide6.QtCore import QLocale, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-
-class Clock(Protocol):
-    """Where the current time comes from."""
-
-    def now(self) -> datetime:
-        """Return the local time, to the minute."""
-        ...
+from triage_app.domain.clock import Clock as Clock
+from triage_app.domain.clock import MinuteClock
+from triage_app.domain.clock import SystemClock as WallClock
 
 
-class SystemClock:
-    """The wall clock, truncated to the minute (the record's resolution)."""
+class SystemClock(MinuteClock):
+    """The window's clock: a :class:`~triage_app.domain.clock.Clock` to the minute.
 
-    def now(self) -> datetime:
-        """Return the local time now, without seconds."""
-        return datetime.now().replace(second=0, microsecond=0)
+    Over the composition root's one clock (the store's); alone, over the wall clock.
+    """
+
+    def __init__(self, source: Clock | None = None) -> None:
+        super().__init__(source or WallClock())
 
 
 class ElapsedClock:

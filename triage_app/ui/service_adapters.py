@@ -25,7 +25,7 @@ from triage_app.domain.errors import InputError, Problem
 from triage_app.domain.handover import ReferrerDetails
 from triage_app.domain.model import Assessment, Decision
 from triage_app.domain.records import ConflictError, NotFoundError
-from triage_app.domain.vocab import FindingKind, Setting, Sex, Site, Urgency
+from triage_app.domain.vocab import FindingKind, Setting, Site, Urgency
 from triage_app.services import assessments, auth, children, demo, handover, history, matching
 from triage_app.services import drafts as draft_service
 from triage_app.services.context import StoreContext
@@ -33,6 +33,7 @@ from triage_app.ui.drafts import FileDraftStore
 from triage_app.ui.labels import KIND, SETTING, SITE, URGENCY_SHORT
 from triage_app.ui.ports import Draft, DraftStore, Refused, UiServices
 from triage_app.ui.service_cases import StoreCaseTracker, stored_action
+from triage_app.ui.service_common import child_view, problems_text
 from triage_app.ui.viewmodels import (
     NEW_CHILD_ID,
     ActionRecord,
@@ -46,14 +47,6 @@ from triage_app.ui.viewmodels import (
 from triage_app.ui.widgets.common import parse_user_date
 
 log = logging.getLogger(__name__)
-
-
-def child_view(c: Any) -> ChildRecord:
-    """Turn a stored child (``domain.records.ChildRecord``) into the UI's child."""
-    sex = Sex(c.sex) if c.sex in {s.value for s in Sex} else None
-    return ChildRecord(
-        str(c.id), c.date_of_birth, c.nhs_number, c.given_name, c.family_name, sex, c.postcode
-    )
 
 
 def wizard_referrer(raw: Any) -> ReferrerDetails | None:
@@ -123,11 +116,6 @@ def wizard_family(raw: Any) -> handover.Family | None:
         interpreter_needed=raw.get("interpreter_needed"),
         interpreter_language=raw.get("interpreter_language") or None,
     )
-
-
-def problems_text(exc: InputError) -> str:
-    """Return an input error's problems as one sentence."""
-    return "; ".join(p.reason if p.path in ("", None) else str(p) for p in exc.problems)
 
 
 class StoreServices:
@@ -491,18 +479,22 @@ class StoreOpener:
         *,
         clock: Any = None,
         kdf: Any = None,
+        protocol: Any = None,
     ) -> None:
         """Open the record in ``data_dir``.
 
         Args:
             data_dir: The data folder (default: the platform's).
             database_url: A server database instead of the folder's SQLite file.
-            clock: The record's time source (default: the system clock); tests pass a fixed one.
+            clock: The record's time source, a ``domain.clock.Clock`` (default: the system
+                clock); tests pass a fixed one.
             kdf: Argon2 cost for a new key file (default: the production cost); tests only.
+            protocol: The protocol engine or its loader (the composition root passes its
+                one engine, shared with the window); default: loaded by the store on use.
         """
         from triage_app.paths import resolve_paths
 
-        self.clock, self.kdf = clock, kdf
+        self.clock, self.kdf, self.protocol = clock, kdf, protocol
         self.paths = resolve_paths(data_dir=data_dir, database_url=database_url)
         p = self.paths
         self.location = auth.Location(p.data_dir, p.database_url, p.database_file, p.backup_dir)
@@ -547,7 +539,7 @@ class StoreOpener:
         return services_for(ctx, self.paths.data_dir)
 
     def _options(self, **more: Any) -> dict[str, Any]:
-        options = {"clock": self.clock, **more}
+        options = {"clock": self.clock, "protocol": self.protocol, **more}
         return {k: v for k, v in options.items() if v is not None}
 
 

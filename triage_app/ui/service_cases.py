@@ -27,6 +27,7 @@ from triage_app.services import assessments, cases, permissions, referrals
 from triage_app.services.context import StoreContext
 from triage_app.ui.labels import ACTION, INVESTIGATION
 from triage_app.ui.ports import Refused
+from triage_app.ui.service_common import child_view
 from triage_app.ui.viewmodels import (
     ActionRecord,
     CaseAction,
@@ -316,8 +317,6 @@ def _sentence(text: str) -> str:
 
 
 def _child(c: Any) -> Any:
-    from triage_app.ui.service_adapters import child_view
-
     return child_view(c)
 
 

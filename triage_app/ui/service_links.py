@@ -8,7 +8,7 @@ from triage_app.domain.records import NotFoundError
 from triage_app.services import links
 from triage_app.services.context import StoreContext
 from triage_app.ui.ports import Refused
-from triage_app.ui.service_adapters import child_view, problems_text
+from triage_app.ui.service_common import child_view, problems_text
 from triage_app.ui.viewmodels import ChildRecord, PossibleRecord
 
 
