@@ -538,6 +538,10 @@ class StoreOpener:
             raise Refused(str(exc)) from exc
         return services_for(ctx, self.paths.data_dir)
 
+    def check_password(self, name: str, password: str) -> None:
+        """Sign in again as ``name`` and let go (the screen lock); raises ``SignInError``."""
+        auth.sign_in(self.location, auth.Credentials(name, password), **self._options()).close()
+
     def _options(self, **more: Any) -> dict[str, Any]:
         options = {"clock": self.clock, "protocol": self.protocol, **more}
         return {k: v for k, v in options.items() if v is not None}

@@ -4,8 +4,9 @@ The ports :class:`~triage_app.ui.ports.SealedRecords` and
 :class:`~triage_app.ui.ports.SessionLock` for the real record: previews are audited views
 (``referrals.get_record``), prints are audited (``referrals.record_printed``), saves are
 audited exports of the sealed bytes (``referrals.export_record``), addenda are sealed by
-``referrals.add_addendum``; unlocking signs in again with ``auth.sign_in`` (a wrong password
-is kept and audited by the services, five failures lock the account by their rule).
+``referrals.add_addendum``; unlocking signs in again through the record opener
+(``StoreOpener.check_password``: a wrong password is kept and audited by the services, five
+failures lock the account by their rule).
 
 :func:`complete` adds both to the ports the record opener returned. It is imported only once
 a real record is open (SQLAlchemy is loaded by then).
@@ -14,6 +15,7 @@ a real record is open (SQLAlchemy is loaded by then).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -104,10 +106,10 @@ class StoreSealedRecords:
 
 
 class StoreSessionLock:
-    """Unlock by signing in again as the same user (``auth.sign_in``), then let go of it."""
+    """Unlock by signing in again as the same user (the opener's sign-in), then let go."""
 
-    def __init__(self, location: auth.Location) -> None:
-        self.location = location
+    def __init__(self, location: auth.Location, check_password: Callable[[str, str], None]) -> None:
+        self.location, self.check_password = location, check_password
 
     def unlock(self, user: str, password: str) -> None:
         """Return when the password opens the record for ``user``; raise Refused otherwise."""
@@ -125,12 +127,11 @@ class StoreSessionLock:
                 "(your draft is saved) and open the record again."
             )
         try:
-            ctx = auth.sign_in(self.location, auth.Credentials(user, password))
+            self.check_password(user, password)
         except auth.AccountLockedError as exc:
             raise Refused(_sentence(str(exc))) from exc
         except auth.SignInError as exc:
             raise Refused("Wrong password.") from exc
-        ctx.close()
 
 
 def complete(services: UiServices, opener: Any) -> UiServices:
@@ -138,7 +139,8 @@ def complete(services: UiServices, opener: Any) -> UiServices:
 
     Args:
         services: The ports the opener returned (``service_adapters.services_for``).
-        opener: The record opener; its ``location`` says where to check passwords.
+        opener: The record opener; its ``location`` says where to check passwords and its
+            ``check_password`` checks them (on the composition root's clock).
 
     Returns:
         The same ports with ``records`` and ``session`` filled in where possible.
@@ -149,6 +151,7 @@ def complete(services: UiServices, opener: Any) -> UiServices:
         records = StoreSealedRecords(ctx)
     session = services.session
     location = getattr(opener, "location", None)
-    if session is None and isinstance(location, auth.Location):
-        session = StoreSessionLock(location)
+    check = getattr(opener, "check_password", None)
+    if session is None and isinstance(location, auth.Location) and callable(check):
+        session = StoreSessionLock(location, check)
     return replace(services, records=records, session=session)
