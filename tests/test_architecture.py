@@ -7,10 +7,10 @@ resolved) and ``importlib.import_module("literal")`` calls. Only imports under
 """
 
 import ast
+import functools
 import json
 import subprocess
 import sys
-import functools
 from collections import deque
 from collections.abc import Iterator, Mapping
 from pathlib import Path
