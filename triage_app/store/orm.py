@@ -9,7 +9,7 @@ by the migrations in ``migrations/versions``; a test checks that they match thes
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +23,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
@@ -43,6 +44,10 @@ class Base(DeclarativeBase):
     """Declarative base with stable constraint names (Alembic needs them on SQLite)."""
 
     metadata = MetaData(naming_convention=NAMING)
+
+    if TYPE_CHECKING:
+        # Every model here maps one Table (SQLAlchemy types it as the wider FromClause).
+        __table__: ClassVar[Table]
 
 
 class AuditColumns:
