@@ -62,6 +62,7 @@ class AuditColumns:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
         """Use ``row_version`` as the optimistic-concurrency version counter."""
+        # A mixin: the mapped class it is mixed into supplies __table__ (mypy cannot see it).
         return {"version_id_col": cls.__table__.c.row_version}  # type: ignore[attr-defined]
 
 
