@@ -12,7 +12,7 @@ def _version() -> str:
             return metadata.version("triage-app")
         except metadata.PackageNotFoundError:
             return "0.0.0"
-    return built
+    return str(built)  # a str; typed only once a build has written the file
 
 
 __version__ = _version()

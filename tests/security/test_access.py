@@ -93,6 +93,11 @@ def test_only_an_administrator_adds_users_and_the_new_user_has_their_own_key(adm
         permissions.list_accounts(nurse)
     nurse.close()
     assert "eve" not in ring.users()
+    # Found by mypy: a name without a password used to fail with a TypeError.
+    for short in (auth.Credentials("dave"), auth.Credentials("dave", "short")):
+        with pytest.raises(auth.SignInError, match="at least 8 characters"):
+            permissions.add_account(admin_ctx, short, Role.CLINICIAN, ring)
+    assert "dave" not in ring.users()
 
 
 def test_a_clinician_sees_only_their_cases_and_a_lead_sees_all(admin_ctx, folder):

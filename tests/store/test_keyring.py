@@ -99,6 +99,15 @@ def test_short_passwords_and_damaged_files_are_refused_clearly(ring):
         ring.unlock("admin", "correct horse", T0)
 
 
+@pytest.mark.parametrize("content", ["[]", '"a key"', "null", '{"format": 1, "users": []}'])
+def test_a_key_file_that_is_json_but_not_a_key_file_is_refused_clearly(ring, content):
+    # Found by mypy: a JSON list or string used to fail with AttributeError, not this message.
+    ring.create("admin", "correct horse")
+    ring.path.write_text(content)
+    with pytest.raises(KeyringError, match="is not a triage-app key file"):
+        ring.unlock("admin", "correct horse", T0)
+
+
 def test_a_demonstration_folder_is_marked(ring, tmp_path):
     ring.create("demo", "demo-password", demo=True)
     assert ring.is_demo()

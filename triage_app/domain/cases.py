@@ -31,6 +31,7 @@ from enum import StrEnum
 
 from triage_app.domain.records import (
     AGENCIES,
+    CaseAction,
     CaseRecord,
     DueItem,
     InvestigationRecord,
@@ -473,9 +474,9 @@ def not_required_problems(
 # --- referral duties -------------------------------------------------------------------
 
 
-def duty_action(case: CaseRecord, duty_id: str, since: datetime | None):  # noqa: ANN201
+def duty_action(case: CaseRecord, duty_id: str, since: datetime | None) -> CaseAction | None:
     """The action that does or waives a duty (recorded at or after ``since``), or ``None``."""
-    found = None
+    found: CaseAction | None = None
     for a in case.actions:
         if a.kind != duty_id:
             continue

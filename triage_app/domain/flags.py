@@ -9,7 +9,6 @@ urgency.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from triage_app.domain.display import add_months, nhs_date
 from triage_app.domain.model import (
@@ -27,10 +26,12 @@ from triage_app.domain.vocab import (
     TEN4_LETTER,
     CpIs,
     CpPlan,
+    FindingKind,
+    Site,
 )
 
 
-def _describe(kind: Any, site: Any) -> str:
+def _describe(kind: FindingKind, site: Site) -> str:
     text = kind.value.replace("_", " ")
     if site.value != "other":
         text += f" ({site.value.replace('_', ' ')})"

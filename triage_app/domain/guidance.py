@@ -8,6 +8,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from triage_app.domain.errors import Problem, ProfileError
 from triage_app.domain.resources import resource
@@ -46,7 +47,7 @@ class Guidance:
             raise ProfileError("guidance", [Problem(str(exc.args[0]), "required")]) from exc
 
 
-def _read(name: str) -> dict:
+def _read(name: str) -> dict[str, Any]:
     path = resource("guidance", name)
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))

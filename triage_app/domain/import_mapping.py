@@ -329,12 +329,8 @@ class RowMapper:
         self.width = len(header)
         at = header.index
         cols = mapping.columns
-
-        def one(name: str) -> int | None:
-            return at(cols[name][0]) if name in cols else None
-
         self.simple = [
-            (FIELDS.index(name), one(name), cols[name][0])
+            (FIELDS.index(name), at(cols[name][0]), cols[name][0])
             for name in (
                 "source_id",
                 "nhs_number",

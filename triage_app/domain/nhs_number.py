@@ -9,14 +9,31 @@ test and training records use, and fixtures in this project come from it.
 
 from __future__ import annotations
 
-import nhs_number as _nhs
+from typing import Protocol
 
-_ACCEPTED_REGIONS = (
-    _nhs.REGION_ENGLAND_WALES_IOM,
-    _nhs.REGION_SCOTLAND,
-    _nhs.REGION_NORTHERN_IRELAND,
-    _nhs.REGION_SYNTHETIC,
+from nhs_number.constants import (
+    REGION_ENGLAND_WALES_IOM,
+    REGION_NORTHERN_IRELAND,
+    REGION_SCOTLAND,
+    REGION_SYNTHETIC,
 )
+from nhs_number.validate import calculate_checksum
+from nhs_number.validate import is_valid as _mod11_valid
+
+
+class _Region(Protocol):
+    """The part of ``nhs_number.Region`` used here (the package leaves it unannotated)."""
+
+    def contains_number(self, number: str) -> bool: ...
+
+
+_ACCEPTED_REGIONS: tuple[_Region, ...] = (
+    REGION_ENGLAND_WALES_IOM,
+    REGION_SCOTLAND,
+    REGION_NORTHERN_IRELAND,
+    REGION_SYNTHETIC,
+)
+_SYNTHETIC: _Region = REGION_SYNTHETIC
 
 
 def normalise(text: str) -> str:
@@ -29,8 +46,8 @@ def problem(text: str) -> str | None:
     digits = normalise(text)
     if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
         return "must be 10 digits (spaces allowed)"
-    if not _nhs.is_valid(digits):
-        if _nhs.calculate_checksum(digits[:9]) != int(digits[9]):
+    if not _mod11_valid(digits):
+        if calculate_checksum(digits[:9]) != int(digits[9]):
             return "fails the Modulus 11 check digit"
         return "is not a possible NHS number (impossible date in the Scottish CHI range)"
     if not any(region.contains_number(digits) for region in _ACCEPTED_REGIONS):
@@ -55,4 +72,4 @@ def display(text: str | None) -> str:
 
 def is_test_number(text: str) -> bool:
     """Return True for numbers in the synthetic range (never issued to a real patient)."""
-    return _nhs.REGION_SYNTHETIC.contains_number(normalise(text))
+    return _SYNTHETIC.contains_number(normalise(text))

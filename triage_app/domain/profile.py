@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib.resources.abc import Traversable
@@ -270,9 +270,12 @@ class _Reader:
                 return []
         return node
 
-    def text(self, path: str, default: Any = _MISSING) -> str | None:
+    def text(self, path: str, default: object = _MISSING) -> str | None:
+        """The non-empty string at ``path``; None once a problem is recorded for it."""
         value = self.get(path, str, default)
-        if isinstance(value, str) and not value.strip() and default is _MISSING:
+        if not isinstance(value, str):
+            return None  # a problem was recorded (every default given is a string)
+        if not value.strip() and default is _MISSING:
             self.add(path, "must not be empty")
             return None
         return value
@@ -497,6 +500,10 @@ def parse_profile(data: Mapping[str, Any], source: str = "<profile>") -> Profile
     r.unread()
     if r.problems:
         raise ProfileError(source, r.problems)
+    # r.text gives None only after recording a problem, so none of these is None here.
+    assert pid is not None and partnership is not None and version is not None
+    assert phone_due is not None and paed_due is not None
+    assert form is not None and leaflet_title is not None
     return Profile(
         id=pid,
         partnership_name=partnership,
@@ -654,5 +661,5 @@ class ProfileRegistry:
         except KeyError:
             raise UnknownProfileError(pid, self.ids()) from None
 
-    def __iter__(self):  # noqa: D105
+    def __iter__(self) -> Iterator[Profile]:  # noqa: D105
         return iter(self._profiles[k] for k in self.ids())

@@ -85,7 +85,7 @@ class FindingRecord:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FindingRecord:
         """Build a finding from :meth:`to_json` output."""
-        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__ if k in data})
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
 @dataclass(frozen=True)

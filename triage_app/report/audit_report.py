@@ -14,7 +14,10 @@ from xml.sax.saxutils import escape
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -97,8 +100,11 @@ def run_chart(m: MetricResult, width: float, height: float, suppress: bool) -> D
         (chart.lower_limit, "limit", (3, 2)),
     ):
         if lo <= value <= hi:
-            d.add(Line(left, y(value), left + pw, y(value), strokeColor=_hex(name),
-                       strokeWidth=0.7, strokeDashArray=dash))  # fmt: skip
+            line = Line(left, y(value), left + pw, y(value), strokeColor=_hex(name),
+                        strokeWidth=0.7)  # fmt: skip
+            if dash is not None:
+                line.strokeDashArray = dash  # else ReportLab's default: a solid line
+            d.add(line)
     if chart.target is not None and lo <= chart.target <= hi:
         ty = y(chart.target)
         d.add(Line(left, ty, left + pw, ty, strokeColor=_hex("target"), strokeWidth=0.8,
@@ -182,10 +188,10 @@ def _summary(report: AuditReport, suppress: bool) -> Table:
     return table
 
 
-def _metric_section(m: MetricResult, suppress: bool) -> list[object]:
+def _metric_section(m: MetricResult, suppress: bool) -> list[Flowable]:
     s = styles()
     d, k = m.definition, m.counts
-    parts: list[object] = [
+    parts: list[Flowable] = [
         Paragraph(f"{escape(d.title)} <font color='#4C6272'>({escape(d.id)})</font>", s.h2),
         Paragraph("<b>Rule:</b> " + escape(d.rule), s.small),
         Spacer(0, 2),
@@ -238,7 +244,7 @@ def build_audit_pdf(report: AuditReport, *, suppress: bool = False) -> bytes:
     s = styles()
     f = report.filter
     scope = f"setting {f.setting or 'all'}, organisation {f.organisation or 'all'}"
-    story: list[object] = [
+    story: list[Flowable] = [
         Paragraph(
             "Protocol compliance audit: injuries in children not independently mobile", s.title
         ),
@@ -277,10 +283,10 @@ def build_audit_pdf(report: AuditReport, *, suppress: bool = False) -> bytes:
     return buf.getvalue()
 
 
-def _footer(canvas: object, doc: object) -> None:
-    canvas.saveState()  # type: ignore[attr-defined]
-    canvas.setFont(SANS, 7)  # type: ignore[attr-defined]
-    canvas.setFillColor(GREY)  # type: ignore[attr-defined]
+def _footer(canvas: Canvas, doc: BaseDocTemplate) -> None:
+    canvas.saveState()
+    canvas.setFont(SANS, 7)
+    canvas.setFillColor(GREY)
     canvas.drawString(MARGIN_X, 8 * mm, "Protocol compliance audit: no names, NHS numbers or "
-                      f"dates of birth. Page {doc.page}")  # type: ignore[attr-defined]  # fmt: skip
-    canvas.restoreState()  # type: ignore[attr-defined]
+                      f"dates of birth. Page {doc.page}")  # fmt: skip
+    canvas.restoreState()

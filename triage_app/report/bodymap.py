@@ -9,8 +9,11 @@ and ``L`` give the child's right and left on each view (NHS CUI: orientation exp
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from reportlab.graphics.shapes import Circle, Drawing, Ellipse, Line, Polygon, Rect, String
 from reportlab.lib import colors
+from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 
 from triage_app.domain.referral import BodyMapMark, FindingEntry
@@ -70,7 +73,17 @@ def derived_marks(site: Site, side: Side | None) -> tuple[BodyMapMark, ...]:
     return (BodyMapMark(view, x_left if side == Side.LEFT else x_right, y),)
 
 
-def _point(box: tuple[float, float, float, float], ox: float, x: float, y: float):
+class _Outline(TypedDict):
+    """The pen and fill shared by the outline shapes."""
+
+    strokeColor: Color
+    strokeWidth: float
+    fillColor: Color
+
+
+def _point(
+    box: tuple[float, float, float, float], ox: float, x: float, y: float
+) -> tuple[float, float]:
     bx, by, bw, bh = box
     return ox + bx + x * bw, by + (1.0 - y) * bh
 
@@ -82,7 +95,7 @@ def _body(d: Drawing, ox: float, back: bool) -> None:
             out.extend(_point(_BODY_BOX, ox, xy[i], xy[i + 1]))
         return out
 
-    style = {"strokeColor": GREY, "strokeWidth": 0.8, "fillColor": colors.white}
+    style: _Outline = {"strokeColor": GREY, "strokeWidth": 0.8, "fillColor": colors.white}
     for side in (0, 1):
 
         def m(x: float, side: int = side) -> float:
@@ -114,9 +127,10 @@ def _body(d: Drawing, ox: float, back: bool) -> None:
         d.add(Ellipse(fx, fy, 0.08 * _BODY_BOX[2], 0.025 * _BODY_BOX[3], **style))
     x0, y0 = _point(_BODY_BOX, ox, 0.32, 0.58)
     x1, y1 = _point(_BODY_BOX, ox, 0.68, 0.22)
-    d.add(Rect(x0, y0, x1 - x0, y1 - y0, rx=6, ry=6, **style))
+    # types-reportlab annotates Rect(**kw) without Unpack[...]: a stub gap, hence the ignores.
+    d.add(Rect(x0, y0, x1 - x0, y1 - y0, rx=6, ry=6, **style))  # type: ignore[arg-type]
     nx, ny = _point(_BODY_BOX, ox, 0.45, 0.23)
-    d.add(Rect(nx, ny, 0.1 * _BODY_BOX[2], 0.04 * _BODY_BOX[3], **style))
+    d.add(Rect(nx, ny, 0.1 * _BODY_BOX[2], 0.04 * _BODY_BOX[3], **style))  # type: ignore[arg-type]
     cx, cy = _point(_BODY_BOX, ox, 0.5, 0.11)
     d.add(Ellipse(cx, cy, 0.14 * _BODY_BOX[2], 0.09 * _BODY_BOX[3], **style))
     if back:
@@ -126,11 +140,11 @@ def _body(d: Drawing, ox: float, back: bool) -> None:
 
 
 def _face(d: Drawing, ox: float) -> None:
-    def at(x: float, y: float):
+    def at(x: float, y: float) -> tuple[float, float]:
         return _point(_FACE_BOX, ox, x, y)
 
     w, h = _FACE_BOX[2], _FACE_BOX[3]
-    style = {"strokeColor": GREY, "strokeWidth": 0.8, "fillColor": colors.white}
+    style: _Outline = {"strokeColor": GREY, "strokeWidth": 0.8, "fillColor": colors.white}
     for x in (0.1, 0.9):
         ex, ey = at(x, 0.5)
         d.add(Ellipse(ex, ey, 0.07 * w, 0.1 * h, **style))
@@ -155,7 +169,8 @@ def body_map(findings: tuple[FindingEntry, ...]) -> Drawing:
     d = Drawing(3 * PANEL_W, HEIGHT, initialFontName=SANS_BOLD)
     for i, view in enumerate(_VIEW_ORDER):
         ox = i * PANEL_W
-        d.add(Rect(ox + 1, 1, PANEL_W - 2, HEIGHT - 2, strokeColor=RULE, fillColor=None))
+        # types-reportlab annotates Rect(**kw) without Unpack[...]: a stub gap, hence the ignore.
+        d.add(Rect(ox + 1, 1, PANEL_W - 2, HEIGHT - 2, strokeColor=RULE, fillColor=None))  # type: ignore[arg-type]
         if view == "face":
             _face(d, ox)
         else:
@@ -203,17 +218,10 @@ def _mark(d: Drawing, mark: BodyMapMark, number: int, drawn: bool, shift: int) -
     box = _FACE_BOX if mark.view == "face" else _BODY_BOX
     x, y = _point(box, ox, mark.x, mark.y)
     x += 7.5 * shift  # several findings at one usual position sit side by side
-    d.add(
-        Circle(
-            x,
-            y,
-            5.2,
-            fillColor=colors.white,
-            strokeColor=ALERT,
-            strokeWidth=1.3,
-            strokeDashArray=None if drawn else [2, 1.5],
-        )
-    )
+    circle = Circle(x, y, 5.2, fillColor=colors.white, strokeColor=ALERT, strokeWidth=1.3)
+    if not drawn:
+        circle.strokeDashArray = [2, 1.5]  # derived position: dashed (drawn: ReportLab's solid)
+    d.add(circle)
     d.add(
         String(
             x,

@@ -29,6 +29,7 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.practitionerrole import PractitionerRole
 from fhir.resources.R4B.servicerequest import ServiceRequest
+from pydantic import BaseModel
 
 from triage_app.domain.display import nhs_date, nhs_datetime
 from triage_app.domain.referral import FindingEntry, ReferralRecord, action_status, content_sha256
@@ -82,7 +83,11 @@ def _deep(value: Any) -> Any:
     return value
 
 
-def _valid(model: Any, data: dict[str, Any]) -> Any:
+# Resource name -> {"reference": its urn:uuid}.
+_Refs = dict[str, dict[str, str]]
+
+
+def _valid[M: BaseModel](model: type[M], data: dict[str, Any]) -> M:
     """Validate a resource from ``data`` with every string made acceptable to FHIR."""
     return model.model_validate(_deep(data))
 
@@ -96,7 +101,7 @@ def _narrative(*lines: str) -> dict[str, str]:
     return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'}
 
 
-def _finding_observation(e: FindingEntry, record: ReferralRecord, ref: dict) -> Observation:
+def _finding_observation(e: FindingEntry, record: ReferralRecord, ref: _Refs) -> Observation:
     f = e.finding
     code: dict[str, Any] = {"text": labels.humanise(f.kind)}
     if f.kind == FindingKind.BRUISE:
@@ -217,9 +222,10 @@ def build_bundle(record: ReferralRecord) -> Bundle:
     if has_org:
         encounter["serviceProvider"] = ref["organization"]
     resources.append(("encounter", _valid(Encounter, encounter)))
-    observations = []
+    observations: list[tuple[str, Observation]] = []
     for e in record.findings:
         obs = _finding_observation(e, record, ref)
+        assert obs.id is not None  # set from the data given (finding-N)
         urls[obs.id] = _uuid(record, obs.id)
         observations.append((obs.id, obs))
     resources.extend(observations)
@@ -315,9 +321,9 @@ def _family_lines(record: ReferralRecord) -> list[str]:
     return lines
 
 
-def _handover_sections(record: ReferralRecord, ref: dict) -> list[dict[str, Any]]:
+def _handover_sections(record: ReferralRecord, ref: _Refs) -> list[dict[str, Any]]:
     r, loc = record.referrer, record.location
-    referrer = {
+    referrer: dict[str, Any] = {
         "title": "Referring clinician",
         "text": _narrative(
             f"Name: {r.name or 'Not recorded'}",
@@ -353,7 +359,12 @@ def _actions_lines(record: ReferralRecord) -> list[str]:
     ]
 
 
-def _composition(record: ReferralRecord, ref: dict, urls: dict, observations: list) -> Composition:
+def _composition(
+    record: ReferralRecord,
+    ref: _Refs,
+    urls: dict[str, str],
+    observations: list[tuple[str, Observation]],
+) -> Composition:
     d, ex = record.decision, record.explanation
     title, requirement = labels.URGENCY[d.urgency]
     m = record.strategy_meeting

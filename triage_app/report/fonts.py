@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Literal
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -43,6 +44,9 @@ _FILES = {
     CJK: ("wqy-microhei.ttc", 0),
 }
 _lock = threading.Lock()
+# ReportLab's font-mapping flags (bold, italic) are 0 or 1.
+_OFF: Literal[0] = 0
+_ON: Literal[1] = 1
 
 
 class UncoveredCharacterError(ValueError):
@@ -106,11 +110,11 @@ def fonts() -> FontSet:
                 pdfmetrics.registerFont(font)
                 coverage[name] = frozenset(font.face.charToGlyph)
             # <b> inside our own markup switches DejaVu to its bold face; CJK has one face.
-            for face, bold in ((SANS, 0), (SANS_BOLD, 1)):
+            for face, bold in ((SANS, _OFF), (SANS_BOLD, _ON)):
                 addMapping(SANS, bold, 0, face)
                 addMapping(SANS, bold, 1, face)
-            for bold in (0, 1):
-                for italic in (0, 1):
+            for bold in (_OFF, _ON):
+                for italic in (_OFF, _ON):
                     addMapping(CJK, bold, italic, CJK)
             _fonts = FontSet(coverage)
     return _fonts
@@ -171,6 +175,7 @@ def runs(text: str, bold: bool = False, field: str | None = None) -> list[tuple[
             seen.update(ord(c) for c in missing)
         missing.clear()
 
+    font: str | None
     for char in text:
         if char.isspace():
             flush_missing()

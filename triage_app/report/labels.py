@@ -102,6 +102,8 @@ def humanise(code: str | None) -> str:
 
 def setting(code: str | None) -> str:
     """Return the printed name of a setting code (unknown codes are humanised)."""
+    if code is None:
+        return humanise(code)
     try:
         return SETTING[Setting(code)]
     except ValueError:

@@ -8,9 +8,19 @@ partnership's designated professional signs it off with the rest of the protocol
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from triage_app.domain.display import long_date
 from triage_app.domain.profile import Profile
@@ -19,8 +29,8 @@ from triage_app.report.styles import BANNER, FRAME_WIDTH, GREY, MARGIN_X, NHS_BL
 from triage_app.report.text import markup, para
 
 
-def _footer(profile: Profile):
-    def on_page(canvas, doc) -> None:
+def _footer(profile: Profile) -> Callable[[Canvas, BaseDocTemplate], None]:
+    def on_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(SANS, 8)
         canvas.setFillColor(GREY)
@@ -47,7 +57,7 @@ def build_leaflet_pdf(
     """
     fonts()
     s = styles()
-    story = [
+    story: list[Flowable] = [
         Paragraph(markup(profile.leaflet_title, bold=True, field="leaflet title"), s.leaflet_title)
     ]
     if child_name:
@@ -73,7 +83,7 @@ def build_leaflet_pdf(
         rows = [
             [
                 para(c.name, s.leaflet, field="contact name"),
-                para(c.phone + (f" ({c.hours})" if c.hours else ""), s.leaflet),
+                para((c.phone or "") + (f" ({c.hours})" if c.hours else ""), s.leaflet),
             ]
             for c in contacts
         ]

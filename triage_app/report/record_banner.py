@@ -20,6 +20,9 @@ from triage_app.report.styles import ALERT, BANNER, FRAME_WIDTH, NHS_BLUE, style
 from triage_app.report.tables import label
 from triage_app.report.text import clean, para
 
+# What a table cell holds: text, a flowable, or flowables stacked in the cell.
+_Cell = str | Flowable | list[Flowable]
+
 
 def patient_banner(record: ReferralRecord) -> Table:
     """Return the patient banner: name, born (age), gender, NHS No., address, GP."""
@@ -29,7 +32,7 @@ def patient_banner(record: ReferralRecord) -> Table:
     if c.nhs_number and c.nhs_number_verified is not None:
         nhs += " (verified)" if c.nhs_number_verified else " (not verified)"
     address = ", ".join(p for p in (c.address, c.postcode) if p) or None
-    cells = [
+    cells: list[list[_Cell]] = [
         [_name_cell(record), "", ""],
         [
             _pair("Born", f"{nhs_date(c.date_of_birth)} ({age_display(c.date_of_birth, on)})"),
@@ -103,7 +106,7 @@ def requirement_box(record: ReferralRecord) -> Table:
     title, text = labels.URGENCY[d.urgency]
     nim = "Not independently mobile" if d.nim.status else "Independently mobile"
     basis = "; ".join(labels.NIM_BASIS.get(b, labels.humanise(b)) for b in d.nim.basis)
-    rows = [
+    rows: list[list[Flowable | list[Flowable]]] = [
         [Paragraph(f"<b>{title}</b>", s.bold)],
         [Paragraph(text, s.body)],
         [Paragraph(f"<b>{nim}</b> ({basis}).", s.body)],

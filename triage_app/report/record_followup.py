@@ -43,8 +43,8 @@ def flag_text(text: str) -> str:
                 j += 1
             inner = text[i + 1 : j]
             if depth == 0 and ";" in inner and len(inner) > 80:
-                items = inner.count(";") + 1
-                out.append(f"({items} items: dates and findings in the timeline below)")
+                n_items = inner.count(";") + 1
+                out.append(f"({n_items} items: dates and findings in the timeline below)")
                 i = j + 1
                 continue
         out.append(text[i])
@@ -161,6 +161,7 @@ def investigations_section(record: ReferralRecord) -> list[Flowable]:
     s = styles()
     rows = []
     for i in record.investigations:
+        due: str | None
         if i.due_from and i.due_to:
             due = f"{nhs_date(i.due_from)} to {nhs_date(i.due_to)}"
         elif i.due_from:

@@ -49,7 +49,7 @@ def _people(people: tuple[Person, ...], what: str) -> Flowable:
         )
         for p in people
     ]
-    header = ("Name", "Relationship", "Born", "Contact", "Lives with the child")
+    header: tuple[str, ...] = ("Name", "Relationship", "Born", "Contact", "Lives with the child")
     widths: tuple[float, ...] = (30, 20, 16, 26, 14)
     if notes:
         header, widths = (*header, "Notes"), (*widths, 22)

@@ -17,7 +17,8 @@ same record always gives the same bytes.
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -52,6 +53,11 @@ _BANNER_NAME = 100  # characters of the child's name the running banner can hold
 class _NumberedCanvas(Canvas):
     """A canvas that writes ``Page X of Y`` once the number of pages is known."""
 
+    if TYPE_CHECKING:  # ReportLab internals used below, which types-reportlab leaves out
+        _pageNumber: int  # noqa: N815 - ReportLab's name
+
+        def _startPage(self) -> None: ...  # noqa: N802 - ReportLab's name
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
@@ -81,7 +87,7 @@ def _short(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[: limit - 25] + "\u2026 (in full in section 15)"
 
 
-def _decorate(record: ReferralRecord, digest: str):
+def _decorate(record: ReferralRecord, digest: str) -> Callable[[Canvas, Any], None]:
     s = styles()
     name = sec.child_name(record)
     if len(name) > _BANNER_NAME:  # the full name is in the patient banner on page 1

@@ -8,6 +8,7 @@ the decision, actions and flags printed are the ones the protocol would give.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from triage_app.domain.engine import Engine
 from triage_app.domain.parse import parse_assessment
@@ -39,7 +40,7 @@ _KINDS = (("bruise", "cheek"), ("bleeding", "mouth"), ("mark", "thigh"), ("bruis
 _engine: Engine | None = None
 
 
-def _prior(count: int, on: date, dob: date) -> list[dict]:
+def _prior(count: int, on: date, dob: date) -> list[dict[str, Any]]:
     rows = []
     for i in range(count):
         day = on - timedelta(days=3 + (i * 5) % max(1, (on - dob).days - 4))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
@@ -120,7 +121,7 @@ def data_table(
     col_widths = [w * scale for w in widths]
     head = [Paragraph(h, styles().cell_bold) for h in header]
     body = []
-    missing_cmds = []
+    missing_cmds: list[tuple[str, tuple[int, int], tuple[int, int], Color | float]] = []
     for r, row in enumerate(rows, start=1):
         line = []
         for c, value in enumerate(row):

@@ -110,7 +110,8 @@ def visual_line(line: str, rtl_base: bool | None = None) -> str:
     if not has_rtl(line):
         return line
     base = rtl_base if rtl_base is not None else base_is_rtl(line)
-    return get_display(arabic_reshaper.reshape(line), base_dir="R" if base else "L")
+    shaped: str = get_display(arabic_reshaper.reshape(line), base_dir="R" if base else "L")
+    return shaped
 
 
 def markup(text: str | None, *, bold: bool = False, field: str | None = None) -> str:

@@ -215,6 +215,7 @@ def _store(
     """Store the child (when new), the presentation, the engine's input and its decision."""
     children = ChildRepository(s)
     notices: list[str] = []
+    child: ChildRecord | None
     if child_id is not None:
         child, notices = _explicit_child(ctx, s, child_id, a)
     else:

@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -283,6 +284,7 @@ def _initialise_file(
     The whole step holds the folder's key-file lock.
     """
     assert loc.database_file is not None
+    assert credentials.password is not None  # initialise refuses a missing password
     db = loc.database_file
     final_ring = loc.keyring
     loc.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -437,8 +439,10 @@ def create_account(
 
     Raises:
         SignInError: no signing key is at hand (an administrator must sign in with their
-            password to manage accounts).
+            password to manage accounts), or ``credentials`` carry no password.
     """
+    if credentials.password is None:
+        raise SignInError("an account needs a password; nothing was changed")
     now = ctx.clock()
     params = kdf or KdfParams()
     own_key = None
@@ -592,7 +596,9 @@ def _account_role(ctx: StoreContext, user: str) -> str:
         return row.role
 
 
-def _audit(s: Session, at: datetime, user: str, entity: str, after: dict[str, str]) -> None:
+def _audit(
+    s: Session, at: datetime, user: str, entity: str, after: Mapping[str, str | int]
+) -> None:
     # audit.ACTIONS has no sign-in action: a sign-in is recorded as the creation of a
     # "sign_in" (or "sign_in_failure", "account_lock") event about the account.
     audit.record(
@@ -691,11 +697,12 @@ def _server_sign_in(
             if until is not None and until > now:
                 raise AccountLockedError(credentials.user, until)
             row = s.scalar(select(User).where(User.username == credentials.user))
-            ok = row is not None and row.password_hash and row.active
-            try:
-                ok = ok and PasswordHasher().verify(row.password_hash, credentials.password)
-            except VerificationError:
-                ok = False
+            ok = False
+            if row is not None and row.password_hash and row.active:
+                try:
+                    ok = PasswordHasher().verify(row.password_hash, credentials.password)
+                except VerificationError:
+                    ok = False
             if not ok and row is None:
                 # Not an account: recorded under a keyed hash, never the typed name (it may be
                 # a password typed into the wrong field).
@@ -713,15 +720,15 @@ def _server_sign_in(
                 if failures >= policy.max_failures:
                     until = now + timedelta(minutes=policy.lock_minutes)
                     _audit(s, ctx.clock(), credentials.user, ACCOUNT_LOCK, {"until": str(until)})
-        if not ok:
-            if failures >= policy.max_failures:
+        if not ok or row is None:
+            if failures >= policy.max_failures and until is not None:
                 raise AccountLockedError(credentials.user, until)
             raise WrongCredentialsError("unknown user or wrong password; nothing was opened")
         ctx.role = row.role
         check_account(ctx, credentials.user, credentials.password)
         with ctx.session_factory.begin() as s:
             _audit(s, ctx.clock(), credentials.user, SIGN_IN, {"role": row.role or ""})
-            s.get(User, row.id).last_sign_in_at = ctx.clock()
+            s.get_one(User, row.id).last_sign_in_at = ctx.clock()
     except BaseException:
         ctx.close()
         raise

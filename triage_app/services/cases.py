@@ -114,7 +114,7 @@ def terms_for(ctx: StoreContext, s: Session, case: CaseRecord) -> CaseTerms:
         decided_at=decided_at,
         prompted=prompted,
         written_referral_hours=profile.written_referral_max_hours,
-        follow_up_days=tuple(profile.follow_up_skeletal_survey_days),  # type: ignore[arg-type]
+        follow_up_days=tuple(profile.follow_up_skeletal_survey_days),
         strategy_review_working_days=getattr(
             profile, "strategy_review_working_days", rules.DEFAULT_STRATEGY_REVIEW_WORKING_DAYS
         ),
@@ -678,12 +678,13 @@ def join_presentation(
     The case follows its decision when that is at least as urgent as the one it follows.
     """
     repo = CaseRepository(s)
-    assert case.id is not None
+    case_id = case.id
+    assert case_id is not None
     before = case
     current = _assessment(s, case.presentation_id)
-    case = repo.add_presentation(case.id, case.version, presentation_id, ctx.user, now)
+    case = repo.add_presentation(case_id, case.version, presentation_id, ctx.user, now)
     if rules.stricter(current.urgency if current is not None else None, urgency):
-        case = repo.update(case.id, case.version, ctx.user, now, presentation_id=presentation_id)
+        case = repo.update(case_id, case.version, ctx.user, now, presentation_id=presentation_id)
     ctx.audit(s, "update", "case", case.id, case_audit(before), case_audit(case))
     return case
 

@@ -12,15 +12,15 @@ import getpass
 import logging
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from triage_app.domain.clock import Clock, ClockLike, as_clock
 from triage_app.domain.engine import Engine as ProtocolEngine
@@ -34,12 +34,24 @@ log = logging.getLogger(__name__)
 ProtocolSource = ProtocolEngine | Callable[[], ProtocolEngine]
 
 
+class SessionFactory(Protocol):
+    """What use-cases need of a session maker (SQLAlchemy's ``sessionmaker``, for one)."""
+
+    def begin(self) -> AbstractContextManager[Session]:
+        """A session in a transaction that commits at the end (rolls back on an error)."""
+        ...
+
+    def __call__(self) -> Session:
+        """A new session."""
+        ...
+
+
 @dataclass
 class StoreContext:
     """What use-cases need. Build it with :func:`open_store`; pass it, never make it global."""
 
     engine: Engine
-    session_factory: sessionmaker[Session]
+    session_factory: SessionFactory
     user: str
     # The one clock interface (domain.clock): every use-case's "now" comes from it.
     time: Clock = field(default_factory=lambda: as_clock(None))

@@ -174,7 +174,7 @@ def load(
     with ctx.transaction() as session:
         joined = dataclasses.replace(
             ctx,
-            session_factory=_JoinedSessions(session),  # type: ignore[arg-type]
+            session_factory=_JoinedSessions(session),
             _protocol=ctx.protocol,
         )
         steps.start()
@@ -238,7 +238,9 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
             cp_plan="past",
         ),
     )
-    visits = [
+    visits: list[
+        tuple[date, str, list[dict[str, Any]], str, str, str, ReferrerDetails, dict[str, Any]]
+    ] = [
         (af_dob + timedelta(weeks=3), "gp", [{"kind": "bleeding", "site": "mouth"}],
          "Mother brought Alfie to the surgery: she had seen blood in his mouth after a feed.",
          "she must have scratched her mouth with her nail", "advice given",
@@ -307,9 +309,11 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     assert last is not None and last.presentation.id is not None and last.child.id is not None
     seen = last.presentation.seen_at
     c = cases.open_case(ctx, last.child.id, presentation_id=last.presentation.id, opened_at=seen)
+    case_id = c.id
+    assert case_id is not None
     handover.record_location(
         ctx,
-        c.id,
+        case_id,
         "admitted",
         "Ward 7 (children's ward), Synthetic NHS Trust",
         with_whom="mother (Kelly Ashby), resident on the ward",
@@ -317,11 +321,11 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     c = _refer(ctx, c, seen, "Dr Demo Registrar (ED doctor)", "0001", timedelta(minutes=20), 3)
     c = _duties_done(ctx, c, seen + timedelta(hours=1), "Dr Demo Registrar (ED doctor)")
     c = cases.request_investigation(
-        ctx, c.id, c.version, "skeletal_survey_initial", requested_at=seen + timedelta(hours=4)
+        ctx, case_id, c.version, "skeletal_survey_initial", requested_at=seen + timedelta(hours=4)
     )
     c = cases.report_result(
         ctx,
-        c.id,
+        case_id,
         c.version,
         "skeletal_survey_initial",
         performed_on=(seen + timedelta(days=1)).date(),
@@ -330,7 +334,7 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     )  # the follow-up (stage 2) is now pending in its window
     c = cases.record_meeting(
         ctx,
-        c.id,
+        case_id,
         c.version,
         StrategyMeeting(
             held_at=seen + timedelta(days=1, hours=3),
@@ -347,7 +351,7 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
             review_on=(today + timedelta(days=14)).date(),
         ),
     )
-    referrals.finalise_case(ctx, c.id, case_version=c.version)
+    referrals.finalise_case(ctx, case_id, case_version=c.version)
     n_cases += 1
 
     steps.family_done()
@@ -374,10 +378,12 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     n_presentations += 1
     assert b.child.id is not None
     c = cases.open_case(ctx, b.child.id, presentation_id=b.presentation.id, opened_at=seen)
-    handover.record_location(ctx, c.id, "home", "home address on record", with_whom="mother")
+    case_id = c.id
+    assert case_id is not None
+    handover.record_location(ctx, case_id, "home", "home address on record", with_whom="mother")
     cases.record_phone_referral(
         ctx,
-        c.id,
+        case_id,
         c.version,
         called_at=seen + timedelta(minutes=15),
         person="Dr Demo (GP)",
@@ -409,23 +415,27 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     n_presentations += 1
     assert o.child.id is not None
     c = cases.open_case(ctx, o.child.id, presentation_id=o.presentation.id, opened_at=seen)
-    handover.record_location(ctx, c.id, "home", "home address on record", with_whom="both parents")
+    case_id = c.id
+    assert case_id is not None
+    handover.record_location(
+        ctx, case_id, "home", "home address on record", with_whom="both parents"
+    )
     c = _refer(ctx, c, seen, "Demo Health Visitor", "0003", timedelta(minutes=30), 5)
     c = _duties_done(ctx, c, seen + timedelta(hours=6), "Dr Demo (paediatrician)")
     for kind in ("bloods", "skeletal_survey_initial"):
-        c = cases.request_investigation(ctx, c.id, c.version, kind, requested_at=seen)
+        c = cases.request_investigation(ctx, case_id, c.version, kind, requested_at=seen)
     for kind, days in (
         ("bloods", 1),
         ("skeletal_survey_initial", 1),
         ("skeletal_survey_follow_up", 13),
     ):
         c = cases.report_result(
-            ctx, c.id, c.version, kind, performed_on=(seen + timedelta(days=days)).date(),
+            ctx, case_id, c.version, kind, performed_on=(seen + timedelta(days=days)).date(),
             result="normal", reported_at=seen + timedelta(days=days, hours=4),
         )  # fmt: skip
     c = cases.add_action(
         ctx,
-        c.id,
+        case_id,
         c.version,
         CaseAction(
             seen + timedelta(days=14),
@@ -436,7 +446,7 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     )
     cases.close_case(
         ctx,
-        c.id,
+        case_id,
         c.version,
         outcome="no_concern",
         reason="Both survey stages and bloods normal; plausible mechanism; CSC agree.",

@@ -7,6 +7,7 @@ SQLAlchemy's parameter processing would cost more than the database work itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -62,9 +63,9 @@ class ImportJob:
             "attached": self.attached,
         }
 
-    def run(self, batch: list[tuple[int, list[str]]]) -> None:
+    def run(self, batch: Sequence[tuple[int, Sequence[str]]]) -> None:
         """Check, de-duplicate and store one batch of (line number, fields)."""
-        good: list[tuple[int, list[str], Row, Checked]] = []
+        good: list[tuple[int, Sequence[str], Row, Checked]] = []
         seen, today, width, pick = self.seen, self.today, self.width, self.pick
         self.read += len(batch)
         for line, fields in batch:
@@ -100,7 +101,7 @@ class ImportJob:
             good = fresh
         self._store(good)
 
-    def _attach(self, rows: list[tuple[int, list[str], Row, Checked]]) -> int:
+    def _attach(self, rows: list[tuple[int, Sequence[str], Row, Checked]]) -> int:
         """Re-imported rows that now carry an NHS number their stored child lacks.
 
         The number is added to that child when no other child has it; when another child has
@@ -142,7 +143,7 @@ class ImportJob:
         self.attached += attached
         return attached
 
-    def _store(self, rows: list[tuple[int, list[str], Row, Checked]]) -> None:
+    def _store(self, rows: list[tuple[int, Sequence[str], Row, Checked]]) -> None:
         known = self.children
         wanted = {c[0] for _, _, _, c in rows if c[0] and c[0] not in known}
         if wanted:

@@ -163,8 +163,8 @@ class _Rejects:
         if self.file is None:
             return None
         self.file.close()
-        if keep and self.count:
-            os.replace(self.temp, self.target)  # type: ignore[arg-type]
+        if keep and self.count and self.target is not None:  # (a file implies a target)
+            os.replace(self.temp, self.target)
             return str(self.target)
         self.temp.unlink(missing_ok=True)
         if keep and self.target is not None:
@@ -376,7 +376,7 @@ def _run_batch(
     rejects.mapper = mapper
     stored = bulk.existing_sources(conn, [(v[SOURCE], v[SOURCE_ID]) for _, v in rows])
     rejected_before = set(rejects.lines)
-    job.run(rows)  # type: ignore[arg-type] - tuples serve as the fields (len, itemgetter)
+    job.run(rows)
     newly_rejected = rejects.lines - rejected_before
     flags: list[tuple[str, str, str]] = []
     keys = run.keys

@@ -44,7 +44,8 @@ def parse_findings(text: str) -> list[dict[str, Any]]:
     Raises:
         ValueError: naming the item and what is wrong with it.
     """
-    return json.loads(_findings_json(text))
+    findings: list[dict[str, Any]] = json.loads(_findings_json(text))
+    return findings
 
 
 @lru_cache(maxsize=65_536)

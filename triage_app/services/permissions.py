@@ -100,7 +100,7 @@ def add_account(
     name = credentials.user.strip()
     if not name or len(name) > 100 or any(not ch.isprintable() for ch in name):
         raise SignInError("a user name needs 1 to 100 printable characters")
-    if len(credentials.password) < 8:
+    if credentials.password is None or len(credentials.password) < 8:
         raise SignInError("a password needs at least 8 characters")
     with ctx.session_factory.begin() as s:
         if s.scalar(select(User).where(User.username == name)) is not None:

@@ -211,7 +211,9 @@ def copy_database(engine: Engine, target: Path) -> Path:
             if is_encrypted(engine):
                 dest.execute("PRAGMA cipher_log_level = NONE")
                 dest.execute(f'PRAGMA key = "{engine.url.password}"')
-            raw.driver_connection.backup(dest)  # type: ignore[union-attr]
+            source = raw.driver_connection
+            assert source is not None  # an open pooled connection has its driver's connection
+            source.backup(dest)
         finally:
             dest.close()
     finally:

@@ -84,9 +84,10 @@ def roll_back(session: Session, job_id: int) -> dict[str, int]:
         return {"presentations": 0, "children": 0}
     ranges = json.loads(row.ranges or "[]")
     removed = {"presentations": 0, "children": 0}
+    conn = session.connection()  # its execute gives a CursorResult, which has the rowcount
     for table, first, last in ranges:
         if table == "presentation":
-            removed["presentations"] += session.execute(
+            removed["presentations"] += conn.execute(
                 text(
                     "DELETE FROM presentation WHERE id BETWEEN :a AND :b "
                     "AND NOT EXISTS (SELECT 1 FROM assessment x WHERE x.presentation_id = "
@@ -97,7 +98,7 @@ def roll_back(session: Session, job_id: int) -> dict[str, int]:
             ).rowcount
     for table, first, last in ranges:
         if table == "child":
-            removed["children"] += session.execute(
+            removed["children"] += conn.execute(
                 text(
                     "DELETE FROM child WHERE id BETWEEN :a AND :b "
                     "AND NOT EXISTS (SELECT 1 FROM presentation p WHERE p.child_id = child.id) "

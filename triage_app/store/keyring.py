@@ -295,7 +295,7 @@ class Keyring:
             entry = data["users"].get(user)
             if not entry or not entry.get("events"):
                 return []
-            events = entry.pop("events")
+            events: list[dict[str, str]] = entry.pop("events")
             self._save(data)
             return events
 
@@ -341,7 +341,11 @@ class Keyring:
             raise KeyringError(f"no key file at {self.path}; run 'triage-app init'") from None
         except json.JSONDecodeError as exc:
             raise KeyringError(f"{self.path} is damaged: {exc.msg}") from exc
-        if data.get("format") != _FORMAT or not isinstance(data.get("users"), dict):
+        if (
+            not isinstance(data, dict)
+            or data.get("format") != _FORMAT
+            or not isinstance(data.get("users"), dict)
+        ):
             raise KeyringError(f"{self.path} is not a triage-app key file")
         return data
 

@@ -9,7 +9,7 @@ by the migrations in ``migrations/versions``; a test checks that they match thes
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +23,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
@@ -44,6 +45,10 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING)
 
+    if TYPE_CHECKING:
+        # Every model here maps one Table (SQLAlchemy types it as the wider FromClause).
+        __table__: ClassVar[Table]
+
 
 class AuditColumns:
     """Who created and last changed a row, and when; plus its row version."""
@@ -57,6 +62,7 @@ class AuditColumns:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
         """Use ``row_version`` as the optimistic-concurrency version counter."""
+        # A mixin: the mapped class it is mixed into supplies __table__ (mypy cannot see it).
         return {"version_id_col": cls.__table__.c.row_version}  # type: ignore[attr-defined]
 
 

@@ -101,10 +101,14 @@ def app_user_sql() -> str:
     )
 
 
+# A row-level security policy: name, command, USING expression, WITH CHECK expression.
+_Policy = tuple[str, str, str | None, str | None]
+
+
 def _policies(conn: Connection) -> None:
     lead = f"pg_has_role('{GROUPS['safeguarding_lead']}', 'MEMBER')"
     own_case = f"(opened_by = triage_app_user() OR {lead})"
-    rules = {
+    rules: dict[str, list[_Policy]] = {
         "app_user": [
             ("read", "SELECT", "true", None),
             ("own_sign_in", "UPDATE", "db_role = current_user", "db_role = current_user"),

@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, union
+from sqlalchemy import BindParameter, and_, bindparam, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from triage_app.domain.matching import letters, soundex
@@ -112,10 +112,10 @@ def _candidate_query(codes: bool, prefix: bool, pair: bool) -> Any:
     """
     c = Child.__table__.c
     cols = [c[f] for f in _CANDIDATE_FIELDS] + [c.id, c.row_version]
-    window = bindparam("window", expanding=True)
+    window: BindParameter[list[date]] = bindparam("window", expanding=True)
     parts = []
     if codes:
-        in_codes = bindparam("codes", expanding=True)
+        in_codes: BindParameter[list[str]] = bindparam("codes", expanding=True)
         parts.append(select(*cols).where(c.family_sdx.in_(in_codes), c.date_of_birth.in_(window)))
         parts.append(select(*cols).where(c.given_sdx.in_(in_codes), c.date_of_birth.in_(window)))
     if prefix:
@@ -129,7 +129,8 @@ def _candidate_query(codes: bool, prefix: bool, pair: bool) -> Any:
             )
         )
     if pair:
-        fs, gs = bindparam("fs"), bindparam("gs")
+        fs: BindParameter[str] = bindparam("fs")
+        gs: BindParameter[str] = bindparam("gs")
         parts.append(
             select(*cols).where(
                 or_(
