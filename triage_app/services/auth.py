@@ -39,7 +39,8 @@ from triage_app.domain.access import (
     failures_in_a_row,
     locked_until,
 )
-from triage_app.services.context import ClockLike, ProtocolSource, StoreContext, open_store
+from triage_app.domain.clock import ClockLike
+from triage_app.services.context import ProtocolSource, StoreContext, open_store
 from triage_app.services.work_files import owner_alive as owner_alive
 from triage_app.services.work_files import remove_stale_work
 from triage_app.store import audit, signing
