@@ -43,6 +43,28 @@ class ChildOverview:
     possible_matches: tuple[MatchCandidate, ...]
 
 
+class NumberHeldError(InputError):
+    """Another record has the NHS number: nothing was changed; link the records instead.
+
+    Attributes:
+        child_id: The record the number was to be added to.
+        holder_id: The record that has the number.
+    """
+
+    def __init__(self, child_id: int, holder_id: int) -> None:
+        self.child_id, self.holder_id = child_id, holder_id
+        super().__init__(
+            [
+                Problem(
+                    "nhs_number",
+                    f"record {holder_id} already has this NHS number; if it is the same "
+                    f"child, link the records (triage-app child link {child_id} --to "
+                    f"{holder_id} --reason ...)",
+                )
+            ]
+        )
+
+
 def _reason(reason: str, what: str) -> str:
     text = (reason or "").strip()
     if not text:
@@ -157,8 +179,9 @@ def add_nhs_number(ctx: StoreContext, child_id: int, number: str) -> ChildRecord
     """Add an NHS number to a record that has none (audited).
 
     Raises:
-        InputError: the number is not valid; the record already has a number; or another
-            record has this number (link the two records instead: ``child link``).
+        NumberHeldError: another record has this number (an InputError: nothing changed;
+            link the two records instead: ``child link``).
+        InputError: the number is not valid, or the record already has a number.
         NotFoundError: no such record.
     """
     reason = nhs_number.problem(number)
@@ -173,17 +196,8 @@ def add_nhs_number(ctx: StoreContext, child_id: int, number: str) -> ChildRecord
         if child.nhs_number:
             raise InputError([Problem("nhs_number", "this record already has an NHS number")])
         holder = children.by_nhs_number(number)
-        if holder is not None:
-            raise InputError(
-                [
-                    Problem(
-                        "nhs_number",
-                        f"record {holder.id} already has this NHS number; if it is the same "
-                        f"child, link the records (triage-app child link {child_id} --to "
-                        f"{holder.id} --reason ...)",
-                    )
-                ]
-            )
+        if holder is not None and holder.id is not None:
+            raise NumberHeldError(child_id, holder.id)
         stored = children.update(
             dataclasses.replace(child, nhs_number=number), ctx.user, ctx.clock()
         )
@@ -205,6 +219,7 @@ def _link_audit(link: ChildLinkRecord) -> dict[str, object]:
 __all__ = [
     "ChildOverview",
     "NotFoundError",
+    "NumberHeldError",
     "add_nhs_number",
     "link_children",
     "reject_match",

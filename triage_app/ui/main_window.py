@@ -472,6 +472,11 @@ class MainWindow(QMainWindow):
             return
         if possible:
             self.show_record_links()
+        elif not child.nhs_number:
+            self.statusBar().showMessage(
+                "This record has no NHS number: add it in Record > Other records of this "
+                "child (Ctrl+Shift+R)."
+            )
 
     def show_record_links(self) -> None:
         """Records that may be the open child's: link or reject them (issue 18)."""
@@ -484,7 +489,17 @@ class MainWindow(QMainWindow):
             self.prompter.info("Other records", "Open a stored child first.")
             return
         self.record_links_dialog = RecordLinksDialog(links, child, self)
+        self.record_links_dialog.panel.number_added.connect(self._number_added)
         self.record_links_dialog.show()
+        if not child.nhs_number:
+            self.record_links_dialog.panel.number_edit.setFocus()
+
+    def _number_added(self, child: ChildRecord) -> None:
+        """The open record gained its NHS number: the banner shows it at once."""
+        current = getattr(self, "current_child", None)
+        if current is not None and current.id == child.id:
+            self.current_child = child
+            self.banner.show_child(child, self.clock.now().date())
 
     def _history(self, child: ChildRecord) -> Any:
         """The child's earlier presentations (none for a child not stored yet)."""

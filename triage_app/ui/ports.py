@@ -69,6 +69,17 @@ class Refused(Exception):  # noqa: N818 - reads as what happened: the step was r
     """
 
 
+class NumberHeld(Refused):
+    """The NHS number was not added: another record (``holder_id``) already has it.
+
+    If they are the same child, a safeguarding lead links the two records instead.
+    """
+
+    def __init__(self, message: str, holder_id: str) -> None:
+        super().__init__(message)
+        self.holder_id = holder_id
+
+
 class CaseTracker(Protocol):
     """Open cases, their actions, investigations and closure (rule R8).
 
@@ -288,6 +299,18 @@ class RecordLinks(Protocol):
 
     def reject(self, child_id: str, other_id: str, reason: str) -> None:
         """Record that a possible match is not this child (never offered again)."""
+        ...
+
+    def may_link(self) -> bool:
+        """True when the signed-in user may link records (a safeguarding lead)."""
+        ...
+
+    def add_nhs_number(self, child_id: str, nhs_number: str) -> ChildRecord:
+        """Add an NHS number to a record that has none (audited); return the record.
+
+        Raises :class:`NumberHeld` when another record has the number (nothing changed:
+        link the records instead), :class:`Refused` for any other reason.
+        """
         ...
 
 

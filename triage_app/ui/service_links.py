@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from triage_app.domain.access import AccessDeniedError
+from triage_app.domain.access import AccessDeniedError, Permission, allowed
 from triage_app.domain.errors import InputError
 from triage_app.domain.records import NotFoundError
 from triage_app.services import links
 from triage_app.services.context import StoreContext
-from triage_app.ui.ports import Refused
+from triage_app.ui.ports import NumberHeld, Refused
 from triage_app.ui.service_common import child_view, problems_text
 from triage_app.ui.viewmodels import ChildRecord, PossibleRecord
 
@@ -37,6 +37,25 @@ class ServiceRecordLinks:
     def reject(self, child_id: str, other_id: str, reason: str) -> None:
         """Record that a possible match is not this child."""
         self._call(links.reject_match, child_id, other_id, reason)
+
+    def may_link(self) -> bool:
+        """True when the signed-in user may link records (a safeguarding lead)."""
+        return allowed(self.ctx.role, Permission.LINK_RECORDS)
+
+    def add_nhs_number(self, child_id: str, nhs_number: str) -> ChildRecord:
+        """Add an NHS number to a record that has none (audited by the service)."""
+        try:
+            return child_view(links.add_nhs_number(self.ctx, int(child_id), nhs_number))
+        except links.NumberHeldError as exc:
+            raise NumberHeld(
+                f"Record {exc.holder_id} already has this NHS number, so it was not added "
+                f"to this record ({child_id}).",
+                str(exc.holder_id),
+            ) from exc
+        except InputError as exc:
+            raise Refused(problems_text(exc)) from exc
+        except NotFoundError as exc:
+            raise Refused("This child is not in the record.") from exc
 
     def _overview(self, child_id: str) -> links.ChildOverview:
         try:
