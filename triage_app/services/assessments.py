@@ -23,9 +23,10 @@ from triage_app.domain.records import (
     PresentationRecord,
 )
 from triage_app.domain.vocab import MOBILITY_FIELDS, urgency_rank
-from triage_app.services import cases
+from triage_app.services import cases, handover
 from triage_app.services.children import child_audit, validate_child
 from triage_app.services.context import StoreContext
+from triage_app.services.handover import HandoverDetails
 from triage_app.services.history import (
     load_history,
     possible_match_notices,
@@ -167,6 +168,7 @@ def record_and_open(
     separate_reason: str | None = None,
     opened_at: datetime | None = None,
     min_urgency: str | None = None,
+    details: HandoverDetails | None = None,
 ) -> RecordedCase:
     """Store the presentation and decision, open or join the case, record what was done.
 
@@ -176,29 +178,43 @@ def record_and_open(
     says why a separate case is opened. ``min_urgency``: below it, no case is opened unless
     actions were recorded (a child's open case is still joined).
 
+    ``details``: what the wizard confirmed besides the assessment (the referrer and the body
+    map's marks, the family, the expected pregnancy, where the child is now), checked before
+    anything is stored and stored in the same transaction, so an assessment is never left
+    with a case but without them. The location is stored only when a case is opened or joined.
+
     Raises:
-        InputError: the case is malformed, or an action id is unknown (nothing stored).
+        InputError: the case or the details are malformed, or an action id is unknown
+            (nothing stored).
         CaseRuleError: an action was refused by a case rule (nothing stored).
+        AccessDeniedError: a location given by a role that may not record (nothing stored).
     """
     a = parse_assessment(data, profile_override=profile_override)
+    details = handover.check_handover(ctx, details) if details is not None else None
     now = ctx.clock()
     with ctx.transaction() as s:
         rec = _store(ctx, s, a, now, child_id, organisation, complaint, outcome)
         assert rec.child.id is not None and rec.presentation.id is not None
         urgency = rec.decision.urgency.value
         done_actions = tuple(done_actions)
+        case: CaseRecord | None = None
+        joined = False
         if (
-            min_urgency is not None
-            and urgency_rank(urgency) < urgency_rank(min_urgency)
-            and not done_actions
-            and not CaseRepository(s).open_for_child(rec.child.id)
+            min_urgency is None
+            or urgency_rank(urgency) >= urgency_rank(min_urgency)
+            or done_actions
+            or CaseRepository(s).open_for_child(rec.child.id)
         ):
-            return RecordedCase(rec, None, False)
-        case, joined = cases.open_or_join(
-            ctx, s, rec.child.id, rec.presentation.id, rec.decision.urgency.value,
-            opened_at or a.assessed_at, now, separate_reason,
-        )  # fmt: skip
-        case = cases.record_done_actions(ctx, s, case, tuple(done_actions), now)
+            case, joined = cases.open_or_join(
+                ctx, s, rec.child.id, rec.presentation.id, rec.decision.urgency.value,
+                opened_at or a.assessed_at, now, separate_reason,
+            )  # fmt: skip
+            case = cases.record_done_actions(ctx, s, case, tuple(done_actions), now)
+        if details is not None:
+            handover.store_handover(
+                ctx, s, details, presentation_id=rec.presentation.id, child_id=rec.child.id,
+                case_id=case.id if case is not None else None,
+            )  # fmt: skip
         return RecordedCase(rec, case, joined)
 
 

@@ -6,6 +6,8 @@ import dataclasses
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from triage_app.domain import nhs_number
 from triage_app.domain.errors import InputError, Problem
 from triage_app.domain.records import ChildRecord, HouseholdMember, Relation
@@ -112,16 +114,23 @@ def set_pregnancy_due_date(
     """
     check_pregnancy_due_date(ctx, due)
     with ctx.transaction() as s:
-        repo = ChildRepository(s)
-        before = repo.get(child_id)
-        changed = dataclasses.replace(
-            before,
-            pregnancy_due_date=due,
-            version=before.version if version is None else version,
-        )
-        stored = repo.update(changed, ctx.user, ctx.clock())
-        ctx.audit(s, "update", "child", child_id, child_audit(before), child_audit(stored))
-        return stored
+        return store_pregnancy_due_date(ctx, s, child_id, due, version=version)
+
+
+def store_pregnancy_due_date(
+    ctx: StoreContext, s: Session, child_id: int, due: date | None, *, version: int | None = None
+) -> ChildRecord:
+    """Inside a transaction: record a checked expected date (see :func:`set_pregnancy_due_date`)."""
+    repo = ChildRepository(s)
+    before = repo.get(child_id)
+    changed = dataclasses.replace(
+        before,
+        pregnancy_due_date=due,
+        version=before.version if version is None else version,
+    )
+    stored = repo.update(changed, ctx.user, ctx.clock())
+    ctx.audit(s, "update", "child", child_id, child_audit(before), child_audit(stored))
+    return stored
 
 
 def get_child(ctx: StoreContext, child_id: int) -> ChildRecord:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from triage_app.domain.access import AccessDeniedError, Permission, allowed
 from triage_app.domain.errors import InputError, Problem
 from triage_app.domain.handover import (
@@ -29,7 +31,12 @@ from triage_app.domain.handover import (
     professional_role_problem,
 )
 from triage_app.domain.records import ChildRecord, HouseholdMember, Relation, UserRecord
-from triage_app.services.children import child_audit, validate_child
+from triage_app.services.children import (
+    check_pregnancy_due_date,
+    child_audit,
+    store_pregnancy_due_date,
+    validate_child,
+)
 from triage_app.services.context import StoreContext
 from triage_app.store.case_repository import CaseRepository
 from triage_app.store.handover_repository import (
@@ -85,7 +92,10 @@ def set_profile(
 
 def default_referrer(ctx: StoreContext) -> ReferrerDetails:
     """The signed-in account's profile, to prefill the wizard's referrer confirmation."""
-    user = get_profile(ctx)
+    return _referrer_of(ctx, get_profile(ctx))
+
+
+def _referrer_of(ctx: StoreContext, user: UserRecord | None) -> ReferrerDetails:
     if user is None:
         return ReferrerDetails(name=ctx.user)
     return ReferrerDetails(
@@ -105,22 +115,41 @@ def record_referrer(
         InputError: the professional role is not one of the list.
         NotFoundError: no such presentation.
     """
-    if referrer.professional_role:
+    problems = referrer_problems(referrer)
+    if problems:
+        raise InputError(problems)
+    with ctx.transaction() as s:
+        store_referrer(ctx, s, presentation_id, referrer, marks)
+
+
+def referrer_problems(referrer: ReferrerDetails | None) -> list[Problem]:
+    """What is wrong with a referrer confirmed in the wizard (empty when it can be stored)."""
+    if referrer is not None and referrer.professional_role:
         reason = professional_role_problem(referrer.professional_role)
         if reason:
-            raise InputError([Problem("referrer.professional_role", reason)])
-    with ctx.transaction() as s:
-        PresentationRepository(s).get(presentation_id)
-        PresentationReferrerRepository(s).set(
-            presentation_id, referrer, marks, ctx.user, ctx.clock()
-        )
-        ctx.audit(
-            s,
-            "create",
-            "presentation_referrer",
-            presentation_id,
-            after={**dataclasses.asdict(referrer), "marks": len(marks or ())},
-        )
+            return [Problem("referrer.professional_role", reason)]
+    return []
+
+
+def store_referrer(
+    ctx: StoreContext,
+    s: Session,
+    presentation_id: int,
+    referrer: ReferrerDetails | None,
+    marks: Sequence[dict[str, Any] | None] | None = None,
+) -> None:
+    """Inside a transaction: store a checked referrer (``None``: the account's profile)."""
+    if referrer is None:
+        referrer = _referrer_of(ctx, ProfileRepository(s).get(ctx.user))
+    PresentationRepository(s).get(presentation_id)
+    PresentationReferrerRepository(s).set(presentation_id, referrer, marks, ctx.user, ctx.clock())
+    ctx.audit(
+        s,
+        "create",
+        "presentation_referrer",
+        presentation_id,
+        after={**dataclasses.asdict(referrer), "marks": len(marks or ())},
+    )
 
 
 @dataclass(frozen=True)
@@ -181,55 +210,63 @@ def save_family(ctx: StoreContext, child_id: int, family: Family) -> ChildRecord
         InputError: an adult without a name.
         NotFoundError: no such child.
     """
-    problems = [
-        Problem(f"family.adults[{i}].name", "is required")
-        for i, a in enumerate(family.adults)
-        if not a.name.strip()
-    ]
+    problems = family_problems(family)
     if problems:
         raise InputError(problems)
-    now = ctx.clock()
     with ctx.transaction() as s:
-        children = ChildRepository(s)
-        before = children.get(child_id)
-        updated = dataclasses.replace(
-            before,
-            address=family.address,
-            postcode=family.postcode,
-            gp_practice=family.gp_practice,
-            health_visitor=family.health_visitor,
-            interpreter_needed=family.interpreter_needed,
-            interpreter_language=family.interpreter_language,
-        )
-        child = children.update(validate_child(updated, require_name=False), ctx.user, now)
-        if child != before:
-            ctx.audit(s, "update", "child", child_id, child_audit(before), child_audit(child))
-        adults = FamilyRepository(s).replace_adults(
-            child_id,
-            [
-                HouseholdMember(
-                    Relation.PARENTAL_RESPONSIBILITY
-                    if a.parental_responsibility
-                    else Relation.CARER,
-                    person_name=a.name.strip(),
-                    relationship=a.relationship,
-                    date_of_birth=a.date_of_birth,
-                    contact=a.contact,
-                    lives_with_child=a.lives_with_child,
-                )
-                for a in family.adults
-            ],
-            ctx.user,
-            now,
-        )
-        ctx.audit(
-            s,
-            "update",
-            "household_adults",
-            child_id,
-            after={"adults": [m.person_name for m in adults]},
-        )
-        return child
+        return store_family(ctx, s, child_id, family)
+
+
+def family_problems(family: Family | None) -> list[Problem]:
+    """What is wrong with a family typed in the wizard (empty when it can be stored)."""
+    return [
+        Problem(f"family.adults[{i}].name", "is required")
+        for i, a in enumerate(family.adults if family is not None else ())
+        if not a.name.strip()
+    ]
+
+
+def store_family(ctx: StoreContext, s: Session, child_id: int, family: Family) -> ChildRecord:
+    """Inside a transaction: store a checked family with the child (see :func:`save_family`)."""
+    now = ctx.clock()
+    children = ChildRepository(s)
+    before = children.get(child_id)
+    updated = dataclasses.replace(
+        before,
+        address=family.address,
+        postcode=family.postcode,
+        gp_practice=family.gp_practice,
+        health_visitor=family.health_visitor,
+        interpreter_needed=family.interpreter_needed,
+        interpreter_language=family.interpreter_language,
+    )
+    child = children.update(validate_child(updated, require_name=False), ctx.user, now)
+    if child != before:
+        ctx.audit(s, "update", "child", child_id, child_audit(before), child_audit(child))
+    adults = FamilyRepository(s).replace_adults(
+        child_id,
+        [
+            HouseholdMember(
+                Relation.PARENTAL_RESPONSIBILITY if a.parental_responsibility else Relation.CARER,
+                person_name=a.name.strip(),
+                relationship=a.relationship,
+                date_of_birth=a.date_of_birth,
+                contact=a.contact,
+                lives_with_child=a.lives_with_child,
+            )
+            for a in family.adults
+        ],
+        ctx.user,
+        now,
+    )
+    ctx.audit(
+        s,
+        "update",
+        "household_adults",
+        child_id,
+        after={"adults": [m.person_name for m in adults]},
+    )
+    return child
 
 
 def record_location(
@@ -242,26 +279,114 @@ def record_location(
         NotFoundError: no such case.
         AccessDeniedError: the user's role may not record.
     """
+    location = checked_location(ctx, ChildLocation(place, detail, with_whom))
+    with ctx.transaction() as s:
+        return store_location(ctx, s, case_id, location)
+
+
+def checked_location(ctx: StoreContext, location: ChildLocation) -> ChildLocation:
+    """The location, trimmed, once the user may record it and it is complete.
+
+    Raises:
+        InputError: an unknown place, no detail, or "home" without the named carer.
+        AccessDeniedError: the user's role may not record.
+    """
     if not allowed(ctx.role, Permission.RECORD):
         raise AccessDeniedError(ctx.user, ctx.role, Permission.RECORD)
+    place, detail, with_whom = location.place, location.detail, location.with_whom
     problems = location_problems(place, detail, with_whom)
     if problems:
         raise InputError([Problem("location", p) for p in problems])
-    location = ChildLocation(place, detail.strip(), (with_whom or "").strip() or None)
-    with ctx.transaction() as s:
-        CaseRepository(s).get(case_id)
-        saved = CaseLocationRepository(s).add(case_id, location, ctx.user, ctx.clock())
-        ctx.audit(
-            s,
-            "create",
-            "case_location",
-            saved.id,
-            after={"case_id": case_id, "place": place},
-        )
-        return saved
+    return ChildLocation(place, detail.strip(), (with_whom or "").strip() or None)
+
+
+def store_location(
+    ctx: StoreContext, s: Session, case_id: int, location: ChildLocation
+) -> ChildLocation:
+    """Inside a transaction: record a checked location on the case (audited)."""
+    CaseRepository(s).get(case_id)
+    saved = CaseLocationRepository(s).add(case_id, location, ctx.user, ctx.clock())
+    ctx.audit(
+        s,
+        "create",
+        "case_location",
+        saved.id,
+        after={"case_id": case_id, "place": location.place},
+    )
+    return saved
 
 
 def current_location(ctx: StoreContext, case_id: int) -> ChildLocation | None:
     """Where the case's child is now (the latest location recorded), or ``None``."""
     with ctx.transaction() as s:
         return CaseLocationRepository(s).current(case_id)
+
+
+@dataclass(frozen=True)
+class HandoverDetails:
+    """What the wizard confirms besides the assessment, stored in the assessment's transaction.
+
+    Attributes:
+        referrer: Who referred (``None``: the account's profile, stored when there are marks).
+        marks: The positions clicked on the body map.
+        family: The family typed in the wizard (``None``: the step was never shown).
+        pregnant: The family step's pregnancy answer (``None``: not known or not asked).
+        pregnancy_due: The expected date when ``pregnant`` is true.
+        location: Where the child is now (stored on the case, when one is opened or joined).
+    """
+
+    referrer: ReferrerDetails | None = None
+    marks: Sequence[dict[str, Any] | None] | None = None
+    family: Family | None = None
+    pregnant: bool | None = None
+    pregnancy_due: date | None = None
+    location: ChildLocation | None = None
+
+
+def check_handover(ctx: StoreContext, details: HandoverDetails) -> HandoverDetails:
+    """Check every part before anything is stored; return the details with the location trimmed.
+
+    Raises:
+        InputError: every problem found (referrer role, an adult without a name, an expected
+            date out of range, an incomplete location).
+        AccessDeniedError: a location given by a role that may not record.
+    """
+    problems = referrer_problems(details.referrer) + family_problems(details.family)
+    try:
+        check_pregnancy_due_date(ctx, details.pregnancy_due if details.pregnant else None)
+    except InputError as exc:
+        problems += exc.problems
+    location = details.location
+    if location is not None:
+        try:
+            location = checked_location(ctx, location)
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return dataclasses.replace(details, location=location)
+
+
+def store_handover(
+    ctx: StoreContext,
+    s: Session,
+    details: HandoverDetails,
+    *,
+    presentation_id: int,
+    child_id: int,
+    case_id: int | None,
+) -> None:
+    """Inside the assessment's transaction: store checked details (:func:`check_handover`)."""
+    if details.referrer is not None or details.marks:
+        store_referrer(ctx, s, presentation_id, details.referrer, details.marks)
+    if details.family is not None:
+        store_family(ctx, s, child_id, details.family)
+    stored_due = ChildRepository(s).get(child_id).pregnancy_due_date
+    due = details.pregnancy_due
+    if (details.pregnant is True and due is not None and due != stored_due) or (
+        details.pregnant is False and stored_due is not None
+    ):
+        # Stored with the household and shown with the pre-birth referral (C7).
+        store_pregnancy_due_date(ctx, s, child_id, due if details.pregnant else None)
+    if case_id is not None and details.location is not None:
+        store_location(ctx, s, case_id, details.location)

@@ -353,6 +353,7 @@ class AssessmentView(QWidget):
             for action_id, raw in self.extra.get("actions", {}).items()
         )
         extra = {k: v for k, v in self.extra.items() if k != "actions"}
+        self.save_draft()  # whatever happens next (a refusal, a crash), the draft is kept
         try:
             case_id = self._recorder.finalise(
                 self.child.id, assessment, self.decision, records, self.user, extra

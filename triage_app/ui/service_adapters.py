@@ -19,10 +19,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from triage_app.domain.access import AccessDeniedError
 from triage_app.domain.cases import CaseRuleError
 from triage_app.domain.display import age_display, display_name, nhs_date
 from triage_app.domain.errors import InputError, Problem
-from triage_app.domain.handover import ReferrerDetails
+from triage_app.domain.handover import ChildLocation, ReferrerDetails
 from triage_app.domain.model import Assessment, Decision
 from triage_app.domain.records import ConflictError, NotFoundError
 from triage_app.domain.vocab import FindingKind, Setting, Site, Urgency
@@ -215,12 +216,14 @@ class StoreServices:
         concern = (extra.get("concern") or "").strip() or None
         done = tuple(stored_action(r, by or self.ctx.user) for r in sorted(actions, key=_done_at))
         referrer = wizard_referrer(extra.get("referrer"))
+        loc = extra.get("location") or {}
         try:
             family = wizard_family(extra.get("family"))
             pregnant, due = wizard_pregnancy(extra.get("family"))
-            children.check_pregnancy_due_date(self.ctx, due)
             # One service call, one transaction: the presentation, its decision, the case
-            # opened (or the child's open case joined, C8) and what the wizard already did.
+            # opened (or the child's open case joined, C8), what the wizard already did, the
+            # referrer, the family, the pregnancy and where the child is now. A refusal or a
+            # failure in any part stores nothing (the draft is kept).
             rec = assessments.record_and_open(
                 self.ctx,
                 data,
@@ -229,42 +232,30 @@ class StoreServices:
                 child_id=None if child_id == NEW_CHILD_ID else int(child_id),
                 done_actions=done,
                 min_urgency="same_day_review",
+                details=handover.HandoverDetails(
+                    referrer=referrer,
+                    marks=extra.get("marks"),
+                    family=family,
+                    pregnant=pregnant,
+                    pregnancy_due=due,
+                    location=ChildLocation(
+                        loc["place"], loc.get("detail", ""), loc.get("with_whom") or None
+                    )
+                    if loc.get("place")
+                    else None,
+                ),
             )
-            recorded = rec.recorded
-            assert recorded.presentation.id is not None and recorded.child.id is not None
-            if referrer is not None or extra.get("marks"):
-                handover.record_referrer(
-                    self.ctx,
-                    recorded.presentation.id,
-                    referrer or handover.default_referrer(self.ctx),
-                    extra.get("marks"),
-                )
-            if family is not None:
-                handover.save_family(self.ctx, recorded.child.id, family)
-            stored_due = children.get_child(self.ctx, recorded.child.id).pregnancy_due_date
-            if (pregnant is True and due is not None and due != stored_due) or (
-                pregnant is False and stored_due is not None
-            ):
-                # Stored with the household and shown with the pre-birth referral (C7).
-                children.set_pregnancy_due_date(self.ctx, recorded.child.id, due)
         except InputError as exc:
             raise Refused(problems_text(exc)) from exc
         except CaseRuleError as exc:
             raise Refused("Nothing was stored: " + " ".join(exc.reasons)) from exc
         except ConflictError as exc:
             raise Refused(f"Nothing was stored: {exc}") from exc
+        except AccessDeniedError as exc:
+            raise Refused("Nothing was stored: your role may not record assessments.") from exc
         if rec.case is None:
             return ""
         self.cases.remember(rec.case.id, rec.case.version, rec.recorded.decision)
-        loc = extra.get("location") or {}
-        if loc.get("place"):
-            try:
-                handover.record_location(
-                    self.ctx, int(rec.case.id), loc["place"], loc.get("detail", ""),
-                    loc.get("with_whom") or None,
-                )  # fmt: skip
-            except InputError as exc:
-                raise Refused(problems_text(exc)) from exc
         return str(rec.case.id)
 
     # Handover prefill (the wizard's referrer and family steps) ------------------------
