@@ -20,8 +20,10 @@ from triage_app.services import cases, children
 from triage_app.services.audit_log import verify
 from triage_app.services.context import open_store
 
-# 2 x 150 edits race on one case (each edit re-reads the whole case, so a case with
-# hundreds of actions is slow to edit; real cases have tens): enough to prove no lost update.
+# 2 x 150 edits race on one case (each edit still reads and audits the whole case, so a case
+# with hundreds of actions is slower to edit; real cases have tens): enough to prove no lost
+# update. Issue 18 made an edit cheaper (no re-read after the change, no deep copy for the
+# audit), but 2 x 500 still runs for minutes on a loaded 2-core machine.
 EDITS = int(os.environ.get("TRIAGE_CONFLICT_EDITS", "150"))
 
 

@@ -86,6 +86,14 @@ def meeting_record(m: StrategyMeetingRow) -> StrategyMeeting:
     )
 
 
+def _action_order(a: CaseActionRow) -> tuple[datetime, int]:
+    return a.at, a.id or 0
+
+
+def _meeting_order(m: StrategyMeetingRow) -> tuple[datetime, int]:
+    return m.held_at, m.id or 0
+
+
 def case_record(row: Case) -> CaseRecord:
     """Map a case row (with its actions, investigations and meetings) to its record.
 
@@ -97,7 +105,7 @@ def case_record(row: Case) -> CaseRecord:
             CaseAction(
                 a.at, a.person, a.kind, a.reference, a.details, a.id, bool(a.waived), a.reason
             )
-            for a in row.actions
+            for a in sorted(row.actions, key=_action_order)
         ),
         investigations=tuple(
             InvestigationRecord(
@@ -105,7 +113,7 @@ def case_record(row: Case) -> CaseRecord:
             )
             for i in row.investigations
         ),
-        meetings=tuple(meeting_record(m) for m in row.meetings),
+        meetings=tuple(meeting_record(m) for m in sorted(row.meetings, key=_meeting_order)),
         id=row.id,
         version=row.row_version,
         presentation_ids=tuple(p.presentation_id for p in row.presentations),
@@ -126,6 +134,10 @@ class CaseRepository:
 
     def __init__(self, session: Session) -> None:
         self.s = session
+        # The case rows read in this transaction, held so the session keeps them: it holds
+        # unchanged rows weakly, and a row dropped between the read and the change would be
+        # read again with every action (a cost that grows with the case).
+        self._held: dict[int, Case] = {}
 
     def add(self, case: CaseRecord, user: str, now: datetime) -> CaseRecord:
         """Store a new case (its actions and investigations too) and return it."""
@@ -151,9 +163,10 @@ class CaseRepository:
         return case_record(self._row(case_id))
 
     def _row(self, case_id: int) -> Case:
-        row = self.s.get(Case, case_id)
+        row = self._held.get(case_id) or self.s.get(Case, case_id)
         if row is None:
             raise NotFoundError(f"no case with id {case_id}")
+        self._held[case_id] = row
         return row
 
     def _locked(self, case_id: int, expected: int, attempted: dict[str, Any]) -> Case:
@@ -168,7 +181,10 @@ class CaseRepository:
         # row (an action, an investigation, a meeting) changed at the same clock time.
         flag_modified(row, "modified_at")
         flush_or_conflict(self.s, "case", row.id, expected)
-        self.s.refresh(row)
+        # No re-read: the version check guarantees no one else changed the case since it was
+        # read in this transaction, and the rows just added have their ids (case_record
+        # orders them as the database would). Re-reading every action made an edit cost
+        # grow with the case.
         return case_record(row)
 
     def update(

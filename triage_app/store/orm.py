@@ -317,13 +317,15 @@ class Case(AuditColumns, Base):
         order_by="CasePresentationRow.id", cascade="all", lazy="selectin"
     )
     actions: Mapped[list[CaseActionRow]] = relationship(
-        order_by="CaseActionRow.at", cascade="all", lazy="selectin"
+        order_by="[CaseActionRow.at, CaseActionRow.id]", cascade="all", lazy="selectin"
     )
     investigations: Mapped[list[InvestigationRow]] = relationship(
         order_by="InvestigationRow.id", cascade="all", lazy="selectin"
     )
     meetings: Mapped[list[StrategyMeetingRow]] = relationship(
-        order_by="StrategyMeetingRow.held_at", cascade="all", lazy="selectin"
+        order_by="[StrategyMeetingRow.held_at, StrategyMeetingRow.id]",
+        cascade="all",
+        lazy="selectin",
     )
     __table_args__ = (
         CheckConstraint(
