@@ -14,7 +14,7 @@ from triage_app.domain.records import ChildRecord as StoredChild
 from triage_app.services import children, history
 from triage_app.services.assessments import record_assessment
 from triage_app.services.context import open_store
-from triage_app.ui.service_adapters import child_view
+from triage_app.ui.service_common import child_view
 from triage_app.ui.service_links import ServiceRecordLinks
 from triage_app.ui.widgets.record_links import RecordLinksPanel
 
