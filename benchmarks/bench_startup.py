@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Start-up benchmark: process launch to the first interactive window, offscreen.
 
-Compares, in the same run, triage-app's main window (launch.run_gui with the real record
-store in a temporary data folder) with a bare PySide6 QMainWindow. Each sample is a fresh
-process; the figure is the median of N runs. "Interactive" is the first pass of the event
-loop after the window is shown (the app prints the time from inside it); "record open" is when
-the dashboard has been filled from the database (done after the first paint, so it never
-delays it).
+Compares, in the same run, triage-app's main window (launch.run_gui with the opener app.py
+uses, on the real encrypted record store in a temporary data folder that has one account)
+with a bare PySide6 QMainWindow. Each sample is a fresh process; the figure is the median of
+N runs. "Interactive" is the first pass of the event loop after the window is shown (the app
+prints the time from inside it). "Sign-in screen usable" is when a key press, posted through
+the event queue as soon as the sign-in screen is up, has reached its user-name field: the
+screen is drawn and accepting input (the store and services are still loading behind it).
+"Store loaded" is when the services have loaded and Sign in is enabled; a second key press,
+posted 50 ms into that load, shows how long a key typed meanwhile waits.
 
     python benchmarks/bench_startup.py [-n 9]
 
-Prints a markdown table and writes benchmarks/results-startup.md. Target: app <= 1.5 x bare.
+Prints a markdown table and writes benchmarks/results-startup.md. Targets: main window
+<= 1.5 x bare; sign-in screen usable <= 2 x bare.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 1.5
+SIGN_IN_TARGET = 2.0
 
 BARE = """
 import sys, time
@@ -47,9 +52,9 @@ app.exec()
 APP = """
 import sys
 from triage_app.ui.launch import run_gui
-def factory():
-    from triage_app.ui.service_adapters import StoreOpener
-    return StoreOpener(sys.argv[1])
+def factory():  # as app.run_desktop: the sign-in screen first, the store behind it
+    from triage_app.ui.background_opener import BackgroundOpener
+    return BackgroundOpener(sys.argv[1])
 sys.exit(run_gui([], factory, quit_when_ready=True))
 """
 
@@ -75,7 +80,7 @@ def sample(code: str, *args: str) -> dict[str, float]:
     marks = {}
     for line in out.splitlines():
         name, _, value = line.partition(" ")
-        if name in ("shown", "ready"):
+        if name in ("shown", "typed", "typed_loading_posted", "typed_loading", "ready"):
             marks[name] = float(value) - start
     return marks
 
@@ -95,29 +100,39 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="triage-bench-") as data:
         sample(FIRST_ACCOUNT, data)  # an encrypted record with one account: starts at sign-in
         sample(BARE)
-        bare, shown, ready = [], [], []
+        bare, shown, typed, ready, lag = [], [], [], [], []
         for _ in range(args.runs):  # interleaved, so load changes hit both alike
             bare.append(sample(BARE)["shown"])
             marks = sample(APP, data)
             shown.append(marks["shown"])
+            typed.append(marks["typed"])
             ready.append(marks["ready"])
+            lag.append(marks["typed_loading"] - marks["typed_loading_posted"])
     with tempfile.TemporaryDirectory(prefix="triage-bench-first-") as data:
         first = sample(APP, data)["ready"]
-    b, s, r = (statistics.median(x) for x in (bare, shown, ready))
-    ratio = s / b
-    verdict = "meets" if ratio <= TARGET else "MISSES"
+    b, s, t, r = (statistics.median(x) for x in (bare, shown, typed, ready))
+    ratio, sign_in_ratio = s / b, t / b
+    met = ratio <= TARGET and sign_in_ratio <= SIGN_IN_TARGET
     rows = [
         f"| measurement (median of {args.runs}, offscreen) | seconds | x bare |",
         "|---|---:|---:|",
         f"| bare PySide6 QMainWindow, launch to interactive | {b:.3f} | 1.00 |",
         f"| triage-app main window, launch to interactive | {s:.3f} | {ratio:.2f} |",
-        f"| triage-app, launch to the sign-in screen (services loaded) | {r:.3f} | {r / b:.2f} |",
+        f"| triage-app, launch to the sign-in screen usable (a typed key landed) | {t:.3f} | "
+        f"{sign_in_ratio:.2f} |",
+        f"| triage-app, launch to the store loaded (Sign in enabled) | {r:.3f} | {r / b:.2f} |",
+        f"| a key typed while the store loads: posted to landed (median; worst {max(lag):.4f}) "
+        f"| {statistics.median(lag):.4f} | |",
         f"| triage-app first start: launch to the first-account screen, one run | {first:.3f} | "
         f"{first / b:.2f} |",
     ]
     summary = (
-        f"Target: interactive window within {TARGET}x the bare window: **{verdict}** "
-        f"({ratio:.2f}x)."
+        f"Targets: interactive window within {TARGET}x the bare window: "
+        f"**{'meets' if ratio <= TARGET else 'MISSES'}** ({ratio:.2f}x); sign-in screen usable "
+        f"within {SIGN_IN_TARGET}x: **{'meets' if sign_in_ratio <= SIGN_IN_TARGET else 'MISSES'}"
+        f"** ({sign_in_ratio:.2f}x). Load average at the end: "
+        + " / ".join(f"{x:.2f}" for x in os.getloadavg())
+        + "."
     )
     text = "\n".join(rows) + "\n\n" + summary + "\n"
     print(text)
@@ -137,7 +152,21 @@ def main() -> int:
                 "met": ratio <= TARGET,
             },
             {
-                "name": "Start-up: launch to the sign-in screen (services and SQLAlchemy loaded)",
+                "name": "Start-up: launch to the sign-in screen usable (a key press posted "
+                "through the event queue reached it; services still loading)",
+                "unit": "s",
+                "median": t,
+                "p99": p99(typed),
+                "floor": "bare PySide6 QMainWindow, launch to interactive",
+                "floor_median": b,
+                "floor_p99": p99(bare),
+                "ratio": sign_in_ratio,
+                "target": f"<= {SIGN_IN_TARGET}x the bare window",
+                "met": sign_in_ratio <= SIGN_IN_TARGET,
+            },
+            {
+                "name": "Start-up: launch to the store loaded behind the sign-in screen "
+                "(services and SQLAlchemy imported, Sign in enabled)",
                 "unit": "s",
                 "median": r,
                 "p99": p99(ready),
@@ -156,11 +185,12 @@ def main() -> int:
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n\n"
         "Each sample is a fresh process launched with `QT_QPA_PLATFORM=offscreen`; the time "
         "runs from just before the launch to the first event-loop pass after `show()` "
-        "(and, for the app, to the sign-in screen of a temporary encrypted record, after the "
-        "services and SQLAlchemy have loaded; signing in is not timed: Argon2 takes about "
-        "0.15 s by design).\n\n" + text
+        "(and, for the app, to the sign-in screen of a temporary encrypted record accepting "
+        "a key press posted through the event queue, then to the services and SQLAlchemy "
+        "loaded behind it; signing in is not timed: Argon2 takes about 0.15 s by design).\n\n"
+        + text
     )
-    return 0 if ratio <= TARGET else 1
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -153,10 +153,14 @@ class Bootstrap:
 
     # The window ------------------------------------------------------------------------
     def window_opener(self) -> Any:
-        """The window's record opener (first start, sign-in, open) on this clock and engine."""
-        from triage_app.ui.service_adapters import StoreOpener
+        """The window's record opener (first start, sign-in, open) on this clock and engine.
 
-        return StoreOpener(
+        The sign-in screen shows at once; the services load behind it on a worker thread
+        (``ui.background_opener``).
+        """
+        from triage_app.ui.background_opener import BackgroundOpener
+
+        return BackgroundOpener(
             self.data_dir,
             self.database_url,
             clock=self.clock,

@@ -39,7 +39,8 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-KEYFILE_NAME = "keys.json"
+from triage_app.store.layout import KEYFILE_NAME
+
 LOCKFILE_NAME = "keys.lock"
 LOCK_POLICY_ENTITY = "lock_policy"  # audit entity recording the folder's lock rule
 UNKNOWN_USER = "(unknown user)"

@@ -84,10 +84,14 @@ def run_gui(
         opener_factory: returns the record opener (first start, sign-in or open). It runs
             after the window is shown, so the services and SQLAlchemy load after the first
             paint. There is no default: the window never runs on a record that saves nothing.
+            An opener with ``early_state()`` and ``load()`` (``BackgroundOpener``) that says
+            ``sign_in`` gets the sign-in screen at once, and its store loads on a worker
+            thread while the user types (Sign in is enabled once it has loaded).
         names: the application and organisation names (for QSettings).
         quit_when_ready: print ``shown`` and ``ready`` timings on stdout and quit once the
-            first screen after the window (sign-in, first start or dashboard) is up (used by
-            the start-up benchmark).
+            first screen after the window (sign-in, first start or dashboard) is up and its
+            store has loaded (used by the start-up benchmark); an early sign-in screen also
+            prints ``typed`` when a key press sent through the event queue reached it.
         log_dir: the log folder: unexpected errors are logged there (no patient details).
             ``None``: the record opener's own log folder (``opener.paths.log_dir``), found
             after the first paint.
@@ -114,32 +118,61 @@ def run_gui(
     def open_record() -> None:
         if quit_when_ready:
             _say(sys.stdout, f"shown {time.perf_counter():.6f}")
-        _set_icon(app)
+        try:
+            opener = opener_factory()
+            early = getattr(opener, "early_state", None)
+            if early is not None and early() == "sign_in":
+                # The sign-in screen now; the store and services load behind it (Sign in is
+                # enabled once they have; what the user typed meanwhile stays).
+                window.show_sign_in_early(opener)
+                if quit_when_ready:
+                    _report_typing(window.sign_in.ui.user_edit, "typed")
+                settle(opener)
+                QTimer.singleShot(0, lambda: load_behind(opener))  # once the screen is drawn
+                return
+            settle(opener)
+            window.open_with(opener)
+        except Exception as exc:  # noqa: BLE001 - tell the user, keep the log free of patient data
+            failed(exc)
+            return
+        ready()
+
+    def settle(opener: RecordOpener) -> None:
+        """The error hook, log file, icon and lock settings (none is needed to paint)."""
         from triage_app.ui import crash
 
         crash.install(window, None)  # from now on no error goes unseen
-        factory = opener_factory
-        window.lock_settings = lock_settings()  # read after the first paint
+        _open_log(crash, log_dir or getattr(getattr(opener, "paths", None), "log_dir", None))
+        _set_icon(app)
+        window.lock_settings = lock_settings()
+
+    def load_behind(opener: RecordOpener) -> None:
+        window.executor.submit(lambda control: opener.load(), lambda _state: loaded(opener), failed)
+        if quit_when_ready:  # and a key typed while the store loads (the import runs by then)
+            edit = window.sign_in.ui.user_edit
+            QTimer.singleShot(50, lambda: _report_typing(edit, "typed_loading"))
+
+    def loaded(opener: RecordOpener) -> None:
         try:
-            opener = factory()
-            paths = getattr(opener, "paths", None)
-            folder = log_dir or getattr(paths, "log_dir", None)
-            if folder is not None:
-                try:
-                    crash.open_log(Path(folder))
-                except OSError as exc:
-                    import logging
-
-                    logging.getLogger(__name__).warning("no log file (%s)", type(exc).__name__)
             window.open_with(opener)
-        except Exception:  # noqa: BLE001 - tell the user, keep the log free of patient data
-            import logging
-            import traceback
-
-            logging.getLogger(__name__).exception("the record could not be opened")
-            window.prompter.error("The record could not be opened", traceback.format_exc(limit=1))
-            app.exit(1)
+        except Exception as exc:  # noqa: BLE001 - as above
+            failed(exc)
             return
+        ready()
+
+    def failed(exc: BaseException) -> None:
+        import logging
+        import traceback
+
+        logging.getLogger(__name__).error(
+            "the record could not be opened", exc_info=(type(exc), exc, exc.__traceback__)
+        )
+        window.prompter.error(
+            "The record could not be opened", "".join(traceback.format_exception(exc, limit=1))
+        )
+        app.exit(1)
+
+    def ready() -> None:
         if quit_when_ready:
             _say(sys.stdout, f"ready {time.perf_counter():.6f}")
             QTimer.singleShot(0, app.quit)
@@ -150,6 +183,37 @@ def run_gui(
 
 def _engine(engine_loader: Callable[[], Decide] | None) -> dict[str, Callable[[], Decide]]:
     return {} if engine_loader is None else {"engine_loader": engine_loader}
+
+
+def _open_log(crash, folder: Path | str | None) -> None:  # noqa: ANN001 - the crash module
+    if folder is None:
+        return
+    try:
+        crash.open_log(Path(folder))
+    except OSError as exc:
+        import logging
+
+        logging.getLogger(__name__).warning("no log file (%s)", type(exc).__name__)
+
+
+def _report_typing(edit, mark: str) -> None:  # noqa: ANN001 - a QLineEdit
+    """For the start-up benchmark: type one key into ``edit``; print ``mark`` when it lands.
+
+    The key goes through the event queue like a real key press, so the time says when the
+    screen accepts input (not merely when it was drawn). ``mark_posted`` is printed first.
+    """
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    def landed(_text: str) -> None:
+        edit.textChanged.disconnect(landed)
+        _say(sys.stdout, f"{mark} {time.perf_counter():.6f}")
+
+    edit.textChanged.connect(landed)
+    key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_B, Qt.KeyboardModifier.NoModifier, "b")
+    _say(sys.stdout, f"{mark}_posted {time.perf_counter():.6f}")
+    QApplication.postEvent(edit, key)
 
 
 def lock_settings():  # noqa: ANN201 - LockSettings (imported here, after the first paint)

@@ -234,6 +234,14 @@ class MainWindow(QMainWindow):
         """First start (create the first account), sign in, or open the record as it is."""
         self._opener = opener
         state = opener.state()
+        early = self.sign_in is not None and not self.sign_in.ready
+        if early and state == "sign_in":
+            self.sign_in.set_ready()  # shown before the store loaded: what was typed stays
+            return
+        if early:  # the files' guess was wrong (e.g. a folder changed meanwhile)
+            self.ui.pages_stack.removeWidget(self.sign_in)
+            self.sign_in.deleteLater()
+            self.sign_in = None
         if state == "fresh":
             from triage_app.ui.first_run import FirstRun
 
@@ -250,6 +258,20 @@ class MainWindow(QMainWindow):
             self.sign_in.ui.user_edit.setFocus()
         else:
             self.attach(opener.open())
+
+    def show_sign_in_early(self, opener: RecordOpener) -> None:
+        """Show the sign-in screen while the record's store loads (Sign in waits for it).
+
+        :meth:`open_with` is called once the store has loaded; it enables Sign in, or shows
+        the screen the store's state needs instead.
+        """
+        from triage_app.ui.sign_in import SignIn
+
+        self._opener = opener
+        self.sign_in = SignIn(opener, self.executor, self, ready=False)
+        self.sign_in.signed_in.connect(self.attach)
+        self._show_page(self.sign_in)
+        self.sign_in.ui.user_edit.setFocus()
 
     def _show_page(self, page: QWidget) -> None:
         self.banner.clear()
