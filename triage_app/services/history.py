@@ -109,9 +109,7 @@ def load_history(s: Session, child: ChildRecord, before: datetime | None) -> Chi
     }
     presentations = PresentationRepository(s)
     rows = presentations.for_children([*own, *others], before=before)
-    urgencies = {
-        pid: a.urgency for pid, a in presentations.assessments([p.id for p in rows if p.id]).items()
-    }
+    urgencies = presentations.urgencies([p.id for p in rows if p.id])
     entries = tuple(
         HistoryEntry(
             presentation=p,

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, case, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -78,6 +78,96 @@ def presentation_record(row: Presentation) -> PresentationRecord:
     )
 
 
+# Read paths select columns (SQLAlchemy Core) rather than ORM entities: a history lookup
+# reads dozens of rows to turn them into records at once, and the identity map, the unit of
+# work and statement building cost many times more than the query itself. The statements
+# are built once (bound parameters); building one costs more than running it.
+_CHILD = Child.__table__.c
+_CHILD_COLUMNS = [*(_CHILD[f] for f in CHILD_FIELDS), _CHILD.id, _CHILD.row_version]
+_PRESENTATION = Presentation.__table__.c
+_PRESENTATION_FIELDS = (
+    "child_id", "seen_at", "setting", "organisation", "complaint", "findings", "explanation",
+    "outcome", "mobility", "nim_at_time", "source", "source_id", "id", "row_version", "review",
+)  # fmt: skip
+_LINK = HouseholdLink.__table__.c
+_ASSESSMENT = Assessment.__table__.c
+
+_CHILD_BY_NHS = select(*_CHILD_COLUMNS).where(_CHILD.nhs_number == bindparam("nhs"))
+_CHILD_BY_ID = select(*_CHILD_COLUMNS).where(_CHILD.id == bindparam("id"))
+# One query for the household: each link with the other child's columns (never N+1).
+_HOUSEHOLD = (
+    select(
+        _LINK.id,
+        _LINK.child_id,
+        _LINK.related_child_id,
+        _LINK.relation,
+        _LINK.person_name,
+        _LINK.notes,
+        _LINK.relationship,
+        _LINK.date_of_birth,
+        _LINK.contact,
+        _LINK.lives_with_child,
+        *_CHILD_COLUMNS,
+    )  # fmt: skip
+    .select_from(HouseholdLink.__table__)
+    .outerjoin(
+        Child.__table__,
+        _CHILD.id
+        == case((_LINK.child_id == bindparam("cid"), _LINK.related_child_id), else_=_LINK.child_id),
+    )
+    .where(or_(_LINK.child_id == bindparam("cid"), _LINK.related_child_id == bindparam("cid")))
+    .order_by(_LINK.id)
+)
+_PRESENTATIONS = select(*(_PRESENTATION[f] for f in _PRESENTATION_FIELDS)).where(
+    _PRESENTATION.child_id.in_(bindparam("ids", expanding=True))
+)
+_NEWEST_FIRST = (_PRESENTATION.seen_at.desc(), _PRESENTATION.id.desc())
+_PRESENTATIONS_ALL = _PRESENTATIONS.order_by(*_NEWEST_FIRST)
+_PRESENTATIONS_BEFORE = _PRESENTATIONS.where(_PRESENTATION.seen_at < bindparam("before")).order_by(
+    *_NEWEST_FIRST
+)
+_URGENCIES = (
+    select(_ASSESSMENT.presentation_id, _ASSESSMENT.urgency)
+    .where(_ASSESSMENT.presentation_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_ASSESSMENT.id)
+)
+
+
+def _read(session: Session, statement: Any, params: dict[str, Any]) -> Any:
+    """Run a Core read in the session's transaction, after flushing pending ORM changes."""
+    session.flush()  # as the ORM's autoflush would (nothing to do when nothing is pending)
+    return session.connection().execute(statement, params)
+
+
+def _child_from_columns(r: Sequence[Any]) -> ChildRecord:
+    """A child record from a row of ``_CHILD_COLUMNS`` (in that order)."""
+    n = len(CHILD_FIELDS)
+    return ChildRecord(**dict(zip(CHILD_FIELDS, r[:n], strict=True)), id=r[n], version=r[n + 1])
+
+
+def _presentation_from_columns(r: Sequence[Any]) -> PresentationRecord:
+    """A presentation record from a row of ``_PRESENTATION_FIELDS`` (as presentation_record)."""
+    (child_id, seen_at, setting, organisation, complaint, findings, explanation, outcome,
+     mobility, nim_at_time, source, source_id, pid, version, review) = r  # fmt: skip
+    return PresentationRecord(
+        child_id=child_id,
+        seen_at=seen_at,
+        setting=setting,
+        organisation=organisation,
+        complaint=complaint,
+        findings=tuple(FindingRecord.from_json(f) for f in findings or ()),
+        explanation=explanation,
+        outcome=outcome,
+        mobility=mobility,
+        nim_at_time=nim_at_time,
+        source=source,
+        source_id=source_id,
+        id=pid,
+        version=version,
+        review=review,
+    )
+
+
 def flush_or_conflict(session: Session, entity: str, entity_id: int, expected: int) -> None:
     """Flush; a row changed by another transaction meanwhile becomes a ConflictError."""
     try:
@@ -137,15 +227,15 @@ class ChildRepository:
 
     def get(self, child_id: int) -> ChildRecord:
         """Return a child by id, or raise NotFoundError."""
-        row = self.s.get(Child, child_id)
+        row = _read(self.s, _CHILD_BY_ID, {"id": child_id}).first()
         if row is None:
             raise NotFoundError(f"no child with id {child_id}")
-        return child_record(row)
+        return _child_from_columns(row)
 
     def by_nhs_number(self, nhs_number: str) -> ChildRecord | None:
         """Return the child with this NHS number (ten digits), or ``None``."""
-        row = self.s.scalar(select(Child).where(Child.nhs_number == nhs_number))
-        return child_record(row) if row else None
+        row = _read(self.s, _CHILD_BY_NHS, {"nhs": nhs_number}).first()
+        return _child_from_columns(row) if row else None
 
     def update(self, child: ChildRecord, user: str, now: datetime) -> ChildRecord:
         """Save changed details; ``child.version`` must be the version that was read."""
@@ -228,28 +318,35 @@ class ChildRepository:
 
     def household(self, child_id: int) -> list[HouseholdMember]:
         """Return the child's household; child-to-child links count from either end."""
-        rows = self.s.scalars(
-            select(HouseholdLink)
-            .where(
-                or_(HouseholdLink.child_id == child_id, HouseholdLink.related_child_id == child_id)
-            )
-            .order_by(HouseholdLink.id)
-        ).all()
+        rows = _read(self.s, _HOUSEHOLD, {"cid": child_id}).all()
         members: list[HouseholdMember] = []
         seen: set[int] = set()
         for row in rows:
-            other = row.related_child_id if row.child_id == child_id else row.child_id
+            (link_id, a, b, relation, person_name, notes, relationship, dob, contact,
+             lives_with_child) = row[:10]  # fmt: skip
+            other = b if a == child_id else a
             if other is not None:
                 if other in seen:
                     continue
                 seen.add(other)
+                if row[10 + len(CHILD_FIELDS)] is None:
+                    raise NotFoundError(f"no child with id {other}")
+                related = _child_from_columns(row[10:])
+                members.append(HouseholdMember(Relation(relation), related, None, notes, link_id))
+            else:
                 members.append(
                     HouseholdMember(
-                        Relation(row.relation), self.get(other), None, row.notes, row.id
+                        Relation(relation),
+                        None,
+                        person_name,
+                        notes,
+                        link_id,
+                        relationship=relationship,
+                        date_of_birth=dob,
+                        contact=contact,
+                        lives_with_child=lives_with_child,
                     )
                 )
-            else:
-                members.append(_member(row, None))
         return members
 
 
@@ -309,11 +406,11 @@ class PresentationRepository:
         ids = list(child_ids)
         if not ids:
             return []
-        query = select(Presentation).where(Presentation.child_id.in_(ids))
-        if before is not None:
-            query = query.where(Presentation.seen_at < before)
-        rows = self.s.scalars(query.order_by(Presentation.seen_at.desc(), Presentation.id.desc()))
-        return [presentation_record(r) for r in rows]
+        if before is None:
+            rows = _read(self.s, _PRESENTATIONS_ALL, {"ids": ids})
+        else:
+            rows = _read(self.s, _PRESENTATIONS_BEFORE, {"ids": ids, "before": before})
+        return [_presentation_from_columns(r) for r in rows]
 
     def add_assessment(self, a: AssessmentRecord, user: str, now: datetime) -> AssessmentRecord:
         """Store an assessment (input and decision JSON) for a presentation."""
@@ -332,6 +429,13 @@ class PresentationRepository:
         self.s.add(row)
         self.s.flush()
         return _assessment_record(row)
+
+    def urgencies(self, presentation_ids: Iterable[int]) -> dict[int, str]:
+        """Return the urgency of the latest assessment of each presentation that has one."""
+        ids = list(presentation_ids)
+        if not ids:
+            return {}
+        return {pid: u for pid, u in _read(self.s, _URGENCIES, {"ids": ids})}
 
     def assessments(self, presentation_ids: Iterable[int]) -> dict[int, AssessmentRecord]:
         """Return the latest assessment of each presentation that has one."""
