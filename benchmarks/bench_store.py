@@ -15,12 +15,16 @@ Run: ``python benchmarks/bench_store.py [--children N] [--presentations M] [--lo
    no validation) into the same schema.
 
 Targets (issue 3): NHS-number lookup p99 <= 10 ms; name and date of birth p99 <= 50 ms;
-import >= 50,000 rows/s.
+import >= 50,000 rows/s. Issue 15: the NHS-number use-case's median within 5x the
+hand-written SQL, the repository read within 3x, import at least 0.8x raw executemany. The
+hand-written SQL runs on a connection kept open; the app opens a connection per use-case
+(``store.db``: no pool), so a row also times the SQL opening its own connection per lookup.
 """
 
 import argparse
 import csv
 import json
+import os
 import platform
 import random
 import sqlite3
@@ -61,15 +65,25 @@ def timed(fn, items, warmup=20):
 
 
 def raw_history(conn, nhs):
+    """The history read in hand-written SQL: what the repository reads, on an open connection.
+
+    The child, its same-child links, its household links and their children, every
+    presentation of them, and the urgency of each presentation's latest assessment.
+    """
     child = conn.execute(
         "SELECT id, family_name, given_name, date_of_birth FROM child WHERE nhs_number = ?", (nhs,)
     ).fetchone()
+    same = conn.execute(
+        "SELECT child_id, other_child_id FROM child_link WHERE (child_id = ? OR other_child_id = ?) "
+        "AND kind = 'same_child' AND ended_at IS NULL",
+        (child[0], child[0]),
+    ).fetchall()
     links = conn.execute(
         "SELECT child_id, related_child_id, relation, person_name FROM household_link "
         "WHERE child_id = ? OR related_child_id = ?",
         (child[0], child[0]),
     ).fetchall()
-    ids = {child[0]} | {x for link in links for x in link[:2] if x is not None}
+    ids = {child[0]} | {x for link in [*links, *same] for x in link[:2] if x is not None}
     marks = ",".join("?" * len(ids))
     others = conn.execute(
         f"SELECT id, family_name, given_name, date_of_birth, cp_plan FROM child WHERE id IN ({marks})",
@@ -80,7 +94,34 @@ def raw_history(conn, nhs):
         f"FROM presentation WHERE child_id IN ({marks}) ORDER BY seen_at DESC, id DESC",
         tuple(ids),
     ).fetchall()
-    return others, [(r[0], r[2], json.loads(r[6])) for r in rows]
+    found = [r[0] for r in rows]
+    urgency = {}
+    if found:
+        urgency = dict(
+            conn.execute(
+                "SELECT presentation_id, urgency FROM assessment WHERE presentation_id IN "
+                f"({','.join('?' * len(found))}) ORDER BY id",
+                found,
+            ).fetchall()
+        )
+    return others, [(r[0], r[2], json.loads(r[6]), urgency.get(r[0])) for r in rows]
+
+
+def raw_history_connecting(db, nhs):
+    """The same, opening and closing its own connection with the app's settings, as every
+    use-case does (no connection pool: ``store.db``)."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        for pragma in (
+            "foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000"
+        ):  # fmt: skip
+            conn.execute(f"PRAGMA {pragma}")
+        conn.execute("BEGIN")
+        result = raw_history(conn, nhs)
+        conn.execute("COMMIT")
+        return result
+    finally:
+        conn.close()
 
 
 def raw_matches(conn, family, given, dob):
@@ -215,17 +256,35 @@ def main():
     svc = timed(lambda n: history.history_by_nhs_number(ctx, n), numbers)
     repo = timed(repo_history, numbers)
     sql = timed(lambda n: raw_history(raw, n), numbers)
+    sql_connecting = timed(lambda n: raw_history_connecting(db, n), numbers)
     results.append(
         (
             "history by NHS number: use-case (incl. audit event, engine flags)",
             svc,
             sql,
-            "p99 <= 10 ms",
-            svc[1] <= 10,
+            "p99 <= 10 ms; median <= 5x SQL",
+            svc[1] <= 10 and svc[0] <= 5 * sql[0],
         )
     )
-    results.append(("history by NHS number: repository read only", repo, sql, "", None))
+    results.append(
+        (
+            "history by NHS number: repository read only",
+            repo,
+            sql,
+            "median <= 3x SQL",
+            repo[0] <= 3 * sql[0],
+        )
+    )
     results.append(("history by NHS number: hand-written SQL (sqlite3)", sql, sql, "", None))
+    results.append(
+        (
+            "history by NHS number: hand-written SQL, own connection per lookup (as the app)",
+            sql_connecting,
+            sql,
+            "",
+            None,
+        )
+    )
 
     names = [
         (f"{k[1].upper()}, {k[2]}", k[1], k[2], datetime.fromisoformat(k[3]).date()) for k in sample
@@ -264,7 +323,11 @@ def main():
         f"Machine: {platform.machine()}, CPython {platform.python_version()}, "
         f"{platform.system()}, SQLite {sqlite3.sqlite_version}. Database: {args.children:,} "
         f"children, {args.presentations:,} presentations (generated in {generate_s:.1f} s). "
-        f"Lookups: {len(numbers)} random children each, after 20 warm-up lookups.",
+        f"Lookups: {len(numbers)} random children each, after 20 warm-up lookups. Load average "
+        f"at the end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}. The hand-written SQL "
+        "reads what the repository reads (child, same-child links, household, presentations, "
+        "latest urgencies) on a connection kept open; the app opens one per use-case (no pool), "
+        "shown by the own-connection row.",
         "",
         "| measurement | p50 (ms) | p99 (ms) | p50 vs SQL | target | result |",
         "|---|---|---|---|---|---|",
@@ -278,9 +341,9 @@ def main():
         "",
         "| import | rows | rows/s | vs raw executemany | target | result |",
         "|---|---|---|---|---|---|",
-        f"| `import presentations` (validate every row, skip duplicates, children, executemany, one transaction) "
-        f"| {summary.imported:,} | {app_rate:,.0f} | {app_rate / raw_rate:.2f}x | >= 50,000 rows/s "
-        f"| {'met' if app_rate >= 50_000 else 'NOT met'} |",
+        f"| `import presentations` (validate every row, skip duplicates, children, executemany, batches of 10,000) "
+        f"| {summary.imported:,} | {app_rate:,.0f} | {app_rate / raw_rate:.2f}x | >= 50,000 rows/s and >= 0.8x raw "
+        f"| {'met' if app_rate >= 50_000 and app_rate >= 0.8 * raw_rate else 'NOT met'} |",
         f"| raw sqlite3.executemany of the same rows (no validation) | {summary.imported:,} "
         f"| {raw_rate:,.0f} | 1.00x | | |",
         "",
@@ -314,7 +377,7 @@ def write_json(args, results, imported, app_rate, raw_rate, generate_s):
         )
     rows.append(
         {
-            "name": f"Import: `import presentations`, {imported:,} rows in one transaction",
+            "name": f"Import: `import presentations`, {imported:,} rows (batches of 10,000)",
             "unit": "rows/s",
             "median": app_rate,
             "p99": None,
@@ -322,8 +385,8 @@ def write_json(args, results, imported, app_rate, raw_rate, generate_s):
             "floor_median": raw_rate,
             "floor_p99": None,
             "ratio": app_rate / raw_rate,
-            "target": ">= 50,000 rows/s",
-            "met": app_rate >= 50_000,
+            "target": ">= 50,000 rows/s and >= 0.8x raw",
+            "met": app_rate >= 50_000 and app_rate >= 0.8 * raw_rate,
         }
     )
     data = {"rows": rows, "lookups": args.lookups, "generate_s": generate_s}

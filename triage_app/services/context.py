@@ -63,6 +63,9 @@ class StoreContext:
     # An administrator's unwrapped account-signing key (name, Ed25519 private key), held for
     # the session only so accounts they add or change are signed (see ``store.signing``).
     _signer: Any = field(default=None, repr=False, compare=False)
+    # Set once a transaction that made sure of the acting user's row has committed (users are
+    # never deleted), so later use-cases skip that query.
+    _user_stored: bool = field(default=False, repr=False, compare=False)
 
     @property
     def database_key(self) -> bytes | None:
@@ -93,19 +96,21 @@ class StoreContext:
         The acting user is recorded on first use (with an audit event).
         """
         with self.session_factory.begin() as session:
-            now = self.clock()
-            _, created = UserRepository(session).ensure(self.user, now)
-            if created:
-                audit.record(
-                    session,
-                    at=now,
-                    username=self.user,
-                    action="create",
-                    entity="user",
-                    entity_id=self.user,
-                    after={"username": self.user},
-                )
+            if not self._user_stored:
+                now = self.clock()
+                _, created = UserRepository(session).ensure(self.user, now)
+                if created:
+                    audit.record(
+                        session,
+                        at=now,
+                        username=self.user,
+                        action="create",
+                        entity="user",
+                        entity_id=self.user,
+                        after={"username": self.user},
+                    )
             yield session
+        self._user_stored = True  # committed
 
     def audit(
         self,

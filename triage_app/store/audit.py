@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from triage_app.domain.records import AuditCheck, AuditEvent
@@ -40,6 +40,11 @@ POSTGRES_TRIGGERS = (
     """CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event
     FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()""",
 )
+
+
+_EVENT = AuditEventRow.__table__
+_LAST_HASH = select(_EVENT.c.hash).order_by(_EVENT.c.id.desc()).limit(1)
+_APPEND = insert(_EVENT)
 
 
 def canonical(value: Any) -> str | None:
@@ -101,26 +106,32 @@ def record(
         raise ValueError(f"unknown audit action {action!r} (known: {', '.join(ACTIONS)})")
     lock_chain(session)
     session.flush()
-    last = session.execute(
-        select(AuditEventRow.hash).order_by(AuditEventRow.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    prev = last or GENESIS_HASH
-    row = AuditEventRow(
-        at=at.isoformat(timespec="microseconds"),
-        username=username,
-        action=action,
-        entity=entity,
-        entity_id=None if entity_id is None else str(entity_id),
-        before=canonical(before),
-        after=canonical(after),
-        prev_hash=prev,
+    # Core, not an ORM object: one event per use-case, and the unit of work costs more than
+    # the insert (the event is never changed afterwards, so nothing needs tracking).
+    conn = session.connection()
+    prev = conn.execute(_LAST_HASH).scalar_one_or_none() or GENESIS_HASH
+    values = {
+        "at": at.isoformat(timespec="microseconds"),
+        "username": username,
+        "action": action,
+        "entity": entity,
+        "entity_id": None if entity_id is None else str(entity_id),
+        "before": canonical(before),
+        "after": canonical(after),
+        "prev_hash": prev,
+    }
+    values["hash"] = event_hash(
+        prev,
+        values["at"],
+        username,
+        action,
+        entity,
+        values["entity_id"],
+        values["before"],
+        values["after"],
     )
-    row.hash = event_hash(
-        prev, row.at, username, action, entity, row.entity_id, row.before, row.after
-    )
-    session.add(row)
-    session.flush()
-    return to_event(row)
+    event_id = conn.execute(_APPEND, values).inserted_primary_key[0]
+    return AuditEvent(id=event_id, **values)
 
 
 def lock_chain(session: Session) -> None:

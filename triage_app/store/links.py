@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from triage_app.domain.records import ChildLinkRecord, NotFoundError
 from triage_app.store.orm import Child, ChildLink
 
 SAME, NOT_SAME = "same_child", "not_same"
+
+_LINK = ChildLink.__table__.c
+# Built once: every history lookup runs it, and building it costs more than running it.
+_SAME_CHILD_EDGES = select(_LINK.child_id, _LINK.other_child_id).where(
+    or_(
+        _LINK.child_id.in_(bindparam("frontier", expanding=True)),
+        _LINK.other_child_id.in_(bindparam("frontier", expanding=True)),
+    ),
+    _LINK.kind == SAME,
+    _LINK.ended_at.is_(None),
+)
 
 
 def _record(row: ChildLink) -> ChildLinkRecord:
@@ -105,16 +116,7 @@ class ChildLinkRepository:
         group, frontier = [child_id], [child_id]
         seen = {child_id}
         while frontier:
-            rows = self.s.execute(
-                select(ChildLink.child_id, ChildLink.other_child_id).where(
-                    or_(
-                        ChildLink.child_id.in_(frontier),
-                        ChildLink.other_child_id.in_(frontier),
-                    ),
-                    ChildLink.kind == SAME,
-                    ChildLink.ended_at.is_(None),
-                )
-            ).all()
+            rows = self.s.execute(_SAME_CHILD_EDGES, {"frontier": frontier}).all()
             frontier = []
             for a, b in rows:
                 for cid in (a, b):
