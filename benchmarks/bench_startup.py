@@ -9,7 +9,8 @@ prints the time from inside it). "Sign-in screen usable" is when a key press, po
 the event queue as soon as the sign-in screen is up, has reached its user-name field: the
 screen is drawn and accepting input (the store and services are still loading behind it).
 "Store loaded" is when the services have loaded and Sign in is enabled; a second key press,
-posted 50 ms into that load, shows how long a key typed meanwhile waits.
+posted as the deferred work (error hook, log, icon, lock settings) and the store's import on a
+worker thread begin, shows how long a key typed meanwhile waits.
 
     python benchmarks/bench_startup.py [-n 9]
 

@@ -127,7 +127,6 @@ def run_gui(
                 window.show_sign_in_early(opener)
                 if quit_when_ready:
                     _report_typing(window.sign_in.ui.user_edit, "typed")
-                settle(opener)
                 QTimer.singleShot(0, lambda: load_behind(opener))  # once the screen is drawn
                 return
             settle(opener)
@@ -147,10 +146,14 @@ def run_gui(
         window.lock_settings = lock_settings()
 
     def load_behind(opener: RecordOpener) -> None:
+        if quit_when_ready:  # a key typed now waits for this work and the store's import
+            _report_typing(window.sign_in.ui.user_edit, "typed_loading")
+        try:
+            settle(opener)
+        except Exception as exc:  # noqa: BLE001 - as above
+            failed(exc)
+            return
         window.executor.submit(lambda control: opener.load(), lambda _state: loaded(opener), failed)
-        if quit_when_ready:  # and a key typed while the store loads (the import runs by then)
-            edit = window.sign_in.ui.user_edit
-            QTimer.singleShot(50, lambda: _report_typing(edit, "typed_loading"))
 
     def loaded(opener: RecordOpener) -> None:
         try:
