@@ -23,6 +23,17 @@ _SAME_CHILD_EDGES = select(_LINK.child_id, _LINK.other_child_id).where(
     _LINK.ended_at.is_(None),
 )
 
+_ACTIVE = (
+    select(ChildLink)
+    .where(
+        or_(
+            ChildLink.child_id == bindparam("child"), ChildLink.other_child_id == bindparam("child")
+        ),
+        ChildLink.ended_at.is_(None),
+    )
+    .order_by(ChildLink.id)
+)
+
 
 def _record(row: ChildLink) -> ChildLinkRecord:
     return ChildLinkRecord(
@@ -67,14 +78,7 @@ class ChildLinkRepository:
 
     def active(self, child_id: int) -> list[ChildLinkRecord]:
         """The child's links and rejections that have not been ended, oldest first."""
-        rows = self.s.scalars(
-            select(ChildLink)
-            .where(
-                or_(ChildLink.child_id == child_id, ChildLink.other_child_id == child_id),
-                ChildLink.ended_at.is_(None),
-            )
-            .order_by(ChildLink.id)
-        )
+        rows = self.s.scalars(_ACTIVE, {"child": child_id})
         return [_record(r) for r in rows]
 
     def all_for(self, child_id: int) -> list[ChildLinkRecord]:
