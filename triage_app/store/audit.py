@@ -109,29 +109,38 @@ def record(
     # Core, not an ORM object: one event per use-case, and the unit of work costs more than
     # the insert (the event is never changed afterwards, so nothing needs tracking).
     conn = session.connection()
-    prev = conn.execute(_LAST_HASH).scalar_one_or_none() or GENESIS_HASH
-    values = {
-        "at": at.isoformat(timespec="microseconds"),
-        "username": username,
-        "action": action,
-        "entity": entity,
-        "entity_id": None if entity_id is None else str(entity_id),
-        "before": canonical(before),
-        "after": canonical(after),
-        "prev_hash": prev,
-    }
-    values["hash"] = event_hash(
-        prev,
-        values["at"],
-        username,
-        action,
-        entity,
-        values["entity_id"],
-        values["before"],
-        values["after"],
+    prev: str = conn.execute(_LAST_HASH).scalar_one_or_none() or GENESIS_HASH
+    stamp = at.isoformat(timespec="microseconds")
+    ref = None if entity_id is None else str(entity_id)
+    before_text, after_text = canonical(before), canonical(after)
+    digest = event_hash(prev, stamp, username, action, entity, ref, before_text, after_text)
+    inserted = conn.execute(
+        _APPEND,
+        {
+            "at": stamp,
+            "username": username,
+            "action": action,
+            "entity": entity,
+            "entity_id": ref,
+            "before": before_text,
+            "after": after_text,
+            "prev_hash": prev,
+            "hash": digest,
+        },
+    ).inserted_primary_key
+    assert inserted is not None
+    return AuditEvent(
+        id=int(inserted[0]),
+        at=stamp,
+        username=username,
+        action=action,
+        entity=entity,
+        entity_id=ref,
+        before=before_text,
+        after=after_text,
+        prev_hash=prev,
+        hash=digest,
     )
-    event_id = conn.execute(_APPEND, values).inserted_primary_key[0]
-    return AuditEvent(id=event_id, **values)
 
 
 def lock_chain(session: Session) -> None:

@@ -39,7 +39,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from triage_app.store.layout import KEYFILE_NAME
+from triage_app.store.layout import KEYFILE_NAME as KEYFILE_NAME  # re-exported
 
 LOCKFILE_NAME = "keys.lock"
 LOCK_POLICY_ENTITY = "lock_policy"  # audit entity recording the folder's lock rule
