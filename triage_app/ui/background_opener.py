@@ -30,6 +30,7 @@ class BackgroundOpener:
         self.paths = resolve_paths(data_dir=data_dir, database_url=database_url)
         self._args = (data_dir, database_url)
         self._options = options
+        self.clock = options.get("clock")  # the record's time source, as StoreOpener's
         self._lock = threading.Lock()
         self._real: Any = None
         self._state: str | None = None
