@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QTextBrowser, QVBoxLayout, QW
 
 from triage_app.domain.display import nhs_datetime
 from triage_app.domain.model import Decision
+from triage_app.domain.wizard_actions import WIZARD_DONE, wizard_done, wizard_note
 from triage_app.ui.labels import ACTION, CP_IS, URGENCY
 from triage_app.ui.viewmodels import ActionRecord, CaseAction
 from triage_app.ui.widgets.actions_checklist import ActionsChecklist, with_call_countdown
@@ -47,28 +48,6 @@ def case_actions(decision: Decision, records: dict[str, Any]) -> list[CaseAction
         )
         for a in decision.actions
     ]
-
-
-# Actions the wizard itself does: done once its step holds what the action asks for.
-WIZARD_DONE = {
-    "complete_body_map": "every finding is on the body map (step 3)",
-    "record_explanation_verbatim": "the explanation is recorded word for word (step 4)",
-    "check_cp_is": "the CP-IS result is recorded (step 5)",
-}
-
-
-def wizard_done(data: dict[str, Any]) -> set[str]:
-    """Return the actions this assessment's own steps have already done."""
-    done = set()
-    if data.get("findings"):
-        done.add("complete_body_map")
-    explanation = data.get("explanation") or {}
-    if (explanation.get("text") or "").strip() and explanation.get("given_by"):
-        done.add("record_explanation_verbatim")
-    cp_is = (data.get("history") or {}).get("cp_is")
-    if cp_is and cp_is != "not_checked":
-        done.add("check_cp_is")
-    return done
 
 
 class ActionsStep(AssessmentStep):
@@ -112,13 +91,13 @@ class ActionsStep(AssessmentStep):
         """Mark the actions the wizard's own steps did as done (and undo that if undone)."""
         required = {a.id for a in self.decision.actions} if self.decision else set()
         done = wizard_done(self._data) & required
-        for action_id, how in WIZARD_DONE.items():
+        for action_id in WIZARD_DONE:
             auto = self.records.get(action_id, {}).get("details", {}).get("source") == "wizard"
             if action_id in done and action_id not in self.records:
                 self.records[action_id] = {
                     "done_at": self._now().strftime("%Y-%m-%dT%H:%M"),
                     "by": self.user,
-                    "details": {"source": "wizard", "note": f"Done in this assessment: {how}."},
+                    "details": {"source": "wizard", "note": wizard_note(action_id)},
                 }
             elif auto and action_id not in done:
                 del self.records[action_id]
