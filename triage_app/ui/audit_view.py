@@ -250,7 +250,7 @@ class AuditView(QWidget):
         self.run_button = QPushButton("&Show")
         self.suppress_box = QCheckBox("Suppress counts under 5 (sharing)")
         self.pdf_button = QPushButton("Save &PDF...")
-        self.csv_button = QPushButton("Save C&SV...")
+        self.csv_button = QPushButton("Save CS&V...")
         self.back_button = QPushButton("&Back to cases")
         for w in (
             self.setting_combo,
@@ -476,7 +476,7 @@ def install_audit(window: Any, services: Any) -> QAction | None:
         window.banner.clear()
         window.ui.pages_stack.setCurrentWidget(view[0])
 
-    menu = window.menuBar().addMenu("&Audit")
+    menu = window.menuBar().addMenu("Audit")  # no Alt letter: the screens own them (F10)
     action = QAction("Protocol compliance &audit", window)
     action.setShortcut("Ctrl+7")
     action.triggered.connect(show)

@@ -172,9 +172,9 @@ class InvestigationsPanel(QGroupBox):
             self, "Reason for performing before its window", "only if before its window"
         )
         self.decided_by_edit = _edit(self, "Clinician who decided", "name and role")
-        self.add_result_button = _button(self, "Record res&ult", "Record result")
+        self.add_result_button = _button(self, "Record &result", "Record result")
         self.not_required_reason_edit = _edit(self, "Why it is not required")
-        self.not_required_button = _button(self, "Not re&quired", "Mark not required")
+        self.not_required_button = _button(self, "Not required", "Mark not required")
         self.message_label = message_label(self, "Investigations message")
         request = QHBoxLayout()
         request.addWidget(self.request_combo, 1)
@@ -272,7 +272,7 @@ class MeetingPanel(QGroupBox):
         self.attendees_table.verticalHeader().setVisible(False)
         self.attendees_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.attendees_table.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
-        self.add_attendee_button = _button(self, "Add a&ttendee", "Add attendee")
+        self.add_attendee_button = _button(self, "Add &attendee", "Add attendee")
         self.remove_attendee_button = _button(self, "Remove attendee", "Remove attendee")
         self.outcome_edit = _edit(self, "Meeting outcome", "e.g. section 47 enquiry agreed")
         self.supervision_combo = QComboBox(self)
@@ -294,15 +294,15 @@ class MeetingPanel(QGroupBox):
         people.addStretch(1)
         form = QFormLayout(self)
         form.addRow(self.meetings_list)
-        form.addRow("Held &at", self.held_at_edit)
+        form.addRow("&Held at", self.held_at_edit)
         form.addRow("Attendees", self.attendees_table)
         form.addRow(people)
         form.addRow("&Outcome", self.outcome_edit)
-        form.addRow("Supervision decision", self.supervision_combo)
-        form.addRow("Co&nditions", self.conditions_edit)
-        form.addRow("Conditions for re&laxing", self.relax_conditions_edit)
+        form.addRow("Super&vision decision", self.supervision_combo)
+        form.addRow("Conditions", self.conditions_edit)
+        form.addRow("Conditions for relaxin&g", self.relax_conditions_edit)
         form.addRow("Review b&y", self.review_edit)
-        form.addRow("Reaso&n", self.reason_edit)
+        form.addRow("Reason", self.reason_edit)
         form.addRow(self.meeting_button)
         form.addRow(self.message_label)
         self.add_attendee_button.clicked.connect(lambda: self.add_attendee())
@@ -382,8 +382,16 @@ class MeetingPanel(QGroupBox):
             self.meeting_button,
             self.add_attendee_button,
             self.remove_attendee_button,
+            self.held_at_edit,
+            self.attendees_table,
+            self.outcome_edit,
+            self.supervision_combo,
+            self.conditions_edit,
+            self.relax_conditions_edit,
+            self.review_edit,
+            self.reason_edit,
         ):
-            w.setEnabled(case.is_open)
+            w.setEnabled(case.is_open)  # a closed case is read only (reopen it first)
 
 
 class SupervisionPanel(QGroupBox):
