@@ -15,6 +15,7 @@ from triage_app.domain.wizard_actions import WIZARD_DONE, wizard_done, wizard_no
 from triage_app.ui.labels import ACTION, CP_IS, URGENCY
 from triage_app.ui.viewmodels import ActionRecord, CaseAction
 from triage_app.ui.widgets.actions_checklist import ActionsChecklist, with_call_countdown
+from triage_app.ui.widgets.case_panels import REFUSED_STYLE
 from triage_app.ui.widgets.findings_step import describe
 from triage_app.ui.widgets.step import AssessmentStep
 
@@ -174,18 +175,30 @@ class ReviewStep(AssessmentStep):
         self.finalise_button = QPushButton("&Finalise and open the case", self)
         self.finalise_button.setObjectName("finalise_button")
         self.finalise_button.setAccessibleName("Finalise")
+        # What "Finalise" answers (a refusal) is shown here, beside it, not in a dialog.
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("finalise_message_label")
+        self.message_label.setWordWrap(True)
+        self.message_label.setAccessibleName("Finalise message")
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary, 1)
         layout.addWidget(self.finalise_button)
+        layout.addWidget(self.message_label)
         self.finalise_button.clicked.connect(self.finalise_requested)
         self._data: dict[str, Any] = {}
         self._extra: dict[str, Any] = {}
         self._decision: Decision | None = None
 
     def load(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
-        """Keep the latest inputs for the summary."""
+        """Keep the latest inputs for the summary (an older refusal no longer applies)."""
         self._data, self._extra = data, extra
+        self.say("")
         self._render()
+
+    def say(self, text: str, refused: bool = False) -> None:
+        """Show what finalising answered beside the button (a refusal in dark red, bold)."""
+        self.message_label.setStyleSheet(REFUSED_STYLE if refused else "")
+        self.message_label.setText(text)
 
     def show_decision(self, decision: Decision | None) -> None:
         """Summarise with the latest decision; finalising needs one."""
