@@ -157,7 +157,14 @@ class InvestigationsPanel(QGroupBox):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The name and the result share what is left (wrapped), so at 1024 px the result
+        # is on screen rather than behind a horizontal scroll bar.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        em = self.fontMetrics().averageCharWidth()
+        for col, chars in ((1, 12), (2, 13)):  # stage and window wrap onto two lines
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, chars * em)
         header.setMinimumSectionSize(60)
         self.table.setMinimumHeight(int(self.fontMetrics().lineSpacing() * 1.7 * 5))
         self.request_combo = QComboBox(self)
@@ -305,7 +312,7 @@ class MeetingPanel(QGroupBox):
         form.addRow("Reason", self.reason_edit)
         form.addRow(self.meeting_button)
         form.addRow(self.message_label)
-        self.add_attendee_button.clicked.connect(lambda: self.add_attendee())
+        self.add_attendee_button.clicked.connect(self._on_add_attendee_clicked)
         self.remove_attendee_button.clicked.connect(self._remove_attendee)
 
     def add_attendee(self, name: str = "", role: str = "", agency: str = "health") -> int:
@@ -322,6 +329,11 @@ class MeetingPanel(QGroupBox):
         self.attendees_table.setCellWidget(row, 2, combo)
         self.attendees_table.setCurrentCell(row, 0)
         return row
+
+    def _on_add_attendee_clicked(self) -> None:
+        """Add a row and put the cursor in its name (typing goes there, not behind)."""
+        self.add_attendee()
+        self.attendees_table.setFocus()
 
     def _remove_attendee(self) -> None:
         row = self.attendees_table.currentRow()

@@ -106,13 +106,16 @@ class ReferralPanel(QGroupBox):
         self.versions_list.clear()
         for v in self.versions:
             item = QListWidgetItem(f"\u2611 {v.line()}")
+            item.setToolTip(v.line())
             item.setData(Qt.ItemDataRole.UserRole, v.version)
             self.versions_list.addItem(item)
         if self.versions:
             self.versions_list.setCurrentRow(len(self.versions) - 1)  # the latest
             rows = min(len(self.versions), 4)  # tall enough for the versions, no more
             frame = 2 * self.versions_list.frameWidth() + 4
-            self.versions_list.setFixedHeight(self.versions_list.sizeHintForRow(0) * rows + frame)
+            # Two lines a version (a laptop wraps it): the height is set before the width is.
+            line = self.versions_list.fontMetrics().lineSpacing()
+            self.versions_list.setFixedHeight((2 * line + 4) * rows + frame)
         sealed = bool(case.referral_versions or self.versions)
         if not sealed:
             self.versions_label.setText(
