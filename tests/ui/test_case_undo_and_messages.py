@@ -83,6 +83,7 @@ def test_the_undo_offer_ends_after_its_seconds_and_on_any_other_change(view, dem
     assert view.undo_button.isVisible()
     view.undo_timer.timeout.emit()  # the seconds are up
     assert not view.undo_button.isVisible()
+    assert view.actions_message.text().endswith("recorded as done.")  # no stale offer
     view.checklist.select("check_household_children")
     view.checklist.record_button.click()
     assert view.undo_button.isVisible()

@@ -45,6 +45,7 @@ from triage_app.ui.widgets.location_panel import LocationPanel, supports_locatio
 from triage_app.ui.widgets.referral_panel import ReferralPanel, save_sealed_copy
 
 UNDO_SECONDS = 10  # how long "Undo" is offered after "Record as done"
+UNDO_OFFER = " Recorded in error? Undo it now."
 
 
 class CaseView(QWidget):
@@ -326,7 +327,7 @@ class CaseView(QWidget):
         name = ACTION.get(record.action_id, record.action_id)
         if self._run(
             lambda c, cid: c.record_action(cid, record),
-            f"{name}: recorded as done. Recorded in error? Undo it now.",
+            f"{name}: recorded as done.{UNDO_OFFER}",
             self.actions_message,
         ) and hasattr(self._cases, "undo_action"):
             self._undo_action = record.action_id
@@ -336,6 +337,8 @@ class CaseView(QWidget):
     def _end_undo(self) -> None:
         """The chance to undo the last record has passed (time, another change, another case)."""
         self.undo_timer.stop()
+        if self._undo_action is not None and UNDO_OFFER in self.actions_message.text():
+            say(self.actions_message, self.actions_message.text().replace(UNDO_OFFER, ""))
         self._undo_action = None
         self.undo_button.hide()
 
