@@ -180,3 +180,20 @@ def test_profile_warnings_are_printed_in_the_requirement_box(record):
     warned = replace(record, decision=replace(record.decision, warnings=(warning,)))
     first = pages_text(build_referral_pdf(warned))[0]
     assert squash(f"Warning: {warning}") in squash(first)
+
+
+def test_the_banner_labels_the_recorded_sex_sex_and_never_gender(record, record_pdf):
+    """One field, one label: the record's banner says "Sex" (as the window's does); FHIR
+    carries the same recorded value in Patient.gender."""
+    import json
+
+    from triage_app.report.fhir import referral_bundle_json
+
+    text = pages_text(record_pdf)
+    assert "Sex Female" in " ".join(text[0].split())
+    assert not any("Gender" in page for page in text)
+    bundle = json.loads(referral_bundle_json(record))
+    patient = next(
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+    )
+    assert record.child.sex == "female" and patient["gender"] == "female"

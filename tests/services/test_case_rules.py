@@ -352,3 +352,56 @@ def test_status_follows_the_case():
     called = case("open", actions=[CaseAction(T0, "Dr", "phone_csc")])
     assert rules.status_for(called) == "referred"
     assert rules.status_for(case("closed", investigations=[FOLLOW_PENDING])) == "closed"
+
+
+# --- C6: an action recorded in error is undone by a new event, never deleted ------------
+
+
+def act(id_, kind="inform_parents", at=T0, **kw):
+    return CaseAction(at, "Dr A", kind, id=id_, **kw)
+
+
+def undo(id_, of, at=T0):
+    return CaseAction(at, "Dr A", rules.ACTION_UNDONE, str(of), "inform_parents", id=id_)
+
+
+@pytest.mark.parametrize(
+    ("actions", "target", "status", "sealed_at", "refused_because"),
+    [
+        ([act(1), act(2)], 2, "open", None, None),
+        ([act(1), act(2)], 1, "open", None, "only the latest action"),
+        ([act(1)], 1, "closed", None, "the case is closed"),
+        ([act(1), undo(2, of=1)], 1, "open", None, "already been undone"),
+        ([act(1, rules.REOPENED_EVENT)], 1, "open", None, "a case event cannot be undone"),
+        ([act(1)], 1, "open", T0 + timedelta(hours=1), "sealed after this action"),
+        ([act(1)], 1, "open", T0 - timedelta(hours=1), None),
+        ([act(1)], 7, "open", None, "there is no action 7"),
+    ],
+)
+def test_c6_only_the_latest_action_of_an_open_unsealed_case_is_undone(
+    actions, target, status, sealed_at, refused_because
+):
+    problems = rules.undo_problems(
+        case(status, actions=actions), target, CaseTerms(sealed_at=sealed_at)
+    )
+    if refused_because is None:
+        assert problems == []
+    else:
+        assert any(refused_because in p and p.startswith("C6:") for p in problems), problems
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=8))
+def test_c6_an_undone_duty_is_due_again_and_its_history_stays(undone_flags):
+    """Each duty action, undone or not: undone ones no longer count; none is removed."""
+    actions, next_id = [], 1
+    for i, undone in enumerate(undone_flags):
+        actions.append(act(next_id, kind=f"duty_{i}"))
+        if undone:
+            actions.append(undo(next_id + 1, of=next_id))
+        next_id += 2
+    c = case("open", actions=actions)
+    terms = CaseTerms(duties=tuple(Duty(f"duty_{i}", "a duty") for i in range(len(undone_flags))))
+    still_open = {d.id for d in rules.open_duties(c, terms)}
+    assert still_open == {f"duty_{i}" for i, u in enumerate(undone_flags) if u}
+    assert len(c.actions) == len(undone_flags) + sum(undone_flags)  # nothing deleted
+    assert all(a.kind != rules.ACTION_UNDONE for a in rules.effective_actions(c))

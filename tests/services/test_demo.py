@@ -107,3 +107,25 @@ def test_demo_data_is_refused_in_a_store_holding_real_records(ctx, make):
     with pytest.raises(demo.NotADemoFolderError):
         demo.refuse_non_demo(ctx, False)
     demo.refuse_non_demo(ctx, True)  # a folder made as a demonstration folder
+
+
+def test_no_demo_case_lists_an_action_its_assessment_already_did(ctx, clock):
+    """The wizard records the body map and the verbatim explanation as done; so does the demo.
+
+    Every demonstration assessment has findings and an explanation with who gave it, so no
+    case may list either as due (let alone overdue), however late it is.
+    """
+    from triage_app.domain.wizard_actions import wizard_note
+
+    clock.now = datetime(2026, 3, 2, 8, 0)
+    demo.load(ctx)
+    clock.now = datetime(2026, 3, 20, 8, 0)  # long after every deadline
+    listed = cases.list_cases(ctx, None)
+    assert {s.child.family_name for s in listed} >= {"Ashby", "Brooks", "Okafor"}
+    for summary in listed:
+        due = {d.what for d in cases.show_case(ctx, summary.case.id).due}
+        assert not due & {"complete_body_map", "record_explanation_verbatim"}, summary.child
+    brooks = next(s.case for s in listed if s.child.family_name == "Brooks")
+    done = {a.kind: a for a in brooks.actions}
+    assert done["complete_body_map"].details == wizard_note("complete_body_map")
+    assert done["record_explanation_verbatim"].at < done["phone_csc"].at  # during the visit

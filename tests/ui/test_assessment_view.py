@@ -113,10 +113,11 @@ def test_finalising_asks_first_opens_a_case_and_clears_the_draft(qtbot, view, se
     prompter.answers = [False]
     view.go_to(view.steps.index(view.review))
     view.review.finalise_button.click()  # where the child is now: required
-    assert (
-        services.cases.open_cases() == [] and prompter.calls[-1][1] == "Say where the child is now"
-    )
-    assert view.stack.currentWidget() is view.referrer_step
+    assert services.cases.open_cases() == []
+    assert view.stack.currentWidget() is view.referrer_step  # said beside the fields
+    problem = view.referrer_step.problem_label
+    assert problem.isVisibleTo(view) and problem.text().startswith("Where the child is now:")
+    assert not [c for c in prompter.calls if c[0] == "error"]
     say_where(view)
     view.review.finalise_button.click()
     assert services.cases.open_cases() == [] and services.drafts.drafts() != []
@@ -154,7 +155,9 @@ def test_a_refused_finalise_keeps_the_draft_and_says_why(
     before = len(services.cases.open_cases())
     say_where(view)
     assert view.finalise() is None
-    assert prompter.calls[-1][:2] == ("error", "The assessment was not stored")
+    said = view.review.message_label.text()  # beside "Finalise", not in a dialog
+    assert said.startswith("\u2716 NOT STORED:") and "unfinished" in said
+    assert not [c for c in prompter.calls if c[0] == "error"]
     assert services.drafts.load(view.draft_key) is not None and view.child is not None
     assert len(services.cases.open_cases()) == before
 
@@ -281,7 +284,8 @@ def test_a_pregnancy_in_the_household_is_stored_with_its_expected_date_and_offer
     say_where(view)
     view.go_to(view.steps.index(view.review))
     assert view.finalise() is None
-    assert "expected date" in prompter.calls[-1][2] and services.cases.open_cases() == []
+    assert "expected date" in view.review.message_label.text()  # beside Finalise
+    assert services.cases.open_cases() == []
     family.due_edit.setText(nhs_date(due))
     assert view.data["history"]["mother_pregnant"] is True  # the engine is told (pre-birth rule)
     with qtbot.waitSignal(view.finalised, timeout=5000) as signal:

@@ -61,8 +61,8 @@ def test_a_lead_opens_the_audit_drills_into_a_failing_metric_and_opens_the_case(
     qtbot, engine, record, tmp_path
 ):
     window = _window(qtbot, engine, record, "Lead")
-    assert "&Audit" in _menu_titles(window)
-    audit_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Audit")
+    assert "Audit" in _menu_titles(window)
+    audit_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "Audit")
     audit_menu.actions()[0].trigger()
     view = window.audit_view[0]
     assert window.ui.pages_stack.currentWidget() is view
@@ -109,7 +109,7 @@ def test_exports_from_the_screen_carry_no_names(qtbot, engine, record, tmp_path)
 
 def test_an_administrator_gets_no_audit_menu_and_the_service_refuses_them(qtbot, engine, record):
     window = _window(qtbot, engine, record, "Admin")
-    assert "&Audit" not in _menu_titles(window)
+    assert "Audit" not in _menu_titles(window)
     view = AuditView(StoreAudit(window.services.cases.ctx), ImmediateExecutor(), date.today())
     qtbot.addWidget(view)
     view.refresh()

@@ -133,7 +133,7 @@ def test_first_start_to_a_finalised_case_on_a_temporary_database(qtbot, tmp_path
     window.prompter.save_path = str(tmp_path / "out" / "referral.pdf")
     (tmp_path / "out").mkdir()
     view.referral.export_button.click()
-    assert "Saved" in view.message_label.text()
+    assert "Saved" in view.referral.message_label.text()
     assert (tmp_path / "out" / "referral.pdf").read_bytes().startswith(b"%PDF")
     from triage_app.services import referrals
 

@@ -10,15 +10,27 @@ from collections import Counter
 import pytest
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QGroupBox,
+    QLabel,
+    QMainWindow,
+    QTabBar,
+    QWidget,
+)
 
-from tests.ui.real_store import AF_NHS, BROOKS_NHS, signed_in_window
+from tests.ui.real_store import AF_NHS, BROOKS_NHS, NOW, signed_in_window
 
 MNEMONIC = re.compile(r"&([^&\s])")
 
 
-def mnemonics(top: QWidget, window: QWidget | None = None) -> list[tuple[str, str]]:
-    """Every Alt+letter a person can press on the screen now (and the menu bar's)."""
+def mnemonics(top: QWidget) -> list[tuple[str, str]]:
+    """Every Alt+letter a person can press in ``top`` now (a window: its menu bar's too).
+
+    Buttons (push, tool, check, radio), labels with a buddy, group boxes and tabs that are
+    visible and enabled: Qt fires none of the others, so only these can clash.
+    """
     found: list[tuple[str, str]] = []
 
     def add(text: str, what: str) -> None:
@@ -26,18 +38,24 @@ def mnemonics(top: QWidget, window: QWidget | None = None) -> list[tuple[str, st
         if m:
             found.append((m.group(1).lower(), what))
 
-    for w in top.findChildren(QWidget):
+    for w in [top, *top.findChildren(QWidget)]:
         if not w.isVisible() or not w.isEnabled():
             continue
         if isinstance(w, QAbstractButton):
             add(w.text(), f"button {w.text()!r}")
-        elif isinstance(w, QLabel) and w.buddy() is not None and w.buddy().isVisible():
-            add(w.text(), f"label {w.text()!r}")
-        elif isinstance(w, QGroupBox) and w.isCheckable():
+        elif isinstance(w, QLabel) and w.buddy() is not None:
+            if w.buddy().isVisible() and w.buddy().isEnabled():
+                add(w.text(), f"label {w.text()!r}")
+        elif isinstance(w, QGroupBox):
             add(w.title(), f"group {w.title()!r}")
-    if window is not None:
-        for a in window.menuBar().actions():
-            add(a.text(), f"menu {a.text()!r}")
+        elif isinstance(w, QTabBar):
+            for i in range(w.count()):
+                if w.isTabVisible(i) and w.isTabEnabled(i):
+                    add(w.tabText(i), f"tab {w.tabText(i)!r}")
+        if isinstance(w, QMainWindow):
+            for a in w.menuBar().actions():
+                if a.isVisible():
+                    add(a.text(), f"menu {a.text()!r}")
     return found
 
 
@@ -62,27 +80,144 @@ def open_child(window, nhs):
     window.find_child.ui.open_button.click()
 
 
-def test_no_two_controls_share_an_alt_letter_on_any_screen(qtbot, window):
-    page = window.ui.pages_stack
-    screens = {"dashboard": lambda: window.show_dashboard()}
-    screens["find a child"] = lambda: window.new_assessment()
-    problems = {}
-    for name, show in screens.items():
-        show()
-        found = clashes(mnemonics(page.currentWidget(), window))
+class Walk:
+    """Collects the clashes of each screen (and state) shown."""
+
+    def __init__(self) -> None:
+        self.problems: dict[str, dict[str, list[str]]] = {}
+        self.seen: list[str] = []
+
+    def check(self, name: str, top: QWidget) -> None:
+        QApplication.processEvents()
+        self.seen.append(name)
+        found = clashes(mnemonics(top))
         if found:
-            problems[name] = found
-    open_child(window, AF_NHS)
+            self.problems[name] = found
+
+    def report(self) -> str:
+        return "\n".join(f"{k}: {v}" for k, v in self.problems.items())
+
+
+def case_of(window, family, closed=False):
+    cases = window.services.cases
+    listed = cases.closed_cases() if closed else cases.open_cases()
+    return next(c.case_id for c in listed if c.child.family_name == family)
+
+
+def test_no_two_controls_share_an_alt_letter_on_any_screen_or_dialog(
+    qtbot, engine, window, demo_store, prompter, tmp_path
+):
+    """Every screen, dialog and wizard step the app shows, in the states that show more
+    controls (a finding being edited, an action selected or just recorded, a sealed record,
+    a closed case): no Alt+letter does two things."""
+    from tests.ui.real_store import FAST_KDF, USER
+    from triage_app.ui.audit_view import AuditView, StoreAudit
+    from triage_app.ui.import_dialog import open_import_dialog
+    from triage_app.ui.main_window import MainWindow
+    from triage_app.ui.seams import ImmediateExecutor
+    from triage_app.ui.service_adapters import StoreOpener
+
+    walk = Walk()
+    # Before anyone is signed in: first start (both halves) and sign-in.
+    fresh = MainWindow(demo_store.clock, ImmediateExecutor(), prompter, lambda: engine.decide)
+    qtbot.addWidget(fresh)
+    fresh.show()
+    fresh.open_with(StoreOpener(tmp_path / "fresh", clock=demo_store.clock.now, kdf=FAST_KDF))
+    walk.check("first start: the account", fresh)
+    fresh.first_run.ui.demo_group.setEnabled(True)  # as once the account is made
+    walk.check("first start: demonstration data", fresh)
+    signing = MainWindow(demo_store.clock, ImmediateExecutor(), prompter, lambda: engine.decide)
+    qtbot.addWidget(signing)
+    signing.show()
+    signing.open_with(demo_store.opener())
+    assert signing.sign_in is not None
+    walk.check("sign in", signing)
+
+    # Signed in: the dashboard, open and closed cases, with unfinished assessments listed.
+    window.show_dashboard()
+    walk.check("dashboard", window)
+    window.dashboard.closed_button.click()
+    walk.check("dashboard: closed cases", window)
+    window.dashboard.closed_button.click()
+    open_child(window, BROOKS_NHS)
+    window.show_dashboard()  # the draft stays listed
+    assert window.dashboard.resume_button.isVisible()
+    walk.check("dashboard with unfinished assessments", window)
+
+    # Find a child, with a match chosen.
+    window.new_assessment()
+    window.find_child.ui.nhs_number_edit.setText(AF_NHS)
+    window.find_child.search()
+    assert window.find_child.ui.open_button.isEnabled()
+    walk.check("find a child", window)
+
+    # Every wizard step; the finding editor live; an action selected, then recorded.
+    window.find_child.ui.open_button.click()
+    links = getattr(window, "record_links_dialog", None)
     view = window.assessment
-    view.steps[2].body_map.choose_point(77, 67)  # the finding editor is live
-    view.go_to(5)
-    assert view.actions_step.checklist.select("phone_csc")  # the action's details are live
+    view.steps[2].body_map.choose_point(77, 67)
     for i, step in enumerate(view.steps):
         view.go_to(i)
-        found = clashes(mnemonics(view, window))
-        if found:
-            problems[f"step {i + 1} {step.title}"] = found
-    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
+        walk.check(f"wizard step {i + 1} {step.title}", window)
+    view.go_to(view.steps.index(view.actions_step))
+    checklist = view.actions_step.checklist
+    assert checklist.select("phone_csc")
+    walk.check("wizard: the call selected", window)
+    checklist.record_button.click()
+    assert checklist.undo_button.isVisible()
+    walk.check("wizard: the call recorded (undo shown)", window)
+
+    # Other records of this child (a dialog).
+    window.show_record_links()
+    links = window.record_links_dialog
+    walk.check("other records of this child", links)
+    links.close()
+
+    # Import presentations (a dialog).
+    dialog = open_import_dialog(window)
+    assert dialog is not None
+    walk.check("import presentations", dialog)
+    dialog.close()
+
+    # The case view: sealed (addendum offered), an action selected and just recorded (undo
+    # offered); unsealed; closed (reopen offered).
+    prompter.answers = [True] * 10
+    af = case_of(window, "Ashby")
+    window.open_case(af)
+    case_view = window.case_view
+    walk.check("case view: sealed record", window)
+    window.open_case(case_of(window, "Brooks"))
+    assert case_view.checklist.select("inform_parents")
+    walk.check("case view: not sealed, an action selected", window)
+    case_view.checklist.record_button.click()
+    assert case_view.undo_button.isVisible(), case_view.actions_message.text()
+    walk.check("case view: an action just recorded (undo)", window)
+    window.open_case(case_of(window, "Okafor", closed=True))
+    assert case_view.reopen_button.isVisible()
+    walk.check("case view: closed", window)
+
+    # A sealed version on screen.
+    window.open_case(af)
+    version = window.services.records.sealed_versions(af)[0]
+    window.open_preview(af, version)
+    walk.check("sealed record preview", window)
+
+    # The audit screen (its menu is a safeguarding lead's; the screen itself is shown here).
+    audit = AuditView(
+        StoreAudit(window.services.cases.ctx), ImmediateExecutor(), NOW.date(), window
+    )
+    window.ui.pages_stack.addWidget(audit)
+    window.ui.pages_stack.setCurrentWidget(audit)
+    window.banner.clear()
+    walk.check("audit", window)
+
+    # The lock screen.
+    window.lock()
+    assert window.locked and USER
+    walk.check("lock screen", window)
+
+    assert len(walk.seen) >= 25
+    assert walk.problems == {}, walk.report()
 
 
 def test_the_body_map_passes_on_window_shortcuts_and_modified_enter(qtbot, window, prompter):

@@ -68,8 +68,9 @@ def test_a_clinician_is_told_only_a_lead_can_link(qtbot, two_records, tmp_path):
     panel.list.setCurrentRow(0)
     panel.reason_edit.setText("looks the same")
     panel.reject_button.click()
-    assert "Only a safeguarding lead" in panel.message.text()
-    assert panel.list.count() == 1  # still offered
+    assert "Only a safeguarding lead" in panel.message.text()  # beside the buttons
+    assert panel.list.count() == 1  # still offered: the list as the record holds it
+    assert panel.reason_edit.text() == "looks the same" and panel.list.currentRow() == 0
     clinician.close()
 
 

@@ -65,11 +65,11 @@ def test_an_addendum_needs_a_reason_and_shows_version_2(sealed):
     view, record, case_id, _ = sealed
     panel = view.referral
     panel.addendum_button.click()
-    assert "Type the reason for the addendum" in view.message_label.text()
+    assert "Type the reason for the addendum" in panel.message_label.text()  # beside it
     assert len(record.records.sealed_versions(case_id)) == 1  # nothing sealed without a reason
     panel.reason_edit.setText("Follow-up skeletal survey reported")
     panel.addendum_button.click()
-    assert view.message_label.text().startswith("\u2714 Addendum sealed: Version 2")
+    assert panel.message_label.text().startswith("\u2714 Addendum sealed: Version 2")
     assert panel.versions_list.count() == 2
     assert "Version 2" in panel.versions_list.item(1).text()
     assert "addendum: Follow-up skeletal survey reported" in panel.versions_list.item(1).text()
@@ -92,7 +92,7 @@ def test_save_as_writes_the_sealed_bytes_of_the_chosen_version_and_is_audited(se
     assert prompter.calls[-1][2] == first.record_uid.replace("/", "-") + ".pdf"
     exports = [e for e in audit_log.events(record.cases.ctx) if e.action == "export"]
     assert "chosen.pdf" in exports[-1].after and first.record_uid in exports[-1].after
-    assert "Saved" in view.message_label.text()
+    assert "Saved" in view.referral.message_label.text()
 
 
 def test_cancelling_save_as_writes_and_audits_nothing(sealed, tmp_path):

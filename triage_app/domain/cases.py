@@ -16,7 +16,8 @@ stage 2 then showed two rib fractures.
 - C4 supervision is decided at strategy meetings with health and children's social care.
 - C5 a result reported after the last meeting brings a strategy review (and an addendum).
 - C6 nothing disappears: closed cases are listed and reopened with a reason; an overdue
-  referral duty cannot vanish by closing the case.
+  referral duty cannot vanish by closing the case; an action recorded in error is undone by
+  a new event (``action_undone``) that names it, never by deleting it (:func:`undo_problems`).
 - C7 one list of what is due (:func:`due_items`), used by every screen and command.
 - C8 one open case per child (:func:`stricter`: a joined presentation's decision wins when it
   is at least as urgent).
@@ -54,7 +55,8 @@ DECISIONS_NEEDING_HEALTH_AND_CSC = frozenset({"impose", "change", "relax"})
 DECISIONS_WITH_CONDITIONS = frozenset({"impose", "maintain", "change"})
 CLOSED_EVENT = "case_closed"
 REOPENED_EVENT = "case_reopened"
-CASE_EVENTS = frozenset({CLOSED_EVENT, REOPENED_EVENT})
+ACTION_UNDONE = "action_undone"  # reference: the undone action's id; details: its kind
+CASE_EVENTS = frozenset({CLOSED_EVENT, REOPENED_EVENT, ACTION_UNDONE})
 MEETING_REVIEW = "meeting_review"
 PRE_BIRTH_REFERRAL = "pre_birth_referral"
 STRATEGY_REVIEW = "strategy_review"
@@ -230,7 +232,7 @@ def status_for(case: CaseRecord) -> str:
     if pending_investigations(case):
         return CaseStatus.RESULTS_PENDING.value
     if case.referral_called_at is not None or any(
-        a.kind == PHONE_CSC and not a.waived for a in case.actions
+        a.kind == PHONE_CSC and not a.waived for a in effective_actions(case)
     ):
         return CaseStatus.REFERRED.value
     return CaseStatus.OPEN.value
@@ -477,7 +479,7 @@ def not_required_problems(
 def duty_action(case: CaseRecord, duty_id: str, since: datetime | None) -> CaseAction | None:
     """The action that does or waives a duty (recorded at or after ``since``), or ``None``."""
     found: CaseAction | None = None
-    for a in case.actions:
+    for a in effective_actions(case):
         if a.kind != duty_id:
             continue
         if since is not None and a.at < since:
@@ -526,6 +528,53 @@ def action_problems(
             problems.append("C3: waiving a duty needs a reason")
         if _blank(by):
             problems.append("C3: waiving a duty needs the name of who decided")
+    return problems
+
+
+def undone_ids(case: CaseRecord) -> frozenset[int]:
+    """The ids of the actions an ``action_undone`` event has taken back (C6)."""
+    return frozenset(
+        int(a.reference)
+        for a in case.actions
+        if a.kind == ACTION_UNDONE and a.reference and a.reference.isdigit()
+    )
+
+
+def effective_actions(case: CaseRecord) -> tuple[CaseAction, ...]:
+    """The case's actions that stand: every undone action and every undo event left out."""
+    undone = undone_ids(case)
+    return tuple(a for a in case.actions if a.kind != ACTION_UNDONE and a.id not in undone)
+
+
+def undo_problems(case: CaseRecord, action_id: int, terms: CaseTerms) -> list[str]:
+    """Why an action cannot be undone (empty when it can).
+
+    Only the latest action recorded on an open case can be undone (the "Undo" offered just
+    after "Record as done"), once, and never after a referral record was sealed with it in
+    (a sealed record is corrected by an addendum). Case events (closed, reopened, undone)
+    are never undone: a closure is undone by reopening with a reason.
+    """
+    problems: list[str] = []
+    if case.status == CaseStatus.CLOSED:
+        problems.append("C6: the case is closed; reopen it with a reason first")
+    action = next((a for a in case.actions if a.id == action_id), None)
+    if action is None:
+        return [*problems, f"C6: there is no action {action_id} on this case"]
+    if action.kind in CASE_EVENTS:
+        problems.append("C6: a case event cannot be undone (reopen a closed case with a reason)")
+    elif action_id in undone_ids(case):
+        problems.append("C6: this action has already been undone")
+    latest = max((a.id for a in case.actions if a.id is not None), default=None)
+    if latest != action_id:
+        problems.append(
+            "C6: only the latest action recorded on the case can be undone; something was "
+            "recorded after it"
+        )
+    if terms.sealed_at is not None and terms.sealed_at >= action.at:
+        problems.append(
+            "C6: the referral record was sealed after this action was done; correct it with "
+            "an addendum"
+        )
     return problems
 
 

@@ -173,6 +173,8 @@ def build_bundle(record: ReferralRecord) -> Bundle:
                 if v
             }
         ]
+    # The recorded sex (labelled "Sex" in the window and the record) is the only sex or
+    # gender field the app keeps; FHIR R4 carries it in Patient.gender (administrative).
     patient["gender"] = _GENDER.get(c.sex or "", "unknown")
     if c.address or c.postcode:
         patient["address"] = [

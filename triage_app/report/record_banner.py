@@ -25,7 +25,11 @@ _Cell = str | Flowable | list[Flowable]
 
 
 def patient_banner(record: ReferralRecord) -> Table:
-    """Return the patient banner: name, born (age), gender, NHS No., address, GP."""
+    """Return the patient banner: name, born (age), sex, NHS No., address, GP.
+
+    The field is the child's recorded sex, labelled "Sex" as in the window's banner (NHS
+    display rules: "Sex" and "Current Gender" are different fields; only sex is recorded).
+    """
     c = record.child
     on = (record.examined_at or record.contact_at or record.generated_at).date()
     nhs = nhs_number.display(c.nhs_number) or "Not Known"
@@ -36,7 +40,7 @@ def patient_banner(record: ReferralRecord) -> Table:
         [_name_cell(record), "", ""],
         [
             _pair("Born", f"{nhs_date(c.date_of_birth)} ({age_display(c.date_of_birth, on)})"),
-            _pair("Gender", display_sex(c.sex)),
+            _pair("Sex", display_sex(c.sex)),
             _pair("NHS No.", nhs),
         ],
         [

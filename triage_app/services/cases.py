@@ -398,6 +398,50 @@ def _add_action(
     return out
 
 
+def undo_action(
+    ctx: StoreContext, case_id: int, version: int, action_row_id: int, *, reason: str = ""
+) -> CaseRecord:
+    """Undo the latest action recorded on a case (C6): a new audited event, never a delete.
+
+    The ``action_undone`` event names the action it takes back; the action stays in the case's
+    history and the audit trail. Undoing the phone call or the written referral puts the
+    referral times back to the earlier call (or letter) that still stands, or clears them.
+
+    Raises:
+        CaseRuleError: the rules refuse it (not the latest action, a case event, sealed since,
+            the case closed, already undone).
+        ConflictError: the case changed since ``version`` was read.
+    """
+
+    def step(repo: CaseRepository, case: CaseRecord, now: datetime) -> CaseRecord:
+        assert case.id is not None
+        _refuse(rules.undo_problems(case, action_row_id, terms_for(ctx, repo.s, case)))
+        undone = next(a for a in case.actions if a.id == action_row_id)
+        why = reason.strip() or "recorded in error"
+        event = CaseAction(
+            now, ctx.user, rules.ACTION_UNDONE, str(action_row_id), undone.kind, reason=why
+        )
+        out = repo.add_action(case.id, case.version, event, ctx.user, now)
+        standing = [a for a in rules.effective_actions(out) if not a.waived]
+        if undone.kind == rules.PHONE_CSC:
+            call = next((a for a in reversed(standing) if a.kind == rules.PHONE_CSC), None)
+            hours = _profile_for(ctx, repo, out).written_referral_max_hours
+            due = rules.written_referral_due(call.at, hours) if call else None
+            return repo.update(
+                case.id, out.version, ctx.user, now,
+                referral_called_at=call.at if call else None, written_referral_due=due,
+            )  # fmt: skip
+        if undone.kind == rules.WRITTEN_REFERRAL:
+            sent = next((a for a in reversed(standing) if a.kind == rules.WRITTEN_REFERRAL), None)
+            return repo.update(
+                case.id, out.version, ctx.user, now,
+                written_referral_sent_at=sent.at if sent else None,
+            )  # fmt: skip
+        return out
+
+    return _change(ctx, case_id, version, step)
+
+
 def record_phone_referral(
     ctx: StoreContext,
     case_id: int,

@@ -37,6 +37,7 @@ from triage_app.domain.records import (
     Relation,
     StrategyMeeting,
 )
+from triage_app.domain.wizard_actions import wizard_done, wizard_note
 from triage_app.services import cases, children, handover, referrals
 from triage_app.services.assessments import record_assessment
 from triage_app.services.context import StoreContext
@@ -359,18 +360,19 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     # BROOKS: phoned through two days ago; the written referral is overdue.
     brooks_dob = (today - timedelta(days=95)).date()
     seen = today - timedelta(days=2)
+    brooks = _case(
+        seen,
+        BROOKS_NHS,
+        "Brooks",
+        "Isla",
+        brooks_dob,
+        "gp",
+        [{"kind": "bruise", "site": "ear", "side": "left"}],
+        "no explanation offered",
+    )
     b = record_assessment(
         ctx,
-        _case(
-            seen,
-            BROOKS_NHS,
-            "Brooks",
-            "Isla",
-            brooks_dob,
-            "gp",
-            [{"kind": "bruise", "site": "ear", "side": "left"}],
-            "no explanation offered",
-        ),
+        brooks,
         organisation="Synthetic Medical Practice",
         complaint="bruise",
         outcome="phoned children's social care",
@@ -381,6 +383,7 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     case_id = c.id
     assert case_id is not None
     handover.record_location(ctx, case_id, "home", "home address on record", with_whom="mother")
+    c = _wizard_did(ctx, c, brooks, seen, "Dr Demo (GP)")
     cases.record_phone_referral(
         ctx,
         case_id,
@@ -506,6 +509,20 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     return DemoSummary(
         True, children=6, presentations=n_presentations, cases=n_cases, sealed_records=1
     )
+
+
+def _wizard_did(ctx: StoreContext, case: Any, data: dict[str, Any], at: datetime, by: str) -> Any:
+    """Record the duties the assessment's own steps did, as the window's wizard records them.
+
+    A case opened from the wizard never lists "complete the body map" or "record the
+    explanation" as due when the assessment holds them; the demonstration data is the same.
+    """
+    duties = {d.id for d in cases.show_case(ctx, case.id).terms.duties}
+    for action_id in sorted(wizard_done(data) & duties):
+        case = cases.record_action(
+            ctx, case.id, case.version, action_id, at=at, by=by, note=wizard_note(action_id)
+        )
+    return case
 
 
 def _duties_done(

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from triage_app.domain import cases as rules
 from triage_app.domain.cases import stage as survey_stage
 from triage_app.domain.display import age_display, display_name
 from triage_app.domain.handover import ReferrerDetails, professional_role_label
@@ -220,7 +221,8 @@ def build_case_record(
         written_referral_due=case.written_referral_due,
         written_referral_hours=hours,
         actions_taken=tuple(
-            ActionTaken(a.kind, a.at, a.person, a.reference, a.details) for a in case.actions
+            ActionTaken(a.kind, a.at, a.person, a.reference, a.details)
+            for a in rules.effective_actions(case)  # an undone action was never done
         ),
         investigations=_investigations(case, decision),
         strategy_meeting=_strategy(case),

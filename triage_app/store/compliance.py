@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import (
     Date,
     Integer,
+    String,
     and_,
     case,
     cast,
@@ -29,10 +30,11 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement, Select
 
 from triage_app.domain import compliance as c
+from triage_app.domain.cases import ACTION_UNDONE as UNDONE
 from triage_app.domain.compliance import AuditFilter, FailingCase, MetricCounts
 from triage_app.store.orm import (
     Assessment,
@@ -83,11 +85,26 @@ class _Spec:
     detail: str
 
 
+def _not_undone() -> ColumnElement[bool]:
+    """The action row was not taken back by a later ``action_undone`` event (case rule C6)."""
+    undo = aliased(CaseActionRow)
+    return not_(
+        exists(
+            select(undo.id).where(
+                undo.case_id == CaseActionRow.case_id,
+                undo.kind == UNDONE,
+                undo.reference == cast(CaseActionRow.id, String),
+            )
+        )
+    )
+
+
 def _action(kind: str, same_day_as: Any = None, d: _Dialect | None = None) -> ColumnElement[bool]:
     q = select(CaseActionRow.id).where(
         CaseActionRow.case_id == Case.id,
         CaseActionRow.kind == kind,
         CaseActionRow.waived.is_not(True),  # a duty waived with a reason was not done
+        _not_undone(),
     )
     if same_day_as is not None and d is not None:
         q = q.where(d.day(CaseActionRow.at) == d.day(same_day_as))
@@ -386,6 +403,7 @@ class ComplianceQueries:
                 CaseActionRow.case_id == Case.id,
                 CaseActionRow.kind == c.ACTION_PHONE,
                 CaseActionRow.waived.is_not(True),
+                _not_undone(),
                 self.d.day(CaseActionRow.at) >= self.d.day(Assessment.assessed_at),
             )
             .scalar_subquery()

@@ -337,9 +337,10 @@ class AssessmentView(QWidget):
         if self.child is None or self.decision is None:
             return None
         where = location_problem(self.extra)
-        if where is not None:
+        if where is not None:  # said beside the location fields, where it is put right
             self.go_to(self.steps.index(self.referrer_step))
-            self._prompter.error("Say where the child is now", where)
+            self.referrer_step.problem_label.setText(where)
+            self.referrer_step.place_combo.setFocus()
             return None
         if not self._prompter.confirm(
             "Finalise the assessment",
@@ -360,7 +361,10 @@ class AssessmentView(QWidget):
             )
         except Refused as exc:
             self.save_draft()  # nothing is lost: the draft stays until it is stored
-            self._prompter.error("The assessment was not stored", str(exc))
+            self.review.say(
+                f"\u2716 NOT STORED: {exc} The assessment is kept as an unfinished one.",
+                refused=True,
+            )
             return None
         self._drafts.discard(self.draft_key)
         self.child = None

@@ -250,19 +250,19 @@ class AuditView(QWidget):
         self.run_button = QPushButton("&Show")
         self.suppress_box = QCheckBox("Suppress counts under 5 (sharing)")
         self.pdf_button = QPushButton("Save &PDF...")
-        self.csv_button = QPushButton("Save C&SV...")
+        self.csv_button = QPushButton("Save CS&V...")
         self.back_button = QPushButton("&Back to cases")
-        for w in (
-            self.setting_combo,
-            self.organisation_edit,
-            self.run_button,
-            self.suppress_box,
-            self.pdf_button,
-            self.csv_button,
-            self.back_button,
-        ):
-            bar.addWidget(w)  # fmt: skip
+        bar.addWidget(self.setting_combo)
+        bar.addWidget(self.organisation_edit, 1)
+        bar.addWidget(self.run_button)
         outer.addLayout(bar)
+        # The exports on a second row: the filters keep their width on a 1024 px laptop.
+        exports = QHBoxLayout()
+        for w in (self.suppress_box, self.pdf_button, self.csv_button):
+            exports.addWidget(w)
+        exports.addStretch(1)
+        exports.addWidget(self.back_button)
+        outer.addLayout(exports)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Audit message")
@@ -295,6 +295,9 @@ class AuditView(QWidget):
         self.failing.setAccessibleName("Failing cases")
         self.failing.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.failing.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.failing.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )  # the reason (why) takes what is left: no sideways scrolling on a laptop
         self.failing.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.failing.verticalHeader().setVisible(False)
         row = QHBoxLayout()
@@ -476,7 +479,7 @@ def install_audit(window: Any, services: Any) -> QAction | None:
         window.banner.clear()
         window.ui.pages_stack.setCurrentWidget(view[0])
 
-    menu = window.menuBar().addMenu("&Audit")
+    menu = window.menuBar().addMenu("Audit")  # no Alt letter: the screens own them (F10)
     action = QAction("Protocol compliance &audit", window)
     action.setShortcut("Ctrl+7")
     action.triggered.connect(show)

@@ -1,7 +1,9 @@
 """The case view: what is due, actions, investigations, strategy meetings, supervision, closure.
 
 Every rule is the services' (case rules C1 to C8); a refusal is shown in words next to the
-control that was used, naming the rule, and the refused values stay on screen to correct.
+control that was used (and only there), naming the rule; the tables show what the record
+holds and the refused typing stays in its form to correct. "Record as done" can be undone for
+a few seconds: the undoing is a new audited event (C6), never a delete.
 Opening another case clears every form first: no case ever shows another case's typing.
 Closing a case and sealing its record ask for confirmation; a closed case is shown read only
 and can be reopened with a reason.
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from triage_app.domain.display import nhs_datetime
-from triage_app.ui.labels import URGENCY
+from triage_app.ui.labels import ACTION, URGENCY
 from triage_app.ui.ports import CaseTracker, Refused, SealedRecords
 from triage_app.ui.seams import Executor, ImmediateExecutor, Prompter
 from triage_app.ui.viewmodels import ActionRecord, CaseDetail, SealedVersion
@@ -41,6 +43,9 @@ from triage_app.ui.widgets.case_panels import (
 )
 from triage_app.ui.widgets.location_panel import LocationPanel, supports_location
 from triage_app.ui.widgets.referral_panel import ReferralPanel, save_sealed_copy
+
+UNDO_SECONDS = 10  # how long "Undo" is offered after "Record as done"
+UNDO_OFFER = " Recorded in error? Undo it now."
 
 
 class CaseView(QWidget):
@@ -75,12 +80,27 @@ class CaseView(QWidget):
         self.message_label.setObjectName("case_message_label")
         self.message_label.setWordWrap(True)
         self.message_label.setAccessibleName("Message")
-        self.checklist = ActionsChecklist(self)
+        self.checklist = ActionsChecklist(self, field_letters=False)  # the letters are scarce
         actions_box = QGroupBox("Actions", self)
         actions_layout = QVBoxLayout(actions_box)
         actions_layout.addWidget(self.checklist)
         self.actions_message = message_label(self, "Actions message")
-        actions_layout.addWidget(self.actions_message)
+        # "Record as done" can be taken back for a few seconds: a new audited event (C6).
+        self.undo_button = QPushButton("&Undo", self)
+        self.undo_button.setAccessibleName("Undo the action just recorded")
+        self.undo_button.setToolTip(
+            "Take back the action just recorded (kept in the case's history as undone)"
+        )
+        self.undo_button.hide()
+        self.undo_timer = QTimer(self)
+        self.undo_timer.setSingleShot(True)
+        self.undo_timer.setInterval(UNDO_SECONDS * 1000)
+        self.undo_timer.timeout.connect(self._end_undo)
+        self._undo_action: str | None = None
+        answer = QHBoxLayout()
+        answer.addWidget(self.actions_message, 1)
+        answer.addWidget(self.undo_button)
+        actions_layout.addLayout(answer)
         self.due = DuePanel(self)
         self.investigations = InvestigationsPanel(self)
         self.meeting = MeetingPanel(self)
@@ -155,6 +175,7 @@ class CaseView(QWidget):
         self.referral.reason_edit.returnPressed.connect(self._on_addendum_clicked)
         self.back_button.clicked.connect(self.back_requested)
         self.location.record_button.clicked.connect(self._on_location_clicked)
+        self.undo_button.clicked.connect(self._on_undo_clicked)
 
     def set_cases_port(self, cases: CaseTracker, records: SealedRecords | None = None) -> None:
         """Attach the case tracker (and the sealed records, when the record has them)."""
@@ -173,13 +194,49 @@ class CaseView(QWidget):
     def clear_forms(self) -> None:
         """Empty every case-scoped field and message (before showing a different case)."""
         now = self._clock.now()
+        self._end_undo()
         self.investigations.clear_form(now.date())
         self.meeting.clear_form(now)
         for edit in (self.reason_edit, self.reopen_reason_edit, self.referral.reason_edit):
             edit.clear()
         self.outcome_combo.setCurrentIndex(0)
-        for label in (self.closure_label, self.message_label, self.actions_message):
+        for label in self._message_labels():
             say(label, "")
+
+    def _message_labels(self) -> tuple[QLabel, ...]:
+        """Every message line of the view (each beside the controls it answers)."""
+        return (
+            self.message_label,
+            self.actions_message,
+            self.investigations.message_label,
+            self.meeting.message_label,
+            self.referral.message_label,
+            self.location.message_label,
+            self.closure_label,
+        )
+
+    def _say_only(self, label: QLabel, text: str, refused: bool = False) -> None:
+        """Show one message beside its control; every older one elsewhere goes.
+
+        The offer to undo the last record goes too: something else was done since.
+        """
+        self._end_undo()
+        for other in self._message_labels():
+            if other is not label:
+                say(other, "")
+        say(label, text, refused)
+
+    def _reload_keeping_typing(self) -> None:
+        """Show the case as stored now (after a refusal), with what was typed still there.
+
+        The tables and lists show only what the record holds; the forms keep the refused
+        typing beside the refusal, to correct (never shown as stored).
+        """
+        assert self._cases is not None and self.case is not None
+        checklist, location = self.checklist.typed(), self.location.typed()
+        self._show(self._cases.case_detail(self.case.case_id))
+        self.checklist.restore(checklist)
+        self.location.restore(location)
 
     def _show(self, case: CaseDetail) -> None:
         self.case = case
@@ -224,6 +281,7 @@ class CaseView(QWidget):
         self._run(
             lambda cases, cid: cases.record_location(cid, place, detail, with_whom),  # type: ignore[attr-defined]
             "Where the child is now: recorded.",
+            self.location.message_label,
         )
 
     def _sealed_versions(self, case: CaseDetail) -> list[SealedVersion] | None:
@@ -233,7 +291,11 @@ class CaseView(QWidget):
         try:
             return self._records.sealed_versions(case.case_id)
         except Refused as exc:
-            self.message_label.setText(f"\u2716 The sealed versions cannot be listed: {exc}")
+            say(
+                self.referral.message_label,
+                f"\u2716 The sealed versions cannot be listed: {exc}",
+                refused=True,
+            )
             return None
 
     def _run(
@@ -244,23 +306,55 @@ class CaseView(QWidget):
     ) -> bool:
         """Make one change through the port, then reload and say what happened.
 
-        A refusal (naming the rule) is shown next to the control used; what was typed stays.
+        A refusal (naming the rule) is shown next to the control used, and only there (an
+        older message elsewhere goes); what was typed stays to correct, and everything the
+        record holds is read again, so the view never shows a refused change as stored.
         """
         assert self._cases is not None and self.case is not None
         label = where or self.message_label
+        self._end_undo()
         try:
             change(self._cases, self.case.case_id)
         except Refused as exc:
-            say(label, f"\u2716 NOT SAVED: {exc}", refused=True)
+            self._reload_keeping_typing()
+            self._say_only(label, f"\u2716 NOT SAVED: {exc}", refused=True)
             return False
         self._show(self._cases.case_detail(self.case.case_id))
-        say(label, f"\u2714 {done}")
+        self._say_only(label, f"\u2714 {done}")
         return True
 
     def _on_checklist_recorded(self, record: ActionRecord) -> None:
+        name = ACTION.get(record.action_id, record.action_id)
+        if self._run(
+            lambda c, cid: c.record_action(cid, record),
+            f"{name}: recorded as done.{UNDO_OFFER}",
+            self.actions_message,
+        ) and hasattr(self._cases, "undo_action"):
+            self._undo_action = record.action_id
+            self.undo_button.show()
+            self.undo_timer.start()
+
+    def _end_undo(self) -> None:
+        """The chance to undo the last record has passed (time, another change, another case)."""
+        self.undo_timer.stop()
+        if self._undo_action is not None and UNDO_OFFER in self.actions_message.text():
+            say(self.actions_message, self.actions_message.text().replace(UNDO_OFFER, ""))
+        self._undo_action = None
+        self.undo_button.hide()
+
+    def _on_undo_clicked(self) -> None:
+        """Take back the action just recorded: a new audited event, never a delete (C6)."""
+        action_id = self._undo_action
+        if action_id is None:
+            return
+        name = ACTION.get(action_id, action_id)
         self._run(
-            lambda c, cid: c.record_action(cid, record), "Action recorded.", self.actions_message
+            lambda c, cid: c.undo_action(cid, action_id),  # type: ignore[attr-defined]
+            f"{name}: undone. It is due again; the record and its undoing stay in the "
+            "case's history.",
+            self.actions_message,
         )
+        self.checklist.select(action_id)
 
     def _on_request_clicked(self) -> None:
         combo = self.investigations.request_combo
@@ -279,7 +373,7 @@ class CaseView(QWidget):
         result = panel.result_edit.text().strip()
         on = panel.result_date.value()
         if not investigation_id or not result or on is None:
-            say(
+            self._say_only(
                 panel.message_label,
                 "\u26a0 Choose the investigation, type its result and the date it was performed "
                 "(e.g. 05-Sep-2025).",
@@ -314,7 +408,7 @@ class CaseView(QWidget):
         m = self.meeting
         form = m.form()
         if form is None:
-            say(m.message_label, "\u26a0 Type when the meeting was held.", refused=True)
+            self._say_only(m.message_label, "\u26a0 Type when the meeting was held.", refused=True)
             return
         if self._run(
             lambda c, cid: c.record_strategy_meeting(cid, form),
@@ -335,16 +429,18 @@ class CaseView(QWidget):
         ):
             return
         self.referral.seal_button.setEnabled(False)
-        self.message_label.setText("Sealing the referral record\u2026")
+        self._end_undo()
+        where = self.referral.message_label
+        self._say_only(where, "Sealing the referral record\u2026")
 
         def done(text: Any) -> None:
-            self.message_label.setText(f"\u2714 {text}")
             self._show(cases.case_detail(case_id))
+            self._say_only(where, f"\u2714 {text}")
 
         def failed(exc: BaseException) -> None:
             why = str(exc) if isinstance(exc, Refused) else "the record could not be sealed"
-            self.message_label.setText(f"\u2716 NOT SEALED: {why}")
-            self.referral.seal_button.setEnabled(True)
+            self._reload_keeping_typing()
+            self._say_only(where, f"\u2716 NOT SEALED: {why}", refused=True)
 
         self._executor.submit(lambda control: cases.seal_referral(case_id), done, failed)
 
@@ -354,10 +450,11 @@ class CaseView(QWidget):
         if self._prompter is None:
             return
         chosen = self.referral.chosen()
+        where = self.referral.message_label
         if self._records is not None and chosen is not None:
             text = save_sealed_copy(self._records, self._prompter, self.case.case_id, chosen)
             if text:
-                self.message_label.setText(text)
+                self._say_only(where, text, refused=text.startswith("\u2716"))
             return
         name = f"referral-case-{self.case.case_id}.pdf"
         path = self._prompter.ask_save_path("Export the sealed referral PDF", name)
@@ -366,9 +463,9 @@ class CaseView(QWidget):
         try:
             text = self._cases.export_referral(self.case.case_id, path)
         except Refused as exc:
-            self.message_label.setText(f"\u2716 NOT EXPORTED: {exc}")
+            self._say_only(where, f"\u2716 NOT EXPORTED: {exc}", refused=True)
             return
-        self.message_label.setText(f"\u2714 {text}")
+        self._say_only(where, f"\u2714 {text}")
 
     def _on_preview_clicked(self) -> None:
         """Ask the window to preview the chosen sealed version."""
@@ -381,25 +478,29 @@ class CaseView(QWidget):
         if self._records is None or self.case is None:
             return
         reason = self.referral.reason_edit.text().strip()
+        where = self.referral.message_label
         if not reason:
-            self.message_label.setText(
-                "\u26a0 Type the reason for the addendum: what is corrected or added, and why."
+            self._say_only(
+                where,
+                "\u26a0 Type the reason for the addendum: what is corrected or added, and why.",
+                refused=True,
             )
             self.referral.reason_edit.setFocus()
             return
         records, case_id = self._records, self.case.case_id
         self.referral.addendum_button.setEnabled(False)
-        self.message_label.setText("Sealing the addendum\u2026")
+        self._end_undo()
+        self._say_only(where, "Sealing the addendum\u2026")
 
         def done(text: Any) -> None:
             self.referral.reason_edit.clear()
-            self.message_label.setText(f"\u2714 {text}")
             self._show(self._cases.case_detail(case_id))
+            self._say_only(where, f"\u2714 {text}")
 
         def failed(exc: BaseException) -> None:
             why = str(exc) if isinstance(exc, Refused) else "the addendum could not be sealed"
-            self.message_label.setText(f"\u2716 NOT SEALED: {why}")
-            self.referral.addendum_button.setEnabled(True)
+            self._reload_keeping_typing()
+            self._say_only(where, f"\u2716 NOT SEALED: {why}", refused=True)
 
         self._executor.submit(lambda control: records.add_addendum(case_id, reason), done, failed)
 
@@ -413,12 +514,13 @@ class CaseView(QWidget):
             "leaves the open-case list (it stays in the closed cases and can be reopened).",
         ):
             return
+        self._end_undo()
         refusal = self._cases.close_case(self.case.case_id, outcome, self.reason_edit.text())
+        self._reload_keeping_typing()
         if refusal:
-            say(self.closure_label, f"\u2716 CLOSURE REFUSED: {refusal}", refused=True)
+            self._say_only(self.closure_label, f"\u2716 CLOSURE REFUSED: {refusal}", refused=True)
             return
-        self._show(self._cases.case_detail(self.case.case_id))
-        say(self.closure_label, "\u2611 Case closed.")
+        self._say_only(self.closure_label, "\u2611 Case closed.")
         self.closed_case.emit(self.case.case_id)
 
     def _on_reopen_clicked(self) -> None:

@@ -98,6 +98,10 @@ class CaseTracker(Protocol):
         """Record that a required action was done, with its details."""
         ...
 
+    def undo_action(self, case_id: str, action_id: str) -> None:
+        """Undo the latest record of an action (recorded in error): a new audited event."""
+        ...
+
     def request_investigation(self, case_id: str, investigation_id: str, on: datetime) -> None:
         """Record that an investigation the protocol prompts for was requested."""
         ...

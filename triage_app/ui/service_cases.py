@@ -196,6 +196,17 @@ class StoreCaseTracker:
         action = stored_action(record, self.ctx.user)
         self._call(case_id, lambda cid, v: cases.add_action(self.ctx, cid, v, action))
 
+    def undo_action(self, case_id: str, action_id: str) -> None:
+        """Undo the latest record of an action (a new audited event; the rules decide, C6)."""
+        case = cases.get_case(self.ctx, int(case_id))
+        record = next(
+            (a for a in reversed(rules.effective_actions(case)) if a.kind == action_id), None
+        )
+        if record is None or record.id is None:
+            raise Refused("There is no record of this action to undo.")
+        row_id = record.id
+        self._call(case_id, lambda cid, v: cases.undo_action(self.ctx, cid, v, row_id))
+
     def request_investigation(self, case_id: str, investigation_id: str, on: datetime) -> None:
         """Request an investigation the protocol prompts for."""
         self._call(
@@ -366,7 +377,7 @@ def due_views(due: Any, case: Any) -> list[DueItem]:
 
 def _actions(case: Any, decision: Any, due: Any) -> list[CaseAction]:
     done: dict[str, Any] = {}
-    for a in case.actions:
+    for a in rules.effective_actions(case):  # an undone record no longer counts (C6)
         if a.kind not in rules.CASE_EVENTS:
             done[a.kind] = a
     when = {d.what: d.due_at for d in due}

@@ -63,7 +63,8 @@ class ActionsChecklist(QWidget):
     recorded = Signal(object)  # ActionRecord
     undone = Signal(str)  # action id: a record taken back (only where undo_allowed)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, field_letters: bool = True) -> None:
+        """``field_letters=False``: the fields carry no Alt letter (a screen that needs them)."""
         super().__init__(parent)
         self.actions: list[CaseAction] = []
         self.read_only = False  # a closed case: show, never record
@@ -86,16 +87,20 @@ class ActionsChecklist(QWidget):
         self.done_at_edit = QLineEdit(self)
         self.done_at = DateField(self.done_at_edit, with_time=True)
         self.done_at_edit.setAccessibleName("Done at")
-        form.addRow("Done &at", self.done_at_edit)
+
+        def letters(text: str) -> str:
+            return text if field_letters else text.replace("&", "")
+
+        form.addRow(letters("Done &at"), self.done_at_edit)
         self.detail_edits: dict[str, QLineEdit] = {}
         for key, text in CALL_FIELDS:
             edit = QLineEdit(self)
             edit.setAccessibleName(text.replace("&", ""))
             self.detail_edits[key] = edit
-            form.addRow(text, edit)
+            form.addRow(letters(text), edit)
         self.note_edit = QLineEdit(self)
         self.note_edit.setAccessibleName("Note")
-        form.addRow("No&te", self.note_edit)
+        form.addRow(letters("No&te"), self.note_edit)
         self.record_button = QPushButton("Record as &done", self)
         self.record_button.setAccessibleName("Record as done")
         self.undo_button = QPushButton("Undo &record", self)
@@ -137,6 +142,29 @@ class ActionsChecklist(QWidget):
         self._update_countdown()
         self.list.setCurrentRow(min(row, len(self.actions) - 1) if row >= 0 else -1)
         self._on_list_row_changed(self.list.currentRow())
+
+    def typed(self) -> tuple[str | None, dict[str, str]]:
+        """The selected action and what is typed for it (to keep across a reload)."""
+        row = self.list.currentRow()
+        action_id = self.actions[row].action_id if 0 <= row < len(self.actions) else None
+        texts = {k: e.text() for k, e in self.detail_edits.items()}
+        texts["note"], texts["done_at"] = self.note_edit.text(), self.done_at_edit.text()
+        return action_id, texts
+
+    def restore(self, typed: tuple[str | None, dict[str, str]]) -> None:
+        """Put back what was typed when the same action is still selected and not recorded."""
+        action_id, texts = typed
+        row = self.list.currentRow()
+        if action_id is None or not 0 <= row < len(self.actions):
+            return
+        action = self.actions[row]
+        if action.action_id != action_id or action.record is not None:
+            return
+        for key, edit in self.detail_edits.items():
+            if edit.isEnabled():
+                edit.setText(texts.get(key, ""))
+        self.note_edit.setText(texts["note"])
+        self.done_at_edit.setText(texts["done_at"])
 
     def select(self, action_id: str) -> bool:
         """Select an action by id; False when it is not in the list."""

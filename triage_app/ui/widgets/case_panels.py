@@ -157,7 +157,14 @@ class InvestigationsPanel(QGroupBox):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The name and the result share what is left (wrapped), so at 1024 px the result
+        # is on screen rather than behind a horizontal scroll bar.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        em = self.fontMetrics().averageCharWidth()
+        for col, chars in ((1, 12), (2, 13)):  # stage and window wrap onto two lines
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, chars * em)
         header.setMinimumSectionSize(60)
         self.table.setMinimumHeight(int(self.fontMetrics().lineSpacing() * 1.7 * 5))
         self.request_combo = QComboBox(self)
@@ -172,9 +179,9 @@ class InvestigationsPanel(QGroupBox):
             self, "Reason for performing before its window", "only if before its window"
         )
         self.decided_by_edit = _edit(self, "Clinician who decided", "name and role")
-        self.add_result_button = _button(self, "Record res&ult", "Record result")
+        self.add_result_button = _button(self, "Record &result", "Record result")
         self.not_required_reason_edit = _edit(self, "Why it is not required")
-        self.not_required_button = _button(self, "Not re&quired", "Mark not required")
+        self.not_required_button = _button(self, "Not required", "Mark not required")
         self.message_label = message_label(self, "Investigations message")
         request = QHBoxLayout()
         request.addWidget(self.request_combo, 1)
@@ -272,7 +279,7 @@ class MeetingPanel(QGroupBox):
         self.attendees_table.verticalHeader().setVisible(False)
         self.attendees_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.attendees_table.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
-        self.add_attendee_button = _button(self, "Add a&ttendee", "Add attendee")
+        self.add_attendee_button = _button(self, "Add &attendee", "Add attendee")
         self.remove_attendee_button = _button(self, "Remove attendee", "Remove attendee")
         self.outcome_edit = _edit(self, "Meeting outcome", "e.g. section 47 enquiry agreed")
         self.supervision_combo = QComboBox(self)
@@ -294,18 +301,18 @@ class MeetingPanel(QGroupBox):
         people.addStretch(1)
         form = QFormLayout(self)
         form.addRow(self.meetings_list)
-        form.addRow("Held &at", self.held_at_edit)
+        form.addRow("&Held at", self.held_at_edit)
         form.addRow("Attendees", self.attendees_table)
         form.addRow(people)
         form.addRow("&Outcome", self.outcome_edit)
-        form.addRow("Supervision decision", self.supervision_combo)
-        form.addRow("Co&nditions", self.conditions_edit)
-        form.addRow("Conditions for re&laxing", self.relax_conditions_edit)
+        form.addRow("Super&vision decision", self.supervision_combo)
+        form.addRow("Conditions", self.conditions_edit)
+        form.addRow("Conditions for relaxin&g", self.relax_conditions_edit)
         form.addRow("Review b&y", self.review_edit)
-        form.addRow("Reaso&n", self.reason_edit)
+        form.addRow("Reason", self.reason_edit)
         form.addRow(self.meeting_button)
         form.addRow(self.message_label)
-        self.add_attendee_button.clicked.connect(lambda: self.add_attendee())
+        self.add_attendee_button.clicked.connect(self._on_add_attendee_clicked)
         self.remove_attendee_button.clicked.connect(self._remove_attendee)
 
     def add_attendee(self, name: str = "", role: str = "", agency: str = "health") -> int:
@@ -322,6 +329,11 @@ class MeetingPanel(QGroupBox):
         self.attendees_table.setCellWidget(row, 2, combo)
         self.attendees_table.setCurrentCell(row, 0)
         return row
+
+    def _on_add_attendee_clicked(self) -> None:
+        """Add a row and put the cursor in its name (typing goes there, not behind)."""
+        self.add_attendee()
+        self.attendees_table.setFocus()
 
     def _remove_attendee(self) -> None:
         row = self.attendees_table.currentRow()
@@ -382,8 +394,16 @@ class MeetingPanel(QGroupBox):
             self.meeting_button,
             self.add_attendee_button,
             self.remove_attendee_button,
+            self.held_at_edit,
+            self.attendees_table,
+            self.outcome_edit,
+            self.supervision_combo,
+            self.conditions_edit,
+            self.relax_conditions_edit,
+            self.review_edit,
+            self.reason_edit,
         ):
-            w.setEnabled(case.is_open)
+            w.setEnabled(case.is_open)  # a closed case is read only (reopen it first)
 
 
 class SupervisionPanel(QGroupBox):

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -89,11 +90,11 @@ class FindingsStep(AssessmentStep):
         self.undo_button.setToolTip("Put back the finding removed last (Ctrl+Z)")
         self._removed: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
         self.editor = FindingEditor(self)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addWidget(self.undo_button)
-        buttons.addStretch(1)
+        # A grid (two a row): each label readable in the narrow column of a 1024 px laptop.
+        buttons = QGridLayout()
+        buttons.addWidget(self.add_button, 0, 0, 1, 2)
+        buttons.addWidget(self.remove_button, 1, 0)
+        buttons.addWidget(self.undo_button, 1, 1)
         right = QVBoxLayout()
         right.addWidget(QLabel("Findings (numbered as on the map)", self))
         right.addWidget(self.findings_list, 1)

@@ -44,14 +44,20 @@ class LocationPanel(QGroupBox):
         self.with_edit.setPlaceholderText("with whom (required at home)")
         self.record_button = QPushButton("Record &location", self)
         self.record_button.setAccessibleName("Record where the child is now")
-        row = QHBoxLayout()
+        row = QHBoxLayout()  # two rows: each field wide enough to read at 1024 px
         row.addWidget(self.place_combo)
         row.addWidget(self.detail_edit, 1)
-        row.addWidget(self.with_edit, 1)
-        row.addWidget(self.record_button)
+        second = QHBoxLayout()
+        second.addWidget(self.with_edit, 1)
+        second.addWidget(self.record_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.current_label)
         layout.addLayout(row)
+        layout.addLayout(second)
+        self.message_label = QLabel(self)  # what "Record location" answers, beside it
+        self.message_label.setWordWrap(True)
+        self.message_label.setAccessibleName("Location message")
+        layout.addWidget(self.message_label)
 
     def show_location(self, line: str | None, when: str | None = None) -> None:
         """Show the current location (or that none is recorded) and clear the inputs."""
@@ -62,6 +68,16 @@ class LocationPanel(QGroupBox):
         self.place_combo.setCurrentIndex(0)
         self.detail_edit.clear()
         self.with_edit.clear()
+
+    def typed(self) -> tuple[int, str, str]:
+        """What is chosen and typed (to keep across a reload after a refusal)."""
+        return self.place_combo.currentIndex(), self.detail_edit.text(), self.with_edit.text()
+
+    def restore(self, typed: tuple[int, str, str]) -> None:
+        """Put back what was chosen and typed."""
+        self.place_combo.setCurrentIndex(typed[0])
+        self.detail_edit.setText(typed[1])
+        self.with_edit.setText(typed[2])
 
     def chosen(self) -> tuple[str, str, str | None]:
         """The place, detail and with whom typed."""

@@ -258,6 +258,8 @@ class RecordLinksPanel(QWidget):
         try:
             action(self.child.id, other.id, reason)  # type: ignore[operator]
         except Refused as exc:
+            self.refresh()  # the records as stored now; the reason typed stays to correct
+            self.list.setCurrentRow(min(row, self.list.count() - 1))
             self.message.setText(f"\u26a0 {exc}")
             return
         self.reason_edit.clear()

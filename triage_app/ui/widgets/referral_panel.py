@@ -84,7 +84,7 @@ class ReferralPanel(QGroupBox):
         addendum.addWidget(self.reason_edit, 1)
         addendum.addWidget(self.addendum_button)
         form = QFormLayout()
-        self.reason_label = QLabel("&Reason for the addendum", self)
+        self.reason_label = QLabel("Reason for the addendum", self)  # Alt+M asks for it
         self.reason_label.setBuddy(self.reason_edit)
         form.addRow(self.reason_label, addendum)
         layout = QVBoxLayout(self)
@@ -92,6 +92,12 @@ class ReferralPanel(QGroupBox):
         layout.addWidget(self.versions_list)
         layout.addLayout(row)
         layout.addLayout(form)
+        # Sealing, saving and addenda answer here, beside their buttons (not at the top).
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("referral_message_label")
+        self.message_label.setWordWrap(True)
+        self.message_label.setAccessibleName("Referral record message")
+        layout.addWidget(self.message_label)
         self.versions_list.itemActivated.connect(lambda _item: self.preview_button.click())
 
     def show_case(self, case: CaseDetail, versions: list[SealedVersion] | None = None) -> None:
@@ -100,13 +106,16 @@ class ReferralPanel(QGroupBox):
         self.versions_list.clear()
         for v in self.versions:
             item = QListWidgetItem(f"\u2611 {v.line()}")
+            item.setToolTip(v.line())
             item.setData(Qt.ItemDataRole.UserRole, v.version)
             self.versions_list.addItem(item)
         if self.versions:
             self.versions_list.setCurrentRow(len(self.versions) - 1)  # the latest
             rows = min(len(self.versions), 4)  # tall enough for the versions, no more
             frame = 2 * self.versions_list.frameWidth() + 4
-            self.versions_list.setFixedHeight(self.versions_list.sizeHintForRow(0) * rows + frame)
+            # Two lines a version (a laptop wraps it): the height is set before the width is.
+            line = self.versions_list.fontMetrics().lineSpacing()
+            self.versions_list.setFixedHeight((2 * line + 4) * rows + frame)
         sealed = bool(case.referral_versions or self.versions)
         if not sealed:
             self.versions_label.setText(

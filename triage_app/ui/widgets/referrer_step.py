@@ -81,6 +81,7 @@ class ReferrerStep(AssessmentStep):
         self.problem_label = QLabel(self)
         self.problem_label.setWordWrap(True)
         self.problem_label.setObjectName("location_problem")
+        self.problem_label.setStyleSheet("color: #8a1538; font-weight: bold;")  # a refusal
         layout = QVBoxLayout(self)
         layout.addWidget(who)
         layout.addWidget(where)

@@ -11,9 +11,11 @@ from PySide6.QtWidgets import QLabel, QPushButton, QTextBrowser, QVBoxLayout, QW
 
 from triage_app.domain.display import nhs_datetime
 from triage_app.domain.model import Decision
+from triage_app.domain.wizard_actions import WIZARD_DONE, wizard_done, wizard_note
 from triage_app.ui.labels import ACTION, CP_IS, URGENCY
 from triage_app.ui.viewmodels import ActionRecord, CaseAction
 from triage_app.ui.widgets.actions_checklist import ActionsChecklist, with_call_countdown
+from triage_app.ui.widgets.case_panels import REFUSED_STYLE
 from triage_app.ui.widgets.findings_step import describe
 from triage_app.ui.widgets.step import AssessmentStep
 
@@ -47,28 +49,6 @@ def case_actions(decision: Decision, records: dict[str, Any]) -> list[CaseAction
         )
         for a in decision.actions
     ]
-
-
-# Actions the wizard itself does: done once its step holds what the action asks for.
-WIZARD_DONE = {
-    "complete_body_map": "every finding is on the body map (step 3)",
-    "record_explanation_verbatim": "the explanation is recorded word for word (step 4)",
-    "check_cp_is": "the CP-IS result is recorded (step 5)",
-}
-
-
-def wizard_done(data: dict[str, Any]) -> set[str]:
-    """Return the actions this assessment's own steps have already done."""
-    done = set()
-    if data.get("findings"):
-        done.add("complete_body_map")
-    explanation = data.get("explanation") or {}
-    if (explanation.get("text") or "").strip() and explanation.get("given_by"):
-        done.add("record_explanation_verbatim")
-    cp_is = (data.get("history") or {}).get("cp_is")
-    if cp_is and cp_is != "not_checked":
-        done.add("check_cp_is")
-    return done
 
 
 class ActionsStep(AssessmentStep):
@@ -112,13 +92,13 @@ class ActionsStep(AssessmentStep):
         """Mark the actions the wizard's own steps did as done (and undo that if undone)."""
         required = {a.id for a in self.decision.actions} if self.decision else set()
         done = wizard_done(self._data) & required
-        for action_id, how in WIZARD_DONE.items():
+        for action_id in WIZARD_DONE:
             auto = self.records.get(action_id, {}).get("details", {}).get("source") == "wizard"
             if action_id in done and action_id not in self.records:
                 self.records[action_id] = {
                     "done_at": self._now().strftime("%Y-%m-%dT%H:%M"),
                     "by": self.user,
-                    "details": {"source": "wizard", "note": f"Done in this assessment: {how}."},
+                    "details": {"source": "wizard", "note": wizard_note(action_id)},
                 }
             elif auto and action_id not in done:
                 del self.records[action_id]
@@ -195,18 +175,30 @@ class ReviewStep(AssessmentStep):
         self.finalise_button = QPushButton("&Finalise and open the case", self)
         self.finalise_button.setObjectName("finalise_button")
         self.finalise_button.setAccessibleName("Finalise")
+        # What "Finalise" answers (a refusal) is shown here, beside it, not in a dialog.
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("finalise_message_label")
+        self.message_label.setWordWrap(True)
+        self.message_label.setAccessibleName("Finalise message")
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary, 1)
         layout.addWidget(self.finalise_button)
+        layout.addWidget(self.message_label)
         self.finalise_button.clicked.connect(self.finalise_requested)
         self._data: dict[str, Any] = {}
         self._extra: dict[str, Any] = {}
         self._decision: Decision | None = None
 
     def load(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
-        """Keep the latest inputs for the summary."""
+        """Keep the latest inputs for the summary (an older refusal no longer applies)."""
         self._data, self._extra = data, extra
+        self.say("")
         self._render()
+
+    def say(self, text: str, refused: bool = False) -> None:
+        """Show what finalising answered beside the button (a refusal in dark red, bold)."""
+        self.message_label.setStyleSheet(REFUSED_STYLE if refused else "")
+        self.message_label.setText(text)
 
     def show_decision(self, decision: Decision | None) -> None:
         """Summarise with the latest decision; finalising needs one."""
