@@ -73,7 +73,9 @@ def _too_deep(text: bytes) -> bool:
     Multi-byte UTF-8 never contains these ASCII bytes, so the scan is exact. It is linear in the
     text and does no recursion, and it is several times cheaper than walking the decoded tree.
     """
-    marks = text.replace(b"\\\\", b"").replace(b'\\"', b"")
+    marks = text
+    if b"\\" in marks:
+        marks = marks.replace(b"\\\\", b"").replace(b'\\"', b"")
     marks = marks.translate(_NESTING, _NOT_NESTING)
     # Removing two adjacent quotes (an empty string, or the end of one string and the start of
     # the next) never changes which brackets are inside a string.

@@ -178,7 +178,8 @@ _URGENCY_RANK = {
 
 def urgency_rank(urgency: Urgency | str) -> int:
     """Return the rank of an urgency: 0 for ``none`` up to 5 for ``emergency``."""
-    return _URGENCY_RANK[Urgency(urgency)]
+    rank = _URGENCY_RANK.get(urgency) if isinstance(urgency, str) else None
+    return _URGENCY_RANK[Urgency(urgency)] if rank is None else rank
 
 
 # Milestones asked about at every assessment, in the order the contract lists them.
