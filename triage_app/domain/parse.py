@@ -109,6 +109,8 @@ _PRIOR_FINDING_KEYS = {"kind", "site", "patterned"}
 
 
 _MAX_UNKNOWN_LISTED = 10
+_MOBILITY_PATHS = {name: f"mobility.{name}" for name in MOBILITY_FIELDS}
+_MOBILITY_KEYS = set(MOBILITY_FIELDS)
 _MEMBERS: dict[type, dict[str, Any]] = {}
 
 
@@ -307,7 +309,7 @@ def parse_assessment(data: Any, *, profile_override: str | None = None) -> Asses
         r.add("findings", "must be a list (use [] when nothing was found)")
     else:
         for i, raw in enumerate(r.lst(top["findings"], "findings", MAX_FINDINGS)):
-            finding = _finding(r, raw, f"findings[{i}]", assessed_at, child)
+            finding = _finding_quick(raw) or _finding(r, raw, f"findings[{i}]", assessed_at, child)
             if finding is not None:
                 findings.append(finding)
 
@@ -371,10 +373,10 @@ def _child(r: _Reader, raw: Any, assessed_at: datetime | None) -> Child | None:
 
 
 def _mobility(r: _Reader, raw: Any) -> Mobility:
-    obj = r.obj(raw, "mobility", set(MOBILITY_FIELDS))
+    obj = r.obj(raw, "mobility", _MOBILITY_KEYS)
     if obj is None:
         return Mobility()
-    values = {name: r.boolean(obj.get(name), f"mobility.{name}") for name in MOBILITY_FIELDS}
+    values = {name: r.boolean(obj.get(name), path) for name, path in _MOBILITY_PATHS.items()}
     return Mobility(**values)
 
 
@@ -417,6 +419,54 @@ def _finding(
         description=description,
         count=count,
         exception=claim,
+    )
+
+
+def _finding_quick(raw: Any) -> Finding | None:
+    """Read a well-formed finding with no exception claimed quickly, or return ``None``.
+
+    Like :func:`_prior_quick`: it accepts exactly what :func:`_finding` accepts, and on
+    anything else (or a claimed exception) returns ``None`` so that :func:`_finding` reads
+    the finding and names each problem.
+    """
+    if type(raw) is not dict or not raw.keys() <= _FINDING_KEYS or "exception" in raw:
+        return None
+    kind, site, side = raw.get("kind"), raw.get("site"), raw.get("side")
+    size, patterned, count = raw.get("size_mm"), raw.get("patterned"), raw.get("count")
+    description = raw.get("description")
+    kind = (
+        FindingKind.OTHER_INJURY
+        if kind is None
+        else _KINDS.get(kind)
+        if type(kind) is str
+        else None
+    )
+    site = Site.OTHER if site is None else _SITES.get(site) if type(site) is str else None
+    if kind is None or site is None:
+        return None
+    if side is not None:
+        side = _SIDES.get(side) if type(side) is str else None
+        if side is None:
+            return None
+    if size is not None:
+        if type(size) not in (int, float) or not 0 <= size <= 1000:  # NaN fails the range too
+            return None
+        size = float(size)
+    if (
+        (patterned is not None and patterned is not True and patterned is not False)
+        or (count is not None and (type(count) is not int or not 1 <= count <= 1000))
+        or not _quick_text(description, MAX_LONG_TEXT)
+    ):
+        return None
+    return Finding(
+        kind=kind,
+        site=site,
+        side=side,
+        size_mm=size,
+        patterned=patterned,
+        description=description,
+        count=count,
+        exception=None,
     )
 
 
@@ -607,6 +657,7 @@ _PRIOR_FINDINGS: dict[tuple[Any, Any, Any], PriorFinding] = {}
 _KINDS = _members(FindingKind)
 _SITES = _members(Site)
 _SETTINGS = _members(Setting)
+_SIDES = _members(Side)
 
 
 def _prior_finding_quick(raw: Any) -> PriorFinding | None:
