@@ -58,20 +58,35 @@ def _parse_constant(text: str) -> Any:
     raise _BadDocumentError(f"{text} is not a number JSON allows")
 
 
-def _depth_problem(data: Any) -> str | None:
-    """Return a problem when ``data`` nests deeper than ``MAX_DEPTH`` (iterative: no recursion).
+# Bytes that matter to nesting: brackets (mapped to "(" and ")") and the quotes around strings.
+_NESTING = bytes.maketrans(b"[{]}", b"(())")
+_NOT_NESTING = bytes(c for c in range(256) if c not in b'[]{}"')
 
-    Deeper documents than Python's own limit never get here: the decoder stops them first.
+
+def _too_deep(text: bytes) -> bool:
+    r"""Return True when valid JSON ``text`` nests objects and lists more than ``MAX_DEPTH`` deep.
+
+    A scan of the raw text, run after the decoder has accepted it (so the text is valid JSON):
+    escapes are dropped (each ``\\`` pair first, then each ``\"``), leaving the quotes that
+    open and close strings; everything but brackets and those quotes is dropped; brackets inside
+    strings are dropped; then each pass removes every innermost ``()`` pair, one level per pass.
+    Multi-byte UTF-8 never contains these ASCII bytes, so the scan is exact. It is linear in the
+    text and does no recursion, and it is several times cheaper than walking the decoded tree.
     """
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return f"objects and lists are nested more than {MAX_DEPTH} deep"
-        for child in node.values() if isinstance(node, dict) else node:
-            if isinstance(child, dict | list):
-                stack.append((child, depth + 1))
-    return None
+    marks = text
+    if b"\\" in marks:
+        marks = marks.replace(b"\\\\", b"").replace(b'\\"', b"")
+    marks = marks.translate(_NESTING, _NOT_NESTING)
+    # Removing two adjacent quotes (an empty string, or the end of one string and the start of
+    # the next) never changes which brackets are inside a string.
+    marks = marks.replace(b'""', b"")
+    if b'"' in marks:  # a string with a bracket in it: keep only what lies outside strings
+        marks = b"".join(marks.split(b'"')[::2])
+    for _ in range(MAX_DEPTH):
+        if not marks:
+            return False
+        marks = marks.replace(b"()", b"")
+    return bool(marks)
 
 
 def decode_case(raw: bytes | str) -> Any:
@@ -84,8 +99,8 @@ def decode_case(raw: bytes | str) -> Any:
     Raises:
         InputError: with one problem naming the document and the reason.
     """
-    size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
-    if size > MAX_INPUT_BYTES:
+    encoded = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
+    if len(encoded) > MAX_INPUT_BYTES:
         raise InputError(
             [Problem("(document)", f"larger than the input limit of {MAX_INPUT_BYTES} bytes")]
         )
@@ -119,9 +134,10 @@ def decode_case(raw: bytes | str) -> Any:
         raise InputError(
             [Problem("(document)", f"objects and lists are nested more than {MAX_DEPTH} deep")]
         ) from None
-    problem = _depth_problem(data) if isinstance(data, dict | list) else None
-    if problem:
-        raise InputError([Problem("(document)", problem)])
+    if isinstance(data, dict | list) and _too_deep(encoded):
+        raise InputError(
+            [Problem("(document)", f"objects and lists are nested more than {MAX_DEPTH} deep")]
+        )
     return data
 
 

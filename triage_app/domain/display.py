@@ -41,6 +41,8 @@ def add_months(start: date, months: int) -> date:
     month_index = start.month - 1 + months
     year = start.year + month_index // 12
     month = month_index % 12 + 1
+    if start.day <= 28:  # every month has a 28th (cheaper than asking the calendar)
+        return date(year, month, start.day)
     day = min(start.day, calendar.monthrange(year, month)[1])
     return date(year, month, day)
 

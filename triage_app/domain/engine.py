@@ -35,11 +35,34 @@ from triage_app.domain.profile import (
 from triage_app.domain.rules import FINAL_RULES, URGENCY_RULES, gather_facts
 from triage_app.domain.vocab import (
     ACTION_IDS,
+    Setting,
     Urgency,
     urgency_rank,
 )
 
 _END_OF_DAY = time(23, 59)
+
+
+_ACTION_RANK = {aid: i for i, aid in enumerate(ACTION_IDS)}
+
+# An action's words depend only on the profile, the guidance and the setting (the role), and
+# profiles and guidance are immutable once loaded: each text is worded once and kept. Entries
+# hold the profile and guidance themselves, so an id in a key is never reused while cached.
+_WORDING: dict[tuple[int, int, Setting | None], tuple[Profile, Guidance, dict[str, str]]] = {}
+_MAX_WORDINGS = 64
+
+
+def _wording(profile: Profile, guidance: Guidance, setting: Setting | None) -> dict[str, str]:
+    """The action texts already worded for this profile, guidance and setting (filled lazily)."""
+    key = (id(profile), id(guidance), setting)
+    entry = _WORDING.get(key)
+    if entry is not None and entry[0] is profile and entry[1] is guidance:
+        return entry[2]
+    if len(_WORDING) >= _MAX_WORDINGS:
+        _WORDING.clear()
+    texts: dict[str, str] = {}
+    _WORDING[key] = (profile, guidance, texts)
+    return texts
 
 
 class _Builder:
@@ -50,26 +73,35 @@ class _Builder:
         self.profile = profile
         self.guidance = guidance
         self.actions: dict[str, Action] = {}
-        variant = profile.role_variants.get(a.setting) if a.setting else None
-        self.overrides = dict(variant.action_text) if variant else {}
-        self.values = _placeholders(profile)
+        self.texts = _wording(profile, guidance, a.setting)
 
     def add(self, action_id: str, rule: str, due: str | None = None) -> None:
         if action_id in self.actions:
             return
-        template = self.overrides.get(action_id) or self.guidance.action_text[action_id]
+        text = self.texts.get(action_id)
+        if text is None:
+            text = self.texts[action_id] = self._word(action_id)
         due_text = due or self.guidance.action_due.get(action_id, "now")
         self.actions[action_id] = Action(
             id=action_id,
             due=due_text,
             rule=rule,
-            text=template.format(**self.values),
+            text=text,
             due_at=_due_at(due_text, self.a.assessed_at, self.profile),
         )
 
+    def _word(self, action_id: str) -> str:
+        """The action's text: the role's wording when the profile has one, else the national."""
+        setting = self.a.setting
+        variant = self.profile.role_variants.get(setting) if setting else None
+        overrides = variant.action_text if variant else {}
+        template = overrides.get(action_id) or self.guidance.action_text[action_id]
+        return template.format(**_placeholders(self.profile))
+
     def ordered(self) -> tuple[Action, ...]:
-        rank = {aid: i for i, aid in enumerate(ACTION_IDS)}
-        return tuple(sorted(self.actions.values(), key=lambda x: rank.get(x.id, len(rank))))
+        return tuple(
+            sorted(self.actions.values(), key=lambda x: _ACTION_RANK.get(x.id, len(_ACTION_RANK)))
+        )
 
 
 def _placeholders(profile: Profile) -> dict[str, str]:

@@ -8,7 +8,9 @@ urgency.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import cache
 
 from triage_app.domain.display import add_months, nhs_date
 from triage_app.domain.model import (
@@ -16,6 +18,7 @@ from triage_app.domain.model import (
     FindingResult,
     Flag,
     History,
+    PriorFinding,
     PriorPresentation,
 )
 from triage_app.domain.profile import (
@@ -31,7 +34,9 @@ from triage_app.domain.vocab import (
 )
 
 
+@cache
 def _describe(kind: FindingKind, site: Site) -> str:
+    """``kind (site)`` in words; few pairs exist, so each is worded once."""
     text = kind.value.replace("_", " ")
     if site.value != "other":
         text += f" ({site.value.replace('_', ' ')})"
@@ -45,11 +50,12 @@ def cumulative_risk_flags(
 
     One function per flag (F1 to F5 of the protocol model, and the CP-IS reminder).
     """
+    by_date = sorted(a.history.prior_presentations, key=_presentation_date)
     flags = (
-        _sentinel_flag(a, profile),
+        _sentinel_flag(a, profile, by_date),
         _family_flag(a.history),
         _frequent_attender_flag(a, profile),
-        _high_risk_site_flag(a, results),
+        _high_risk_site_flag(a, results, by_date),
         _explanation_flag(a),
         _cp_is_flag(a.history),
     )
@@ -80,7 +86,9 @@ def _frequent_attender_flag(a: Assessment, profile: Profile) -> Flag | None:
     )
 
 
-def _high_risk_site_flag(a: Assessment, results: list[FindingResult]) -> Flag | None:
+def _high_risk_site_flag(
+    a: Assessment, results: list[FindingResult], by_date: list[PriorPresentation]
+) -> Flag | None:
     """F4: a current or earlier finding at a TEN-4-FACESp site, or patterned."""
     current_sites = []
     for f, r in zip(a.findings, results, strict=True):
@@ -89,17 +97,19 @@ def _high_risk_site_flag(a: Assessment, results: list[FindingResult]) -> Flag | 
         if f.site in TEN4_LETTER or f.patterned:
             current_sites.append(("patterned " if f.patterned else "") + _describe(f.kind, f.site))
     prior_sites = [
-        f"{_describe(f.kind, f.site)} on {nhs_date(p.date)}"
-        for p in sorted(a.history.prior_presentations, key=lambda p: p.date)
-        for f in p.findings
-        if f.site in TEN4_LETTER or f.patterned
+        (p, f) for p in by_date for f in p.findings if f.site in TEN4_LETTER or f.patterned
     ]
     if not (current_sites or prior_sites):
         return None
-    parts = current_sites + ([_summarise(prior_sites)] if prior_sites else [])
+    parts = current_sites + ([_summarise(prior_sites, _prior_site_text)] if prior_sites else [])
     return Flag(
         "high_risk_site", "Finding at a TEN-4-FACESp site or patterned: " + "; ".join(parts) + "."
     )
+
+
+def _prior_site_text(item: tuple[PriorPresentation, PriorFinding]) -> str:
+    p, f = item
+    return f"{_describe(f.kind, f.site)} on {nhs_date(p.date)}"
 
 
 def _explanation_flag(a: Assessment) -> Flag | None:
@@ -136,26 +146,32 @@ def _nim_then(p: PriorPresentation, floor_date: date) -> bool:
     return p.nim is not False or p.date < floor_date
 
 
-def _sentinel_flag(a: Assessment, profile: Profile) -> Flag | None:
+def _sentinel_flag(
+    a: Assessment, profile: Profile, by_date: list[PriorPresentation]
+) -> Flag | None:
     """F1: an injury-type finding at an earlier presentation while the child was NIM then."""
     floor_date = add_months(a.child.date_of_birth, nim_floor_months(profile))
     qualifying = profile.qualifying_findings
     sentinel = []
-    for p in sorted(a.history.prior_presentations, key=lambda p: p.date):
+    for p in by_date:
         if not _nim_then(p, floor_date):
             continue
         injuries = [f for f in p.findings if f.kind in qualifying]
         if injuries:
-            what = ", ".join(_describe(f.kind, f.site) for f in injuries)
-            sentinel.append(f"{nhs_date(p.date)}: {what}")
+            sentinel.append((p, injuries))
     if not sentinel:
         return None
     return Flag(
         "prior_injury_presentation",
         "Earlier presentation with an injury while not independently mobile "
-        f"({_summarise(sentinel)}). A minor injury in a non-mobile baby can be a sentinel "
-        "injury: consider each presentation together, not alone.",
+        f"({_summarise(sentinel, _sentinel_text)}). A minor injury in a non-mobile baby can be "
+        "a sentinel injury: consider each presentation together, not alone.",
     )
+
+
+def _sentinel_text(item: tuple[PriorPresentation, list[PriorFinding]]) -> str:
+    p, injuries = item
+    return f"{nhs_date(p.date)}: " + ", ".join(_describe(f.kind, f.site) for f in injuries)
 
 
 def _family_history(h: History) -> list[str]:
@@ -186,9 +202,15 @@ def _family_history(h: History) -> list[str]:
     return family
 
 
-def _summarise(items: list[str], limit: int = 6) -> str:
-    """Join items for a flag's text; past ``limit``, name the most recent and count the rest."""
+def _summarise[T](items: list[T], text: Callable[[T], str], limit: int = 6) -> str:
+    """Join items for a flag's text; past ``limit``, name the most recent and count the rest.
+
+    Only the items shown are put into words (a long history names its latest few).
+    """
     if len(items) <= limit:
-        return "; ".join(items)
-    shown = items[-limit:]
-    return f"{len(items)} in all, the latest: " + "; ".join(shown)
+        return "; ".join(map(text, items))
+    return f"{len(items)} in all, the latest: " + "; ".join(map(text, items[-limit:]))
+
+
+def _presentation_date(p: PriorPresentation) -> date:
+    return p.date

@@ -288,4 +288,8 @@ class Decision:
 
 
 def _iso_minutes(value: datetime | None) -> str | None:
-    return value.strftime("%Y-%m-%dT%H:%M") if value else None
+    if not value:
+        return None
+    if value.year >= 1000 and value.tzinfo is None:  # the same text, without strftime's cost
+        return value.isoformat(timespec="minutes")
+    return value.strftime("%Y-%m-%dT%H:%M")

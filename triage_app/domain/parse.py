@@ -109,6 +109,17 @@ _PRIOR_FINDING_KEYS = {"kind", "site", "patterned"}
 
 
 _MAX_UNKNOWN_LISTED = 10
+_MOBILITY_PATHS = {name: f"mobility.{name}" for name in MOBILITY_FIELDS}
+_MOBILITY_KEYS = set(MOBILITY_FIELDS)
+_MEMBERS: dict[type, dict[str, Any]] = {}
+
+
+def _members[M: StrEnum](kind: type[M]) -> dict[str, M]:
+    """The members of a vocabulary by value (a dict lookup; calling the enum is slower)."""
+    table = _MEMBERS.get(kind)
+    if table is None:
+        table = _MEMBERS[kind] = {m.value: m for m in kind}
+    return table
 
 
 class _Reader:
@@ -126,6 +137,8 @@ class _Reader:
         if not isinstance(value, Mapping):
             self.add(path, "must be an object")
             return None
+        if value.keys() <= allowed:
+            return value
         unknown = sorted(set(value) - allowed, key=str)
         for key in unknown[:_MAX_UNKNOWN_LISTED]:
             self.add(_join(path, _key(key)), f"unknown field (expected one of: {_list(allowed)})")
@@ -160,11 +173,11 @@ class _Reader:
         if len(value) > limit:
             self.add(path, f"is {len(value)} characters long; at most {limit} are allowed")
             return None
-        if _SURROGATE_RE.search(value):
-            self.add(path, "contains an unpaired surrogate (not valid Unicode text)")
-            return None
-        if "\x00" in value:
-            self.add(path, "contains a NUL character")
+        if not _plain_text(value):
+            if _SURROGATE_RE.search(value):
+                self.add(path, "contains an unpaired surrogate (not valid Unicode text)")
+            else:
+                self.add(path, "contains a NUL character")
             return None
         if single_line and _NAME_CONTROL_RE.search(value):
             self.add(path, "contains a control character (line break, tab or similar)")
@@ -175,10 +188,9 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, str):
-            try:
-                return kind(value)
-            except ValueError:
-                pass
+            member = _members(kind).get(value)
+            if member is not None:
+                return member
         self.add(path, f"must be one of: {_list(m.value for m in kind)} (got {_show(value)})")
         return None
 
@@ -297,7 +309,7 @@ def parse_assessment(data: Any, *, profile_override: str | None = None) -> Asses
         r.add("findings", "must be a list (use [] when nothing was found)")
     else:
         for i, raw in enumerate(r.lst(top["findings"], "findings", MAX_FINDINGS)):
-            finding = _finding(r, raw, f"findings[{i}]", assessed_at, child)
+            finding = _finding_quick(raw) or _finding(r, raw, f"findings[{i}]", assessed_at, child)
             if finding is not None:
                 findings.append(finding)
 
@@ -361,10 +373,10 @@ def _child(r: _Reader, raw: Any, assessed_at: datetime | None) -> Child | None:
 
 
 def _mobility(r: _Reader, raw: Any) -> Mobility:
-    obj = r.obj(raw, "mobility", set(MOBILITY_FIELDS))
+    obj = r.obj(raw, "mobility", _MOBILITY_KEYS)
     if obj is None:
         return Mobility()
-    values = {name: r.boolean(obj.get(name), f"mobility.{name}") for name in MOBILITY_FIELDS}
+    values = {name: r.boolean(obj.get(name), path) for name, path in _MOBILITY_PATHS.items()}
     return Mobility(**values)
 
 
@@ -407,6 +419,54 @@ def _finding(
         description=description,
         count=count,
         exception=claim,
+    )
+
+
+def _finding_quick(raw: Any) -> Finding | None:
+    """Read a well-formed finding with no exception claimed quickly, or return ``None``.
+
+    Like :func:`_prior_quick`: it accepts exactly what :func:`_finding` accepts, and on
+    anything else (or a claimed exception) returns ``None`` so that :func:`_finding` reads
+    the finding and names each problem.
+    """
+    if type(raw) is not dict or not raw.keys() <= _FINDING_KEYS or "exception" in raw:
+        return None
+    kind, site, side = raw.get("kind"), raw.get("site"), raw.get("side")
+    size, patterned, count = raw.get("size_mm"), raw.get("patterned"), raw.get("count")
+    description = raw.get("description")
+    kind = (
+        FindingKind.OTHER_INJURY
+        if kind is None
+        else _KINDS.get(kind)
+        if type(kind) is str
+        else None
+    )
+    site = Site.OTHER if site is None else _SITES.get(site) if type(site) is str else None
+    if kind is None or site is None:
+        return None
+    if side is not None:
+        side = _SIDES.get(side) if type(side) is str else None
+        if side is None:
+            return None
+    if size is not None:
+        if type(size) not in (int, float) or not 0 <= size <= 1000:  # NaN fails the range too
+            return None
+        size = float(size)
+    if (
+        (patterned is not None and patterned is not True and patterned is not False)
+        or (count is not None and (type(count) is not int or not 1 <= count <= 1000))
+        or not _quick_text(description, MAX_LONG_TEXT)
+    ):
+        return None
+    return Finding(
+        kind=kind,
+        site=site,
+        side=side,
+        size_mm=size,
+        patterned=patterned,
+        description=description,
+        count=count,
+        exception=None,
     )
 
 
@@ -461,8 +521,12 @@ def _history(r: _Reader, raw: Any, assessed_at: datetime | None, child: Child | 
         )
     prior: list[PriorPresentation] = []
     items = r.lst(obj.get("prior_presentations"), "history.prior_presentations", MAX_PRESENTATIONS)
+    on = assessed_at.date() if assessed_at is not None else None
+    dob = child.date_of_birth if child is not None else None
     for i, item in enumerate(items):
-        presentation = _prior(r, item, f"history.prior_presentations[{i}]", assessed_at, child)
+        presentation = _prior_quick(item, on, dob)
+        if presentation is None:
+            presentation = _prior(r, item, f"history.prior_presentations[{i}]", assessed_at, child)
         if presentation is not None:
             prior.append(presentation)
     return History(
@@ -530,6 +594,111 @@ def _prior(
         nim=nim,
         explanation=explanation,
     )
+
+
+def _prior_quick(raw: Any, on: date | None, dob: date | None) -> PriorPresentation | None:
+    """Read a well-formed earlier presentation quickly, or return ``None``.
+
+    A history can hold thousands of presentations, so the common case skips the per-field
+    paths that :func:`_prior` builds for its problem messages. This reads exactly what
+    :func:`_prior` accepts; on anything that :func:`_prior` would report (or that needs a
+    closer look) it returns ``None``, and :func:`_prior` reads the item again and names
+    each problem.
+    """
+    if on is None or dob is None or type(raw) is not dict or not raw.keys() <= _PRIOR_KEYS:
+        return None
+    when = raw.get("date")
+    if type(when) is not str or not _DATE_RE.match(when):
+        return None
+    try:
+        when = date.fromisoformat(when)
+    except ValueError:
+        return None
+    if not dob <= when <= on or not MIN_YEAR <= when.year <= MAX_YEAR:
+        return None
+    findings: list[PriorFinding] = []
+    items = raw.get("findings")
+    if items is not None:
+        if type(items) is not list or len(items) > MAX_FINDINGS:
+            return None
+        for item in items:
+            finding = _prior_finding_quick(item)
+            if finding is None:
+                return None
+            findings.append(finding)
+    setting = raw.get("setting")
+    if setting is not None:
+        setting = _SETTINGS.get(setting) if type(setting) is str else None
+        if setting is None:
+            return None
+    nim = raw.get("nim")
+    outcome = raw.get("outcome")
+    complaint = raw.get("complaint")
+    explanation = raw.get("explanation")
+    if (
+        (nim is not None and nim is not True and nim is not False)
+        or not _quick_text(outcome, MAX_SHORT_TEXT)
+        or not _quick_text(complaint, MAX_SHORT_TEXT)
+        or not _quick_text(explanation, MAX_LONG_TEXT)
+    ):
+        return None
+    return PriorPresentation(
+        date=when,
+        setting=setting,
+        findings=tuple(findings),
+        outcome=outcome,
+        complaint=complaint,
+        nim=nim,
+        explanation=explanation,
+    )
+
+
+_PRIOR_FINDINGS: dict[tuple[Any, Any, Any], PriorFinding] = {}
+_KINDS = _members(FindingKind)
+_SITES = _members(Site)
+_SETTINGS = _members(Setting)
+_SIDES = _members(Side)
+
+
+def _prior_finding_quick(raw: Any) -> PriorFinding | None:
+    """Read a well-formed earlier finding (``None`` when :func:`_prior` must look closer).
+
+    There are few distinct earlier findings (kind, site, patterned), and each is immutable,
+    so one object is shared for each.
+    """
+    if type(raw) is not dict or not raw.keys() <= _PRIOR_FINDING_KEYS:
+        return None
+    kind, site, patterned = raw.get("kind"), raw.get("site"), raw.get("patterned")
+    if (
+        (kind is not None and type(kind) is not str)
+        or (site is not None and type(site) is not str)
+        or (patterned is not None and patterned is not True and patterned is not False)
+    ):
+        return None
+    key = (kind, site, patterned)
+    finding = _PRIOR_FINDINGS.get(key)
+    if finding is None:
+        kind_member = FindingKind.OTHER_INJURY if kind is None else _KINDS.get(kind)
+        site_member = Site.OTHER if site is None else _SITES.get(site)
+        if kind_member is None or site_member is None:
+            return None
+        finding = _PRIOR_FINDINGS[key] = PriorFinding(kind_member, site_member, patterned)
+    return finding
+
+
+def _quick_text(value: Any, limit: int) -> bool:
+    """True when :meth:`_Reader.text` accepts ``value`` as it is (``None`` included)."""
+    return value is None or (type(value) is str and len(value) <= limit and _plain_text(value))
+
+
+def _plain_text(value: str) -> bool:
+    """True when ``value`` has neither an unpaired surrogate nor a NUL character.
+
+    ASCII text (known without reading it) cannot hold a surrogate, so only the NUL is looked for.
+    """
+    if value.isascii():
+        return "\x00" not in value
+    return "\x00" not in value and not _SURROGATE_RE.search(value)
 
 
 def _join(path: str, key: str) -> str:

@@ -171,6 +171,9 @@ class RuleOutcome:
     investigations: tuple[Investigation, ...] = ()
 
 
+NOTHING = RuleOutcome()  # a rule that does not apply (immutable, so one is shared)
+
+
 @dataclass(frozen=True)
 class Facts:
     """What every rule reads: the assessment, the profile, and R1 to R3's per-finding results."""
@@ -260,7 +263,7 @@ def r0_emergency(f: Facts) -> RuleOutcome:
         if any(e.matches(x.kind, x.site) for e in f.profile.emergency_findings)
     ]
     if not (a.emergency_signs or found):
-        return RuleOutcome()
+        return NOTHING
     what = [s.value.replace("_", " ") for s in a.emergency_signs] + [
         f"{x.kind.value.replace('_', ' ')} ({x.site.value.replace('_', ' ')})" for x in found
     ]
@@ -281,7 +284,7 @@ def r0_emergency(f: Facts) -> RuleOutcome:
 def r2_findings(f: Facts) -> RuleOutcome:
     """R2: findings were recorded; in a NIM child, none qualifying means record only."""
     if not f.a.findings:
-        return RuleOutcome()
+        return NOTHING
     urgency = None
     if f.nim.status and not f.qualifying_not_exempt and not f.accepted:
         urgency = Urgency.RECORD_ONLY
@@ -291,7 +294,7 @@ def r2_findings(f: Facts) -> RuleOutcome:
 def r4_core_protocol(f: Facts) -> RuleOutcome:
     """R4: a NIM child with a qualifying finding not exempted: refer now, whatever is said."""
     if not (f.nim.status and f.triggering):
-        return RuleOutcome()
+        return NOTHING
     a, profile = f.a, f.profile
     paed = profile.paediatric_assessment_due
     actions: list[tuple[str, str, str | None]] = [
@@ -346,7 +349,7 @@ def r3_exception_gate(f: Facts) -> RuleOutcome:
     """R3: a claimed exception is accepted (record only) or not (same-day review, or R4)."""
     a = f.a
     if not any(x.exception is not None for x in a.findings):
-        return RuleOutcome()
+        return NOTHING
     urgency = None
     actions: list[tuple[str, str, str | None]] = []
     notices: list[str] = []
@@ -382,24 +385,24 @@ def r3_bleeding_disorder(f: Facts) -> RuleOutcome:
     """R3: a known bleeding disorder never exempts a finding; it adds haematology review."""
     if f.a.history.bleeding_disorder_known and f.qualifying_not_exempt:
         return RuleOutcome(actions=(("haematology_review", "R3", None),))
-    return RuleOutcome()
+    return NOTHING
 
 
 def r4_allocated_social_worker(f: Facts) -> RuleOutcome:
     """R4.7: a CP-IS flag (plan, looked after, unborn plan): phone the allocated worker too."""
     if f.a.history.cp_is in (CpIs.CPP, CpIs.LAC, CpIs.UCPP):
         return RuleOutcome(actions=(("contact_allocated_social_worker", "R4", None),))
-    return RuleOutcome()
+    return NOTHING
 
 
 def r6_pre_birth(f: Facts) -> RuleOutcome:
     """R6: a pregnant mother and a family safeguarding history: pre-birth referral."""
     h = f.a.history
     if not h.mother_pregnant:
-        return RuleOutcome()
+        return NOTHING
     reasons = _pre_birth_reasons(h)
     if not reasons:
-        return RuleOutcome()
+        return NOTHING
     return RuleOutcome(
         rules=("R6",),
         actions=(("pre_birth_referral", "R6", None),),
@@ -448,7 +451,7 @@ def r6_cumulative_risk(f: Facts) -> RuleOutcome:
 def r7_investigations(f: Facts) -> RuleOutcome:
     """R7: investigation prompts for a referred NIM child."""
     if not (f.nim.status and f.triggering):
-        return RuleOutcome()
+        return NOTHING
     return RuleOutcome(
         rules=("R7",), investigations=_investigations(f.profile, f.a.assessed_at.date())
     )
@@ -457,7 +460,7 @@ def r7_investigations(f: Facts) -> RuleOutcome:
 def r9_mobile_child(f: Facts) -> RuleOutcome:
     """R9: an independently mobile child: NICE CG89 prompts; 'consider' on concern."""
     if f.nim.status or not f.a.findings:
-        return RuleOutcome()
+        return NOTHING
     concern = _mobile_concern(f.a, list(f.results), f.ten4, f.flag_ids)
     return RuleOutcome(
         rules=("R9",),
@@ -474,14 +477,14 @@ def r5_ed_senior_review(f: Facts, urgency: Urgency) -> RuleOutcome:
     """R5: in the ED, a senior decision-maker signs off before discharge (immediate or above)."""
     if f.a.setting == Setting.ED and urgency_rank(urgency) >= urgency_rank(Urgency.IMMEDIATE):
         return RuleOutcome(rules=("R5",), actions=(("senior_review_before_discharge", "R5", None),))
-    return RuleOutcome()
+    return NOTHING
 
 
 def r9_discuss_with_senior(f: Facts, urgency: Urgency) -> RuleOutcome:
     """R9: 'consider' means discuss with a senior colleague."""
     if urgency == Urgency.CONSIDER:
         return RuleOutcome(actions=(("discuss_with_senior", "R9", None),))
-    return RuleOutcome()
+    return NOTHING
 
 
 def r5_role_notices(f: Facts, urgency: Urgency) -> RuleOutcome:
@@ -489,7 +492,7 @@ def r5_role_notices(f: Facts, urgency: Urgency) -> RuleOutcome:
     variant = f.profile.role_variants.get(f.a.setting) if f.a.setting else None
     if variant and urgency_rank(urgency) >= urgency_rank(Urgency.SAME_DAY_REVIEW):
         return RuleOutcome(rules=("R5",), notices=variant.notices)
-    return RuleOutcome()
+    return NOTHING
 
 
 # Rules that may set urgency, in the order their notices and actions are listed.

@@ -178,7 +178,11 @@ _URGENCY_RANK = {
 
 def urgency_rank(urgency: Urgency | str) -> int:
     """Return the rank of an urgency: 0 for ``none`` up to 5 for ``emergency``."""
-    return _URGENCY_RANK[Urgency(urgency)]
+    rank = _RANK_BY_VALUE.get(urgency) if isinstance(urgency, str) else None
+    return _URGENCY_RANK[Urgency(urgency)] if rank is None else rank
+
+
+_RANK_BY_VALUE: dict[str, int] = {u.value: rank for u, rank in _URGENCY_RANK.items()}
 
 
 # Milestones asked about at every assessment, in the order the contract lists them.
