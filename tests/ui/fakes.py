@@ -70,7 +70,7 @@ class ManualExecutor:
             work, on_done, on_error, control = self.pending.pop(0)
             try:
                 result = work(control)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 on_error(exc)
             else:
                 on_done(result)

@@ -222,7 +222,7 @@ class AssessmentView(QWidget):
         try:
             self.referrer_step.default = self.handover.default_referrer()
             self.family_step.stored = self.handover.family(child.id)
-        except Exception:  # noqa: BLE001 - a prefill that fails leaves the fields to type
+        except Exception:  # a prefill that fails leaves the fields to type
             return
 
     def resume(self, draft: dict[str, Any], history: ChildHistory | None = None) -> None:
@@ -295,7 +295,7 @@ class AssessmentView(QWidget):
         else:
             try:
                 self.decision = self._decide(assessment)
-            except Exception as exc:  # noqa: BLE001 - shown, never a crash mid-assessment
+            except Exception as exc:  # shown, never a crash mid-assessment
                 self.decision = None
                 self.panel.show_problems([Problem("", f"the engine failed: {exc}")])
         for s in self.steps:

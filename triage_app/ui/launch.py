@@ -44,7 +44,7 @@ DEFAULT_NAMES = ("triage-app", "triage-app")
 IDLE_SETTING = "security/idle_lock_seconds"  # the idle lock's delay in seconds (default 300)
 
 
-def _application(argv: Sequence[str], names: tuple[str, str] = DEFAULT_NAMES):  # noqa: ANN202
+def _application(argv: Sequence[str], names: tuple[str, str] = DEFAULT_NAMES):
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
@@ -56,7 +56,7 @@ def _application(argv: Sequence[str], names: tuple[str, str] = DEFAULT_NAMES):  
     return app
 
 
-def _set_icon(app) -> None:  # noqa: ANN001 - the QApplication
+def _set_icon(app) -> None:  # the QApplication
     """Give every window the app's icon (after the first paint: it is not needed for it)."""
     from PySide6.QtGui import QIcon
 
@@ -132,7 +132,7 @@ def run_gui(
 
                     logging.getLogger(__name__).warning("no log file (%s)", type(exc).__name__)
             window.open_with(opener)
-        except Exception:  # noqa: BLE001 - tell the user, keep the log free of patient data
+        except Exception:  # tell the user, keep the log free of patient data
             import logging
             import traceback
 
@@ -152,7 +152,7 @@ def _engine(engine_loader: Callable[[], Decide] | None) -> dict[str, Callable[[]
     return {} if engine_loader is None else {"engine_loader": engine_loader}
 
 
-def lock_settings():  # noqa: ANN201 - LockSettings (imported here, after the first paint)
+def lock_settings():  # LockSettings (imported here, after the first paint)
     """The idle lock's delay from the settings (``[security] idle_lock_seconds``; 300 s)."""
     from PySide6.QtCore import QSettings
 
@@ -161,12 +161,12 @@ def lock_settings():  # noqa: ANN201 - LockSettings (imported here, after the fi
     return LockSettings.from_value(QSettings().value(IDLE_SETTING, DEFAULT_IDLE_SECONDS))
 
 
-def _say(out, text: str) -> None:  # noqa: ANN001 - a text stream
+def _say(out, text: str) -> None:  # a text stream
     out.write(text + "\n")
     out.flush()
 
 
-def self_test(  # noqa: ANN001 - a text stream
+def self_test(  # a text stream
     out=sys.stdout, wiring: Callable[[Path], WindowWiring] | None = None
 ) -> int:
     """Build the main window offscreen on a temporary record; 0 when every screen builds.
@@ -183,7 +183,7 @@ def self_test(  # noqa: ANN001 - a text stream
     try:
         with tempfile.TemporaryDirectory(prefix="triage-self-test-") as folder:
             _self_test_in(Path(folder), out, wiring)
-    except Exception:  # noqa: BLE001 - the self-test reports, it does not crash
+    except Exception:  # the self-test reports, it does not crash
         traceback.print_exc()
         _say(out, "self-test FAILED")
         return 1
@@ -191,7 +191,7 @@ def self_test(  # noqa: ANN001 - a text stream
     return 0
 
 
-def _self_test_in(  # noqa: ANN001
+def _self_test_in(
     folder: Path, out, wiring: Callable[[Path], WindowWiring] | None = None
 ) -> None:
     from triage_app.ui.main_window import MainWindow
@@ -238,7 +238,7 @@ def _check(ok: bool, what: str) -> None:
         raise RuntimeError(f"self-test check failed: {what}")
 
 
-def temporary_opener(folder: Path):  # noqa: ANN201 - (RecordOpener, str)
+def temporary_opener(folder: Path):  # (RecordOpener, str)
     """Return an opener for a new record in ``folder``: always the real encrypted store.
 
     An import error of the store is an error of the self-test, never a reason to try the
