@@ -11,10 +11,10 @@ from datetime import date, datetime
 from typing import Any
 
 from triage_app.ui.seams import TaskControl
-from triage_app.ui.viewmodels import ChildRecord
+from triage_app.ui.viewmodels import ChildView
 
 NOW = datetime(2025, 9, 3, 10, 40)
-AVA = ChildRecord("child-ava", date(2025, 7, 20), "9434765919", "Ava", "Example", None)
+AVA = ChildView("child-ava", date(2025, 7, 20), "9434765919", "Ava", "Example", None)
 
 
 @dataclass

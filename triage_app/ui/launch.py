@@ -191,9 +191,7 @@ def self_test(  # a text stream
     return 0
 
 
-def _self_test_in(
-    folder: Path, out, wiring: Callable[[Path], WindowWiring] | None = None
-) -> None:
+def _self_test_in(folder: Path, out, wiring: Callable[[Path], WindowWiring] | None = None) -> None:
     from triage_app.ui.main_window import MainWindow
     from triage_app.ui.seams import ImmediateExecutor, SystemClock
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from triage_app.domain.display import display_name, nhs_date
 from triage_app.domain.nhs_number import display as nhs_display
 from triage_app.ui.ports import RecordLinks, Refused
-from triage_app.ui.viewmodels import ChildRecord, PossibleRecord
+from triage_app.ui.viewmodels import ChildView, PossibleRecord
 
 
 def record_text(r: PossibleRecord) -> str:
@@ -45,7 +45,7 @@ class RecordLinksPanel(QWidget):
 
     changed = Signal()
 
-    def __init__(self, links: RecordLinks, child: ChildRecord, parent: QWidget | None = None):
+    def __init__(self, links: RecordLinks, child: ChildView, parent: QWidget | None = None):
         super().__init__(parent)
         self.links, self.child = links, child
         self.possible: list[PossibleRecord] = []
@@ -126,7 +126,7 @@ class RecordLinksPanel(QWidget):
 class RecordLinksDialog(QDialog):
     """The panel in a dialog (Record menu: "Other records of this child")."""
 
-    def __init__(self, links: RecordLinks, child: ChildRecord, parent: QWidget | None = None):
+    def __init__(self, links: RecordLinks, child: ChildView, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Other records of this child")
         self.panel = RecordLinksPanel(links, child, self)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QTextBrowser, QVBoxLayout, QW
 from triage_app.domain.display import nhs_datetime
 from triage_app.domain.model import Decision
 from triage_app.ui.labels import ACTION, CP_IS, URGENCY
-from triage_app.ui.viewmodels import ActionRecord, CaseAction
+from triage_app.ui.viewmodels import ActionRecord, RequiredAction
 from triage_app.ui.widgets.actions_checklist import ActionsChecklist, with_call_countdown
 from triage_app.ui.widgets.findings_step import describe
 from triage_app.ui.widgets.step import AssessmentStep
@@ -34,10 +34,10 @@ def record_from_json(action_id: str, raw: dict[str, Any]) -> ActionRecord:
     )
 
 
-def case_actions(decision: Decision, records: dict[str, Any]) -> list[CaseAction]:
+def case_actions(decision: Decision, records: dict[str, Any]) -> list[RequiredAction]:
     """Combine the decision's actions with what was recorded in this assessment."""
     return [
-        CaseAction(
+        RequiredAction(
             a.id,
             a.text,
             a.due,
