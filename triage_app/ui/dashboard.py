@@ -8,7 +8,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +38,7 @@ from triage_app.ui.labels import URGENCY_SHORT, due_phrase
 
 if TYPE_CHECKING:  # the dashboard is built before the first paint: keep its imports light
     from triage_app.ui.ports import CaseTracker, Draft
+    from triage_app.ui.seams import Clock
     from triage_app.ui.viewmodels import CaseRow
 
 COL_CHILD, COL_NHS, COL_OPENED, COL_URGENCY, COL_DUE, COL_STATUS = range(6)
@@ -88,7 +97,7 @@ def due_lines(case: CaseRow, now: datetime) -> tuple[list[str], int]:
 class DashboardTableModel(QAbstractTableModel):
     """Open cases as rows, most overdue first."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[tuple[CaseRow, list[str], int]] = []
 
@@ -172,7 +181,7 @@ class Dashboard(QWidget):
     draft_resume_requested = Signal(str)  # the draft's slot key
     draft_discard_requested = Signal(str)
 
-    def __init__(self, cases: CaseTracker | None, clock: Any, parent: QWidget | None = None):
+    def __init__(self, cases: CaseTracker | None, clock: Clock, parent: QWidget | None = None):
         super().__init__(parent)
         self._cases, self._clock = cases, clock
         self.model = DashboardTableModel(self)
@@ -296,7 +305,7 @@ class Dashboard(QWidget):
         if drafts:
             self.drafts_list.setCurrentRow(0)
 
-    def _draft_signal(self, signal: Any) -> None:
+    def _draft_signal(self, signal: SignalInstance) -> None:
         item = self.drafts_list.currentItem()
         if item is not None:
             signal.emit(item.data(Qt.ItemDataRole.UserRole))

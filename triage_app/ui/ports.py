@@ -303,7 +303,22 @@ class SessionLock(Protocol):
 
 
 class ImportOutcome(Protocol):
-    """What an import did (or would do), as the lines the import dialog shows."""
+    """What an import did (or would do): its counts, and the lines the import dialog shows."""
+
+    @property
+    def read(self) -> int:
+        """How many rows of the extract were read."""
+        ...
+
+    @property
+    def imported(self) -> int:
+        """How many presentations were (or would be) stored."""
+        ...
+
+    @property
+    def rejected(self) -> int:
+        """How many rows were refused (listed in the rejects file)."""
+        ...
 
     def lines(self) -> list[str]:
         """The summary, one line each."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -76,7 +77,7 @@ class ActionsStep(AssessmentStep):
 
     title = "Decision and actions"
 
-    def __init__(self, now: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._now = now
         self.user = ""
