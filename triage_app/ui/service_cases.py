@@ -29,7 +29,6 @@ from triage_app.domain.records import (
     InvestigationRecord,
     NotFoundError,
     StrategyMeeting,
-    SupervisionDecision,
 )
 from triage_app.domain.records import CaseAction as StoredAction
 from triage_app.domain.records import CaseSummary as StoredSummary
@@ -49,7 +48,6 @@ from triage_app.ui.viewmodels import (
     InvestigationView,
     MeetingForm,
     RequiredAction,
-    SupervisionView,
 )
 
 # Shown only for a case opened without a recorded assessment (no stored decision to show).
@@ -172,15 +170,7 @@ class StoreCaseTracker:
             "closed" if case.status == "closed" else "open",
             tuple(f.text for f in decision.flags) if decision else (),
             tuple(_sealed_line(r) for r in referrals.list_records(self.ctx, case.id)),
-            supervision=SupervisionView(
-                sup.in_force,
-                sup.decision,
-                sup.conditions,
-                sup.relax_conditions,
-                sup.decided_at,
-                sup.decided_by,
-                tuple(_history_line(h) for h in sup.history),
-            ),
+            supervision=sup,
             due_items=tuple(due_views(details.due, case)),
             close_outcome=case.close_outcome,
             close_reason=case.close_reason,
@@ -439,12 +429,3 @@ def _meeting(m: StrategyMeeting) -> str:
     if m.review_on:
         text += f"; review by {m.review_on.strftime('%d-%b-%Y')}"
     return text
-
-
-def _history_line(h: SupervisionDecision) -> str:
-    text = f"{nhs_datetime(h.decided_at)}: {h.decision}"
-    if h.conditions:
-        text += f" ({h.conditions})"
-    if h.reason:
-        text += f"; reason: {h.reason}"
-    return f"{text}; decided by {h.decided_by}"

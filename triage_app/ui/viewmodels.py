@@ -1,10 +1,11 @@
 """Small immutable view data the screens show and the ports return.
 
 Only what a screen needs in another shape than the domain's records lives here; where a
-domain record fits (a child to add, a user) the ports use :mod:`triage_app.domain.records`
-itself. No class here shares a name with a domain class (tests/test_architecture.py checks).
-The adapters in :mod:`triage_app.ui.service_adapters` and :mod:`triage_app.ui.service_cases`
-turn the services' records into these. Nothing here knows about Qt or the database.
+domain record fits (a child to add, a user, the supervision in force) the ports use
+:mod:`triage_app.domain.records` itself. No class here shares a name with a domain class
+(``tests/test_ui_types.py`` checks). The adapters in :mod:`triage_app.ui.service_adapters`
+and :mod:`triage_app.ui.service_cases` turn the services' records into these. Nothing here
+knows about Qt or the database.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from triage_app.domain.model import HouseholdChild, PriorPresentation
+from triage_app.domain.records import Supervision
 from triage_app.domain.vocab import CpPlan, Sex, Urgency
 
 # The id of a child typed in "New child" and not stored yet: the record stores them with the
@@ -151,19 +153,6 @@ class InvestigationView:
 
 
 @dataclass(frozen=True)
-class SupervisionView:
-    """The supervision in force (the latest strategy-meeting decision) and its history."""
-
-    in_force: bool = False
-    decision: str | None = None
-    conditions: str | None = None
-    relax_conditions: str | None = None
-    decided_at: datetime | None = None
-    decided_by: str | None = None
-    history: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class MeetingForm:
     """A strategy meeting as typed in the case view (case rule C4)."""
 
@@ -194,7 +183,7 @@ class CaseDetail:
     status: str = "open"
     flags: tuple[str, ...] = ()
     referral_versions: tuple[str, ...] = ()  # one line per sealed version of the record
-    supervision: SupervisionView | None = None
+    supervision: Supervision | None = None  # in force, and every decision before it (C4)
     due_items: tuple[DueLine, ...] = ()  # case rule C7: the one list of what is due
     close_outcome: str | None = None
     close_reason: str | None = None
