@@ -193,7 +193,7 @@ def profile_startup() -> str:
     code = (
         "from PySide6.QtWidgets import QApplication\n"
         "from triage_app.ui.main_window import MainWindow\n"
-        "from triage_app.ui.seams import SystemClock, ThreadPoolExecutor\n"
+        "from triage_app.ui.seams import WindowClock, ThreadPoolExecutor\n"
     )
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code],

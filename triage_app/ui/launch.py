@@ -99,7 +99,7 @@ def run_gui(
     from PySide6.QtCore import QTimer
 
     from triage_app.ui.main_window import MainWindow
-    from triage_app.ui.seams import SystemClock, ThreadPoolExecutor
+    from triage_app.ui.seams import ThreadPoolExecutor, WindowClock
 
     app = _application(argv, names)
     from PySide6.QtCore import QLocale
@@ -107,7 +107,7 @@ def run_gui(
     from triage_app.ui.seams import UK
 
     QLocale.setDefault(UK)  # Qt's own dialogs show dates as dd/mm/yyyy
-    window = MainWindow(SystemClock(clock), ThreadPoolExecutor(), **_engine(engine_loader))
+    window = MainWindow(WindowClock(clock), ThreadPoolExecutor(), **_engine(engine_loader))
     window.restore_size()
     window.show()
 
@@ -193,16 +193,16 @@ def self_test(  # a text stream
 
 def _self_test_in(folder: Path, out, wiring: Callable[[Path], WindowWiring] | None = None) -> None:
     from triage_app.ui.main_window import MainWindow
-    from triage_app.ui.seams import ImmediateExecutor, SystemClock
+    from triage_app.ui.seams import ImmediateExecutor, WindowClock
 
     app = _application([])
     if wiring is None:
         opener, kind = temporary_opener(folder)
-        clock, engine = SystemClock(), {}
+        clock, engine = WindowClock(), {}
     else:
         root = wiring(folder)
         opener, kind = root.window_opener(), "encrypted database"
-        clock, engine = SystemClock(root.clock), _engine(root.window_decide)
+        clock, engine = WindowClock(root.clock), _engine(root.window_decide)
     window = MainWindow(clock, ImmediateExecutor(), _NoPrompter(), **engine)
     window.show()
     window.open_with(opener)

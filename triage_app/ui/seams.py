@@ -21,7 +21,7 @@ from triage_app.domain.clock import MinuteClock
 from triage_app.domain.clock import SystemClock as WallClock
 
 
-class SystemClock(MinuteClock):
+class WindowClock(MinuteClock):
     """The window's clock: a :class:`~triage_app.domain.clock.Clock` to the minute.
 
     Over the composition root's one clock (the store's); alone, over the wall clock.
