@@ -389,7 +389,7 @@ def screen_times(path: Path, f: AuditFilter, runs: int) -> tuple[float, float]:
     from triage_app.ui.seams import ImmediateExecutor
 
     class Deferred:
-        def submit(self, work, on_done, on_error, on_progress=None):  # noqa: ARG002
+        def submit(self, work, on_done, on_error, on_progress=None):
             return None
 
     app = QApplication.instance() or QApplication([])

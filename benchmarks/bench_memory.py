@@ -69,11 +69,11 @@ import sys
 from PySide6.QtWidgets import QApplication
 from triage_app.ui.launch import _application
 from triage_app.ui.main_window import MainWindow
-from triage_app.ui.seams import ImmediateExecutor, SystemClock
+from triage_app.ui.seams import ImmediateExecutor, WindowClock
 from triage_app.ui.service_adapters import StoreOpener
 from triage_app.services import history
 app = _application([])
-w = MainWindow(SystemClock(), ImmediateExecutor())
+w = MainWindow(WindowClock(), ImmediateExecutor())
 w.resize(1280, 820)
 w.show()
 w.open_with(StoreOpener(sys.argv[1]))

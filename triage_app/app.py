@@ -76,7 +76,7 @@ def run_desktop(data_dir: str | None = None, database_url: str | None = None) ->
 
     root = Bootstrap(data_dir, database_url)  # cheap: nothing loads until it is used
 
-    def opener():  # noqa: ANN202 - a RecordOpener over the services
+    def opener():  # a RecordOpener over the services
         _configure_logging()
         return root.window_opener()
 

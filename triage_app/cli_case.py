@@ -168,7 +168,7 @@ def _guarded(call: Any, err: TextIO) -> int:
     except ConflictError as exc:
         print(str(exc), file=err)
         return EXIT_REFUSED
-    except Exception as exc:  # noqa: BLE001 - one line, never a traceback full of values
+    except Exception as exc:  # one line, never a traceback full of values
         log.debug("case step failed", exc_info=True)
         first = (str(exc).splitlines() or [""])[0][:200]
         print(f"case: failed ({exc.__class__.__name__}: {first}); nothing was changed", file=err)

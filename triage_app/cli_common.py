@@ -141,7 +141,7 @@ def open_context(args: argparse.Namespace, stderr: TextIO) -> Any:
         return sign_in_context(args, stderr)
     except SchemaError as exc:
         print(f"database: {exc}", file=stderr)
-    except Exception as exc:  # noqa: BLE001 - report, never a traceback; no URL (may hold a password)
+    except Exception as exc:  # report, never a traceback; no URL (may hold a password)
         log.debug("cannot open the database", exc_info=True)
         print(
             f"database: cannot be opened ({exc.__class__.__name__}: {first_line(exc)})",

@@ -191,7 +191,7 @@ def _leaflet(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ExportTargetError as exc:
         print(f"record leaflet: {exc}; nothing was written", file=err)
         return EXIT_BAD_INPUT
-    except Exception as exc:  # noqa: BLE001 - one clear line
+    except Exception as exc:  # one clear line
         log.debug("leaflet failed", exc_info=True)
         print(f"record leaflet: failed ({exc.__class__.__name__}: {_first_line(exc)})", file=err)
         return EXIT_CHECK_FAILED

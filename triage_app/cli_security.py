@@ -156,7 +156,7 @@ def run(
     }[args.command]
     try:
         return handler(args, out, err)
-    except Exception as exc:  # noqa: BLE001 - one clear line, never a traceback with values
+    except Exception as exc:  # one clear line, never a traceback with values
         log.debug("%s failed", args.command, exc_info=True)
         print(f"{args.command}: failed ({exc.__class__.__name__}: {first_line(exc)})", file=err)
         return EXIT_CHECK_FAILED

@@ -47,7 +47,7 @@ def in_child(action) -> int:
         code = 0
         try:
             action()
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             code = 3
         os._exit(code)
     return pid

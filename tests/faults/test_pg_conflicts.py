@@ -58,7 +58,7 @@ def test_two_clients_editing_one_case_never_lose_an_update():
                             continue
                         accepted[name].append(after.version)
                         break
-            except BaseException as exc:  # noqa: BLE001 - reported below
+            except BaseException as exc:  # reported below
                 errors.append(exc)
 
         threads = [threading.Thread(target=edit, args=(n,)) for n in clients]

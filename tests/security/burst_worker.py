@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from security.helpers import FAST, location  # noqa: E402
-from triage_app.services import auth  # noqa: E402
+from security.helpers import FAST, location
+from triage_app.services import auth
 
 
 def main() -> None:

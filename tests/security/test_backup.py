@@ -43,7 +43,7 @@ def test_a_backup_taken_during_writes_restores_with_nothing_lost(admin_ctx, fold
                     writer, ChildRecord(date(2025, 7, 20), "Writer", f"Child{n}")
                 )
                 committed.append(made.id)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     thread = threading.Thread(target=write)

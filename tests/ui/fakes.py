@@ -11,10 +11,10 @@ from datetime import date, datetime
 from typing import Any
 
 from triage_app.ui.seams import TaskControl
-from triage_app.ui.viewmodels import ChildRecord
+from triage_app.ui.viewmodels import ChildView
 
 NOW = datetime(2025, 9, 3, 10, 40)
-AVA = ChildRecord("child-ava", date(2025, 7, 20), "9434765919", "Ava", "Example", None)
+AVA = ChildView("child-ava", date(2025, 7, 20), "9434765919", "Ava", "Example", None)
 
 
 @dataclass
@@ -70,7 +70,7 @@ class ManualExecutor:
             work, on_done, on_error, control = self.pending.pop(0)
             try:
                 result = work(control)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 on_error(exc)
             else:
                 on_done(result)

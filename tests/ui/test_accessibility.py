@@ -17,9 +17,9 @@ from triage_app.ui.find_child import FindChild
 from triage_app.ui.first_run import FirstRun
 from triage_app.ui.seams import ImmediateExecutor
 from triage_app.ui.sign_in import SignIn
-from triage_app.ui.viewmodels import NEW_CHILD_ID, ChildHistory, ChildRecord
+from triage_app.ui.viewmodels import NEW_CHILD_ID, ChildView, PriorHistory
 
-AVA = ChildRecord(NEW_CHILD_ID, date(2026, 10, 20), "9434765919", "Ava", "Example", None)
+AVA = ChildView(NEW_CHILD_ID, date(2026, 10, 20), "9434765919", "Ava", "Example", None)
 
 
 def wizard_on(services, engine, clock):
@@ -47,7 +47,7 @@ def unnamed_controls(top: QWidget) -> list[str]:
 
 def screens(qtbot, engine, services, store, clock):
     wizard = wizard_on(services, engine, clock)
-    wizard.start(AVA, ChildHistory(), USER)
+    wizard.start(AVA, PriorHistory(), USER)
     wizard.steps[2].body_map.choose_point(77, 67)
     case_id = next(
         c.case_id for c in services.cases.open_cases() if c.child.nhs_number == BROOKS_NHS
@@ -132,7 +132,7 @@ def test_find_a_child_tabs_in_reading_order(qtbot, services):
 def test_the_wizard_moves_by_keyboard(qtbot, engine, services, clock):
     wizard = wizard_on(services, engine, clock)
     qtbot.addWidget(wizard)
-    wizard.start(AVA, ChildHistory(), USER)
+    wizard.start(AVA, PriorHistory(), USER)
     wizard.show()
     # Mnemonics for the buttons (offscreen QTest cannot fire window shortcuts, so check them).
     assert wizard.next_button.shortcut().toString() == "Alt+N"
@@ -169,7 +169,7 @@ def test_text_follows_the_system_font_size(qtbot, factor):
 def test_next_puts_the_cursor_in_the_first_field_of_the_step(qtbot, engine, services, clock):
     wizard = wizard_on(services, engine, clock)
     qtbot.addWidget(wizard)
-    wizard.start(AVA, ChildHistory(), USER)
+    wizard.start(AVA, PriorHistory(), USER)
     wizard.show()
     wizard.activateWindow()
     qtbot.waitUntil(wizard.isActiveWindow, timeout=2000)

@@ -9,17 +9,17 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel
 
 from tests.ui.real_store import AF_NHS, USER
 from triage_app.ui.assessment_view import AssessmentView
-from triage_app.ui.viewmodels import NEW_CHILD_ID, ChildHistory, ChildRecord
+from triage_app.ui.viewmodels import NEW_CHILD_ID, ChildView, PriorHistory
 
 # A child not in the record yet (stored with the first finalised assessment).
-AVA = ChildRecord(NEW_CHILD_ID, date(2026, 10, 20), "9434765919", "Ava", "Example", None)
+AVA = ChildView(NEW_CHILD_ID, date(2026, 10, 20), "9434765919", "Ava", "Example", None)
 
 
 @pytest.fixture
 def view(qtbot, engine, services, clock, prompter):
     v = AssessmentView(engine.decide, services.recorder, services.drafts, clock, prompter)
     qtbot.addWidget(v)
-    v.start(AVA, ChildHistory(), USER)
+    v.start(AVA, PriorHistory(), USER)
     return v
 
 
@@ -150,7 +150,7 @@ def test_a_refused_finalise_keeps_the_draft_and_says_why(
     wrong = replace(alfie, date_of_birth=date(2026, 1, 1))  # not the stored child's
     view = AssessmentView(engine.decide, services.recorder, services.drafts, clock, prompter)
     qtbot.addWidget(view)
-    view.start(wrong, ChildHistory(), USER)
+    view.start(wrong, PriorHistory(), USER)
     findings_step(view).body_map.choose_point(77, 67)
     before = len(services.cases.open_cases())
     say_where(view)
@@ -298,6 +298,6 @@ def test_a_pregnancy_in_the_household_is_stored_with_its_expected_date_and_offer
     # The next assessment of this child offers the stored pregnancy again.
     again = AssessmentView(engine.decide, services.recorder, services.drafts, clock, prompter)
     qtbot.addWidget(again)
-    again.start(replace(AVA, id=str(stored.id)), ChildHistory(), USER)
+    again.start(replace(AVA, id=str(stored.id)), PriorHistory(), USER)
     assert again.family_step.due_edit.text() == nhs_date(due)
     assert again.family_step.pregnant_combo.currentText() == "Yes"

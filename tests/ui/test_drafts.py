@@ -57,16 +57,16 @@ CHILD_PROCESS = textwrap.dedent(
     from datetime import date
     from triage_app.domain.engine import Engine
     from triage_app.ui.assessment_view import AssessmentView
-    from triage_app.ui.viewmodels import ChildHistory, ChildRecord
+    from triage_app.ui.viewmodels import PriorHistory, ChildView
     from tests.ui.fakes import FakePrompter
     from tests.ui.real_store import RealStore, USER
     from pathlib import Path
     store = RealStore(Path({data!r}))
     services = store.services()
-    ava = ChildRecord("", date(2026, 10, 20), "9434765919", "Ava", "Example", None)
+    ava = ChildView("", date(2026, 10, 20), "9434765919", "Ava", "Example", None)
     view = AssessmentView(Engine.load().decide, services.recorder, services.drafts,
                           store.clock, FakePrompter())
-    view.start(ava, ChildHistory(), USER)
+    view.start(ava, PriorHistory(), USER)
     view.go_to(2)
     view.steps[2].body_map.choose_point(77, 67)
     view.go_to(3)

@@ -58,7 +58,7 @@ def test_the_first_account_comes_before_the_demonstration_data(qtbot, setup):
     assert "Type your name" in page.ui.first_run_message_label.text()
     with qtbot.waitSignal(page.user_created, timeout=1000):
         create(page, executor)
-    assert [u.name for u in record.users()] == ["Dr Jane Smith"]
+    assert [u.username for u in record.users()] == ["Dr Jane Smith"]
     assert page.ui.demo_group.isEnabled()
     assert page.ui.password_edit.text() == ""  # the password does not stay on screen
 

@@ -92,8 +92,8 @@ def test_the_window_does_not_load_qtpdf_until_a_preview_opens(tmp_path):
         "app = QApplication([])\n"
         "from triage_app.ui.main_window import MainWindow\n"
         "from triage_app.ui.service_adapters import StoreOpener\n"
-        "from triage_app.ui.seams import ImmediateExecutor, SystemClock\n"
-        "w = MainWindow(SystemClock(), ImmediateExecutor())\n"
+        "from triage_app.ui.seams import ImmediateExecutor, WindowClock\n"
+        "w = MainWindow(WindowClock(), ImmediateExecutor())\n"
         f"w.open_with(StoreOpener({str(tmp_path / 'data')!r}))\n"
         "print(sorted(m for m in sys.modules if 'QtPdf' in m or 'QtPrint' in m))\n"
     )

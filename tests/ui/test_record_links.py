@@ -116,11 +116,13 @@ def test_opening_a_child_with_a_possible_earlier_record_offers_it(qtbot, engine,
     from tests.ui.fakes import FakePrompter
     from triage_app.ui.main_window import MainWindow
     from triage_app.ui.seams import ImmediateExecutor
-    from triage_app.ui.viewmodels import ChildRecord as UiChild
-    from triage_app.ui.viewmodels import NewChild, PossibleRecord
+    from triage_app.ui.viewmodels import ChildView as UiChild
+    from triage_app.ui.viewmodels import PossibleRecord
 
     services = store.services()  # the real record; only the links port is scripted here
-    child = services.children.add_child(NewChild(date(2025, 7, 20), "9990000018", "AF", "EXAMPLE"))
+    child = services.children.add_child(
+        StoredChild(date(2025, 7, 20), "EXAMPLE", "AF", "9990000018")
+    )
     other = UiChild("3", date(2025, 7, 20), None, "Af", "Example")
     links = _FakeLinks([PossibleRecord(other, 22.1, ("date of birth exact",), ("10-Aug-2025",))])
     window = MainWindow(store.clock, ImmediateExecutor(), FakePrompter(), lambda: engine.decide)

@@ -4,9 +4,9 @@ from datetime import date, datetime
 
 import pytest
 
+from triage_app.domain.records import ChildRecord
 from triage_app.ui.drafts import FileDraftStore
 from triage_app.ui.ports import Refused
-from triage_app.ui.viewmodels import NewChild
 
 PASSWORD = "a long passphrase"
 
@@ -23,7 +23,7 @@ def services(tmp_path):
 def test_first_start_then_sign_in(tmp_path, services):
     from triage_app.ui.service_adapters import StoreOpener
 
-    assert [(u.name, u.role) for u in services.users.users()] == [("Dr First", "administrator")]
+    assert [(u.username, u.role) for u in services.users.users()] == [("Dr First", "administrator")]
     opener = StoreOpener(tmp_path / "data")
     assert opener.state() == "sign_in"
     with pytest.raises(Refused, match="wrong password"):
@@ -49,20 +49,20 @@ def test_drafts_live_in_the_data_folder_encrypted(tmp_path, services):
 
 def test_children_are_added_found_and_never_duplicated(services):
     child = services.children.add_child(
-        NewChild(date(2025, 7, 20), "9434765919", "Ava", "Example", None)
+        ChildRecord(date(2025, 7, 20), "Example", "Ava", "9434765919")
     )
     assert child.nhs_number == "9434765919"
     assert [m.child.id for m in services.children.find_by_nhs_number("9434765919")] == [child.id]
     matches = services.children.find_by_name("Example", "Ava", date(2025, 7, 20))
     assert matches and matches[0].reasons
     with pytest.raises(Refused, match="already stored"):
-        services.children.add_child(NewChild(date(2025, 7, 20), "9434765919", "Ava", "Example"))
+        services.children.add_child(ChildRecord(date(2025, 7, 20), "Example", "Ava", "9434765919"))
     with pytest.raises(Refused, match="date of birth"):
         services.children.find_by_name("Example", "Ava", None)
 
 
 def test_history_of_a_new_child_without_an_nhs_number_is_empty(services):
-    child = services.children.add_child(NewChild(date(2025, 8, 1), None, "Nonhs", "Baby"))
+    child = services.children.add_child(ChildRecord(date(2025, 8, 1), "Baby", "Nonhs"))
     assert services.history.history(child.id, datetime(2025, 9, 1, 9, 0)).items == ()
 
 

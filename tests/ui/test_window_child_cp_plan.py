@@ -9,7 +9,7 @@ from triage_app.domain.records import ChildRecord as StoredChild
 from triage_app.domain.vocab import CpPlan
 from triage_app.services import children
 from triage_app.ui.assessment_view import new_case_json
-from triage_app.ui.viewmodels import ChildRecord
+from triage_app.ui.viewmodels import ChildView
 
 PASSWORD = "a long passphrase"
 
@@ -33,7 +33,7 @@ def test_the_live_decision_prompts_pre_birth_referral_for_the_childs_own_past_pl
     found = services.history.history(str(stored.id), datetime(2025, 9, 3, 10, 40))
     assert found.child_cp_plan == CpPlan.PAST
 
-    child = ChildRecord(str(stored.id), stored.date_of_birth, family_name="Plan")
+    child = ChildView(str(stored.id), stored.date_of_birth, family_name="Plan")
     data = new_case_json(child, found, clock)
     assert data["history"]["child_cp_plan"] == "past"
     data["history"]["mother_pregnant"] = True

@@ -661,5 +661,5 @@ class ProfileRegistry:
         except KeyError:
             raise UnknownProfileError(pid, self.ids()) from None
 
-    def __iter__(self) -> Iterator[Profile]:  # noqa: D105
+    def __iter__(self) -> Iterator[Profile]:
         return iter(self._profiles[k] for k in self.ids())

@@ -142,7 +142,7 @@ def default_user() -> str:
     """The operating-system user name (the command line's default acting user)."""
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (containers): still record something
+    except Exception:  # no login name (containers): still record something
         return "unknown"
 
 

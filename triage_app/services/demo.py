@@ -39,7 +39,7 @@ from triage_app.domain.records import (
 )
 from triage_app.domain.wizard_actions import wizard_done, wizard_note
 from triage_app.services import cases, children, handover, referrals
-from triage_app.services.assessments import record_assessment
+from triage_app.services.assessments import RecordedAssessment, record_assessment
 from triage_app.services.context import StoreContext
 
 AF_NHS = "9990000026"  # the Child AF baby; also the marker that the demo is loaded
@@ -215,6 +215,14 @@ class _Steps:
             self._progress(FAMILIES, FAMILIES)
 
 
+@dataclass(frozen=True)
+class _Added:
+    """What one family added: presentations, and cases opened."""
+
+    presentations: int
+    cases: int = 0
+
+
 def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     if children.find_by_nhs_number(ctx, AF_NHS) is not None:
         steps.finish()
@@ -222,8 +230,18 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
     now = ctx.clock().replace(second=0, microsecond=0)
     today = now.replace(hour=9, minute=0)
     n_presentations = n_cases = 0
+    for family in (_ashby, _brooks, _okafor, _nowak, _williams_jones):
+        added = family(ctx, today)
+        n_presentations += added.presentations
+        n_cases += added.cases
+        steps.family_done()
+    return DemoSummary(
+        True, children=6, presentations=n_presentations, cases=n_cases, sealed_records=1
+    )
 
-    # ASHBY (Child AF): sibling with a past child protection plan, parents with PR.
+
+def _ashby(ctx: StoreContext, today: datetime) -> _Added:
+    """ASHBY (Child AF): sibling with a past child protection plan, parents with PR."""
     af_dob = (today - timedelta(weeks=6, days=2)).date()
     sibling = children.record_child(
         ctx,
@@ -239,6 +257,16 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
             cp_plan="past",
         ),
     )
+    assert sibling.id is not None
+    last = _ashby_visits(ctx, today, af_dob, sibling.id)
+    _ashby_case(ctx, today, last)
+    return _Added(presentations=3, cases=1)
+
+
+def _ashby_visits(
+    ctx: StoreContext, today: datetime, af_dob: date, sibling_id: int
+) -> RecordedAssessment:
+    """Alfie's three visits in three weeks; the household is recorded at the first one."""
     visits: list[
         tuple[date, str, list[dict[str, Any]], str, str, str, ReferrerDetails, dict[str, Any]]
     ] = [
@@ -277,37 +305,43 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
         # The ED mark was placed on the body map by hand (front view, right shin).
         marks = [{"view": "front", "x": 0.43, "y": 0.86}] if setting == "ed" else None
         handover.record_referrer(ctx, last.presentation.id, referrer, marks)
-        n_presentations += 1
         if day == af_dob + timedelta(weeks=3):
             af = last.child
-            assert af.id is not None and sibling.id is not None
-            children.link_household(ctx, af.id, Relation.SIBLING, related_child_id=sibling.id)
-            handover.save_family(
-                ctx,
-                af.id,
-                handover.Family(
-                    adults=(
-                        handover.FamilyAdult(
-                            "Kelly Ashby", "Mother", True, date(today.year - 24, 5, 14),
-                            "07700 900 123", True,
-                        ),
-                        handover.FamilyAdult(
-                            "Jordan Dunn", "Father", True, date(today.year - 27, 11, 2),
-                            "07700 900 456", True,
-                        ),
-                        handover.FamilyAdult(
-                            "Maureen Ashby", "Maternal grandmother", False,
-                            date(today.year - 52, 1, 20), "07700 900 789", False,
-                        ),
-                    ),
-                    address="1 Example Row, Testville",
-                    postcode="XX1 1AA",
-                    gp_practice="Synthetic Surgery (01632 960 101)",
-                    health_visitor="Demo Health Visitor, Testville HV team (01632 960 102)",
-                    interpreter_needed=False,
-                ),
-            )  # fmt: skip
+            assert af.id is not None
+            children.link_household(ctx, af.id, Relation.SIBLING, related_child_id=sibling_id)
+            handover.save_family(ctx, af.id, _ashby_family(today))
     assert last is not None and last.presentation.id is not None and last.child.id is not None
+    return last
+
+
+def _ashby_family(today: datetime) -> handover.Family:
+    """Alfie's parents (both with parental responsibility), grandmother and professionals."""
+    return handover.Family(
+        adults=(
+            handover.FamilyAdult(
+                "Kelly Ashby", "Mother", True, date(today.year - 24, 5, 14),
+                "07700 900 123", True,
+            ),
+            handover.FamilyAdult(
+                "Jordan Dunn", "Father", True, date(today.year - 27, 11, 2),
+                "07700 900 456", True,
+            ),
+            handover.FamilyAdult(
+                "Maureen Ashby", "Maternal grandmother", False,
+                date(today.year - 52, 1, 20), "07700 900 789", False,
+            ),
+        ),
+        address="1 Example Row, Testville",
+        postcode="XX1 1AA",
+        gp_practice="Synthetic Surgery (01632 960 101)",
+        health_visitor="Demo Health Visitor, Testville HV team (01632 960 102)",
+        interpreter_needed=False,
+    )  # fmt: skip
+
+
+def _ashby_case(ctx: StoreContext, today: datetime, last: RecordedAssessment) -> None:
+    """The ED visit's case: referred, initial survey normal, supervision imposed, sealed."""
+    assert last.presentation.id is not None and last.child.id is not None
     seen = last.presentation.seen_at
     c = cases.open_case(ctx, last.child.id, presentation_id=last.presentation.id, opened_at=seen)
     case_id = c.id
@@ -353,11 +387,10 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
         ),
     )
     referrals.finalise_case(ctx, case_id, case_version=c.version)
-    n_cases += 1
 
-    steps.family_done()
 
-    # BROOKS: phoned through two days ago; the written referral is overdue.
+def _brooks(ctx: StoreContext, today: datetime) -> _Added:
+    """BROOKS: phoned through two days ago; the written referral is overdue."""
     brooks_dob = (today - timedelta(days=95)).date()
     seen = today - timedelta(days=2)
     brooks = _case(
@@ -377,7 +410,6 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
         complaint="bruise",
         outcome="phoned children's social care",
     )
-    n_presentations += 1
     assert b.child.id is not None
     c = cases.open_case(ctx, b.child.id, presentation_id=b.presentation.id, opened_at=seen)
     case_id = c.id
@@ -392,11 +424,11 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
         person="Dr Demo (GP)",
         reference="CSC-DEMO-0002",
     )
-    n_cases += 1
+    return _Added(presentations=1, cases=1)
 
-    steps.family_done()
 
-    # OKAFOR: every result back, closed with no concern.
+def _okafor(ctx: StoreContext, today: datetime) -> _Added:
+    """OKAFOR: every result back, closed with no concern."""
     ok_dob = (today - timedelta(days=130)).date()
     seen = today - timedelta(days=25)
     o = record_assessment(
@@ -415,7 +447,6 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
         complaint="bruise",
         outcome="referred",
     )
-    n_presentations += 1
     assert o.child.id is not None
     c = cases.open_case(ctx, o.child.id, presentation_id=o.presentation.id, opened_at=seen)
     case_id = c.id
@@ -454,11 +485,11 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
         outcome="no_concern",
         reason="Both survey stages and bloods normal; plausible mechanism; CSC agree.",
     )
-    n_cases += 1
+    return _Added(presentations=1, cases=1)
 
-    steps.family_done()
 
-    # NOWAK: a walking toddler seen several times (no case).
+def _nowak(ctx: StoreContext, today: datetime) -> _Added:
+    """NOWAK: a walking toddler seen several times (no case)."""
     nowak_dob = (today - timedelta(days=430)).date()
     for days_ago, kind, site in (
         (150, "bruise", "lower_leg"),
@@ -483,11 +514,11 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
             complaint=kind,
             outcome="advice given",
         )
-        n_presentations += 1
+    return _Added(presentations=4)
 
-    steps.family_done()
 
-    # WILLIAMS-JONES: no NHS number on record.
+def _williams_jones(ctx: StoreContext, today: datetime) -> _Added:
+    """WILLIAMS-JONES: no NHS number on record."""
     record_assessment(
         ctx,
         _case(
@@ -504,11 +535,7 @@ def _load(ctx: StoreContext, steps: _Steps) -> DemoSummary:
         complaint="petechiae",
         outcome="referred",
     )
-    n_presentations += 1
-    steps.family_done()
-    return DemoSummary(
-        True, children=6, presentations=n_presentations, cases=n_cases, sealed_records=1
-    )
+    return _Added(presentations=1)
 
 
 def _wizard_did(ctx: StoreContext, case: Any, data: dict[str, Any], at: datetime, by: str) -> Any:

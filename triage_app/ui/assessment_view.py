@@ -31,7 +31,7 @@ from triage_app.domain.vocab import Sex
 from triage_app.ui.drafts import draft_key
 from triage_app.ui.ports import AssessmentRecorder, DraftStore, Refused
 from triage_app.ui.seams import Clock, Prompter
-from triage_app.ui.viewmodels import ChildHistory, ChildRecord
+from triage_app.ui.viewmodels import ChildView, PriorHistory
 from triage_app.ui.widgets.decision_panel import DecisionPanel
 from triage_app.ui.widgets.family_step import FamilyStep
 from triage_app.ui.widgets.findings_step import FindingsStep
@@ -49,7 +49,7 @@ from triage_app.ui.widgets.timeline import HistoryTimeline
 DRAFT_DELAY_MS = 400
 
 
-def child_to_json(child: ChildRecord) -> dict[str, Any]:
+def child_to_json(child: ChildView) -> dict[str, Any]:
     """Return a child record as draft JSON."""
     return {
         "id": child.id,
@@ -62,9 +62,9 @@ def child_to_json(child: ChildRecord) -> dict[str, Any]:
     }
 
 
-def child_from_json(raw: dict[str, Any]) -> ChildRecord:
+def child_from_json(raw: dict[str, Any]) -> ChildView:
     """Read a child record from draft JSON."""
-    return ChildRecord(
+    return ChildView(
         raw["id"],
         date.fromisoformat(raw["date_of_birth"]),
         raw.get("nhs_number"),
@@ -75,7 +75,7 @@ def child_from_json(raw: dict[str, Any]) -> ChildRecord:
     )
 
 
-def new_case_json(child: ChildRecord, history: ChildHistory, clock: Clock) -> dict[str, Any]:
+def new_case_json(child: ChildView, history: PriorHistory, clock: Clock) -> dict[str, Any]:
     """Return a fresh case for a child: identity, the time, and what the record knows."""
     seed = Assessment(
         assessed_at=clock.now(),
@@ -111,7 +111,7 @@ class AssessmentView(QWidget):
         super().__init__(parent)
         self._decide, self._recorder, self._drafts = decide, recorder, drafts
         self._clock, self._prompter = clock, prompter
-        self.child: ChildRecord | None = None
+        self.child: ChildView | None = None
         self.draft_key = ""  # this assessment's draft slot (one per child)
         self.user = ""
         self.data: dict[str, Any] = {}
@@ -201,7 +201,7 @@ class AssessmentView(QWidget):
         QShortcut(QKeySequence("Ctrl+PgUp"), self, self.back_button.click)
 
     # Starting ---------------------------------------------------------------------------
-    def start(self, child: ChildRecord, history: ChildHistory, user: str) -> None:
+    def start(self, child: ChildView, history: PriorHistory, user: str) -> None:
         """Begin a new assessment for a child."""
         self._prefill(child)
         self._open(child, new_case_json(child, history, self._clock), {}, 0, user)
@@ -214,7 +214,7 @@ class AssessmentView(QWidget):
         }
         self.save_draft()
 
-    def _prefill(self, child: ChildRecord) -> None:
+    def _prefill(self, child: ChildView) -> None:
         """The account's referrer profile and the family stored with the child (if any)."""
         self.referrer_step.default, self.family_step.stored = {}, {}
         if self.handover is None:
@@ -222,10 +222,10 @@ class AssessmentView(QWidget):
         try:
             self.referrer_step.default = self.handover.default_referrer()
             self.family_step.stored = self.handover.family(child.id)
-        except Exception:  # noqa: BLE001 - a prefill that fails leaves the fields to type
+        except Exception:  # a prefill that fails leaves the fields to type
             return
 
-    def resume(self, draft: dict[str, Any], history: ChildHistory | None = None) -> None:
+    def resume(self, draft: dict[str, Any], history: PriorHistory | None = None) -> None:
         """Carry on with a saved draft."""
         child = child_from_json(draft["child"])
         self._prefill(child)
@@ -233,7 +233,7 @@ class AssessmentView(QWidget):
                    draft.get("user", ""))  # fmt: skip
         self.timeline.set_items(history.items if history else [])
 
-    def _open(self, child: ChildRecord, data: dict, extra: dict, step: int, user: str) -> None:
+    def _open(self, child: ChildView, data: dict, extra: dict, step: int, user: str) -> None:
         self.child, self.user = child, user
         self.draft_key = draft_key(child_to_json(child))
         self.data, self.extra = copy.deepcopy(data), copy.deepcopy(extra)
@@ -295,7 +295,7 @@ class AssessmentView(QWidget):
         else:
             try:
                 self.decision = self._decide(assessment)
-            except Exception as exc:  # noqa: BLE001 - shown, never a crash mid-assessment
+            except Exception as exc:  # shown, never a crash mid-assessment
                 self.decision = None
                 self.panel.show_problems([Problem("", f"the engine failed: {exc}")])
         for s in self.steps:

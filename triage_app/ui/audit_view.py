@@ -10,12 +10,13 @@ role: the menu entry is only added for a safeguarding lead, and a refusal is sho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QDate, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QAction, QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -51,6 +52,11 @@ from triage_app.domain.spc import (
 )
 from triage_app.domain.vocab import Setting
 
+if TYPE_CHECKING:
+    from triage_app.services.context import StoreContext
+    from triage_app.ui.ports import UiServices
+    from triage_app.ui.seams import Executor
+
 
 class AuditPort(Protocol):
     """What the Audit screen asks of the record."""
@@ -72,7 +78,7 @@ class AuditPort(Protocol):
 class StoreAudit:
     """The port over ``services.compliance`` on an open store context."""
 
-    ctx: Any
+    ctx: StoreContext
 
     def report(self, f: AuditFilter) -> AuditReport:
         """The report through the service (which enforces the role)."""
@@ -126,7 +132,7 @@ class RunChart(QWidget):
             )
         self.update()
 
-    def paintEvent(self, _event: Any) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         """Draw the axes, mean, process limits, target and the coloured points."""
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -218,7 +224,7 @@ class AuditView(QWidget):
     back_requested = Signal()
 
     def __init__(
-        self, port: AuditPort, executor: Any, today: date, parent: QWidget | None = None
+        self, port: AuditPort, executor: Executor, today: date, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.port, self.executor = port, executor
@@ -314,7 +320,8 @@ class AuditView(QWidget):
         self.pdf_button.clicked.connect(lambda: self._save("pdf"))
         self.csv_button.clicked.connect(lambda: self._save("csv"))
         self.back_button.clicked.connect(self.back_requested.emit)
-        self.save_path_for: Any = None  # tests set a callable(kind) -> path instead of a dialog
+        # Tests set a callable(kind) -> path instead of the dialog.
+        self.save_path_for: Callable[[str], str] | None = None
         self._set_exports_enabled(False)
 
     # -- report --------------------------------------------------------------------------
@@ -452,7 +459,7 @@ def _figure(m: MetricResult) -> str:
     return f"{k.numerator} of {k.denominator}" + ("" if pct is None else f" ({pct:.1f}%)")
 
 
-def install_audit(window: Any, services: Any) -> QAction | None:
+def install_audit(window: Any, services: UiServices) -> QAction | None:
     """Add the Audit screen to the main window when the signed-in user is a safeguarding lead.
 
     The one hook in ``main_window.attach``. Administrators and clinicians get no menu entry

@@ -82,7 +82,7 @@ class CrashHandler:
     def _message(self) -> str:
         try:
             saved = self._save_draft()
-        except Exception as exc:  # noqa: BLE001 - the message must still be shown
+        except Exception as exc:  # the message must still be shown
             log.error("the draft could not be saved: %s", safe_trace(type(exc), exc.__traceback__))
             return (
                 "The app met an unexpected problem. The unfinished assessment could NOT be "

@@ -8,7 +8,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +38,8 @@ from triage_app.ui.labels import URGENCY_SHORT, due_phrase
 
 if TYPE_CHECKING:  # the dashboard is built before the first paint: keep its imports light
     from triage_app.ui.ports import CaseTracker, Draft
-    from triage_app.ui.viewmodels import CaseSummary
+    from triage_app.ui.seams import Clock
+    from triage_app.ui.viewmodels import CaseRow
 
 COL_CHILD, COL_NHS, COL_OPENED, COL_URGENCY, COL_DUE, COL_STATUS = range(6)
 HEADERS = ("Child", "NHS No.", "Opened", "Urgency", "What is due", "Status")
@@ -60,15 +69,13 @@ def draft_text(draft: Draft) -> str:
     return "  ·  ".join(parts)
 
 
-def due_lines(case: CaseSummary, now: datetime) -> tuple[list[str], int]:
+def due_lines(case: CaseRow, now: datetime) -> tuple[list[str], int]:
     """Return the lines of the "What is due" cell and how many items are overdue."""
     overdue: list[str] = []
     upcoming: list[str] = []
     pending: list[str] = []
     other: list[str] = []
     for item in case.due_items:
-        if item.done:
-            continue
         if item.kind == "result":
             pending.append(item.label.removeprefix("Result pending: "))
             continue
@@ -90,11 +97,11 @@ def due_lines(case: CaseSummary, now: datetime) -> tuple[list[str], int]:
 class DashboardTableModel(QAbstractTableModel):
     """Open cases as rows, most overdue first."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[tuple[CaseSummary, list[str], int]] = []
+        self.rows: list[tuple[CaseRow, list[str], int]] = []
 
-    def set_cases(self, cases: list[CaseSummary], now: datetime) -> None:
+    def set_cases(self, cases: list[CaseRow], now: datetime) -> None:
         """Replace the rows; cases with overdue items come first (closed: as listed)."""
         self.beginResetModel()
         rows = [(c, *due_lines(c, now)) for c in cases]
@@ -144,7 +151,7 @@ class DashboardTableModel(QAbstractTableModel):
         return None
 
     @staticmethod
-    def _text(case: CaseSummary, lines: list[str], overdue: int, col: int) -> str:
+    def _text(case: CaseRow, lines: list[str], overdue: int, col: int) -> str:
         child = case.child
         if col == COL_CHILD:
             name = display_name(child.family_name, child.given_name)
@@ -174,7 +181,7 @@ class Dashboard(QWidget):
     draft_resume_requested = Signal(str)  # the draft's slot key
     draft_discard_requested = Signal(str)
 
-    def __init__(self, cases: CaseTracker | None, clock: Any, parent: QWidget | None = None):
+    def __init__(self, cases: CaseTracker | None, clock: Clock, parent: QWidget | None = None):
         super().__init__(parent)
         self._cases, self._clock = cases, clock
         self.model = DashboardTableModel(self)
@@ -298,7 +305,7 @@ class Dashboard(QWidget):
         if drafts:
             self.drafts_list.setCurrentRow(0)
 
-    def _draft_signal(self, signal: Any) -> None:
+    def _draft_signal(self, signal: SignalInstance) -> None:
         item = self.drafts_list.currentItem()
         if item is not None:
             signal.emit(item.data(Qt.ItemDataRole.UserRole))

@@ -19,7 +19,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ DRAFT_NAME = "assessment-draft.json"
 class FileDraftStore:
     """A :class:`~triage_app.ui.ports.DraftStore` in ``<data dir>/assessment-draft.json``."""
 
-    def __init__(self, data_dir: Path, now: Any = None) -> None:
+    def __init__(self, data_dir: Path, now: Callable[[], datetime] | None = None) -> None:
         self._dir = Path(data_dir)
         self._now = now or (lambda: datetime.now().replace(microsecond=0))
 

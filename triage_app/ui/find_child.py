@@ -17,7 +17,7 @@ from triage_app.domain.display import age_display, display_name, display_sex, nh
 from triage_app.domain.vocab import Sex
 from triage_app.ui.forms.ui_find_child import Ui_FindChild
 from triage_app.ui.ports import ChildDirectory, Refused
-from triage_app.ui.viewmodels import NEW_CHILD_ID, ChildMatch, ChildRecord
+from triage_app.ui.viewmodels import NEW_CHILD_ID, ChildMatch, ChildView
 from triage_app.ui.widgets.date_field import DateField
 
 SEXES = (None, Sex.FEMALE, Sex.MALE, Sex.OTHER)
@@ -58,7 +58,7 @@ def match_text(match: ChildMatch, today: date | None = None) -> str:
 class FindChild(QWidget):
     """Search the record for a child, or add a new one."""
 
-    child_chosen = Signal(object)  # ChildRecord
+    child_chosen = Signal(object)  # ChildView
     cancelled = Signal()
 
     def __init__(
@@ -264,7 +264,7 @@ class FindChild(QWidget):
                 )
                 return
         # Stored with the assessment when it is finalised (see NEW_CHILD_ID).
-        child = ChildRecord(
+        child = ChildView(
             NEW_CHILD_ID,
             dob,
             digits or None,

@@ -7,7 +7,6 @@ through the executor with a progress bar; loading can be cancelled. The window n
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
@@ -172,7 +171,7 @@ class FirstRun(QWidget):
             self._task.cancel()
             self._say("Cancelling\u2026")
 
-    def _on_demo_done(self, added: Any) -> None:
+    def _on_demo_done(self, added: int) -> None:
         self.ui.cancel_demo_button.setVisible(False)
         cancelled = self._task is not None and self._task.cancelled()
         word = "Cancelled after adding" if cancelled else "Added"

@@ -9,7 +9,7 @@ transaction). The dialog talks to a :class:`~triage_app.ui.ports.PresentationImp
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,13 +27,18 @@ from PySide6.QtWidgets import (
 
 from triage_app.ui.seams import Executor, TaskControl
 
+if TYPE_CHECKING:
+    from triage_app.ui.ports import ImportOutcome, PresentationImporter
+
 OTHER = "Another mapping file\u2026"
 
 
 class ImportDialog(QDialog):
     """Choose an extract and its mapping; preview; import with progress and cancel."""
 
-    def __init__(self, importer: Any, executor: Executor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, importer: PresentationImporter, executor: Executor, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.importer, self.executor = importer, executor
         self.setWindowTitle("Import presentations")
@@ -42,7 +47,7 @@ class ImportDialog(QDialog):
         self._running = False
         self._cancel_asked = False
         self._previewed: tuple[str, str] | None = None
-        self.result_summary: Any = None
+        self.result_summary: ImportOutcome | None = None
 
         self.file_edit = QLineEdit(self)
         self.file_edit.setAccessibleName("Extract file")
@@ -130,7 +135,7 @@ class ImportDialog(QDialog):
     def _choice(self) -> tuple[str, str]:
         return self.file_edit.text().strip(), str(self.mapping_combo.currentData() or "")
 
-    def _choice_changed(self, *_: Any) -> None:
+    def _choice_changed(self, *_: object) -> None:
         if not self._running:
             self.import_button.setEnabled(self._previewed == self._choice())
 
@@ -154,7 +159,7 @@ class ImportDialog(QDialog):
         self.status.setText("Previewing\u2026 nothing is stored." if preview else "Importing\u2026")
         importer = self.importer
 
-        def work(control: TaskControl) -> Any:
+        def work(control: TaskControl) -> ImportOutcome | None:
             def cancelled() -> bool:
                 return self._cancel_asked or control.cancelled()
 
@@ -182,7 +187,7 @@ class ImportDialog(QDialog):
             self._task.cancel()
         self.status.setText("Cancelling\u2026")
 
-    def _done(self, summary: Any, preview: bool, choice: tuple[str, str]) -> None:
+    def _done(self, summary: ImportOutcome | None, preview: bool, choice: tuple[str, str]) -> None:
         self._task, self._running = None, False
         self._busy(False)
         if summary is None:

@@ -44,7 +44,7 @@ DEFAULT_NAMES = ("triage-app", "triage-app")
 IDLE_SETTING = "security/idle_lock_seconds"  # the idle lock's delay in seconds (default 300)
 
 
-def _application(argv: Sequence[str], names: tuple[str, str] = DEFAULT_NAMES):  # noqa: ANN202
+def _application(argv: Sequence[str], names: tuple[str, str] = DEFAULT_NAMES):
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
@@ -56,7 +56,7 @@ def _application(argv: Sequence[str], names: tuple[str, str] = DEFAULT_NAMES):  
     return app
 
 
-def _set_icon(app) -> None:  # noqa: ANN001 - the QApplication
+def _set_icon(app) -> None:  # the QApplication
     """Give every window the app's icon (after the first paint: it is not needed for it)."""
     from PySide6.QtGui import QIcon
 
@@ -103,7 +103,7 @@ def run_gui(
     from PySide6.QtCore import QTimer
 
     from triage_app.ui.main_window import MainWindow
-    from triage_app.ui.seams import SystemClock, ThreadPoolExecutor
+    from triage_app.ui.seams import ThreadPoolExecutor, WindowClock
 
     app = _application(argv, names)
     from PySide6.QtCore import QLocale
@@ -111,7 +111,7 @@ def run_gui(
     from triage_app.ui.seams import UK
 
     QLocale.setDefault(UK)  # Qt's own dialogs show dates as dd/mm/yyyy
-    window = MainWindow(SystemClock(clock), ThreadPoolExecutor(), **_engine(engine_loader))
+    window = MainWindow(WindowClock(clock), ThreadPoolExecutor(), **_engine(engine_loader))
     window.restore_size()
     window.show()
 
@@ -131,7 +131,7 @@ def run_gui(
                 return
             settle(opener)
             window.open_with(opener)
-        except Exception as exc:  # noqa: BLE001 - tell the user, keep the log free of patient data
+        except Exception as exc:
             failed(exc)
             return
         ready()
@@ -150,7 +150,7 @@ def run_gui(
             _report_typing(window.sign_in.ui.user_edit, "typed_loading")
         try:
             settle(opener)
-        except Exception as exc:  # noqa: BLE001 - as above
+        except Exception as exc:
             failed(exc)
             return
         window.executor.submit(lambda control: opener.load(), lambda _state: loaded(opener), failed)
@@ -158,7 +158,7 @@ def run_gui(
     def loaded(opener: RecordOpener) -> None:
         try:
             window.open_with(opener)
-        except Exception as exc:  # noqa: BLE001 - as above
+        except Exception as exc:
             failed(exc)
             return
         ready()
@@ -188,7 +188,7 @@ def _engine(engine_loader: Callable[[], Decide] | None) -> dict[str, Callable[[]
     return {} if engine_loader is None else {"engine_loader": engine_loader}
 
 
-def _open_log(crash, folder: Path | str | None) -> None:  # noqa: ANN001 - the crash module
+def _open_log(crash, folder: Path | str | None) -> None:
     if folder is None:
         return
     try:
@@ -199,7 +199,7 @@ def _open_log(crash, folder: Path | str | None) -> None:  # noqa: ANN001 - the c
         logging.getLogger(__name__).warning("no log file (%s)", type(exc).__name__)
 
 
-def _report_typing(edit, mark: str) -> None:  # noqa: ANN001 - a QLineEdit
+def _report_typing(edit, mark: str) -> None:
     """For the start-up benchmark: type one key into ``edit``; print ``mark`` when it lands.
 
     The key goes through the event queue like a real key press, so the time says when the
@@ -219,7 +219,7 @@ def _report_typing(edit, mark: str) -> None:  # noqa: ANN001 - a QLineEdit
     QApplication.postEvent(edit, key)
 
 
-def lock_settings():  # noqa: ANN201 - LockSettings (imported here, after the first paint)
+def lock_settings():  # LockSettings (imported here, after the first paint)
     """The idle lock's delay from the settings (``[security] idle_lock_seconds``; 300 s)."""
     from PySide6.QtCore import QSettings
 
@@ -228,12 +228,12 @@ def lock_settings():  # noqa: ANN201 - LockSettings (imported here, after the fi
     return LockSettings.from_value(QSettings().value(IDLE_SETTING, DEFAULT_IDLE_SECONDS))
 
 
-def _say(out, text: str) -> None:  # noqa: ANN001 - a text stream
+def _say(out, text: str) -> None:  # a text stream
     out.write(text + "\n")
     out.flush()
 
 
-def self_test(  # noqa: ANN001 - a text stream
+def self_test(  # a text stream
     out=sys.stdout, wiring: Callable[[Path], WindowWiring] | None = None
 ) -> int:
     """Build the main window offscreen on a temporary record; 0 when every screen builds.
@@ -250,7 +250,7 @@ def self_test(  # noqa: ANN001 - a text stream
     try:
         with tempfile.TemporaryDirectory(prefix="triage-self-test-") as folder:
             _self_test_in(Path(folder), out, wiring)
-    except Exception:  # noqa: BLE001 - the self-test reports, it does not crash
+    except Exception:  # the self-test reports, it does not crash
         traceback.print_exc()
         _say(out, "self-test FAILED")
         return 1
@@ -258,20 +258,18 @@ def self_test(  # noqa: ANN001 - a text stream
     return 0
 
 
-def _self_test_in(  # noqa: ANN001
-    folder: Path, out, wiring: Callable[[Path], WindowWiring] | None = None
-) -> None:
+def _self_test_in(folder: Path, out, wiring: Callable[[Path], WindowWiring] | None = None) -> None:
     from triage_app.ui.main_window import MainWindow
-    from triage_app.ui.seams import ImmediateExecutor, SystemClock
+    from triage_app.ui.seams import ImmediateExecutor, WindowClock
 
     app = _application([])
     if wiring is None:
         opener, kind = temporary_opener(folder)
-        clock, engine = SystemClock(), {}
+        clock, engine = WindowClock(), {}
     else:
         root = wiring(folder)
         opener, kind = root.window_opener(), "encrypted database"
-        clock, engine = SystemClock(root.clock), _engine(root.window_decide)
+        clock, engine = WindowClock(root.clock), _engine(root.window_decide)
     window = MainWindow(clock, ImmediateExecutor(), _NoPrompter(), **engine)
     window.show()
     window.open_with(opener)
@@ -305,7 +303,7 @@ def _check(ok: bool, what: str) -> None:
         raise RuntimeError(f"self-test check failed: {what}")
 
 
-def temporary_opener(folder: Path):  # noqa: ANN201 - (RecordOpener, str)
+def temporary_opener(folder: Path):  # (RecordOpener, str)
     """Return an opener for a new record in ``folder``: always the real encrypted store.
 
     An import error of the store is an error of the self-test, never a reason to try the

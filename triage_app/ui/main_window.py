@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from triage_app.domain.model import Assessment, Decision
     from triage_app.ui.lock_screen import IdleWatch, LockScreen, LockSettings
     from triage_app.ui.ports import RecordOpener, UiServices
-    from triage_app.ui.viewmodels import ChildRecord
+    from triage_app.ui.viewmodels import ChildView
 
     Decide = Callable[[Assessment], Decision]
 else:
@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
             services = complete(services, self._opener)
         self.services = services
         users = services.users.users()
-        self.user = users[0].name if users else ""
+        self.user = users[0].username if users else ""
         role = f" ({users[0].role.replace('_', ' ')})" if users and users[0].role else ""
         self.statusBar().showMessage(f"Signed in as {self.user}{role}")
         self.show_dashboard()
@@ -440,7 +440,7 @@ class MainWindow(QMainWindow):
         self.assessment.closed.connect(self.show_dashboard)
         self.ui.pages_stack.addWidget(self.assessment)
 
-    def start_assessment(self, child: ChildRecord) -> None:
+    def start_assessment(self, child: ChildView) -> None:
         """Open the banner and the wizard for a child, with their history beside it.
 
         A child with an unfinished assessment gets it back, or it is discarded on purpose:
@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
         self.assessment.focus_step()
         self._offer_possible_records(child)
 
-    def _offer_possible_records(self, child: ChildRecord) -> None:
+    def _offer_possible_records(self, child: ChildView) -> None:
         """Opening a stored child offers any records that may be theirs (unconfirmed)."""
         from triage_app.ui.ports import Refused
         from triage_app.ui.viewmodels import NEW_CHILD_ID
@@ -516,20 +516,20 @@ class MainWindow(QMainWindow):
         if not child.nhs_number:
             self.record_links_dialog.panel.number_edit.setFocus()
 
-    def _number_added(self, child: ChildRecord) -> None:
+    def _number_added(self, child: ChildView) -> None:
         """The open record gained its NHS number: the banner shows it at once."""
         current = getattr(self, "current_child", None)
         if current is not None and current.id == child.id:
             self.current_child = child
             self.banner.show_child(child, self.clock.now().date())
 
-    def _history(self, child: ChildRecord) -> Any:
+    def _history(self, child: ChildView) -> Any:
         """The child's earlier presentations (none for a child not stored yet)."""
-        from triage_app.ui.viewmodels import NEW_CHILD_ID, ChildHistory
+        from triage_app.ui.viewmodels import NEW_CHILD_ID, PriorHistory
 
         assert self.services is not None
         if child.id == NEW_CHILD_ID:
-            return ChildHistory()
+            return PriorHistory()
         return self.services.history.history(child.id, self.clock.now())
 
     def open_case(self, case_id: str) -> None:

@@ -13,18 +13,17 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from triage_app.domain.model import Assessment, Decision
+from triage_app.domain.records import ChildRecord, UserRecord
 from triage_app.ui.viewmodels import (
     ActionRecord,
     CaseDetail,
-    CaseSummary,
-    ChildHistory,
+    CaseRow,
     ChildMatch,
-    ChildRecord,
+    ChildView,
     MeetingForm,
-    NewChild,
     PossibleRecord,
+    PriorHistory,
     SealedVersion,
-    UserRecord,
 )
 
 
@@ -45,8 +44,8 @@ class ChildDirectory(Protocol):
         """Return probable matches for a name and date of birth (and postcode), with reasons."""
         ...
 
-    def add_child(self, child: NewChild) -> ChildRecord:
-        """Add a child to the record and return it.
+    def add_child(self, child: ChildRecord) -> ChildView:
+        """Add a child to the record (not stored yet: no ``id``) and return it.
 
         The find-a-child screen does not call this: a new child is stored with their first
         finalised assessment (``NEW_CHILD_ID``). Sample data and tests use it.
@@ -57,7 +56,7 @@ class ChildDirectory(Protocol):
 class HistoryLookup(Protocol):
     """Earlier presentations of a child and of the children in the same household."""
 
-    def history(self, child_id: str, before: datetime) -> ChildHistory:
+    def history(self, child_id: str, before: datetime) -> PriorHistory:
         """Return the child's and household's history before a moment."""
         ...
 
@@ -86,7 +85,7 @@ class CaseTracker(Protocol):
     Changing methods raise :class:`Refused` with the reason when the step is not allowed.
     """
 
-    def open_cases(self) -> list[CaseSummary]:
+    def open_cases(self) -> list[CaseRow]:
         """Return the open cases with what each is waiting for."""
         ...
 
@@ -137,7 +136,7 @@ class CaseTracker(Protocol):
         """Reopen a closed case with a reason (C6)."""
         ...
 
-    def closed_cases(self) -> list[CaseSummary]:
+    def closed_cases(self) -> list[CaseRow]:
         """Return the closed cases (C6: nothing disappears), newest first."""
         ...
 
@@ -293,7 +292,7 @@ class RecordLinks(Protocol):
         """Unlinked, unrejected records that may be this child, best first."""
         ...
 
-    def linked_records(self, child_id: str) -> list[ChildRecord]:
+    def linked_records(self, child_id: str) -> list[ChildView]:
         """Records linked to this one as the same child."""
         ...
 
@@ -309,7 +308,7 @@ class RecordLinks(Protocol):
         """True when the signed-in user may link records (a safeguarding lead)."""
         ...
 
-    def add_nhs_number(self, child_id: str, nhs_number: str) -> ChildRecord:
+    def add_nhs_number(self, child_id: str, nhs_number: str) -> ChildView:
         """Add an NHS number to a record that has none (audited); return the record.
 
         Raises :class:`NumberHeld` when another record has the number (nothing changed:
@@ -330,6 +329,29 @@ class SessionLock(Protocol):
         ...
 
 
+class ImportOutcome(Protocol):
+    """What an import did (or would do): its counts, and the lines the import dialog shows."""
+
+    @property
+    def read(self) -> int:
+        """How many rows of the extract were read."""
+        ...
+
+    @property
+    def imported(self) -> int:
+        """How many presentations were (or would be) stored."""
+        ...
+
+    @property
+    def rejected(self) -> int:
+        """How many rows were refused (listed in the rejects file)."""
+        ...
+
+    def lines(self) -> list[str]:
+        """The summary, one line each."""
+        ...
+
+
 class PresentationImporter(Protocol):
     """Mapped imports of other systems' extracts (docs/import-format.md): preview, then import.
 
@@ -341,11 +363,15 @@ class PresentationImporter(Protocol):
         """The shipped mappings as (title, key to pass back)."""
         ...
 
-    def preview(self, path: str, mapping: str, progress: Progress, cancelled: Cancelled) -> Any:
+    def preview(
+        self, path: str, mapping: str, progress: Progress, cancelled: Cancelled
+    ) -> ImportOutcome | None:
         """Run the import and roll it back; return what it would do."""
         ...
 
-    def run(self, path: str, mapping: str, progress: Progress, cancelled: Cancelled) -> Any:
+    def run(
+        self, path: str, mapping: str, progress: Progress, cancelled: Cancelled
+    ) -> ImportOutcome | None:
         """Import, all or nothing; return what it did (``None`` when cancelled)."""
         ...
 

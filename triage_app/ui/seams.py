@@ -21,7 +21,7 @@ from triage_app.domain.clock import MinuteClock
 from triage_app.domain.clock import SystemClock as WallClock
 
 
-class SystemClock(MinuteClock):
+class WindowClock(MinuteClock):
     """The window's clock: a :class:`~triage_app.domain.clock.Clock` to the minute.
 
     Over the composition root's one clock (the store's); alone, over the wall clock.
@@ -239,7 +239,7 @@ class ImmediateExecutor:
             control.on_progress = on_progress
         try:
             result = work(control)
-        except Exception as exc:  # noqa: BLE001 - handed to the caller's error callback
+        except Exception as exc:  # handed to the caller's error callback
             on_error(exc)
         else:
             on_done(result)
@@ -262,7 +262,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self._work(self._control)
-        except Exception as exc:  # noqa: BLE001 - reported on the GUI thread
+        except Exception as exc:  # reported on the GUI thread
             self._relay.failed.emit(exc)
         else:
             self._relay.done.emit(result)

@@ -25,32 +25,36 @@ from triage_app.domain.display import age_display, display_name, nhs_date
 from triage_app.domain.errors import InputError, Problem
 from triage_app.domain.handover import ChildLocation, ReferrerDetails
 from triage_app.domain.model import Assessment, Decision
-from triage_app.domain.records import ConflictError, NotFoundError
+from triage_app.domain.records import (
+    ChildRecord,
+    ConflictError,
+    HistoryEntry,
+    NotFoundError,
+    UserRecord,
+)
 from triage_app.domain.vocab import FindingKind, Setting, Site, Urgency
 from triage_app.services import assessments, auth, children, demo, handover, history, matching
 from triage_app.services import drafts as draft_service
 from triage_app.services.context import StoreContext
 from triage_app.ui.drafts import FileDraftStore
 from triage_app.ui.labels import KIND, SETTING, SITE, URGENCY_SHORT
-from triage_app.ui.ports import Draft, DraftStore, Refused, UiServices
+from triage_app.ui.ports import Cancelled, Draft, DraftStore, Progress, Refused, UiServices
 from triage_app.ui.service_cases import StoreCaseTracker, stored_action
 from triage_app.ui.service_common import child_view, problems_text
 from triage_app.ui.viewmodels import (
     NEW_CHILD_ID,
     ActionRecord,
-    ChildHistory,
     ChildMatch,
-    ChildRecord,
-    NewChild,
+    ChildView,
+    PriorHistory,
     TimelineItem,
-    UserRecord,
 )
 from triage_app.ui.widgets.common import parse_user_date
 
 log = logging.getLogger(__name__)
 
 
-def wizard_referrer(raw: Any) -> ReferrerDetails | None:
+def wizard_referrer(raw: object) -> ReferrerDetails | None:
     """The referrer confirmed in the wizard (``None`` when the step was never shown)."""
     if not isinstance(raw, dict) or not any(raw.values()):
         return None
@@ -62,7 +66,7 @@ def wizard_referrer(raw: Any) -> ReferrerDetails | None:
     )
 
 
-def wizard_pregnancy(raw: Any) -> tuple[bool | None, date | None]:
+def wizard_pregnancy(raw: object) -> tuple[bool | None, date | None]:
     """The family step's pregnancy answer (yes / no / not known) and its expected date.
 
     Raises:
@@ -80,7 +84,7 @@ def wizard_pregnancy(raw: Any) -> tuple[bool | None, date | None]:
     return True, due
 
 
-def wizard_family(raw: Any) -> handover.Family | None:
+def wizard_family(raw: object) -> handover.Family | None:
     """The family typed in the wizard (``None`` when the step was never shown).
 
     Raises:
@@ -151,27 +155,18 @@ class StoreServices:
             raise Refused(problems_text(exc)) from exc
         return [ChildMatch(child_view(m.child), tuple(m.reasons)) for m in found]
 
-    def add_child(self, child: NewChild) -> ChildRecord:
+    def add_child(self, child: ChildRecord) -> ChildView:
         """Record a new child (a name and the date of birth are needed)."""
-        from triage_app.domain.records import ChildRecord as StoredChild
-
-        stored = StoredChild(
-            date_of_birth=child.date_of_birth,
-            family_name=child.family_name,
-            given_name=child.given_name,
-            nhs_number=child.nhs_number,
-            sex=child.sex.value if child.sex else None,
-        )
         try:
-            return child_view(children.record_child(self.ctx, stored))
+            return child_view(children.record_child(self.ctx, child))
         except InputError as exc:
             raise Refused(problems_text(exc)) from exc
 
     # HistoryLookup --------------------------------------------------------------------
-    def history(self, child_id: str, before: datetime) -> ChildHistory:
+    def history(self, child_id: str, before: datetime) -> PriorHistory:
         """Return the child's and household's earlier presentations (by the child's id)."""
         if child_id == NEW_CHILD_ID:
-            return ChildHistory()
+            return PriorHistory()
         try:
             found = history.history_by_child_id(self.ctx, int(child_id))
         except NotFoundError as exc:
@@ -188,7 +183,7 @@ class StoreServices:
             for m in found.household
             if m.related_child is not None and m.relation.value in ("sibling", "other_child")
         )
-        return ChildHistory(items, priors, household, history.child_cp_plan(found.child))
+        return PriorHistory(items, priors, household, history.child_cp_plan(found.child))
 
     # AssessmentRecorder ---------------------------------------------------------------
     def finalise(
@@ -329,7 +324,7 @@ class StoreServices:
         raise Refused("Add accounts with 'triage-app user add' (administrators only).")
 
     # DemoData -------------------------------------------------------------------------
-    def load_demo(self, progress: Any, cancelled: Any) -> int:
+    def load_demo(self, progress: Progress, cancelled: Cancelled) -> int:
         """Load the demonstration families, reporting each; a cancel stores nothing.
 
         Returns:
@@ -400,7 +395,7 @@ def draft_store_for(ctx: StoreContext, data_dir: Path) -> DraftStore:
     return ServiceDraftStore(store, data_dir)
 
 
-def _timeline_item(e: Any, now: datetime, own_id: int | None = None) -> TimelineItem:
+def _timeline_item(e: HistoryEntry, now: datetime, own_id: int | None = None) -> TimelineItem:
     p = e.presentation
     if e.relation == "self" and own_id is not None and e.child.id != own_id:
         who = f"This child (linked record {e.child.id})"
@@ -421,12 +416,16 @@ def _timeline_item(e: Any, now: datetime, own_id: int | None = None) -> Timeline
         flags.append("Injury while not independently mobile (sentinel injury)")
     if e.urgency in ("emergency", "immediate"):
         flags.append(f"Protocol decision then: {URGENCY_SHORT[Urgency(e.urgency)]}")
-    if getattr(p, "review", None):  # imported free text a person should read (mapped import)
+    if p.review:  # imported free text a person should read (mapped import)
         flags.append(f"Imported text: {p.review}")
     summary = p.complaint or p.organisation or ""
     if summary in FindingKind:  # imported records often give the finding's code as complaint
         summary = KIND[FindingKind(summary)]
-    setting = SETTING.get(Setting(p.setting), p.setting) if p.setting in Setting else "Not recorded"
+    setting = (
+        SETTING.get(Setting(p.setting), p.setting)
+        if p.setting is not None and p.setting in Setting
+        else "Not recorded"
+    )
     return TimelineItem(
         p.seen_at.date(),
         who,
@@ -538,5 +537,5 @@ class StoreOpener:
         return {k: v for k, v in options.items() if v is not None}
 
 
-def _done_at(record: Any) -> datetime:
+def _done_at(record: ActionRecord) -> datetime:
     return record.done_at

@@ -11,17 +11,28 @@ restart as in the session that made it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
 
 from triage_app.domain import cases as rules
 from triage_app.domain.access import AccessDeniedError
 from triage_app.domain.cases import CaseRuleError
 from triage_app.domain.display import nhs_datetime
 from triage_app.domain.errors import InputError
-from triage_app.domain.records import Attendee, ConflictError, NotFoundError, StrategyMeeting
+from triage_app.domain.model import Decision
+from triage_app.domain.records import (
+    Attendee,
+    CaseRecord,
+    ChildRecord,
+    ConflictError,
+    DueItem,
+    InvestigationRecord,
+    NotFoundError,
+    StrategyMeeting,
+)
 from triage_app.domain.records import CaseAction as StoredAction
-from triage_app.domain.sealed import ExportTargetError, SealingError
+from triage_app.domain.records import CaseSummary as StoredSummary
+from triage_app.domain.sealed import ExportTargetError, SealedRecord, SealingError
 from triage_app.domain.vocab import Urgency
 from triage_app.services import assessments, cases, permissions, referrals
 from triage_app.services.context import StoreContext
@@ -30,13 +41,13 @@ from triage_app.ui.ports import Refused
 from triage_app.ui.service_common import child_view
 from triage_app.ui.viewmodels import (
     ActionRecord,
-    CaseAction,
     CaseDetail,
-    CaseSummary,
-    DueItem,
+    CaseRow,
+    ChildView,
+    DueLine,
     InvestigationView,
     MeetingForm,
-    SupervisionView,
+    RequiredAction,
 )
 
 # Shown only for a case opened without a recorded assessment (no stored decision to show).
@@ -54,9 +65,9 @@ class StoreCaseTracker:
     def __init__(self, ctx: StoreContext) -> None:
         self.ctx = ctx
         self._versions: dict[int, int] = {}
-        self._decisions: dict[int, Any] = {}
+        self._decisions: dict[int, Decision | None] = {}
 
-    def remember(self, case_id: int, version: int, decision: Any) -> None:
+    def remember(self, case_id: int, version: int, decision: Decision | None) -> None:
         """Keep the version and decision of a case the window just opened or joined."""
         self._versions[case_id] = version
         self._decisions[case_id] = decision
@@ -82,7 +93,7 @@ class StoreCaseTracker:
         except InputError as exc:
             raise Refused("; ".join(p.reason for p in exc.problems)) from exc
 
-    def _call(self, case_id: str, step: Any) -> None:
+    def _call(self, case_id: str, step: Callable[[int, int], CaseRecord]) -> None:
         cid = int(case_id)
         version = self._versions.get(cid)
         if version is None:
@@ -102,7 +113,7 @@ class StoreCaseTracker:
         self._versions[cid] = updated.version
 
     # Reading ----------------------------------------------------------------------------
-    def open_cases(self) -> list[CaseSummary]:
+    def open_cases(self) -> list[CaseRow]:
         """Return the open cases with what each is waiting for (case rule C7's one list)."""
         # Only the cases this user may see (a clinician: their own; a lead: all).
         return [
@@ -111,15 +122,15 @@ class StoreCaseTracker:
             if s.case.status != "closed"
         ]
 
-    def closed_cases(self) -> list[CaseSummary]:
+    def closed_cases(self) -> list[CaseRow]:
         """Return every closed case this user may see, newest first (C6)."""
         return [
             self._summary(s)
             for s in permissions.visible_cases(self.ctx, recent_days=None, closed=True)
         ]
 
-    def _summary(self, s: Any) -> CaseSummary:
-        return CaseSummary(
+    def _summary(self, s: StoredSummary) -> CaseRow:
+        return CaseRow(
             str(s.case.id),
             _child(s.child),
             s.case.opened_at,
@@ -159,15 +170,7 @@ class StoreCaseTracker:
             "closed" if case.status == "closed" else "open",
             tuple(f.text for f in decision.flags) if decision else (),
             tuple(_sealed_line(r) for r in referrals.list_records(self.ctx, case.id)),
-            supervision=SupervisionView(
-                sup.in_force,
-                sup.decision,
-                sup.conditions,
-                sup.relax_conditions,
-                sup.decided_at,
-                sup.decided_by,
-                tuple(_history_line(h) for h in sup.history),
-            ),
+            supervision=sup,
             due_items=tuple(due_views(details.due, case)),
             close_outcome=case.close_outcome,
             close_reason=case.close_reason,
@@ -175,7 +178,7 @@ class StoreCaseTracker:
             case_status=case.status,
         )
 
-    def _decision(self, case_id: int) -> Any:
+    def _decision(self, case_id: int) -> Decision | None:
         """The decision stored with the case's assessment (``None``: opened without one)."""
         if case_id not in self._decisions:
             try:
@@ -185,9 +188,9 @@ class StoreCaseTracker:
             self._decisions[case_id] = stored.decision if stored else None
         return self._decisions[case_id]
 
-    def _urgency(self, case: Any, child: Any) -> Urgency | None:
+    def _urgency(self, case: CaseRecord, child: ChildRecord) -> Urgency | None:
         """The urgency of the decision stored with the case's assessment."""
-        decision = self._decision(case.id)
+        decision = self._decision(case.id) if case.id is not None else None
         return decision.urgency if decision is not None else None
 
     # Changing ---------------------------------------------------------------------------
@@ -312,7 +315,7 @@ class StoreCaseTracker:
         return None
 
 
-def _sealed_line(r: Any) -> str:
+def _sealed_line(r: SealedRecord) -> str:
     from triage_app.domain.display import nhs_datetime
 
     what = f"addendum ({r.addendum_reason})" if r.version > 1 else "sealed"
@@ -327,7 +330,7 @@ def _sentence(text: str) -> str:
     return (text[:1].upper() + text[1:]).rstrip(".") + "."
 
 
-def _child(c: Any) -> Any:
+def _child(c: ChildRecord) -> ChildView:
     return child_view(c)
 
 
@@ -346,7 +349,7 @@ def stored_action(record: ActionRecord, user: str) -> StoredAction:
     return StoredAction(record.done_at, by, record.action_id, reference, details)
 
 
-def due_label(item: Any) -> str:
+def due_label(item: DueItem) -> str:
     """The words for one item of case rule C7's list."""
     base = ACTION.get(item.what) or INVESTIGATION.get(item.what)
     if item.what == rules.MEETING_REVIEW:
@@ -360,23 +363,25 @@ def due_label(item: Any) -> str:
     return base
 
 
-def due_views(due: Any, case: Any) -> list[DueItem]:
+def due_views(due: Iterable[DueItem], case: CaseRecord) -> list[DueLine]:
     """C7's items as the window shows them (the same items the command line lists).
 
     The supervision in force follows as a note (never counted as due or overdue).
     """
     items = [
-        DueItem(due_label(d), d.due_at, kind="survey" if d.what in INVESTIGATION else "action")
+        DueLine(due_label(d), d.due_at, kind="survey" if d.what in INVESTIGATION else "action")
         for d in due
     ]
     sup = rules.supervision(case)
     if sup.in_force and case.status != "closed":
-        items.append(DueItem(f"Supervision in force: {sup.conditions}", None, kind="supervision"))
+        items.append(DueLine(f"Supervision in force: {sup.conditions}", None, kind="supervision"))
     return items
 
 
-def _actions(case: Any, decision: Any, due: Any) -> list[CaseAction]:
-    done: dict[str, Any] = {}
+def _actions(
+    case: CaseRecord, decision: Decision | None, due: Iterable[DueItem]
+) -> list[RequiredAction]:
+    done: dict[str, StoredAction] = {}
     for a in rules.effective_actions(case):  # an undone record no longer counts (C6)
         if a.kind not in rules.CASE_EVENTS:
             done[a.kind] = a
@@ -396,16 +401,16 @@ def _actions(case: Any, decision: Any, due: Any) -> list[CaseAction]:
                 note = f"WAIVED: {a.reason}"
             details = {"handler": a.person, "reference": a.reference or "", "note": note}
             record = ActionRecord(action_id, a.at, a.person, details)
-        out.append(CaseAction(action_id, text, due_text, rule, due_at, record))
+        out.append(RequiredAction(action_id, text, due_text, rule, due_at, record))
     extra = [k for k in done if k not in {r[0] for r in required}]
     for kind in extra:
         a = done[kind]
         record = ActionRecord(kind, a.at, a.person, {"note": a.details or ""})
-        out.append(CaseAction(kind, ACTION.get(kind, kind), "", "", None, record))
+        out.append(RequiredAction(kind, ACTION.get(kind, kind), "", "", None, record))
     return out
 
 
-def _investigation(case: Any, i: Any) -> InvestigationView:
+def _investigation(case: CaseRecord, i: InvestigationRecord) -> InvestigationView:
     name = INVESTIGATION.get(i.kind, i.kind)
     if i.kind == rules.OTHER_KIND:
         name = f"Other: {i.label}"
@@ -428,19 +433,10 @@ def _investigation(case: Any, i: Any) -> InvestigationView:
     )
 
 
-def _meeting(m: Any) -> str:
+def _meeting(m: StrategyMeeting) -> str:
     text = f"{nhs_datetime(m.held_at)}: {m.outcome} (attended by {m.who()})"
     if m.supervision:
         text += f"; supervision: {m.supervision}"
     if m.review_on:
         text += f"; review by {m.review_on.strftime('%d-%b-%Y')}"
     return text
-
-
-def _history_line(h: Any) -> str:
-    text = f"{nhs_datetime(h.decided_at)}: {h.decision}"
-    if h.conditions:
-        text += f" ({h.conditions})"
-    if h.reason:
-        text += f"; reason: {h.reason}"
-    return f"{text}; decided by {h.decided_by}"

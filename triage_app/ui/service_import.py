@@ -7,9 +7,9 @@ in words) and a cancel into ``None``. Nothing here touches a widget.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from triage_app.domain.errors import InputError
+from triage_app.domain.import_mapping import ImportMapping
 from triage_app.services.context import StoreContext
 from triage_app.services.import_mapped import (
     ImportCancelled,
@@ -19,7 +19,7 @@ from triage_app.services.import_mapped import (
     load_mapping,
     shipped_mappings,
 )
-from triage_app.ui.ports import Refused
+from triage_app.ui.ports import Cancelled, Progress, Refused
 
 BATCH = 1_000  # rows between progress reports and cancel checks in the window
 
@@ -40,14 +40,14 @@ class StoreImporter:
                 out.append((f"{name} (cannot be loaded)", name))
         return out
 
-    def _mapping(self, mapping: str) -> Any:
+    def _mapping(self, mapping: str) -> ImportMapping:
         for name, found in shipped_mappings():
             if name == mapping:
                 return load_mapping(found, name)
         return load_mapping(Path(mapping))
 
     def _import(
-        self, path: str, mapping: str, progress: Any, cancelled: Any, dry_run: bool
+        self, path: str, mapping: str, progress: Progress, cancelled: Cancelled, dry_run: bool
     ) -> MappedImportSummary | None:
         file = Path(path)
         if not file.is_file():
@@ -70,10 +70,14 @@ class StoreImporter:
         except ImportCancelled:
             return None
 
-    def preview(self, path: str, mapping: str, progress: Any, cancelled: Any) -> Any:
+    def preview(
+        self, path: str, mapping: str, progress: Progress, cancelled: Cancelled
+    ) -> MappedImportSummary | None:
         """What the import would do; nothing stored."""
         return self._import(path, mapping, progress, cancelled, dry_run=True)
 
-    def run(self, path: str, mapping: str, progress: Any, cancelled: Any) -> Any:
+    def run(
+        self, path: str, mapping: str, progress: Progress, cancelled: Cancelled
+    ) -> MappedImportSummary | None:
         """Import, all or nothing."""
         return self._import(path, mapping, progress, cancelled, dry_run=False)

@@ -9,7 +9,7 @@ from triage_app.services import links
 from triage_app.services.context import StoreContext
 from triage_app.ui.ports import NumberHeld, Refused
 from triage_app.ui.service_common import child_view, problems_text
-from triage_app.ui.viewmodels import ChildRecord, PossibleRecord
+from triage_app.ui.viewmodels import ChildView, PossibleRecord
 
 
 class ServiceRecordLinks:
@@ -26,7 +26,7 @@ class ServiceRecordLinks:
             for m in overview.possible_matches
         ]
 
-    def linked_records(self, child_id: str) -> list[ChildRecord]:
+    def linked_records(self, child_id: str) -> list[ChildView]:
         """Records linked to this one as the same child."""
         return [child_view(c) for c in self._overview(child_id).linked]
 
@@ -42,7 +42,7 @@ class ServiceRecordLinks:
         """True when the signed-in user may link records (a safeguarding lead)."""
         return allowed(self.ctx.role, Permission.LINK_RECORDS)
 
-    def add_nhs_number(self, child_id: str, nhs_number: str) -> ChildRecord:
+    def add_nhs_number(self, child_id: str, nhs_number: str) -> ChildView:
         """Add an NHS number to a record that has none (audited by the service)."""
         try:
             return child_view(links.add_nhs_number(self.ctx, int(child_id), nhs_number))

@@ -17,11 +17,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from triage_app.domain.access import AccessDeniedError
 from triage_app.domain.records import ConflictError, NotFoundError
-from triage_app.domain.sealed import ExportTargetError, SealingError
+from triage_app.domain.sealed import ExportTargetError, SealedRecord, SealingError
 from triage_app.services import auth, referrals
 from triage_app.services.context import StoreContext
 from triage_app.ui.ports import Refused, UiServices
@@ -46,8 +45,8 @@ def _sentence(text: str) -> str:
     return (text[:1].upper() + text[1:]).rstrip(".") + "."
 
 
-def version_view(r: Any) -> SealedVersion:
-    """Turn a stored ``SealedRecord`` into the UI's :class:`SealedVersion` (no PDF bytes)."""
+def version_view(r: SealedRecord) -> SealedVersion:
+    """Turn a stored sealed record into the UI's :class:`SealedVersion` (no PDF bytes)."""
     return SealedVersion(
         r.version,
         r.record_uid,
@@ -134,7 +133,7 @@ class StoreSessionLock:
             raise Refused("Wrong password.") from exc
 
 
-def complete(services: UiServices, opener: Any) -> UiServices:
+def complete(services: UiServices, opener: object) -> UiServices:
     """Add the sealed-records and screen-lock ports the record opener did not provide.
 
     Args:

@@ -1,7 +1,11 @@
 """Small immutable view data the screens show and the ports return.
 
-The services layer may have richer types; the adapters in :mod:`triage_app.ui.service_adapters`
-turn them into these. Nothing here knows about Qt or the database.
+Only what a screen needs in another shape than the domain's records lives here; where a
+domain record fits (a child to add, a user, the supervision in force) the ports use
+:mod:`triage_app.domain.records` itself. No class here shares a name with a domain class
+(``tests/test_ui_types.py`` checks). The adapters in :mod:`triage_app.ui.service_adapters`
+and :mod:`triage_app.ui.service_cases` turn the services' records into these. Nothing here
+knows about Qt or the database.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from triage_app.domain.model import HouseholdChild, PriorPresentation
+from triage_app.domain.records import Supervision
 from triage_app.domain.vocab import CpPlan, Sex, Urgency
 
 # The id of a child typed in "New child" and not stored yet: the record stores them with the
@@ -20,7 +25,7 @@ NEW_CHILD_ID = ""
 
 
 @dataclass(frozen=True)
-class ChildRecord:
+class ChildView:
     """A child known to the local record (``id`` is ``NEW_CHILD_ID`` until stored)."""
 
     id: str
@@ -33,21 +38,10 @@ class ChildRecord:
 
 
 @dataclass(frozen=True)
-class NewChild:
-    """What the user typed to add a child to the record."""
-
-    date_of_birth: date
-    nhs_number: str | None = None
-    given_name: str | None = None
-    family_name: str | None = None
-    sex: Sex | None = None
-
-
-@dataclass(frozen=True)
 class ChildMatch:
     """A probable match for a search, with the reasons it matched (e.g. "NHS number")."""
 
-    child: ChildRecord
+    child: ChildView
     reasons: tuple[str, ...]
 
 
@@ -55,7 +49,7 @@ class ChildMatch:
 class PossibleRecord:
     """A record that may be the same child (unconfirmed): score, reasons and its injuries."""
 
-    child: ChildRecord
+    child: ChildView
     score: float
     reasons: tuple[str, ...]
     injuries: tuple[str, ...] = ()
@@ -76,7 +70,7 @@ class TimelineItem:
 
 
 @dataclass(frozen=True)
-class ChildHistory:
+class PriorHistory:
     """What the record knows before an assessment: timeline, engine input, household."""
 
     items: tuple[TimelineItem, ...] = ()
@@ -86,24 +80,23 @@ class ChildHistory:
 
 
 @dataclass(frozen=True)
-class DueItem:
+class DueLine:
     """Something a case is waiting for, with its deadline when it has one."""
 
     label: str
     due_at: datetime | None = None
-    done: bool = False
-    kind: str = "action"  # action | result | attendance | supervision | survey
+    kind: str = "action"  # action | survey | supervision (a note, never due)
 
 
 @dataclass(frozen=True)
-class CaseSummary:
+class CaseRow:
     """One open case on the dashboard."""
 
     case_id: str
-    child: ChildRecord
+    child: ChildView
     opened_at: datetime
     urgency: Urgency | None  # None when the record does not hold the assessment's urgency
-    due_items: tuple[DueItem, ...] = ()
+    due_items: tuple[DueLine, ...] = ()
     status: str = "open"
 
 
@@ -118,7 +111,7 @@ class ActionRecord:
 
 
 @dataclass(frozen=True)
-class CaseAction:
+class RequiredAction:
     """A required action in a case, with its deadline, rule and what was recorded."""
 
     action_id: str
@@ -160,19 +153,6 @@ class InvestigationView:
 
 
 @dataclass(frozen=True)
-class SupervisionView:
-    """The supervision in force (the latest strategy-meeting decision) and its history."""
-
-    in_force: bool = False
-    decision: str | None = None
-    conditions: str | None = None
-    relax_conditions: str | None = None
-    decided_at: datetime | None = None
-    decided_by: str | None = None
-    history: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class MeetingForm:
     """A strategy meeting as typed in the case view (case rule C4)."""
 
@@ -191,10 +171,10 @@ class CaseDetail:
     """Everything the case view shows."""
 
     case_id: str
-    child: ChildRecord
+    child: ChildView
     opened_at: datetime
     urgency: Urgency | None
-    actions: tuple[CaseAction, ...] = ()
+    actions: tuple[RequiredAction, ...] = ()
     investigations: tuple[InvestigationView, ...] = ()
     suggested_investigations: tuple[tuple[str, str], ...] = ()  # (id, name) not yet requested
     meetings: tuple[str, ...] = ()  # one line per strategy meeting
@@ -203,8 +183,8 @@ class CaseDetail:
     status: str = "open"
     flags: tuple[str, ...] = ()
     referral_versions: tuple[str, ...] = ()  # one line per sealed version of the record
-    supervision: SupervisionView | None = None
-    due_items: tuple[DueItem, ...] = ()  # case rule C7: the one list of what is due
+    supervision: Supervision | None = None  # in force, and every decision before it (C4)
+    due_items: tuple[DueLine, ...] = ()  # case rule C7: the one list of what is due
     close_outcome: str | None = None
     close_reason: str | None = None
     closed_at: datetime | None = None
@@ -214,15 +194,6 @@ class CaseDetail:
     def is_open(self) -> bool:
         """True until the case is closed."""
         return self.status != "closed"
-
-
-@dataclass(frozen=True)
-class UserRecord:
-    """A user of the app (the clinician whose name goes on the record)."""
-
-    id: str
-    name: str
-    role: str
 
 
 @dataclass(frozen=True)

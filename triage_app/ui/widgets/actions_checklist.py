@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from triage_app.domain.display import nhs_datetime
 from triage_app.ui.labels import ACTION, due_phrase
-from triage_app.ui.viewmodels import ActionRecord, CaseAction
+from triage_app.ui.viewmodels import ActionRecord, RequiredAction
 from triage_app.ui.widgets.date_field import DateField
 
 CALL_ACTIONS = frozenset({"phone_csc", "inform_csc_of_location", "contact_allocated_social_worker"})
@@ -36,7 +36,7 @@ CALL_FIELDS = (
 )
 
 
-def with_call_countdown(actions: list[CaseAction]) -> list[CaseAction]:
+def with_call_countdown(actions: list[RequiredAction]) -> list[RequiredAction]:
     """Restart the written-referral deadline from the recorded call, keeping its length."""
     call = next((a for a in actions if a.action_id == "phone_csc"), None)
     written = next((a for a in actions if a.action_id == "written_referral"), None)
@@ -47,7 +47,7 @@ def with_call_countdown(actions: list[CaseAction]) -> list[CaseAction]:
     return [replace(a, due_at=due) if a is written else a for a in actions]
 
 
-def action_line(action: CaseAction, now: datetime) -> tuple[str, bool]:
+def action_line(action: RequiredAction, now: datetime) -> tuple[str, bool]:
     """Return the checklist line for an action and whether it is overdue."""
     name = ACTION.get(action.action_id, action.action_id)
     if action.record is not None:
@@ -66,7 +66,7 @@ class ActionsChecklist(QWidget):
     def __init__(self, parent: QWidget | None = None, *, field_letters: bool = True) -> None:
         """``field_letters=False``: the fields carry no Alt letter (a screen that needs them)."""
         super().__init__(parent)
-        self.actions: list[CaseAction] = []
+        self.actions: list[RequiredAction] = []
         self.read_only = False  # a closed case: show, never record
         self.undo_allowed = False  # the wizard: a record can be taken back until finalised
         self.now = datetime.now()
@@ -123,7 +123,7 @@ class ActionsChecklist(QWidget):
         self.undo_button.clicked.connect(self._on_undo_clicked)
         self._on_list_row_changed(-1)
 
-    def set_actions(self, actions: list[CaseAction], now: datetime, user: str = "") -> None:
+    def set_actions(self, actions: list[RequiredAction], now: datetime, user: str = "") -> None:
         """Show the actions as they stand at ``now`` (deadlines exactly as given)."""
         row = self.list.currentRow()
         self.actions = list(actions)

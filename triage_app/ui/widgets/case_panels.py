@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from triage_app.domain.display import nhs_date, nhs_datetime
+from triage_app.domain.records import SupervisionDecision
 from triage_app.ui.labels import due_phrase
 from triage_app.ui.viewmodels import CaseDetail, InvestigationView, MeetingForm
 from triage_app.ui.widgets.date_field import DateField
@@ -450,5 +451,15 @@ class SupervisionPanel(QGroupBox):
             )
         self.supervision_label.setText(text)
         self.history_list.clear()
-        history = s.history if s is not None else ()
-        self.history_list.addItems(list(history) or ["None."])
+        history = [decision_line(h) for h in s.history] if s is not None else []
+        self.history_list.addItems(history or ["None."])
+
+
+def decision_line(h: SupervisionDecision) -> str:
+    """One earlier supervision decision: when, what, the conditions or reason, and who."""
+    text = f"{nhs_datetime(h.decided_at)}: {h.decision}"
+    if h.conditions:
+        text += f" ({h.conditions})"
+    if h.reason:
+        text += f"; reason: {h.reason}"
+    return f"{text}; decided by {h.decided_by}"

@@ -7,8 +7,6 @@ went home) is recorded through the tracker's ``record_location`` / ``current_loc
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -88,6 +86,6 @@ class LocationPanel(QGroupBox):
         )
 
 
-def supports_location(cases: Any) -> bool:
+def supports_location(cases: object) -> bool:
     """True when the case tracker can read and record locations."""
     return hasattr(cases, "record_location") and hasattr(cases, "current_location")

@@ -17,7 +17,7 @@ from triage_app.domain.display import NOT_KNOWN, age_display, display_name, disp
 from triage_app.ui.forms.ui_patient_banner import Ui_PatientBanner
 
 if TYPE_CHECKING:
-    from triage_app.ui.viewmodels import ChildRecord
+    from triage_app.ui.viewmodels import ChildView
 
 
 class PatientBanner(QFrame):
@@ -42,7 +42,7 @@ class PatientBanner(QFrame):
         self.ui.name_value_label.setFont(name_font)
         self.clear()
 
-    def show_child(self, child: ChildRecord, today: date) -> None:
+    def show_child(self, child: ChildView, today: date) -> None:
         """Show a child; the age is worked out for ``today``."""
         from triage_app.domain import nhs_number  # not needed for the first paint
 

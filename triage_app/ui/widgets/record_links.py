@@ -31,7 +31,7 @@ from triage_app.domain.display import display_name, nhs_date
 from triage_app.domain.nhs_number import display as nhs_display
 from triage_app.ui.find_child import format_nhs_typing
 from triage_app.ui.ports import NumberHeld, RecordLinks, Refused
-from triage_app.ui.viewmodels import ChildRecord, PossibleRecord
+from triage_app.ui.viewmodels import ChildView, PossibleRecord
 
 
 def record_text(r: PossibleRecord) -> str:
@@ -53,7 +53,7 @@ class RecordLinksPanel(QWidget):
     changed = Signal()
     number_added = Signal(object)  # the child record, now with its NHS number
 
-    def __init__(self, links: RecordLinks, child: ChildRecord, parent: QWidget | None = None):
+    def __init__(self, links: RecordLinks, child: ChildView, parent: QWidget | None = None):
         super().__init__(parent)
         self.links, self.child = links, child
         self.possible: list[PossibleRecord] = []
@@ -271,7 +271,7 @@ class RecordLinksPanel(QWidget):
 class RecordLinksDialog(QDialog):
     """The panel in a dialog (Record menu: "Other records of this child")."""
 
-    def __init__(self, links: RecordLinks, child: ChildRecord, parent: QWidget | None = None):
+    def __init__(self, links: RecordLinks, child: ChildView, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Other records of this child")
         self.panel = RecordLinksPanel(links, child, self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -13,7 +14,7 @@ from triage_app.domain.display import nhs_datetime
 from triage_app.domain.model import Decision
 from triage_app.domain.wizard_actions import WIZARD_DONE, wizard_done, wizard_note
 from triage_app.ui.labels import ACTION, CP_IS, URGENCY
-from triage_app.ui.viewmodels import ActionRecord, CaseAction
+from triage_app.ui.viewmodels import ActionRecord, RequiredAction
 from triage_app.ui.widgets.actions_checklist import ActionsChecklist, with_call_countdown
 from triage_app.ui.widgets.case_panels import REFUSED_STYLE
 from triage_app.ui.widgets.findings_step import describe
@@ -36,10 +37,10 @@ def record_from_json(action_id: str, raw: dict[str, Any]) -> ActionRecord:
     )
 
 
-def case_actions(decision: Decision, records: dict[str, Any]) -> list[CaseAction]:
+def case_actions(decision: Decision, records: dict[str, Any]) -> list[RequiredAction]:
     """Combine the decision's actions with what was recorded in this assessment."""
     return [
-        CaseAction(
+        RequiredAction(
             a.id,
             a.text,
             a.due,
@@ -56,7 +57,7 @@ class ActionsStep(AssessmentStep):
 
     title = "Decision and actions"
 
-    def __init__(self, now: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._now = now
         self.user = ""
