@@ -145,10 +145,11 @@ def test_the_window_points_to_add_number_and_the_banner_shows_it(qtbot, engine, 
     from tests.ui.fakes import FakePrompter
     from triage_app.ui.main_window import MainWindow
     from triage_app.ui.seams import ImmediateExecutor
-    from triage_app.ui.viewmodels import NewChild
 
     services = store.services()
-    child = services.children.add_child(NewChild(date(2026, 10, 20), None, "Nonum", "Baby"))
+    child = services.children.add_child(
+        StoredChild(date(2026, 10, 20), family_name="Nonum", given_name="Baby")
+    )
     window = MainWindow(store.clock, ImmediateExecutor(), FakePrompter(), lambda: engine.decide)
     qtbot.addWidget(window)
     window.attach(dataclasses.replace(services))

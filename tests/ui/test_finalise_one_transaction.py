@@ -13,10 +13,10 @@ from triage_app.domain.display import nhs_date
 from triage_app.services import children, handover
 from triage_app.store.handover_repository import FamilyRepository
 from triage_app.ui.assessment_view import AssessmentView
-from triage_app.ui.viewmodels import NEW_CHILD_ID, ChildHistory, ChildRecord
+from triage_app.ui.viewmodels import NEW_CHILD_ID, ChildView, PriorHistory
 
 # A child not in the record yet: stored with the first finalised assessment, or not at all.
-TIA = ChildRecord(NEW_CHILD_ID, date(2026, 10, 20), "9990000034", "Tia", "Onetrans", None)
+TIA = ChildView(NEW_CHILD_ID, date(2026, 10, 20), "9990000034", "Tia", "Onetrans", None)
 TABLES = (
     "child",
     "presentation",
@@ -38,7 +38,7 @@ def counts(ctx):
 def view(qtbot, engine, services, clock, prompter):
     v = AssessmentView(engine.decide, services.recorder, services.drafts, clock, prompter)
     qtbot.addWidget(v)
-    v.start(TIA, ChildHistory(), USER)
+    v.start(TIA, PriorHistory(), USER)
     return v
 
 
