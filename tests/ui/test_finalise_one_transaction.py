@@ -122,8 +122,8 @@ def test_a_refused_family_stores_nothing_not_even_the_case(view, services, clock
     view.extra["family"]["adults"].append({"name": " ", "relationship": "Father"})
     before = counts(ctx)
     assert view.finalise() is None
-    assert prompter.calls[-1][:2] == ("error", "The assessment was not stored")
-    assert "family.adults[1].name: is required" in prompter.calls[-1][2]
+    said = view.review.message_label.text()  # beside Finalise, not in a dialog
+    assert said.startswith("\u2716 NOT STORED:") and "family.adults[1].name: is required" in said
     assert counts(ctx) == before and services.cases.open_cases() == []
     assert services.drafts.load(view.draft_key) is not None and view.child is not None
 
