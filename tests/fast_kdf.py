@@ -40,8 +40,10 @@ def apply(setattr_: Callable[[Any, str, Any], None] = setattr) -> None:
 
 def main() -> int:
     """Run ``triage_app``'s command line with test-speed Argon2."""
-    here = str(Path(__file__).resolve().parent)
-    sys.path[:] = [p for p in sys.path if p != here]  # tests/ must not shadow packages
+    here = Path(__file__).resolve().parent
+    # The repository's own triage_app first (as `python -m triage_app` run from the
+    # repository), and tests/ must not shadow any package.
+    sys.path[:] = [str(here.parent), *(p for p in sys.path if p != str(here))]
     apply()
     from triage_app.app import main as app_main  # what `python -m triage_app` runs
 
