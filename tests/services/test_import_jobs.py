@@ -193,3 +193,49 @@ def test_a_rolled_back_import_also_undoes_the_numbers_and_links_it_attached(
     import_presentations(sqlite_ctx, src)
     numbers, links = attachments(sqlite_ctx)
     assert (numbers["S0"], links) == (make.NHS[0], 1)
+
+
+def test_two_overlapping_imports_on_postgresql_skip_duplicates(ctx, other_ctx, make, tmp_path):
+    """Two users import overlapping files at the same moment: each row stored exactly once."""
+    import threading
+
+    if ctx.engine.dialect.name != "postgresql":
+        pytest.skip("the server's overlapping imports (SQLite transactions are serial)")
+    a = write(tmp_path / "a.csv", rows(make, 300, "S"))  # S0..S299
+    shifted = [{**r, "source_id": f"S{i + 150}"} for i, r in enumerate(rows(make, 300, "S"))]
+    b = write(tmp_path / "b.csv", shifted)  # S150..S449: 150 rows in both files
+    start, overlap = threading.Barrier(2), threading.Barrier(2, timeout=3)
+    results, errors = {}, []
+
+    def both_inside(done):
+        # After its first batch each import waits (briefly) for the other to be inside its
+        # own transaction too: unserialised, both would now hold uncommitted rows.
+        if done == 50:
+            try:
+                overlap.wait()
+            except threading.BrokenBarrierError:
+                pass  # serialised: the other import waits for this one to commit
+
+    def run(name, store, path):
+        try:
+            start.wait()
+            results[name] = import_presentations(
+                store, path, batch_size=50, after_batch=both_inside
+            )
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=run, args=("a", ctx, a)),
+        threading.Thread(target=run, args=("b", other_ctx, b)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert errors == []  # no unique violation
+    assert results["a"].imported + results["b"].imported == 450
+    assert results["a"].duplicates + results["b"].duplicates == 150
+    with ctx.session_factory.begin() as s:
+        ids = s.scalars(select(Presentation.source_id)).all()
+    assert len(ids) == 450 and set(ids) == {f"S{i}" for i in range(450)}
