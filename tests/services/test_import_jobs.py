@@ -8,6 +8,7 @@ import, audited.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -211,10 +212,9 @@ def test_two_overlapping_imports_on_postgresql_skip_duplicates(ctx, other_ctx, m
         # After its first batch each import waits (briefly) for the other to be inside its
         # own transaction too: unserialised, both would now hold uncommitted rows.
         if done == 50:
-            try:
+            # Serialised, the barrier breaks: the other import waits for this one's commit.
+            with contextlib.suppress(threading.BrokenBarrierError):
                 overlap.wait()
-            except threading.BrokenBarrierError:
-                pass  # serialised: the other import waits for this one to commit
 
     def run(name, store, path):
         try:
