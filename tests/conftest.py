@@ -1,4 +1,5 @@
-"""Root fixtures. Qt runs offscreen; no test touches the real user directories."""
+"""Root fixtures. Qt runs offscreen; no test touches the real user directories; Argon2 runs
+at test speed except in tests marked ``real_kdf`` (see ``tests/fast_kdf.py``)."""
 
 import os
 
@@ -14,3 +15,12 @@ def app_home(tmp_path, monkeypatch):
     home = tmp_path / "triage-home"
     monkeypatch.setenv("TRIAGE_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def test_speed_argon2(request, monkeypatch):
+    """Light Argon2 parameters in-process (the product's own are proved by ``real_kdf`` tests)."""
+    if request.node.get_closest_marker("real_kdf") is None:
+        import fast_kdf
+
+        fast_kdf.apply(monkeypatch.setattr)

@@ -191,10 +191,16 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except SignInError as exc:
         print(f"init: {exc}", file=err)
         return EXIT_CHECK_FAILED
-    ctx.close()
     if loc.database_file is None:
+        from triage_app.services.permissions import db_login_of
+
+        login = db_login_of(ctx, user)
+        ctx.close()
         print(f"created the first account on the database server: {user!r}", file=out)
-    elif was_plain:
+        print(_login_line(user, login), file=out)
+        return EXIT_OK
+    ctx.close()
+    if was_plain:
         print(
             f"encrypted the existing database in {loc.data_dir} (every record kept); "
             f"administrator {user!r}",
@@ -262,6 +268,9 @@ def _user(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_BAD_INPUT
         account = permissions.add_account(ctx, Credentials(args.name, password), role, keyring)
         print(f"added {account.username!r} ({account.role})", file=out)
+        login = permissions.db_login_of(ctx, account.username)
+        if login is not None:
+            print(_login_line(account.username, login), file=out)
         if profile is None:
             print(
                 f"warning: {account.username!r} has no professional profile (full name, role, "
@@ -281,6 +290,13 @@ def _user(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_BAD_INPUT
     finally:
         ctx.close()
+
+
+def _login_line(user: str, login: str | None) -> str:
+    return (
+        f"{user!r} connects to the server as database login role {login!r}, with the same "
+        "password: give them the database URL with that role name"
+    )
 
 
 def _passwd(ctx: Any, keyring: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

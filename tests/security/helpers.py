@@ -42,10 +42,18 @@ def cli_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(home: Path, *argv: str, stdin: str | None = None, **extra: str):
-    """Run ``python -m triage_app ARGV`` (stdin is never a terminal here)."""
+FAST_CLI = [sys.executable, str(ROOT / "tests" / "fast_kdf.py")]  # test-speed Argon2
+REAL_CLI = [sys.executable, "-m", "triage_app"]  # the product as shipped
+
+
+def run_cli(home: Path, *argv: str, stdin: str | None = None, real: bool = False, **extra: str):
+    """Run the program with ARGV (stdin is never a terminal here).
+
+    ``real``: ``python -m triage_app`` with its full-strength Argon2; otherwise the same
+    program through ``tests/fast_kdf.py`` (test-speed Argon2, nothing else changed).
+    """
     return subprocess.run(
-        [sys.executable, "-m", "triage_app", *argv],
+        [*(REAL_CLI if real else FAST_CLI), *argv],
         input=stdin if stdin is not None else "",
         capture_output=True,
         text=True,

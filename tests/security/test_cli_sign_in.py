@@ -1,5 +1,7 @@
-"""init, sign-in, users, demo, backup and restore as a user runs them: real processes, real
-key derivation, credentials from the environment (stdin is never a terminal here)."""
+"""init, sign-in, users, demo, backup and restore as a user runs them: real processes,
+credentials from the environment (stdin is never a terminal here). Most run the program
+through ``tests/fast_kdf.py`` (test-speed Argon2); the sign-in test runs it as shipped
+(``real=True``), full-strength key derivation included."""
 
 from __future__ import annotations
 
@@ -44,14 +46,17 @@ def test_init_refuses_a_folder_that_already_has_a_database(home):
     assert list(json.loads((home / "keys.json").read_text())["users"]) == ["alice"]
 
 
-def test_commands_need_a_sign_in_and_a_wrong_password_opens_nothing(home):
-    result = run_cli(home, "cases")
+def test_commands_need_a_sign_in_and_a_wrong_password_opens_nothing(tmp_path):
+    home = tmp_path / "home"  # the program as shipped: full-strength Argon2 throughout
+    result = run_cli(home, "init", "--user", "alice", real=True, **ADMIN)
+    assert result.returncode == 0, result.stderr
+    result = run_cli(home, "cases", real=True)
     assert result.returncode == 1 and "needs a sign-in" in result.stderr
-    result = run_cli(home, "cases", TRIAGE_USER="alice", TRIAGE_PASSWORD="Hunter2-wrong")
+    result = run_cli(home, "cases", real=True, TRIAGE_USER="alice", TRIAGE_PASSWORD="Hunter2-wrong")
     assert result.returncode == 1 and result.stdout == ""
     assert "unknown user or wrong password" in result.stderr
     assert "Hunter2-wrong" not in result.stderr and "Traceback" not in result.stderr
-    result = run_cli(home, "cases", **ADMIN)
+    result = run_cli(home, "cases", real=True, **ADMIN)
     assert result.returncode == 0, result.stderr
 
 

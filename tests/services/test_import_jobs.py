@@ -8,7 +8,9 @@ import, audited.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import json
 import os
 import signal
 import sqlite3
@@ -118,3 +120,122 @@ def test_a_killed_import_is_marked_and_rolled_back_by_the_next_import(sqlite_ctx
     assert "interrupted" in trail[0].after
     # The interrupted file imports completely when run again.
     assert import_presentations(sqlite_ctx, src).imported == 50
+
+
+def attachments(ctx):
+    """Stored children's NHS numbers by source id of their row, and the active same-child links."""
+    from triage_app.store.orm import ChildLink
+
+    with ctx.session_factory.begin() as s:
+        numbers = dict(
+            s.execute(
+                select(Presentation.source_id, Child.nhs_number).join(
+                    Child, Child.id == Presentation.child_id
+                )
+            ).all()
+        )
+        links = s.scalar(
+            select(func.count())
+            .select_from(ChildLink)
+            .where(ChildLink.kind == "same_child", ChildLink.ended_at.is_(None))
+        )
+    return numbers, links
+
+
+@pytest.mark.parametrize("ending", ["killed", "failed"])
+def test_a_rolled_back_import_also_undoes_the_numbers_and_links_it_attached(
+    sqlite_ctx, make, tmp_path, ending
+):
+    """Issue 18's re-import side effects belong to the job: a rollback undoes them too."""
+    db = sqlite_ctx.engine.url.database
+    first = rows(make, 2, "S")  # two children without an NHS number
+    holder = {**rows(make, 1, "H")[0], "nhs_number": make.NHS[1]}  # a child with NHS[1]
+    import_presentations(sqlite_ctx, write(tmp_path / "first.csv", [*first, holder]))
+    # The re-import: S0 now carries NHS[0] (attached to its child), S1 carries NHS[1], the
+    # holder's number (linked as the same child); then new rows.
+    again = [
+        {**first[0], "nhs_number": make.NHS[0]},
+        {**first[1], "nhs_number": make.NHS[1]},
+        *rows(make, 6, "U"),
+    ]
+    src = write(tmp_path / "again.csv", again)
+    before = attachments(sqlite_ctx)
+    assert before == ({"S0": None, "S1": None, "H0": make.NHS[1]}, 0)
+
+    def stop(done):
+        if done >= 4:  # the attaching batch and one more are committed
+            if ending == "killed":
+                os.kill(os.getpid(), signal.SIGKILL)
+            raise RuntimeError("the disk is full")
+
+    if ending == "killed":
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child, killed after two batches
+            try:
+                child = open_store(f"sqlite:///{db}", user="tester")
+                import_presentations(child, src, batch_size=2, after_batch=stop)
+            finally:
+                os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFSIGNALED(status)
+        numbers, links = attachments(sqlite_ctx)
+        assert (numbers["S0"], links) == (make.NHS[0], 1)  # visible until rolled back ...
+        import_presentations(sqlite_ctx, write(tmp_path / "next.csv", rows(make, 1, "T")))
+    else:
+        with pytest.raises(RuntimeError):
+            import_presentations(sqlite_ctx, src, batch_size=2, after_batch=stop)
+    numbers, links = attachments(sqlite_ctx)
+    assert {k: numbers[k] for k in ("S0", "S1", "H0")} == before[0]  # ... and undone
+    assert links == 0 and not any(k.startswith("U") for k in numbers)
+    undo = [e for e in audit_log.events(sqlite_ctx) if e.entity == "import_job"][-1]
+    undone = json.loads(undo.after)
+    assert (undone["nhs_numbers"], undone["links"], undone["presentations"]) == (1, 1, 2)
+    # Run again completely, the re-import attaches both once more.
+    import_presentations(sqlite_ctx, src)
+    numbers, links = attachments(sqlite_ctx)
+    assert (numbers["S0"], links) == (make.NHS[0], 1)
+
+
+def test_two_overlapping_imports_on_postgresql_skip_duplicates(ctx, other_ctx, make, tmp_path):
+    """Two users import overlapping files at the same moment: each row stored exactly once."""
+    import threading
+
+    if ctx.engine.dialect.name != "postgresql":
+        pytest.skip("the server's overlapping imports (SQLite transactions are serial)")
+    a = write(tmp_path / "a.csv", rows(make, 300, "S"))  # S0..S299
+    shifted = [{**r, "source_id": f"S{i + 150}"} for i, r in enumerate(rows(make, 300, "S"))]
+    b = write(tmp_path / "b.csv", shifted)  # S150..S449: 150 rows in both files
+    start, overlap = threading.Barrier(2), threading.Barrier(2, timeout=3)
+    results, errors = {}, []
+
+    def both_inside(done):
+        # After its first batch each import waits (briefly) for the other to be inside its
+        # own transaction too: unserialised, both would now hold uncommitted rows.
+        if done == 50:
+            # Serialised, the barrier breaks: the other import waits for this one's commit.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                overlap.wait()
+
+    def run(name, store, path):
+        try:
+            start.wait()
+            results[name] = import_presentations(
+                store, path, batch_size=50, after_batch=both_inside
+            )
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=run, args=("a", ctx, a)),
+        threading.Thread(target=run, args=("b", other_ctx, b)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert errors == []  # no unique violation
+    assert results["a"].imported + results["b"].imported == 450
+    assert results["a"].duplicates + results["b"].duplicates == 150
+    with ctx.session_factory.begin() as s:
+        ids = s.scalars(select(Presentation.source_id)).all()
+    assert len(ids) == 450 and set(ids) == {f"S{i}" for i in range(450)}

@@ -473,6 +473,8 @@ def create_account(
         signing.sign_account(row, signer_key, signer_name)
         s.flush()
         after = {"username": credentials.user, "role": role.value, "signed_by": signer_name}
+        if s.get_bind().dialect.name == "postgresql":
+            after["db_role"] = _server_login(s, credentials, role)
         if own_key:
             after["signing_key"] = own_key[1]
         audit.record(
@@ -497,6 +499,32 @@ def create_account(
     if anchor:
         assert own_key is not None
         ctx._signer = (credentials.user, own_key[0])
+
+
+SERVER_LOGIN_NEEDS_OWNER = (
+    "on a PostgreSQL server each account gets its own database login role, and the "
+    "database role in this URL may not create roles: run this connected as the database "
+    "owner (see docs/deployment-postgresql.md); nothing was changed"
+)
+
+
+def _server_login(s: Session, credentials: Credentials, role: Role) -> str:
+    """PostgreSQL: the account's own login role (its password the account's), in its group.
+
+    In the same transaction as the account, so no account exists without its own login role
+    (and so no two people share one). Installs the group roles, grants and row-level
+    security first (idempotent; :mod:`triage_app.store.pg_roles`).
+
+    Raises:
+        SignInError: the connected database role may not create roles (not the owner).
+    """
+    from triage_app.store import pg_roles
+
+    conn = s.connection()
+    if not pg_roles.may_create_roles(conn):
+        raise SignInError(SERVER_LOGIN_NEEDS_OWNER)
+    pg_roles.install(conn)
+    return pg_roles.create_login(conn, credentials.user, role.value, credentials.password)
 
 
 def check_account(

@@ -49,8 +49,16 @@ class ImportJob:
         self.attached = 0
         # Audit events for re-imported rows that now carry an NHS number (see _attach).
         self.events: list[tuple[str, str, int, dict[str, Any]]] = []
+        # What _attach changed in rows the import did not create, for a rollback to undo:
+        # ["nhs", child id, number] and ["link", link id] (taken by each batch's job record).
+        self.undo: list[list[Any]] = []
         self.seen: dict[tuple[str, str], tuple[int, int]] = {}
         self.children: dict[str, tuple[int, date]] = {}  # NHS number -> (child id, dob)
+
+    def take_undo(self) -> list[list[Any]]:
+        """The attachments made since the last call (recorded with the batch that made them)."""
+        out, self.undo = self.undo, []
+        return out
 
     def summary(self) -> dict[str, int]:
         """The counts so far."""
@@ -122,6 +130,7 @@ class ImportJob:
             why = f"re-import of {v[SOURCE]} row {v[SOURCE_ID]} carried this NHS number"
             if holder is None:
                 bulk.set_nhs_number(self.conn, child_id, nhs, self.stamp, self.ctx.user)
+                self.undo.append(["nhs", child_id, nhs])
                 self.children[nhs] = (child_id, dob)
                 self.events.append(("update", "child", child_id, {"nhs_number": nhs, "why": why}))
             elif holder[0] != child_id and holder[1] == dob:
@@ -129,6 +138,7 @@ class ImportJob:
                     self.conn, child_id, holder[0], why, self.stamp, self.ctx.user
                 )
                 if link is not None:
+                    self.undo.append(["link", link])
                     self.events.append(
                         (
                             "create",

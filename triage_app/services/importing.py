@@ -393,7 +393,7 @@ def _import_in_batches(
                 job.conn = conn
                 before = import_jobs.max_ids(conn)
                 job.run(batch)
-                import_jobs.add_batch(conn, job_id, before, records.end)
+                import_jobs.add_batch(conn, job_id, before, records.end, job.take_undo())
             if after_batch:
                 after_batch(job.read)
         with ctx.transaction() as s:
@@ -427,7 +427,7 @@ def roll_back_interrupted(ctx: StoreContext) -> int:
 
 def _roll_back(ctx: StoreContext, job_id: int, why: str) -> None:
     with ctx.transaction() as s:
-        removed = import_jobs.roll_back(s, job_id)
+        removed = import_jobs.roll_back(s, job_id, ctx.clock(), ctx.user)
         import_jobs.finish(s, job_id, import_jobs.ROLLED_BACK, ctx.clock())
         ctx.audit(s, "update", "import_job", job_id, after={"rolled_back": why, **removed})
 

@@ -148,6 +148,11 @@ def change_own_password(ctx: StoreContext, current: str, new: str, keyring: Keyr
         if row is None:
             raise SignInError(f"no account {ctx.user!r} in this database")
         row.password_hash = hash_password(new)
+        if row.db_role and s.get_bind().dialect.name == "postgresql":
+            # The database login role keeps the account's password (one password a person).
+            from triage_app.store import pg_roles
+
+            pg_roles.set_password(s.connection(), row.db_role, new)
         if row.signing_secret:
             # The administrator's signing key follows the password (re-wrapped, same key).
             try:
@@ -159,6 +164,14 @@ def change_own_password(ctx: StoreContext, current: str, new: str, keyring: Keyr
             params = keyring.params if keyring is not None else KdfParams()
             row.signing_secret = signing.wrap(private, new, ctx.user, params)
         ctx.audit(s, "update", "user", ctx.user, after={"password": "changed"})
+
+
+def db_login_of(ctx: StoreContext, username: str) -> str | None:
+    """PostgreSQL: the account's own database login role (``None`` elsewhere, or none yet)."""
+    if ctx.engine.dialect.name != "postgresql":
+        return None
+    with ctx.session_factory.begin() as s:
+        return s.scalar(select(User.db_role).where(User.username == username))
 
 
 def create_db_login(ctx: StoreContext, username: str, password: str | None) -> str:

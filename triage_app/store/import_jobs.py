@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
 
+from triage_app.store.bulk import db_datetime
 from triage_app.store.orm import ImportJobRow
 
 RUNNING, DONE, ROLLED_BACK = "running", "done", "rolled_back"
@@ -48,8 +49,19 @@ def max_ids(conn: Connection) -> tuple[int, int]:
     return int(child), int(pres)
 
 
-def add_batch(conn: Connection, job_id: int, before: tuple[int, int], line: int) -> None:
-    """Record the ids a batch inserted (between ``before`` and now) and the line reached."""
+def add_batch(
+    conn: Connection,
+    job_id: int,
+    before: tuple[int, int],
+    line: int,
+    changed: list[list[Any]] | None = None,
+) -> None:
+    """Record the ids a batch inserted (between ``before`` and now) and the line reached.
+
+    ``changed``: what the batch changed in rows it did not insert (a re-import attaching an
+    NHS number to a stored child, ``["nhs", child id, number]``, or linking two children as
+    the same child, ``["link", link id]``), so that a rollback undoes it too.
+    """
     after = max_ids(conn)
     ranges = json.loads(
         conn.execute(select(ImportJobRow.ranges).where(ImportJobRow.id == job_id)).scalar_one()
@@ -59,6 +71,7 @@ def add_batch(conn: Connection, job_id: int, before: tuple[int, int], line: int)
         ranges.append(["child", before[0] + 1, after[0]])
     if after[1] > before[1]:
         ranges.append(["presentation", before[1] + 1, after[1]])
+    ranges.extend(changed or [])
     conn.execute(
         ImportJobRow.__table__.update()
         .where(ImportJobRow.id == job_id)
@@ -73,18 +86,38 @@ def finish(session: Session, job_id: int, status: str, now: datetime) -> None:
         row.status, row.finished_at = status, now
 
 
-def roll_back(session: Session, job_id: int) -> dict[str, int]:
-    """Delete what the job inserted (rows nothing else refers to); return the counts.
+def roll_back(
+    session: Session, job_id: int, now: datetime | None = None, user: str = "import rollback"
+) -> dict[str, int]:
+    """Undo what the job did; return the counts.
 
-    A presentation another record now refers to (an assessment, a case), or a child with
-    other records, is kept: it is no longer the import's alone.
+    Its same-child links are removed and the NHS numbers it attached to stored children are
+    taken off again (when still the same), then what it inserted is deleted (rows nothing else
+    refers to): a presentation another record now refers to (an assessment, a case), or a
+    child with other records, is kept: it is no longer the import's alone.
     """
     row = session.get(ImportJobRow, job_id)
     if row is None:
-        return {"presentations": 0, "children": 0}
-    ranges = json.loads(row.ranges or "[]")
-    removed = {"presentations": 0, "children": 0}
+        return {"presentations": 0, "children": 0, "nhs_numbers": 0, "links": 0}
+    entries = json.loads(row.ranges or "[]")
+    ranges = [e for e in entries if e[0] in ("child", "presentation")]
+    removed = {"presentations": 0, "children": 0, "nhs_numbers": 0, "links": 0}
     conn = session.connection()  # its execute gives a CursorResult, which has the rowcount
+    for entry in entries:
+        if entry[0] == "link":
+            removed["links"] += conn.execute(
+                text("DELETE FROM child_link WHERE id = :i AND kind = 'same_child'"),
+                {"i": entry[1]},
+            ).rowcount
+    for entry in entries:
+        if entry[0] == "nhs":
+            removed["nhs_numbers"] += conn.execute(
+                text(
+                    "UPDATE child SET nhs_number = NULL, modified_at = :t, modified_by = :u, "
+                    "row_version = row_version + 1 WHERE id = :i AND nhs_number = :n"
+                ),
+                {"i": entry[1], "n": entry[2], "t": db_datetime(now or datetime.now()), "u": user},
+            ).rowcount
     for table, first, last in ranges:
         if table == "presentation":
             removed["presentations"] += conn.execute(
@@ -104,7 +137,9 @@ def roll_back(session: Session, job_id: int) -> dict[str, int]:
                     "AND NOT EXISTS (SELECT 1 FROM presentation p WHERE p.child_id = child.id) "
                     "AND NOT EXISTS (SELECT 1 FROM safeguarding_case c WHERE c.child_id = "
                     "child.id) AND NOT EXISTS (SELECT 1 FROM household_link h WHERE "
-                    "h.child_id = child.id OR h.related_child_id = child.id)"
+                    "h.child_id = child.id OR h.related_child_id = child.id) "
+                    "AND NOT EXISTS (SELECT 1 FROM child_link k WHERE "
+                    "k.child_id = child.id OR k.other_child_id = child.id)"
                 ),
                 {"a": first, "b": last},
             ).rowcount
