@@ -222,7 +222,7 @@ def test_two_overlapping_imports_on_postgresql_skip_duplicates(ctx, other_ctx, m
             results[name] = import_presentations(
                 store, path, batch_size=50, after_batch=both_inside
             )
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+        except Exception as exc:  # reported by the assertion below
             errors.append(exc)
 
     threads = [
