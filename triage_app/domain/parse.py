@@ -30,6 +30,7 @@ from triage_app.domain.model import (
     Mobility,
     PriorFinding,
     PriorPresentation,
+    build,
 )
 from triage_app.domain.vocab import (
     MOBILITY_FIELDS,
@@ -320,17 +321,20 @@ def parse_assessment(data: Any, *, profile_override: str | None = None) -> Asses
         if not r.problems:
             r.add("", "the input could not be read")
         raise InputError(r.problems)
-    return Assessment(
-        assessed_at=assessed_at,
-        child=child,
-        findings=tuple(findings),
-        profile_id=profile_id,
-        setting=setting,
-        report_mode=report_mode,
-        mobility=mobility,
-        emergency_signs=tuple(signs),
-        explanation=explanation,
-        history=history,
+    return build(
+        Assessment,
+        {
+            "assessed_at": assessed_at,
+            "child": child,
+            "findings": tuple(findings),
+            "profile_id": profile_id,
+            "setting": setting,
+            "report_mode": report_mode,
+            "mobility": mobility,
+            "emergency_signs": tuple(signs),
+            "explanation": explanation,
+            "history": history,
+        },
     )
 
 
@@ -458,15 +462,18 @@ def _finding_quick(raw: Any) -> Finding | None:
         or not _quick_text(description, MAX_LONG_TEXT)
     ):
         return None
-    return Finding(
-        kind=kind,
-        site=site,
-        side=side,
-        size_mm=size,
-        patterned=patterned,
-        description=description,
-        count=count,
-        exception=None,
+    return build(
+        Finding,
+        {
+            "kind": kind,
+            "site": site,
+            "side": side,
+            "size_mm": size,
+            "patterned": patterned,
+            "description": description,
+            "count": count,
+            "exception": None,
+        },
     )
 
 
@@ -632,24 +639,41 @@ def _prior_quick(raw: Any, on: date | None, dob: date | None) -> PriorPresentati
         if setting is None:
             return None
     nim = raw.get("nim")
+    if nim is not None and nim is not True and nim is not False:
+        return None
+    # _quick_text for each text, written out: the usual text is ASCII without a NUL
     outcome = raw.get("outcome")
-    complaint = raw.get("complaint")
-    explanation = raw.get("explanation")
-    if (
-        (nim is not None and nim is not True and nim is not False)
-        or not _quick_text(outcome, MAX_SHORT_TEXT)
-        or not _quick_text(complaint, MAX_SHORT_TEXT)
-        or not _quick_text(explanation, MAX_LONG_TEXT)
+    if outcome is not None and (
+        type(outcome) is not str
+        or len(outcome) > MAX_SHORT_TEXT
+        or not ((outcome.isascii() and "\x00" not in outcome) or _plain_text(outcome))
     ):
         return None
-    return PriorPresentation(
-        date=when,
-        setting=setting,
-        findings=tuple(findings),
-        outcome=outcome,
-        complaint=complaint,
-        nim=nim,
-        explanation=explanation,
+    complaint = raw.get("complaint")
+    if complaint is not None and (
+        type(complaint) is not str
+        or len(complaint) > MAX_SHORT_TEXT
+        or not ((complaint.isascii() and "\x00" not in complaint) or _plain_text(complaint))
+    ):
+        return None
+    explanation = raw.get("explanation")
+    if explanation is not None and (
+        type(explanation) is not str
+        or len(explanation) > MAX_LONG_TEXT
+        or not ((explanation.isascii() and "\x00" not in explanation) or _plain_text(explanation))
+    ):
+        return None
+    return build(
+        PriorPresentation,
+        {
+            "date": when,
+            "setting": setting,
+            "findings": tuple(findings),
+            "outcome": outcome,
+            "complaint": complaint,
+            "nim": nim,
+            "explanation": explanation,
+        },
     )
 
 

@@ -22,6 +22,7 @@ from triage_app.domain.model import (
     History,
     Investigation,
     NimResult,
+    build,
 )
 from triage_app.domain.profile import (
     AWAITING_SIGN_OFF,
@@ -226,13 +227,16 @@ def gather_facts(a: Assessment, profile: Profile) -> Facts:
         elif gate.status == "accepted":
             accepted.append(i)
         results.append(
-            FindingResult(
-                index=i,
-                qualifying=qualifying,
-                exception=gate.status,
-                ten4facesp=TEN4_LETTER.get(f.site),
-                triggers_protocol=qualifying and gate.route == "protocol" and nim.status,
-                reasons=tuple(reasons),
+            build(
+                FindingResult,
+                {
+                    "index": i,
+                    "qualifying": qualifying,
+                    "exception": gate.status,
+                    "ten4facesp": TEN4_LETTER.get(f.site),
+                    "triggers_protocol": qualifying and gate.route == "protocol" and nim.status,
+                    "reasons": tuple(reasons),
+                },
             )
         )
     return Facts(
