@@ -380,8 +380,13 @@ def _mobility(r: _Reader, raw: Any) -> Mobility:
     obj = r.obj(raw, "mobility", _MOBILITY_KEYS)
     if obj is None:
         return Mobility()
-    values = {name: r.boolean(obj.get(name), path) for name, path in _MOBILITY_PATHS.items()}
-    return Mobility(**values)
+    values = {name: obj.get(name) for name in MOBILITY_FIELDS}
+    for value in values.values():
+        if value is not None and value is not True and value is not False:
+            # r.boolean names each answer that is not true, false or null
+            values = {name: r.boolean(obj.get(name), p) for name, p in _MOBILITY_PATHS.items()}
+            break
+    return build(Mobility, values)
 
 
 def _finding(
@@ -488,14 +493,19 @@ def _explanation(
         r.add("explanation.given_at", "after assessed_at")
     if given_at is not None and child is not None and given_at.date() < child.date_of_birth:
         r.add("explanation.given_at", "before the child's date of birth")
-    return Explanation(
-        text=r.text(obj.get("text"), "explanation.text", MAX_LONG_TEXT),
-        given_by=r.text(obj.get("given_by"), "explanation.given_by", MAX_NAME),
-        given_at=given_at,
-        changed_over_time=r.boolean(obj.get("changed_over_time"), "explanation.changed_over_time"),
-        delay_in_presentation=r.boolean(
-            obj.get("delay_in_presentation"), "explanation.delay_in_presentation"
-        ),
+    return build(
+        Explanation,
+        {
+            "text": r.text(obj.get("text"), "explanation.text", MAX_LONG_TEXT),
+            "given_by": r.text(obj.get("given_by"), "explanation.given_by", MAX_NAME),
+            "given_at": given_at,
+            "changed_over_time": r.boolean(
+                obj.get("changed_over_time"), "explanation.changed_over_time"
+            ),
+            "delay_in_presentation": r.boolean(
+                obj.get("delay_in_presentation"), "explanation.delay_in_presentation"
+            ),
+        },
     )
 
 
@@ -536,18 +546,21 @@ def _history(r: _Reader, raw: Any, assessed_at: datetime | None, child: Child | 
             presentation = _prior(r, item, f"history.prior_presentations[{i}]", assessed_at, child)
         if presentation is not None:
             prior.append(presentation)
-    return History(
-        bleeding_disorder_known=r.boolean(
-            obj.get("bleeding_disorder_known"), "history.bleeding_disorder_known"
-        ),
-        cp_is=r.enum(obj.get("cp_is"), "history.cp_is", CpIs) or CpIs.NOT_CHECKED,
-        previous_nai_in_family=r.boolean(
-            obj.get("previous_nai_in_family"), "history.previous_nai_in_family"
-        ),
-        mother_pregnant=r.boolean(obj.get("mother_pregnant"), "history.mother_pregnant"),
-        household_children=tuple(household),
-        prior_presentations=tuple(prior),
-        child_cp_plan=r.enum(obj.get("child_cp_plan"), "history.child_cp_plan", CpPlan),
+    return build(
+        History,
+        {
+            "bleeding_disorder_known": r.boolean(
+                obj.get("bleeding_disorder_known"), "history.bleeding_disorder_known"
+            ),
+            "cp_is": r.enum(obj.get("cp_is"), "history.cp_is", CpIs) or CpIs.NOT_CHECKED,
+            "previous_nai_in_family": r.boolean(
+                obj.get("previous_nai_in_family"), "history.previous_nai_in_family"
+            ),
+            "mother_pregnant": r.boolean(obj.get("mother_pregnant"), "history.mother_pregnant"),
+            "household_children": tuple(household),
+            "prior_presentations": tuple(prior),
+            "child_cp_plan": r.enum(obj.get("child_cp_plan"), "history.child_cp_plan", CpPlan),
+        },
     )
 
 
@@ -615,7 +628,9 @@ def _prior_quick(raw: Any, on: date | None, dob: date | None) -> PriorPresentati
     if on is None or dob is None or type(raw) is not dict or not raw.keys() <= _PRIOR_KEYS:
         return None
     when = raw.get("date")
-    if type(when) is not str or not _DATE_RE.match(when):
+    # What _DATE_RE accepts, for the one ten-character form date.fromisoformat reads with a
+    # "-" at 4 and 7 (it reads ASCII digits only): YYYY-MM-DD.
+    if type(when) is not str or len(when) != 10 or when[4] != "-" or when[7] != "-":
         return None
     try:
         when = date.fromisoformat(when)
