@@ -25,6 +25,7 @@ from triage_app.domain.model import (
     Assessment,
     Decision,
     Investigation,
+    build,
 )
 from triage_app.domain.parse import parse_assessment
 from triage_app.domain.profile import (
@@ -82,12 +83,15 @@ class _Builder:
         if text is None:
             text = self.texts[action_id] = self._word(action_id)
         due_text = due or self.guidance.action_due.get(action_id, "now")
-        self.actions[action_id] = Action(
-            id=action_id,
-            due=due_text,
-            rule=rule,
-            text=text,
-            due_at=_due_at(due_text, self.a.assessed_at, self.profile),
+        self.actions[action_id] = build(
+            Action,
+            {
+                "id": action_id,
+                "due": due_text,
+                "rule": rule,
+                "text": text,
+                "due_at": _due_at(due_text, self.a.assessed_at, self.profile),
+            },
         )
 
     def _word(self, action_id: str) -> str:
@@ -174,24 +178,29 @@ def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
             + (f" (items: {pending})." if pending else ".")
         )
     dob = a.child.date_of_birth
-    return Decision(
-        profile_id=profile.id,
-        profile_version=profile.version,
-        profile_status=profile.status,
-        age_days=age_days(dob, on),
-        age_display=age_display(dob, on),
-        nim=facts.nim,
-        urgency=urgency,
-        actions=b.ordered(),
-        findings=facts.results,
-        ten4facesp_positive=bool(facts.ten4),
-        ten4facesp_components=facts.ten4,
-        flags=facts.flags,
-        notices=tuple(notices),
-        rules_fired=tuple(sorted(set(rules), key=lambda r: int(r[1:]))),
-        warnings=tuple(warnings),
-        investigations=investigations,
-        nice_prompts=_nice_prompts(a, guidance) if not facts.nim.status and a.findings else (),
+    return build(
+        Decision,
+        {
+            "profile_id": profile.id,
+            "profile_version": profile.version,
+            "profile_status": profile.status,
+            "age_days": age_days(dob, on),
+            "age_display": age_display(dob, on),
+            "nim": facts.nim,
+            "urgency": urgency,
+            "actions": b.ordered(),
+            "findings": facts.results,
+            "ten4facesp_positive": bool(facts.ten4),
+            "ten4facesp_components": facts.ten4,
+            "flags": facts.flags,
+            "notices": tuple(notices),
+            "rules_fired": tuple(sorted(set(rules), key=lambda r: int(r[1:]))),
+            "warnings": tuple(warnings),
+            "investigations": investigations,
+            "nice_prompts": (
+                _nice_prompts(a, guidance) if not facts.nim.status and a.findings else ()
+            ),
+        },
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import cache
+from operator import attrgetter
 
 from triage_app.domain.display import add_months, nhs_date
 from triage_app.domain.model import (
@@ -43,6 +44,9 @@ def _describe(kind: FindingKind, site: Site) -> str:
     return text
 
 
+_BY_DATE = attrgetter("date")  # earlier presentations in date order (a key read in C)
+
+
 def cumulative_risk_flags(
     a: Assessment, profile: Profile, results: list[FindingResult]
 ) -> tuple[Flag, ...]:
@@ -50,7 +54,7 @@ def cumulative_risk_flags(
 
     One function per flag (F1 to F5 of the protocol model, and the CP-IS reminder).
     """
-    by_date = sorted(a.history.prior_presentations, key=_presentation_date)
+    by_date = sorted(a.history.prior_presentations, key=_BY_DATE)
     flags = (
         _sentinel_flag(a, profile, by_date),
         _family_flag(a.history),
@@ -142,10 +146,6 @@ def nim_then(p: PriorPresentation, dob: date, profile: Profile) -> bool:
     return p.nim is not False or p.date < add_months(dob, nim_floor_months(profile))
 
 
-def _nim_then(p: PriorPresentation, floor_date: date) -> bool:
-    return p.nim is not False or p.date < floor_date
-
-
 def _sentinel_flag(
     a: Assessment, profile: Profile, by_date: list[PriorPresentation]
 ) -> Flag | None:
@@ -154,7 +154,7 @@ def _sentinel_flag(
     qualifying = profile.qualifying_findings
     sentinel = []
     for p in by_date:
-        if not _nim_then(p, floor_date):
+        if not p.findings or (p.nim is False and p.date >= floor_date):  # no injury, or mobile then
             continue
         injuries = [f for f in p.findings if f.kind in qualifying]
         if injuries:
@@ -171,7 +171,7 @@ def _sentinel_flag(
 
 def _sentinel_text(item: tuple[PriorPresentation, list[PriorFinding]]) -> str:
     p, injuries = item
-    return f"{nhs_date(p.date)}: " + ", ".join(_describe(f.kind, f.site) for f in injuries)
+    return f"{nhs_date(p.date)}: " + ", ".join([_describe(f.kind, f.site) for f in injuries])
 
 
 def _family_history(h: History) -> list[str]:
@@ -210,7 +210,3 @@ def _summarise[T](items: list[T], text: Callable[[T], str], limit: int = 6) -> s
     if len(items) <= limit:
         return "; ".join(map(text, items))
     return f"{len(items)} in all, the latest: " + "; ".join(map(text, items[-limit:]))
-
-
-def _presentation_date(p: PriorPresentation) -> date:
-    return p.date

@@ -9,6 +9,7 @@ test and training records use, and fixtures in this project come from it.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Protocol
 
 from nhs_number.constants import (
@@ -43,7 +44,12 @@ def normalise(text: str) -> str:
 
 def problem(text: str) -> str | None:
     """Return why ``text`` is not a valid NHS number, or ``None`` when it is valid."""
-    digits = normalise(text)
+    return _problem(normalise(text))
+
+
+@lru_cache(maxsize=1024)
+def _problem(digits: str) -> str | None:
+    """:func:`problem` of the digits (the package's checks cost several microseconds each)."""
     if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
         return "must be 10 digits (spaces allowed)"
     if not _mod11_valid(digits):

@@ -30,6 +30,7 @@ from triage_app.domain.model import (
     Mobility,
     PriorFinding,
     PriorPresentation,
+    build,
 )
 from triage_app.domain.vocab import (
     MOBILITY_FIELDS,
@@ -320,17 +321,20 @@ def parse_assessment(data: Any, *, profile_override: str | None = None) -> Asses
         if not r.problems:
             r.add("", "the input could not be read")
         raise InputError(r.problems)
-    return Assessment(
-        assessed_at=assessed_at,
-        child=child,
-        findings=tuple(findings),
-        profile_id=profile_id,
-        setting=setting,
-        report_mode=report_mode,
-        mobility=mobility,
-        emergency_signs=tuple(signs),
-        explanation=explanation,
-        history=history,
+    return build(
+        Assessment,
+        {
+            "assessed_at": assessed_at,
+            "child": child,
+            "findings": tuple(findings),
+            "profile_id": profile_id,
+            "setting": setting,
+            "report_mode": report_mode,
+            "mobility": mobility,
+            "emergency_signs": tuple(signs),
+            "explanation": explanation,
+            "history": history,
+        },
     )
 
 
@@ -376,8 +380,13 @@ def _mobility(r: _Reader, raw: Any) -> Mobility:
     obj = r.obj(raw, "mobility", _MOBILITY_KEYS)
     if obj is None:
         return Mobility()
-    values = {name: r.boolean(obj.get(name), path) for name, path in _MOBILITY_PATHS.items()}
-    return Mobility(**values)
+    values = {name: obj.get(name) for name in MOBILITY_FIELDS}
+    for value in values.values():
+        if value is not None and value is not True and value is not False:
+            # r.boolean names each answer that is not true, false or null
+            values = {name: r.boolean(obj.get(name), p) for name, p in _MOBILITY_PATHS.items()}
+            break
+    return build(Mobility, values)
 
 
 def _finding(
@@ -458,15 +467,18 @@ def _finding_quick(raw: Any) -> Finding | None:
         or not _quick_text(description, MAX_LONG_TEXT)
     ):
         return None
-    return Finding(
-        kind=kind,
-        site=site,
-        side=side,
-        size_mm=size,
-        patterned=patterned,
-        description=description,
-        count=count,
-        exception=None,
+    return build(
+        Finding,
+        {
+            "kind": kind,
+            "site": site,
+            "side": side,
+            "size_mm": size,
+            "patterned": patterned,
+            "description": description,
+            "count": count,
+            "exception": None,
+        },
     )
 
 
@@ -481,14 +493,19 @@ def _explanation(
         r.add("explanation.given_at", "after assessed_at")
     if given_at is not None and child is not None and given_at.date() < child.date_of_birth:
         r.add("explanation.given_at", "before the child's date of birth")
-    return Explanation(
-        text=r.text(obj.get("text"), "explanation.text", MAX_LONG_TEXT),
-        given_by=r.text(obj.get("given_by"), "explanation.given_by", MAX_NAME),
-        given_at=given_at,
-        changed_over_time=r.boolean(obj.get("changed_over_time"), "explanation.changed_over_time"),
-        delay_in_presentation=r.boolean(
-            obj.get("delay_in_presentation"), "explanation.delay_in_presentation"
-        ),
+    return build(
+        Explanation,
+        {
+            "text": r.text(obj.get("text"), "explanation.text", MAX_LONG_TEXT),
+            "given_by": r.text(obj.get("given_by"), "explanation.given_by", MAX_NAME),
+            "given_at": given_at,
+            "changed_over_time": r.boolean(
+                obj.get("changed_over_time"), "explanation.changed_over_time"
+            ),
+            "delay_in_presentation": r.boolean(
+                obj.get("delay_in_presentation"), "explanation.delay_in_presentation"
+            ),
+        },
     )
 
 
@@ -529,18 +546,21 @@ def _history(r: _Reader, raw: Any, assessed_at: datetime | None, child: Child | 
             presentation = _prior(r, item, f"history.prior_presentations[{i}]", assessed_at, child)
         if presentation is not None:
             prior.append(presentation)
-    return History(
-        bleeding_disorder_known=r.boolean(
-            obj.get("bleeding_disorder_known"), "history.bleeding_disorder_known"
-        ),
-        cp_is=r.enum(obj.get("cp_is"), "history.cp_is", CpIs) or CpIs.NOT_CHECKED,
-        previous_nai_in_family=r.boolean(
-            obj.get("previous_nai_in_family"), "history.previous_nai_in_family"
-        ),
-        mother_pregnant=r.boolean(obj.get("mother_pregnant"), "history.mother_pregnant"),
-        household_children=tuple(household),
-        prior_presentations=tuple(prior),
-        child_cp_plan=r.enum(obj.get("child_cp_plan"), "history.child_cp_plan", CpPlan),
+    return build(
+        History,
+        {
+            "bleeding_disorder_known": r.boolean(
+                obj.get("bleeding_disorder_known"), "history.bleeding_disorder_known"
+            ),
+            "cp_is": r.enum(obj.get("cp_is"), "history.cp_is", CpIs) or CpIs.NOT_CHECKED,
+            "previous_nai_in_family": r.boolean(
+                obj.get("previous_nai_in_family"), "history.previous_nai_in_family"
+            ),
+            "mother_pregnant": r.boolean(obj.get("mother_pregnant"), "history.mother_pregnant"),
+            "household_children": tuple(household),
+            "prior_presentations": tuple(prior),
+            "child_cp_plan": r.enum(obj.get("child_cp_plan"), "history.child_cp_plan", CpPlan),
+        },
     )
 
 
@@ -608,7 +628,9 @@ def _prior_quick(raw: Any, on: date | None, dob: date | None) -> PriorPresentati
     if on is None or dob is None or type(raw) is not dict or not raw.keys() <= _PRIOR_KEYS:
         return None
     when = raw.get("date")
-    if type(when) is not str or not _DATE_RE.match(when):
+    # What _DATE_RE accepts, for the one ten-character form date.fromisoformat reads with a
+    # "-" at 4 and 7 (it reads ASCII digits only): YYYY-MM-DD.
+    if type(when) is not str or len(when) != 10 or when[4] != "-" or when[7] != "-":
         return None
     try:
         when = date.fromisoformat(when)
@@ -632,24 +654,41 @@ def _prior_quick(raw: Any, on: date | None, dob: date | None) -> PriorPresentati
         if setting is None:
             return None
     nim = raw.get("nim")
+    if nim is not None and nim is not True and nim is not False:
+        return None
+    # _quick_text for each text, written out: the usual text is ASCII without a NUL
     outcome = raw.get("outcome")
-    complaint = raw.get("complaint")
-    explanation = raw.get("explanation")
-    if (
-        (nim is not None and nim is not True and nim is not False)
-        or not _quick_text(outcome, MAX_SHORT_TEXT)
-        or not _quick_text(complaint, MAX_SHORT_TEXT)
-        or not _quick_text(explanation, MAX_LONG_TEXT)
+    if outcome is not None and (
+        type(outcome) is not str
+        or len(outcome) > MAX_SHORT_TEXT
+        or not ((outcome.isascii() and "\x00" not in outcome) or _plain_text(outcome))
     ):
         return None
-    return PriorPresentation(
-        date=when,
-        setting=setting,
-        findings=tuple(findings),
-        outcome=outcome,
-        complaint=complaint,
-        nim=nim,
-        explanation=explanation,
+    complaint = raw.get("complaint")
+    if complaint is not None and (
+        type(complaint) is not str
+        or len(complaint) > MAX_SHORT_TEXT
+        or not ((complaint.isascii() and "\x00" not in complaint) or _plain_text(complaint))
+    ):
+        return None
+    explanation = raw.get("explanation")
+    if explanation is not None and (
+        type(explanation) is not str
+        or len(explanation) > MAX_LONG_TEXT
+        or not ((explanation.isascii() and "\x00" not in explanation) or _plain_text(explanation))
+    ):
+        return None
+    return build(
+        PriorPresentation,
+        {
+            "date": when,
+            "setting": setting,
+            "findings": tuple(findings),
+            "outcome": outcome,
+            "complaint": complaint,
+            "nim": nim,
+            "explanation": explanation,
+        },
     )
 
 

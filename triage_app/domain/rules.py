@@ -22,6 +22,7 @@ from triage_app.domain.model import (
     History,
     Investigation,
     NimResult,
+    build,
 )
 from triage_app.domain.profile import (
     AWAITING_SIGN_OFF,
@@ -226,13 +227,16 @@ def gather_facts(a: Assessment, profile: Profile) -> Facts:
         elif gate.status == "accepted":
             accepted.append(i)
         results.append(
-            FindingResult(
-                index=i,
-                qualifying=qualifying,
-                exception=gate.status,
-                ten4facesp=TEN4_LETTER.get(f.site),
-                triggers_protocol=qualifying and gate.route == "protocol" and nim.status,
-                reasons=tuple(reasons),
+            build(
+                FindingResult,
+                {
+                    "index": i,
+                    "qualifying": qualifying,
+                    "exception": gate.status,
+                    "ten4facesp": TEN4_LETTER.get(f.site),
+                    "triggers_protocol": qualifying and gate.route == "protocol" and nim.status,
+                    "reasons": tuple(reasons),
+                },
             )
         )
     return Facts(
@@ -580,16 +584,17 @@ def _investigations(profile: Profile, on: date) -> tuple[Investigation, ...]:
     low, high = profile.follow_up_skeletal_survey_days
     items = []
     for item in profile.investigations:
-        if item.follow_up_window:
-            items.append(
-                Investigation(
-                    item.id,
-                    item.text,
-                    item.due,
-                    on + timedelta(days=low),
-                    on + timedelta(days=high),
-                )
+        follow_up = item.follow_up_window
+        items.append(
+            build(
+                Investigation,
+                {
+                    "id": item.id,
+                    "text": item.text,
+                    "due": item.due,
+                    "due_from": on + timedelta(days=low) if follow_up else None,
+                    "due_to": on + timedelta(days=high) if follow_up else None,
+                },
             )
-        else:
-            items.append(Investigation(item.id, item.text, item.due))
+        )
     return tuple(items)
