@@ -106,13 +106,15 @@ def run_benchmark(name: str, quick: bool, work: Path, extra: list[str]) -> dict:
     if quick:  # a quick look must not overwrite the published per-benchmark results
         cmd += ["--out", str(work / f"results-{name}.md")]
     print(f"== {name}: {' '.join(cmd[1:])}", flush=True)
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     seconds = time.perf_counter() - start
+    load = {"load_before": load_before, "load_after": os.getloadavg()[0], "seconds": seconds}
     if not out_json.exists():
-        return {"rows": [], "error": f"exit {proc.returncode}", "seconds": seconds}
+        return {"rows": [], "error": f"exit {proc.returncode}", **load}
     data = json.loads(out_json.read_text(encoding="utf-8"))
-    data["seconds"] = seconds
+    data.update(load)
     return data
 
 
@@ -309,6 +311,20 @@ def main() -> int:
         "## Figures",
         "",
         *results_table(results),
+        "",
+        "## Load while each benchmark ran",
+        "",
+        "The machine's 1-minute load average just before and just after each benchmark (2 "
+        "cores: above 2, other work competed for the processor and absolute times are "
+        "inflated; the ratios are measured against a floor in the same run).",
+        "",
+        "| benchmark | minutes | load before | load after |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {name} | {data['seconds'] / 60:.1f} | {data['load_before']:.2f} | "
+            f"{data['load_after']:.2f} |"
+            for name, data in results.items()
+        ),
         "",
         "Ratio to floor: the median divided by the floor's median (for import, the app's rate "
         "over the raw rate, so higher is better). p99 for start-up and memory, with a handful "
