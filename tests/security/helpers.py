@@ -82,3 +82,19 @@ def private_pg_database():
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def open_handles(path: Path) -> list[str]:
+    """This process's open file descriptors on ``path`` or on files once at it (Linux).
+
+    A file moved aside still shows under its new name; a replaced one as ``(deleted)``.
+    """
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(str(path)):
+            found.append(target)
+    return found

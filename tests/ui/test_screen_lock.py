@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tests.security.helpers import open_handles
 from tests.ui.fakes import FakePrompter, FixedClock
 from tests.ui.real_store import AF_NHS, NOW, PASSWORD, USER, audit_kinds, signed_in_window
 from triage_app.ui.lock_screen import IdleWatch, LockSettings
@@ -247,3 +249,20 @@ def test_a_dialog_open_when_the_lock_engages_is_veiled_then_restored(qtbot, wind
     assert box.isEnabled() and box.windowTitle() == "Resume Alfie?"
     assert shows(box, "Resume the assessment of ASHBY, Alfie?")
     box.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_locking_closes_the_records_kept_connection_and_unlocking_reopens_it(qtbot, window):
+    ctx = window.services.cases.ctx  # the record the window signed in to
+    db = Path(ctx.engine.url.database)
+    audit_kinds(window.services)  # a use-case: its connection is kept for the next one
+    assert ctx.engine.pool.checkedin() == 1 and open_handles(db)
+    window.hide_action.trigger()
+    assert window.locked
+    assert ctx.engine.pool.checkedin() == 0  # nothing of the record held open while locked
+    assert open_handles(db) == []
+    window.lock_screen.password_edit.setText(PASSWORD)
+    window.lock_screen.unlock_button.click()
+    assert not window.locked
+    assert audit_kinds(window.services)[-1:] == ["sign_in"]  # the unlock, read afresh
+    assert ctx.engine.pool.checkedin() == 1

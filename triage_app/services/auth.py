@@ -44,6 +44,7 @@ from triage_app.services.context import ProtocolSource, StoreContext, open_store
 from triage_app.services.work_files import owner_alive as owner_alive
 from triage_app.services.work_files import remove_stale_work
 from triage_app.store import audit, signing
+from triage_app.store.db import release_file
 from triage_app.store.keyring import (
     KEYFILE_NAME,
     LOCK_POLICY_ENTITY,
@@ -380,6 +381,8 @@ def _finish(loc: Location, stage: Path) -> None:
     assert db is not None
     staged_db = stage / db.name
     if staged_db.exists():
+        # This process's kept connections to the file being replaced close first (H138).
+        release_file(db)
         for suffix in ("-wal", "-shm"):
             # A plain database's journal (already checkpointed) must not meet the new file.
             db.with_name(db.name + suffix).unlink(missing_ok=True)

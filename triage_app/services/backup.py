@@ -45,7 +45,7 @@ from triage_app.services.context import StoreContext
 from triage_app.services.work_files import PARTIAL_PREFIX, PARTIAL_SUFFIX, WORK_PREFIX
 from triage_app.services.work_files import remove_stale_work as remove_stale_work
 from triage_app.store import migrate
-from triage_app.store.db import copy_database, database_key, make_engine
+from triage_app.store.db import copy_database, database_key, make_engine, release_file
 from triage_app.store.keyring import (
     KEYFILE_NAME,
     Keyring,
@@ -289,6 +289,7 @@ def _move_aside(loc: Location) -> Path:
     target = folder / f"replaced-{stamp}"
     target.mkdir(mode=0o700)
     db = loc.database_file
+    release_file(db)  # this process's kept connections close before the file moves (H138)
     for path in (
         loc.keyring.path,
         db,

@@ -134,7 +134,10 @@ class StoreContext:
         )
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Close the kept database connection (sign-out, screen lock, end of a command).
+
+        The engine stays usable: a later use-case opens a new connection.
+        """
         self.engine.dispose()
 
 

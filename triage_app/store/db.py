@@ -10,8 +10,23 @@ SQLite settings, set on every new connection:
 Statement parameters are hidden from SQLAlchemy's error messages and logs
 (``hide_parameters``): they carry names, NHS numbers and dates of birth.
 
-Files use ``NullPool``: no connection outlives its use, so no file lock lingers (TagStudio's
-reason) and a backup copy taken between uses is consistent.
+A file keeps ONE connection open between use-cases (``QueuePool`` of size 1; a use-case
+running at the same time in another thread opens its own, closed when it is done): opening
+a SQLCipher connection (keying it, the pragmas, re-reading the schema) costs many times a
+history read, and every use-case used to pay it. A kept connection must never outlive its
+file (hazard H138):
+
+- everything in this process that moves, replaces or re-keys the file calls
+  :func:`release_file` first (restore, ``init``'s move into place), so the connection is
+  closed, and its WAL folded into the file, before the file changes; closing or locking a
+  session disposes it too (``StoreContext.close``);
+- each connection remembers which file it opened (device and inode); on every checkout the
+  path is checked again, and a connection whose file was replaced meanwhile (another
+  process restored a backup) is discarded and a new one opened on the file now at the path,
+  so nothing is ever read from or written to a moved-aside file;
+- no kept connection crosses a ``fork`` (they are closed just before it).
+
+A backup copy is still consistent: the online backup API copies inside one read snapshot.
 
 Encryption at rest: given a 32-byte ``key`` (see :mod:`triage_app.store.keyring`), a file is
 opened with SQLCipher (``sqlite+pysqlcipher``) using the raw-key form ``x'<hex>'``, so no
@@ -23,13 +38,16 @@ in a URL string, a log line or an error message (SQLAlchemy masks URL passwords)
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool, StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 from triage_app.domain.errors import InputError, Problem
 
@@ -75,14 +93,29 @@ def make_engine(
         memory = url.database in (None, "", ":memory:")
         if memory and url.drivername == CIPHER_DRIVER:
             raise ValueError("an encrypted database needs a file, not :memory:")
-        engine = create_engine(
-            url,
-            echo=echo,
-            hide_parameters=True,
-            poolclass=StaticPool if memory else NullPool,
-            connect_args={"check_same_thread": False} if memory else {},
-        )
+        if memory:
+            engine = create_engine(
+                url,
+                echo=echo,
+                hide_parameters=True,
+                poolclass=StaticPool,
+                connect_args={"check_same_thread": False},
+            )
+        else:
+            # One connection kept; others (concurrent use-cases) opened and closed as needed.
+            # The kept one moves between threads, one at a time (hence check_same_thread).
+            engine = create_engine(
+                url,
+                echo=echo,
+                hide_parameters=True,
+                poolclass=QueuePool,
+                pool_size=1,
+                max_overflow=-1,
+                connect_args={"check_same_thread": False},
+            )
         _sqlite_listeners(engine, memory=memory, cipher=url.drivername == CIPHER_DRIVER)
+        if not memory:
+            _kept_to_its_file(engine, Path(str(url.database)))
         _unstorable_text_is_bad_input(engine)
         return engine
     if key is not None:
@@ -90,6 +123,68 @@ def make_engine(
     engine = create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
     _unstorable_text_is_bad_input(engine)
     return engine
+
+
+# Every SQLite file engine of this process (weakly held), for :func:`release_file`.
+_FILE_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+_FILE_ENGINES_LOCK = threading.Lock()
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """The file now at ``path`` (device, inode), or ``None`` if there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _kept_to_its_file(engine: Engine, path: Path) -> None:
+    """Remember each connection's file; refuse a kept connection whose file was replaced."""
+
+    @event.listens_for(engine, "connect")
+    def _remember_file(_dbapi_connection: Any, record: Any) -> None:
+        record.info["file_id"] = _file_id(path)
+
+    @event.listens_for(engine, "checkout")
+    def _same_file(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if _file_id(path) != record.info.get("file_id"):
+            # The pool discards this connection and opens a new one on the file now there.
+            raise DisconnectionError("the database file was replaced; reconnecting")
+
+    with _FILE_ENGINES_LOCK:
+        _FILE_ENGINES.add(engine)
+
+
+def release_file(path: Path) -> int:
+    """Close every kept connection of this process to the SQLite file at ``path``.
+
+    Call it before moving, replacing or re-keying the file. The engines stay usable: their
+    next use opens a new connection on whatever file is then at the path. Returns how many
+    engines were disposed.
+    """
+    target = Path(path).absolute()
+    with _FILE_ENGINES_LOCK:
+        engines = list(_FILE_ENGINES)
+    released = 0
+    for engine in engines:
+        database = engine.url.database
+        if database and Path(database).absolute() == target:
+            engine.dispose()
+            released += 1
+    return released
+
+
+def _release_all_before_fork() -> None:
+    """No kept connection crosses a ``fork``: SQLite forbids using one in both processes."""
+    with _FILE_ENGINES_LOCK:
+        engines = list(_FILE_ENGINES)
+    for engine in engines:
+        engine.dispose()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_release_all_before_fork)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -605,6 +605,8 @@ class MainWindow(QMainWindow):
             self.idle.disarm()
         if self.assessment is not None and self.assessment.child is not None:
             self.assessment.save_draft()  # kept as it is, and saved in case the laptop dies
+        if self.services.session is not None:
+            self.services.session.release()  # no database connection kept while locked
         focus = QApplication.focusWidget()
         self._focus_before_lock = focus if focus and self.isAncestorOf(focus) else None
         if self.lock_screen is None:

@@ -328,6 +328,10 @@ class SessionLock(Protocol):
         """
         ...
 
+    def release(self) -> None:
+        """Let go of the open database while the screen is locked (reopened on next use)."""
+        ...
+
 
 class ImportOutcome(Protocol):
     """What an import did (or would do): its counts, and the lines the import dialog shows."""

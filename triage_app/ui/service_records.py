@@ -107,8 +107,18 @@ class StoreSealedRecords:
 class StoreSessionLock:
     """Unlock by signing in again as the same user (the opener's sign-in), then let go."""
 
-    def __init__(self, location: auth.Location, check_password: Callable[[str, str], None]) -> None:
-        self.location, self.check_password = location, check_password
+    def __init__(
+        self,
+        location: auth.Location,
+        check_password: Callable[[str, str], None],
+        ctx: StoreContext | None = None,
+    ) -> None:
+        self.location, self.check_password, self.ctx = location, check_password, ctx
+
+    def release(self) -> None:
+        """Close the record's kept connection while locked (the next use-case reopens it)."""
+        if self.ctx is not None:
+            self.ctx.close()
 
     def unlock(self, user: str, password: str) -> None:
         """Return when the password opens the record for ``user``; raise Refused otherwise."""
@@ -152,5 +162,5 @@ def complete(services: UiServices, opener: object) -> UiServices:
     location = getattr(opener, "location", None)
     check = getattr(opener, "check_password", None)
     if session is None and isinstance(location, auth.Location) and callable(check):
-        session = StoreSessionLock(location, check)
+        session = StoreSessionLock(location, check, ctx if isinstance(ctx, StoreContext) else None)
     return replace(services, records=records, session=session)
