@@ -212,7 +212,8 @@ def history_by_child_id(ctx: StoreContext, child_id: int) -> ChildHistory:
 def _read_audited(ctx: StoreContext, s: Session, child: ChildRecord) -> ChildHistory:
     """Read a child's whole history and possible matches, and audit the view (ids only)."""
     history = load_history(s, child, before=None)
-    history = dataclasses.replace(history, possible_matches=tuple(possible_matches(s, child)))
+    matches = possible_matches(s, child, history.linked)
+    history = dataclasses.replace(history, possible_matches=tuple(matches))
     ctx.audit(
         s,
         "view",

@@ -10,7 +10,7 @@ never offered again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -148,23 +148,29 @@ def find_matches(
     return found
 
 
-def possible_matches(s: Session, child: ChildRecord) -> list[MatchCandidate]:
+def possible_matches(
+    s: Session, child: ChildRecord, linked: Sequence[ChildRecord] | None = None
+) -> list[MatchCandidate]:
     """Unlinked records that may be the same child as a stored one (inside a transaction).
 
     Records already linked to it (directly or through others) and records a person has said
     are not this child are left out. Each carries a summary of its stored injuries.
+    ``linked``: the records linked to it as the same child, when the caller has just read
+    them in this transaction (the history read has); otherwise they are read here.
     """
     assert child.id is not None
     links = ChildLinkRepository(s)
-    group = links.same_child_group(child.id)
+    if linked is None:
+        group = links.same_child_group(child.id)
+        repo = ChildRepository(s)
+        stored = [child, *(repo.get(cid) for cid in group[1:])]
+    else:
+        stored = [child, *linked]
+        group = [c.id for c in stored if c.id is not None]
     skip = set(group)
     for member in group:
         skip |= links.rejected(member)
     found: dict[int, MatchCandidate] = {}
-    stored = [child]
-    if len(group) > 1:
-        repo = ChildRepository(s)
-        stored += [repo.get(cid) for cid in group[1:]]
     for record in stored:
         for m in rank(s, person(record), exclude=skip):
             best = found.get(m.child.id or 0)

@@ -19,6 +19,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from triage_app.domain.records import AuditCheck, AuditEvent
+from triage_app.store.driver_select import DriverSelect
 from triage_app.store.orm import AuditEventRow
 
 GENESIS_HASH = "0" * 64
@@ -43,7 +44,8 @@ POSTGRES_TRIGGERS = (
 
 
 _EVENT = AuditEventRow.__table__
-_LAST_HASH = select(_EVENT.c.hash).order_by(_EVENT.c.id.desc()).limit(1)
+# Read on the driver's cursor on SQLite (every use-case appends an event: issue 15).
+_LAST_HASH = DriverSelect(select(_EVENT.c.hash).order_by(_EVENT.c.id.desc()).limit(1))
 _APPEND = insert(_EVENT)
 
 
@@ -108,8 +110,9 @@ def record(
     session.flush()
     # Core, not an ORM object: one event per use-case, and the unit of work costs more than
     # the insert (the event is never changed afterwards, so nothing needs tracking).
+    last = _LAST_HASH.rows(session, {}).first()
+    prev: str = (last[0] if last else None) or GENESIS_HASH
     conn = session.connection()
-    prev: str = conn.execute(_LAST_HASH).scalar_one_or_none() or GENESIS_HASH
     stamp = at.isoformat(timespec="microseconds")
     ref = None if entity_id is None else str(entity_id)
     before_text, after_text = canonical(before), canonical(after)

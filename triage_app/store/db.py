@@ -45,7 +45,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
@@ -274,7 +274,15 @@ def _sqlite_listeners(engine: Engine, *, memory: bool, cipher: bool = False) -> 
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # On the driver directly: every use-case begins one, and SQLAlchemy's statement path
+        # cost many times the statement (issue 15). Errors keep SQLAlchemy's classes.
+        dbapi = conn.dialect.loaded_dbapi
+        try:
+            conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
+        except dbapi.Error as exc:
+            raise DBAPIError.instance(
+                "BEGIN IMMEDIATE", None, exc, dbapi.Error, dialect=conn.dialect
+            ) from exc
 
 
 def copy_database(engine: Engine, target: Path) -> Path:

@@ -8,19 +8,30 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from triage_app.domain.records import ChildLinkRecord, NotFoundError
+from triage_app.store.driver_select import DriverSelect
 from triage_app.store.orm import Child, ChildLink
 
 SAME, NOT_SAME = "same_child", "not_same"
 
 _LINK = ChildLink.__table__.c
 # Built once: every history lookup runs it, and building it costs more than running it.
-_SAME_CHILD_EDGES = select(_LINK.child_id, _LINK.other_child_id).where(
-    or_(
-        _LINK.child_id.in_(bindparam("frontier", expanding=True)),
-        _LINK.other_child_id.in_(bindparam("frontier", expanding=True)),
-    ),
-    _LINK.kind == SAME,
-    _LINK.ended_at.is_(None),
+_SAME_CHILD_EDGES = DriverSelect(
+    select(_LINK.child_id, _LINK.other_child_id).where(
+        or_(
+            _LINK.child_id.in_(bindparam("frontier", expanding=True)),
+            _LINK.other_child_id.in_(bindparam("frontier", expanding=True)),
+        ),
+        _LINK.kind == SAME,
+        _LINK.ended_at.is_(None),
+    )
+)
+# The child's active rejections ("not the same child"), as (child, other child) pairs.
+_REJECTED = DriverSelect(
+    select(_LINK.child_id, _LINK.other_child_id).where(
+        or_(_LINK.child_id == bindparam("child"), _LINK.other_child_id == bindparam("child")),
+        _LINK.kind == NOT_SAME,
+        _LINK.ended_at.is_(None),
+    )
 )
 
 _ACTIVE = (
@@ -120,7 +131,7 @@ class ChildLinkRepository:
         group, frontier = [child_id], [child_id]
         seen = {child_id}
         while frontier:
-            rows = self.s.execute(_SAME_CHILD_EDGES, {"frontier": frontier}).all()
+            rows = _SAME_CHILD_EDGES.rows(self.s, {"frontier": frontier})
             frontier = []
             for a, b in rows:
                 for cid in (a, b):
@@ -132,8 +143,4 @@ class ChildLinkRepository:
 
     def rejected(self, child_id: int) -> set[int]:
         """Children a person has said are not this child (active rejections)."""
-        return {
-            link.other_child_id if link.child_id == child_id else link.child_id
-            for link in self.active(child_id)
-            if link.kind == NOT_SAME
-        }
+        return {b if a == child_id else a for a, b in _REJECTED.rows(self.s, {"child": child_id})}

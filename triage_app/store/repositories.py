@@ -29,6 +29,7 @@ from triage_app.domain.records import (
     Relation,
     UserRecord,
 )
+from triage_app.store.driver_select import DriverSelect, Rows
 from triage_app.store.orm import Assessment, Child, HouseholdLink, Presentation, User
 from triage_app.store.search import match_columns, name_key
 
@@ -92,10 +93,10 @@ _PRESENTATION_FIELDS = (
 _LINK = HouseholdLink.__table__.c
 _ASSESSMENT = Assessment.__table__.c
 
-_CHILD_BY_NHS = select(*_CHILD_COLUMNS).where(_CHILD.nhs_number == bindparam("nhs"))
-_CHILD_BY_ID = select(*_CHILD_COLUMNS).where(_CHILD.id == bindparam("id"))
+_CHILD_BY_NHS = DriverSelect(select(*_CHILD_COLUMNS).where(_CHILD.nhs_number == bindparam("nhs")))
+_CHILD_BY_ID = DriverSelect(select(*_CHILD_COLUMNS).where(_CHILD.id == bindparam("id")))
 # One query for the household: each link with the other child's columns (never N+1).
-_HOUSEHOLD = (
+_HOUSEHOLD = DriverSelect(
     select(
         _LINK.id,
         _LINK.child_id,
@@ -122,21 +123,24 @@ _PRESENTATIONS = select(*(_PRESENTATION[f] for f in _PRESENTATION_FIELDS)).where
     _PRESENTATION.child_id.in_(bindparam("ids", expanding=True))
 )
 _NEWEST_FIRST = (_PRESENTATION.seen_at.desc(), _PRESENTATION.id.desc())
-_PRESENTATIONS_ALL = _PRESENTATIONS.order_by(*_NEWEST_FIRST)
-_PRESENTATIONS_BEFORE = _PRESENTATIONS.where(_PRESENTATION.seen_at < bindparam("before")).order_by(
-    *_NEWEST_FIRST
+_PRESENTATIONS_ALL = DriverSelect(_PRESENTATIONS.order_by(*_NEWEST_FIRST))
+_PRESENTATIONS_BEFORE = DriverSelect(
+    _PRESENTATIONS.where(_PRESENTATION.seen_at < bindparam("before")).order_by(*_NEWEST_FIRST)
 )
-_URGENCIES = (
+_URGENCIES = DriverSelect(
     select(_ASSESSMENT.presentation_id, _ASSESSMENT.urgency)
     .where(_ASSESSMENT.presentation_id.in_(bindparam("ids", expanding=True)))
     .order_by(_ASSESSMENT.id)
 )
 
 
-def _read(session: Session, statement: Any, params: dict[str, Any]) -> Any:
-    """Run a Core read in the session's transaction, after flushing pending ORM changes."""
-    session.flush()  # as the ORM's autoflush would (nothing to do when nothing is pending)
-    return session.connection().execute(statement, params)
+def _read(session: Session, statement: DriverSelect, params: dict[str, Any]) -> Rows:
+    """Run a read in the session's transaction, after flushing pending ORM changes.
+
+    On SQLite it runs on the driver's cursor (``store.driver_select``); the values are those
+    Core gives.
+    """
+    return statement.rows(session, params)
 
 
 def _child_from_columns(r: Sequence[Any]) -> ChildRecord:

@@ -6,13 +6,13 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
-from typing import Any
 
 from sqlalchemy import BindParameter, and_, bindparam, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from triage_app.domain.matching import letters, soundex
 from triage_app.domain.records import ChildRecord
+from triage_app.store.driver_select import DriverSelect
 from triage_app.store.orm import Child
 
 
@@ -97,7 +97,7 @@ def match_candidates(
         params["prefix"], params["upper"] = prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
     if pair:
         params["fs"], params["gs"] = family_sdx, given_sdx
-    rows = session.execute(_candidate_query(bool(codes), bool(prefix), pair), params).all()
+    rows = _candidate_query(bool(codes), bool(prefix), pair).rows(session, params)
     return [
         ChildRecord(**dict(zip(_CANDIDATE_FIELDS, r[:-2], strict=True)), id=r[-2], version=r[-1])
         for r in rows
@@ -105,7 +105,7 @@ def match_candidates(
 
 
 @lru_cache(maxsize=8)
-def _candidate_query(codes: bool, prefix: bool, pair: bool) -> Any:
+def _candidate_query(codes: bool, prefix: bool, pair: bool) -> DriverSelect:
     """The candidate query for one shape of search.
 
     Built once: building the statement costs more than running it.
@@ -141,22 +141,24 @@ def _candidate_query(codes: bool, prefix: bool, pair: bool) -> Any:
         )
     if not parts:
         parts.append(select(*cols).where(c.date_of_birth == bindparam("dob")))
-    return union(*parts).limit(MAX_CANDIDATES)
+    return DriverSelect(union(*parts).limit(MAX_CANDIDATES))
 
 
 def name_counts(
     session: Session, family_key: str | None, given_key: str | None
 ) -> tuple[int, int, int]:
     """How many children have this family name key, this given name key, and in all."""
-    row = session.execute(_COUNTS, {"family": family_key or "", "given": given_key or ""}).one()
+    row = _COUNTS.rows(session, {"family": family_key or "", "given": given_key or ""})[0]
     return int(row[0]), int(row[1]), int(row[2] or 0)
 
 
 _C = Child.__table__.c
 # The largest id stands in for the number of children: the same figure (children are never
 # deleted), read from the primary key's end instead of counting the table.
-_COUNTS = select(
-    select(func.count()).where(_C.name_key == bindparam("family")).scalar_subquery(),
-    select(func.count()).where(_C.given_key == bindparam("given")).scalar_subquery(),
-    select(func.max(_C.id)).scalar_subquery(),
+_COUNTS = DriverSelect(
+    select(
+        select(func.count()).where(_C.name_key == bindparam("family")).scalar_subquery(),
+        select(func.count()).where(_C.given_key == bindparam("given")).scalar_subquery(),
+        select(func.max(_C.id)).scalar_subquery(),
+    )
 )

@@ -1,0 +1,119 @@
+"""Core SELECTs run on SQLite's driver cursor: the statement compiled once, rows typed alike.
+
+A history lookup runs a dozen small SELECTs; with the connection kept open (``store.db``),
+SQLAlchemy's per-statement work (execution context, compiled-cache lookup, expanding ``IN``
+parameters re-rendered, result metadata) cost several times the queries themselves. Here a
+Core statement is compiled once per dialect to its SQL text; each run binds the values in
+the compiled order, runs the text on the session's own DBAPI connection (so inside the
+use-case's transaction, after pending ORM changes are flushed) and converts each column
+with the type's own result processor, so the values are exactly what Core would give.
+
+PostgreSQL (and any other dialect) runs the same statement through Core unchanged. Driver
+errors are raised as SQLAlchemy's own exception classes, with no parameter values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import CompoundSelect, Select
+
+
+class Rows(list[tuple[Any, ...]]):
+    """The rows of a SELECT (a list of tuples) with Core's ``first()`` and ``all()``."""
+
+    def first(self) -> tuple[Any, ...] | None:
+        """The first row, or ``None``."""
+        return self[0] if self else None
+
+    def all(self) -> list[tuple[Any, ...]]:
+        """Every row."""
+        return self
+
+
+class _Compiled:
+    """One statement's SQL text and processors for one dialect."""
+
+    __slots__ = ("text", "order", "expanding", "binds", "defaults", "results")
+
+    def __init__(self, statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.text = str(compiled)
+        self.order: tuple[str, ...] = tuple(compiled.positiontup or ())
+        self.expanding = frozenset(k for k, b in compiled.binds.items() if b.expanding)
+        self.binds: dict[str, Callable[[Any], Any] | None] = {
+            k: b.type.dialect_impl(dialect).bind_processor(dialect)
+            for k, b in compiled.binds.items()
+        }
+        # Values written into the statement itself (``kind == 'same_child'``).
+        self.defaults = {k: b.effective_value for k, b in compiled.binds.items() if not b.required}
+        procs = [
+            c.type.dialect_impl(dialect).result_processor(dialect, None)
+            for c in statement.selected_columns
+        ]
+        self.results = tuple((i, p) for i, p in enumerate(procs) if p is not None)
+
+
+class DriverSelect:
+    """A Core SELECT run on the driver's cursor on SQLite (through Core elsewhere)."""
+
+    __slots__ = ("statement", "_by_dialect")
+
+    def __init__(self, statement: Select[Any] | CompoundSelect[Any]) -> None:
+        self.statement = statement
+        self._by_dialect: dict[int, _Compiled] = {}
+
+    def rows(self, session: Session, params: Mapping[str, Any]) -> Rows:
+        """Run the statement in ``session``'s transaction and return its rows."""
+        session.flush()  # as the ORM's autoflush would (nothing to do when nothing is pending)
+        conn = session.connection()
+        dialect = conn.dialect
+        if dialect.name != "sqlite":
+            return Rows(tuple(r) for r in conn.execute(self.statement, dict(params)))
+        compiled = self._by_dialect.get(id(dialect))
+        if compiled is None:
+            compiled = self._by_dialect[id(dialect)] = _Compiled(self.statement, dialect)
+        text, args = _bind(compiled, params)
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        try:
+            cursor = driver.cursor()
+            try:
+                cursor.execute(text, args)
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+        except dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(
+                text, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True, dialect=dialect
+            ) from exc
+        if not compiled.results:
+            return Rows(rows)
+        out = Rows()
+        for row in rows:
+            values = list(row)
+            for i, process in compiled.results:
+                values[i] = process(values[i])
+            out.append(tuple(values))
+        return out
+
+
+def _bind(compiled: _Compiled, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
+    """The SQL text (each expanding ``IN`` list written out) and its positional values."""
+    text, args = compiled.text, []
+    for name in compiled.order:
+        value = params[name] if name in params else compiled.defaults[name]
+        process = compiled.binds.get(name)
+        if name in compiled.expanding:
+            values: Sequence[Any] = list(value)
+            if not values:
+                raise ValueError(f"an empty list for {name!r}: callers check before reading")
+            text = text.replace(f"__[POSTCOMPILE_{name}]", ", ".join("?" * len(values)), 1)
+            args.extend(process(v) for v in values) if process else args.extend(values)
+        else:
+            args.append(process(value) if process else value)
+    return text, args
