@@ -65,7 +65,7 @@ class DriverSelect:
 
     def __init__(self, statement: Select[Any] | CompoundSelect[Any]) -> None:
         self.statement = statement
-        self._by_dialect: dict[int, _Compiled] = {}
+        self._by_dialect: dict[tuple[type, str], _Compiled] = {}
 
     def rows(self, session: Session, params: Mapping[str, Any]) -> Rows:
         """Run the statement in ``session``'s transaction and return its rows."""
@@ -74,9 +74,10 @@ class DriverSelect:
         dialect = conn.dialect
         if dialect.name != "sqlite":
             return Rows(tuple(r) for r in conn.execute(self.statement, dict(params)))
-        compiled = self._by_dialect.get(id(dialect))
+        key = (type(dialect), dialect.paramstyle)  # the SQL text and processors depend on these
+        compiled = self._by_dialect.get(key)
         if compiled is None:
-            compiled = self._by_dialect[id(dialect)] = _Compiled(self.statement, dialect)
+            compiled = self._by_dialect[key] = _Compiled(self.statement, dialect)
         text, args = _bind(compiled, params)
         driver = conn.connection.driver_connection
         assert driver is not None
@@ -104,16 +105,16 @@ class DriverSelect:
 
 def _bind(compiled: _Compiled, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
     """The SQL text (each expanding ``IN`` list written out) and its positional values."""
-    text, args = compiled.text, []
+    text, args = compiled.text, list[Any]()
     for name in compiled.order:
-        value = params[name] if name in params else compiled.defaults[name]
+        value: Any = params[name] if name in params else compiled.defaults[name]
         process = compiled.binds.get(name)
         if name in compiled.expanding:
             values: Sequence[Any] = list(value)
             if not values:
                 raise ValueError(f"an empty list for {name!r}: callers check before reading")
             text = text.replace(f"__[POSTCOMPILE_{name}]", ", ".join("?" * len(values)), 1)
-            args.extend(process(v) for v in values) if process else args.extend(values)
+            args.extend([process(v) for v in values] if process else values)
         else:
             args.append(process(value) if process else value)
     return text, args
