@@ -330,8 +330,11 @@ def main() -> int:
         "over the raw rate, so higher is better). p99 for start-up and memory, with a handful "
         "of fresh processes, is the worst run.",
         "",
-        "Floors: engine, the JSON parse and serialisation any decision needs; store, the same "
-        "query in hand-written SQL on the same database; import, raw `executemany` of the same "
+        "Floors: engine, the JSON parse and serialisation any decision needs; store, "
+        "hand-written SQL (sqlcipher3) on the same encrypted file with the same key, on a "
+        "connection kept open, timed interleaved: the repository read against the same SELECTs, "
+        "the history use-case against the same work (those SELECTs, the candidate search, the "
+        "hash-chained audit event and the commit); import, raw `executemany` of the same "
         "rows with no validation; mapped import, the native import of the same rows; PDF, a "
         "bare ReportLab document of the same text; start-up and memory, a bare PySide6 "
         "`QMainWindow`.",
