@@ -152,13 +152,12 @@ def _sentinel_flag(
     """F1: an injury-type finding at an earlier presentation while the child was NIM then."""
     floor_date = add_months(a.child.date_of_birth, nim_floor_months(profile))
     qualifying = profile.qualifying_findings
-    sentinel = []
-    for p in by_date:
-        if not p.findings or (p.nim is False and p.date >= floor_date):  # no injury, or mobile then
-            continue
-        injuries = [f for f in p.findings if f.kind in qualifying]
-        if injuries:
-            sentinel.append((p, injuries))
+    sentinel = [
+        (p, injuries)
+        for p in by_date
+        if (p.nim is not False or p.date < floor_date)  # NIM then (unknown counts as NIM)
+        and (injuries := [f for f in p.findings if f.kind in qualifying])
+    ]
     if not sentinel:
         return None
     return Flag(

@@ -30,6 +30,8 @@ from triage_app.domain.model import (
     Mobility,
     PriorFinding,
     PriorPresentation,
+    _new,
+    _set,
     build,
 )
 from triage_app.domain.vocab import (
@@ -133,6 +135,8 @@ class _Reader:
         self.problems.append(Problem(path, reason))
 
     def obj(self, value: Any, path: str, allowed: set[str]) -> Mapping[str, Any] | None:
+        if type(value) is dict and value.keys() <= allowed:  # the usual case, decided at once
+            return value
         if value is None:
             return None
         if not isinstance(value, Mapping):
@@ -538,14 +542,20 @@ def _history(r: _Reader, raw: Any, assessed_at: datetime | None, child: Child | 
         )
     prior: list[PriorPresentation] = []
     items = r.lst(obj.get("prior_presentations"), "history.prior_presentations", MAX_PRESENTATIONS)
-    on = assessed_at.date() if assessed_at is not None else None
-    dob = child.date_of_birth if child is not None else None
-    for i, item in enumerate(items):
-        presentation = _prior_quick(item, on, dob)
-        if presentation is None:
-            presentation = _prior(r, item, f"history.prior_presentations[{i}]", assessed_at, child)
-        if presentation is not None:
-            prior.append(presentation)
+    if assessed_at is not None and child is not None:
+        on, dob = assessed_at.date(), child.date_of_birth
+        prior = [_prior_quick(item, on, dob) for item in items]
+    if len(prior) != len(items) or not all(prior):  # the full reader names every problem
+        prior = []
+        for i, item in enumerate(items):
+            presentation = None
+            if assessed_at is not None and child is not None:
+                presentation = _prior_quick(item, assessed_at.date(), child.date_of_birth)
+            if presentation is None:
+                path = f"history.prior_presentations[{i}]"
+                presentation = _prior(r, item, path, assessed_at, child)
+            if presentation is not None:
+                prior.append(presentation)
     return build(
         History,
         {
@@ -616,18 +626,19 @@ def _prior(
     )
 
 
-def _prior_quick(raw: Any, on: date | None, dob: date | None) -> PriorPresentation | None:
+def _prior_quick(raw: Any, on: date, dob: date) -> PriorPresentation | None:
     """Read a well-formed earlier presentation quickly, or return ``None``.
 
     A history can hold thousands of presentations, so the common case skips the per-field
     paths that :func:`_prior` builds for its problem messages. This reads exactly what
     :func:`_prior` accepts; on anything that :func:`_prior` would report (or that needs a
     closer look) it returns ``None``, and :func:`_prior` reads the item again and names
-    each problem.
+    each problem. ``on`` (the assessment's day) and ``dob`` are dates the readers accepted.
     """
-    if on is None or dob is None or type(raw) is not dict or not raw.keys() <= _PRIOR_KEYS:
+    if type(raw) is not dict or not raw.keys() <= _PRIOR_KEYS:
         return None
-    when = raw.get("date")
+    get = raw.get
+    when = get("date")
     # What _DATE_RE accepts, for the one ten-character form date.fromisoformat reads with a
     # "-" at 4 and 7 (it reads ASCII digits only): YYYY-MM-DD.
     if type(when) is not str or len(when) != 10 or when[4] != "-" or when[7] != "-":
@@ -638,58 +649,57 @@ def _prior_quick(raw: Any, on: date | None, dob: date | None) -> PriorPresentati
         return None
     if not dob <= when <= on or not MIN_YEAR <= when.year <= MAX_YEAR:
         return None
-    findings: list[PriorFinding] = []
-    items = raw.get("findings")
+    items = get("findings")
+    findings: tuple[PriorFinding, ...] = ()
     if items is not None:
         if type(items) is not list or len(items) > MAX_FINDINGS:
             return None
-        for item in items:
-            finding = _prior_finding_quick(item)
-            if finding is None:
-                return None
-            findings.append(finding)
-    setting = raw.get("setting")
+        findings = tuple([_prior_finding_quick(item) for item in items])
+        if not all(findings):  # a finding the full reader must look at
+            return None
+    setting = get("setting")
     if setting is not None:
         setting = _SETTINGS.get(setting) if type(setting) is str else None
         if setting is None:
             return None
-    nim = raw.get("nim")
+    nim = get("nim")
     if nim is not None and nim is not True and nim is not False:
         return None
     # _quick_text for each text, written out: the usual text is ASCII without a NUL
-    outcome = raw.get("outcome")
+    outcome, complaint, explanation = get("outcome"), get("complaint"), get("explanation")
     if outcome is not None and (
         type(outcome) is not str
         or len(outcome) > MAX_SHORT_TEXT
         or not ((outcome.isascii() and "\x00" not in outcome) or _plain_text(outcome))
     ):
         return None
-    complaint = raw.get("complaint")
     if complaint is not None and (
         type(complaint) is not str
         or len(complaint) > MAX_SHORT_TEXT
         or not ((complaint.isascii() and "\x00" not in complaint) or _plain_text(complaint))
     ):
         return None
-    explanation = raw.get("explanation")
     if explanation is not None and (
         type(explanation) is not str
         or len(explanation) > MAX_LONG_TEXT
         or not ((explanation.isascii() and "\x00" not in explanation) or _plain_text(explanation))
     ):
         return None
-    return build(
-        PriorPresentation,
+    presentation = _new(PriorPresentation)  # model.build, written out: one call fewer each
+    _set(
+        presentation,
+        "__dict__",
         {
             "date": when,
             "setting": setting,
-            "findings": tuple(findings),
+            "findings": findings,
             "outcome": outcome,
             "complaint": complaint,
             "nim": nim,
             "explanation": explanation,
         },
     )
+    return presentation
 
 
 _PRIOR_FINDINGS: dict[tuple[Any, Any, Any], PriorFinding] = {}
@@ -702,8 +712,8 @@ _SIDES = _members(Side)
 def _prior_finding_quick(raw: Any) -> PriorFinding | None:
     """Read a well-formed earlier finding (``None`` when :func:`_prior` must look closer).
 
-    There are few distinct earlier findings (kind, site, patterned), and each is immutable,
-    so one object is shared for each.
+    There are few distinct earlier findings (kind, site, patterned: words of the vocabulary),
+    and each is immutable, so one object is shared for each.
     """
     if type(raw) is not dict or not raw.keys() <= _PRIOR_FINDING_KEYS:
         return None
