@@ -204,11 +204,7 @@ def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
         warnings.append(review_warning)
         notices.append(review_warning)
     if profile.status != "signed_off":
-        pending = ", ".join(p.field for p in profile.awaiting_sign_off)
-        notices.append(
-            f"Profile {profile.id} {profile.version} is {AWAITING_SIGN_OFF}"
-            + (f" (items: {pending})." if pending else ".")
-        )
+        notices.append(_sign_off_notice(profile))
     dob = a.child.date_of_birth
     return build(
         Decision,
@@ -234,6 +230,23 @@ def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
             ),
         },
     )
+
+
+_SIGN_OFF_NOTICES: dict[int, tuple[Profile, str]] = {}
+
+
+def _sign_off_notice(profile: Profile) -> str:
+    """The notice that a profile awaits sign-off, worded once per loaded profile."""
+    entry = _SIGN_OFF_NOTICES.get(id(profile))
+    if entry is None or entry[0] is not profile:
+        if len(_SIGN_OFF_NOTICES) >= _MAX_WORDINGS:
+            _SIGN_OFF_NOTICES.clear()
+        pending = ", ".join(p.field for p in profile.awaiting_sign_off)
+        text = f"Profile {profile.id} {profile.version} is {AWAITING_SIGN_OFF}" + (
+            f" (items: {pending})." if pending else "."
+        )
+        entry = _SIGN_OFF_NOTICES[id(profile)] = (profile, text)
+    return entry[1]
 
 
 def _nice_prompts(a: Assessment, guidance: Guidance) -> tuple[str, ...]:
