@@ -33,7 +33,7 @@ from triage_app.domain.profile import (
     Profile,
     ProfileRegistry,
 )
-from triage_app.domain.rules import FINAL_RULES, URGENCY_RULES, gather_facts
+from triage_app.domain.rules import FINAL_RULES, NOTHING, URGENCY_RULES, gather_facts
 from triage_app.domain.vocab import (
     ACTION_IDS,
     Setting,
@@ -191,6 +191,8 @@ def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
     notices: list[str] = []
     investigations: tuple[Investigation, ...] = ()
     for outcome in outcomes:
+        if outcome is NOTHING:  # a rule that does not apply adds nothing
+            continue
         rules.extend(outcome.rules)
         notices.extend(outcome.notices)
         for action_id, rule, due in outcome.actions:

@@ -295,7 +295,7 @@ def parse_assessment(data: Any, *, profile_override: str | None = None) -> Asses
 
     setting = r.enum(top.get("setting"), "setting", Setting)
     report_mode = r.enum(top.get("report_mode"), "report_mode", ReportMode) or ReportMode.IN_PERSON
-    child = _child(r, top.get("child"), assessed_at)
+    child = _child_quick(top.get("child"), assessed_at) or _child(r, top.get("child"), assessed_at)
     mobility = _mobility(r, top.get("mobility"))
 
     signs: list[EmergencySign] = []
@@ -379,6 +379,59 @@ def _child(r: _Reader, raw: Any, assessed_at: datetime | None) -> Child | None:
     if dob is None:
         return None
     return Child(date_of_birth=dob, nhs_number=nhs, given_name=given, family_name=family, sex=sex)
+
+
+def _child_quick(raw: Any, assessed_at: datetime | None) -> Child | None:
+    """Read a well-formed child quickly, or return ``None`` (then :func:`_child` reads it).
+
+    Accepts exactly what :func:`_child` accepts without a problem: the date of birth as
+    ``YYYY-MM-DD`` (see :func:`_prior_quick`), and names and NHS number as printable ASCII,
+    which holds no NUL, surrogate or control character.
+    """
+    if type(raw) is not dict or not raw.keys() <= _CHILD_KEYS or assessed_at is None:
+        return None
+    dob = raw.get("date_of_birth")
+    if type(dob) is not str or len(dob) != 10 or dob[4] != "-" or dob[7] != "-":
+        return None
+    try:
+        dob = date.fromisoformat(dob)
+    except ValueError:
+        return None
+    on = assessed_at.date()
+    if not MIN_YEAR <= dob.year <= MAX_YEAR or dob > on:
+        return None
+    if add_months(dob, 12 * MAX_AGE_YEARS) <= on:
+        return None
+    nhs, given, family = raw.get("nhs_number"), raw.get("given_name"), raw.get("family_name")
+    for value, limit in ((nhs, 20), (given, MAX_NAME), (family, MAX_NAME)):
+        if value is not None and (
+            type(value) is not str
+            or len(value) > limit
+            or not (value.isascii() and value.isprintable())
+        ):
+            return None
+    if nhs is not None:
+        if not nhs.strip():
+            nhs = None
+        elif nhs_number.problem(nhs) is None:
+            nhs = nhs_number.normalise(nhs)
+        else:
+            return None
+    sex = raw.get("sex")
+    if sex is not None:
+        sex = _SEXES.get(sex) if type(sex) is str else None
+        if sex is None:
+            return None
+    return build(
+        Child,
+        {
+            "date_of_birth": dob,
+            "nhs_number": nhs,
+            "given_name": given,
+            "family_name": family,
+            "sex": sex,
+        },
+    )
 
 
 def _mobility(r: _Reader, raw: Any) -> Mobility:
@@ -797,6 +850,7 @@ _KINDS = _members(FindingKind)
 _SITES = _members(Site)
 _SETTINGS = _members(Setting)
 _SIDES = _members(Side)
+_SEXES = _members(Sex)
 
 
 def _prior_finding_quick(raw: Any) -> PriorFinding | None:

@@ -553,14 +553,21 @@ def _nim_notice(a: Assessment, profile: Profile, nim: NimResult) -> str:
             f"Independently mobile (age {age}): {', '.join(done)}. In profile {profile.id} "
             "this ends 'not independently mobile'."
         )
-    reasons = {
-        "age_under_floor": f"under {nim_floor_months(profile)} months (age {age})",
-        "disability": "not mobile because of disability or delay",
-        "no_mobility_milestone": "no mobility milestone reached",
-        "rolling_only": "rolls, but rolling alone does not make a baby mobile in this profile",
-        "mobility_unknown": "mobility not fully known, so treated as not mobile",
-    }
-    return "Not independently mobile: " + "; ".join(reasons[b] for b in nim.basis) + "."
+    reasons = [
+        f"under {nim_floor_months(profile)} months (age {age})"
+        if b == "age_under_floor"
+        else _NIM_REASONS[b]
+        for b in nim.basis
+    ]
+    return "Not independently mobile: " + "; ".join(reasons) + "."
+
+
+_NIM_REASONS = {  # age_under_floor is worded with the child's age
+    "disability": "not mobile because of disability or delay",
+    "no_mobility_milestone": "no mobility milestone reached",
+    "rolling_only": "rolls, but rolling alone does not make a baby mobile in this profile",
+    "mobility_unknown": "mobility not fully known, so treated as not mobile",
+}
 
 
 def _ten4(a: Assessment, results: list[FindingResult]) -> tuple[str, ...]:
@@ -602,6 +609,7 @@ def _mobile_concern(
 
 def _investigations(profile: Profile, on: date) -> tuple[Investigation, ...]:
     low, high = profile.follow_up_skeletal_survey_days
+    due_from, due_to = on + timedelta(days=low), on + timedelta(days=high)
     items = []
     for item in profile.investigations:
         follow_up = item.follow_up_window
@@ -612,8 +620,8 @@ def _investigations(profile: Profile, on: date) -> tuple[Investigation, ...]:
                     "id": item.id,
                     "text": item.text,
                     "due": item.due,
-                    "due_from": on + timedelta(days=low) if follow_up else None,
-                    "due_to": on + timedelta(days=high) if follow_up else None,
+                    "due_from": due_from if follow_up else None,
+                    "due_to": due_to if follow_up else None,
                 },
             )
         )
