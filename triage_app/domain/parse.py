@@ -12,7 +12,6 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from itertools import chain, islice, repeat
 from typing import Any, TypeVar
 
 from triage_app.domain import nhs_number
@@ -597,8 +596,9 @@ def _history(r: _Reader, raw: Any, assessed_at: datetime | None, child: Child | 
     prior: list[PriorPresentation] = []
     items = r.lst(obj.get("prior_presentations"), "history.prior_presentations", MAX_PRESENTATIONS)
     if assessed_at is not None and child is not None:
-        prior = _priors_quick(items, assessed_at.date(), child.date_of_birth) or []
-    if len(prior) != len(items):  # one at a time; the full reader names every problem
+        on, dob = assessed_at.date(), child.date_of_birth
+        prior = [_prior_quick(item, on, dob) for item in items]
+    if len(prior) != len(items) or not all(prior):  # the full reader names every problem
         prior = []
         for i, item in enumerate(items):
             presentation = None
@@ -677,96 +677,6 @@ def _prior(
         nim=nim,
         explanation=explanation,
     )
-
-
-_PRIOR_FIELDS = ("date", "setting", "findings", "outcome", "complaint", "nim", "explanation")
-_NONE = type(None)
-
-
-def _priors_quick(items: list[Any], on: date, dob: date) -> list[PriorPresentation] | None:
-    """Read a list of well-formed earlier presentations column by column, or return ``None``.
-
-    Accepts exactly what :func:`_prior_quick` accepts for every item (and then gives the same
-    records); anything else returns ``None`` and each item is read on its own. Each field of
-    every presentation is taken out in one pass and checked as a whole (the set of its types,
-    the longest text, every text joined for ASCII and NUL), so the loops run in C rather than
-    once per presentation in Python.
-    """
-    if not items:
-        return []
-    if set(map(type, items)) != {dict} or not all(map(_PRIOR_KEYS.issuperset, items)):
-        return None
-    whens, settings, lists, outcomes, complaints, nims, explanations = (
-        list(map(dict.get, items, repeat(name))) for name in _PRIOR_FIELDS
-    )
-    days = _days_quick(whens, on, dob)
-    if days is None or not set(map(type, nims)) <= {_NONE, bool}:
-        return None
-    if not set(map(type, settings)) <= {_NONE, str}:
-        return None
-    members = list(map(_SETTINGS.get, settings))  # None stays None
-    if members.count(None) != settings.count(None):  # a word that is not a setting
-        return None
-    findings = _prior_findings_quick(lists)
-    if findings is None:
-        return None
-    if not (
-        _texts_quick(outcomes, MAX_SHORT_TEXT)
-        and _texts_quick(complaints, MAX_SHORT_TEXT)
-        and _texts_quick(explanations, MAX_LONG_TEXT)
-    ):
-        return None
-    records = list(map(_new, repeat(PriorPresentation, len(items))))
-    columns = zip(days, members, findings, outcomes, complaints, nims, explanations, strict=True)
-    for record, values in zip(records, columns, strict=True):
-        _set(record, "__dict__", dict(zip(_PRIOR_FIELDS, values, strict=True)))  # model.build
-    return records
-
-
-def _days_quick(whens: list[Any], on: date, dob: date) -> list[date] | None:
-    """The dates of :func:`_priors_quick`: each ``YYYY-MM-DD``, from ``dob`` to ``on``."""
-    if set(map(type, whens)) != {str} or set(map(len, whens)) != {10}:
-        return None
-    joined, dashes = "".join(whens), "-" * len(whens)
-    if joined[4::10] != dashes or joined[7::10] != dashes:  # "-" at 4 and 7 of each date
-        return None
-    try:
-        days = list(map(date.fromisoformat, whens))
-    except ValueError:
-        return None
-    first, last = min(days), max(days)
-    if first < dob or last > on or first.year < MIN_YEAR or last.year > MAX_YEAR:
-        return None
-    return days
-
-
-def _prior_findings_quick(lists: list[Any]) -> list[tuple[PriorFinding, ...]] | None:
-    """The findings of :func:`_priors_quick`, one tuple per presentation (``None``: none)."""
-    if not set(map(type, lists)) <= {_NONE, list}:
-        return None
-    present = list(filter(None, lists))  # the non-empty lists
-    if present and max(map(len, present)) > MAX_FINDINGS:
-        return None
-    read = list(map(_prior_finding_quick, chain.from_iterable(present)))
-    if not all(read):  # a finding the full reader must look at
-        return None
-    if len(present) == len(read) == len(lists):  # one finding at each (the usual history)
-        return list(zip(read))
-    found = iter(read)
-    return [tuple(islice(found, len(items))) if items else () for items in lists]
-
-
-def _texts_quick(texts: list[Any], limit: int) -> bool:
-    """True when :meth:`_Reader.text` accepts every one of ``texts`` as it is."""
-    if not set(map(type, texts)) <= {_NONE, str}:
-        return False
-    given = list(filter(None, texts))  # None and "" need no check
-    if not given:
-        return True
-    if max(map(len, given)) > limit:
-        return False
-    joined = "".join(given)
-    return (joined.isascii() and "\x00" not in joined) or all(map(_plain_text, given))
 
 
 def _prior_quick(raw: Any, on: date, dob: date) -> PriorPresentation | None:
