@@ -135,7 +135,7 @@ class _Reader:
         self.problems.append(Problem(path, reason))
 
     def obj(self, value: Any, path: str, allowed: set[str]) -> Mapping[str, Any] | None:
-        if type(value) is dict and value.keys() <= allowed:  # the usual case, decided at once
+        if type(value) is dict and allowed.issuperset(value):  # the usual case, decided at once
             return value
         if value is None:
             return None
@@ -387,7 +387,7 @@ def _child_quick(raw: Any, assessed_at: datetime | None) -> Child | None:
     ``YYYY-MM-DD`` (see :func:`_prior_quick`), and names and NHS number as printable ASCII,
     which holds no NUL, surrogate or control character.
     """
-    if type(raw) is not dict or not raw.keys() <= _CHILD_KEYS or assessed_at is None:
+    if type(raw) is not dict or not _CHILD_KEYS.issuperset(raw) or assessed_at is None:
         return None
     dob = raw.get("date_of_birth")
     if type(dob) is not str or len(dob) != 10 or dob[4] != "-" or dob[7] != "-":
@@ -495,7 +495,7 @@ def _finding_quick(raw: Any) -> Finding | None:
     anything else (or a claimed exception) returns ``None`` so that :func:`_finding` reads
     the finding and names each problem.
     """
-    if type(raw) is not dict or not raw.keys() <= _FINDING_KEYS or "exception" in raw:
+    if type(raw) is not dict or not _FINDING_KEYS.issuperset(raw) or "exception" in raw:
         return None
     kind, site, side = raw.get("kind"), raw.get("site"), raw.get("side")
     size, patterned, count = raw.get("size_mm"), raw.get("patterned"), raw.get("count")
@@ -688,7 +688,7 @@ def _prior_quick(raw: Any, on: date, dob: date) -> PriorPresentation | None:
     closer look) it returns ``None``, and :func:`_prior` reads the item again and names
     each problem. ``on`` (the assessment's day) and ``dob`` are dates the readers accepted.
     """
-    if type(raw) is not dict or not raw.keys() <= _PRIOR_KEYS:
+    if type(raw) is not dict or not _PRIOR_KEYS.issuperset(raw):
         return None
     get = raw.get
     when = get("date")
@@ -769,7 +769,7 @@ def _prior_finding_quick(raw: Any) -> PriorFinding | None:
     There are few distinct earlier findings (kind, site, patterned: words of the vocabulary),
     and each is immutable, so one object is shared for each.
     """
-    if type(raw) is not dict or not raw.keys() <= _PRIOR_FINDING_KEYS:
+    if type(raw) is not dict or not _PRIOR_FINDING_KEYS.issuperset(raw):
         return None
     kind, site, patterned = raw.get("kind"), raw.get("site"), raw.get("patterned")
     if (
