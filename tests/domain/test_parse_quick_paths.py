@@ -95,29 +95,6 @@ priors = obj(
     }
 )
 findings = obj(
-    {"kind": vocab(FindingKind), "site": vocab(Site), "patterned": st.none() | st.booleans()}
-)
-priors = obj(
-    {
-        "date": dates,
-        "setting": vocab(Setting),
-        "findings": st.lists(prior_findings, max_size=3),
-        "outcome": texts,
-        "complaint": texts,
-        "nim": st.none() | st.booleans(),
-        "explanation": texts,
-    }
-)
-PRIOR = {
-    "date": "2025-08-01",
-    "setting": "gp",
-    "findings": [{"kind": "bruise", "site": "cheek", "patterned": None}],
-    "outcome": "advice given",
-    "complaint": "a mark",
-    "nim": True,
-    "explanation": "fell",
-}
-findings = obj(
     {
         "kind": vocab(FindingKind),
         "site": vocab(Site),
