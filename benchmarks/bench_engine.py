@@ -53,9 +53,10 @@ def nhs_number(serial: int) -> str:
         serial += 7919
 
 
-def make_case(n: int, rng: random.Random) -> dict:
+def make_case(n: int = 0, rng: random.Random | None = None) -> dict:
     """Case ``n``: the Child AF example's shape (3 findings, 20 earlier presentations), with
     its own NHS number, names, dates of birth and assessment, earlier dates and texts."""
+    rng = rng or random.Random(n)
     case = json.loads(
         (ROOT / "examples" / "child-af-3-purple-mark.json").read_text(encoding="utf-8")
     )
