@@ -145,3 +145,37 @@ def test_the_quick_readers_take_the_common_case():
     assert parse._prior_quick(prior, ASSESSED_AT.date(), CHILD.date_of_birth) is not None
     finding = {"kind": "bruise", "site": "cheek", "size_mm": 12, "description": "purple"}
     assert parse._finding_quick(finding) is not None
+
+
+children = obj(
+    {
+        "date_of_birth": st.sampled_from(
+            ["2025-07-20", "2007-09-02", "2007-09-04", "2025-09-04", "1899-12-31", "2025-7-20"]
+        ),
+        "nhs_number": st.sampled_from(
+            ["999 000 0018", "9990000018", "9990000019", "  ", "", "999\t000 0018", "x"]
+        )
+        | texts,
+        "given_name": texts,
+        "family_name": texts,
+        "sex": st.sampled_from(["female", "male", "unknown", "indeterminate", "f"]),
+    }
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(children)
+def test_the_quick_reader_of_the_child_agrees_with_the_full_reader(raw):
+    quick = parse._child_quick(raw, ASSESSED_AT)
+    reader = parse._Reader()
+    full = parse._child(reader, raw, ASSESSED_AT)
+    if quick is not None:
+        assert reader.problems == []
+        assert full == quick
+        assert [type(v) for v in vars(full).values()] == [type(v) for v in vars(quick).values()]
+
+
+def test_the_quick_reader_takes_a_usual_child():
+    """Not a correctness test: the quick path is actually used for a well-formed child."""
+    raw = {"date_of_birth": "2025-07-20", "nhs_number": "999 000 0018", "given_name": "AF"}
+    assert parse._child_quick(raw, ASSESSED_AT) is not None

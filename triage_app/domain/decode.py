@@ -58,35 +58,53 @@ def _parse_constant(text: str) -> Any:
     raise _BadDocumentError(f"{text} is not a number JSON allows")
 
 
-# Bytes that matter to nesting: brackets (mapped to "(" and ")") and the quotes around strings.
-_NESTING = bytes.maketrans(b"[{]}", b"(())")
-_NOT_NESTING = bytes(c for c in range(256) if c not in b'[]{}"')
+# Bytes that matter to structure: brackets (mapped to "(" and ")"), colons, and the quotes
+# around strings; every other byte is deleted.
+_STRUCTURE = bytes.maketrans(b"[{]}", b"(())")
+_NOT_STRUCTURE = bytes(c for c in range(256) if c not in b'[]{}":')
 
 
-def _too_deep(text: bytes) -> bool:
-    r"""Return True when valid JSON ``text`` nests objects and lists more than ``MAX_DEPTH`` deep.
+def _outside_strings(text: bytes) -> bytes:
+    r"""The brackets (as ``(`` and ``)``) and colons of valid JSON ``text`` outside its strings.
 
     A scan of the raw text, run after the decoder has accepted it (so the text is valid JSON):
     escapes are dropped (each ``\\`` pair first, then each ``\"``), leaving the quotes that
-    open and close strings; everything but brackets and those quotes is dropped; brackets inside
-    strings are dropped; then each pass removes every innermost ``()`` pair, one level per pass.
-    Multi-byte UTF-8 never contains these ASCII bytes, so the scan is exact. It is linear in the
-    text and does no recursion, and it is several times cheaper than walking the decoded tree.
+    open and close strings; everything but brackets, colons and those quotes is dropped; then
+    what lies inside strings is dropped. Multi-byte UTF-8 never contains these ASCII bytes, so
+    the scan is exact. Outside strings a colon only ever follows a key, so the colons left are
+    the keys written, one each; the brackets left give the nesting.
     """
     marks = text
     if b"\\" in marks:
         marks = marks.replace(b"\\\\", b"").replace(b'\\"', b"")
-    marks = marks.translate(_NESTING, _NOT_NESTING)
-    # Removing two adjacent quotes (an empty string, or the end of one string and the start of
-    # the next) never changes which brackets are inside a string.
+    marks = marks.translate(_STRUCTURE, _NOT_STRUCTURE)
+    # Removing two adjacent quotes (a string with no bracket or colon in it, or the end of one
+    # string and the start of the next) never changes what lies inside a string.
     marks = marks.replace(b'""', b"")
-    if b'"' in marks:  # a string with a bracket in it: keep only what lies outside strings
+    if b'"' in marks:  # a string with a bracket or colon in it: keep what lies outside strings
         marks = b"".join(marks.split(b'"')[::2])
+    return marks
+
+
+def _nested_too_deep(outside: bytes) -> bool:
+    """Whether the brackets of :func:`_outside_strings` nest more than ``MAX_DEPTH`` deep.
+
+    Each pass removes every innermost ``()`` pair, one level per pass; linear, no recursion.
+    """
+    marks = outside.replace(b":", b"")
     for _ in range(MAX_DEPTH):
         if not marks:
             return False
         marks = marks.replace(b"()", b"")
     return bool(marks)
+
+
+def _too_deep(text: bytes) -> bool:
+    """Return True when valid JSON ``text`` nests objects and lists more than ``MAX_DEPTH`` deep.
+
+    Several times cheaper than walking the decoded tree (see :func:`_outside_strings`).
+    """
+    return _nested_too_deep(_outside_strings(text))
 
 
 def decode_case(raw: bytes | str) -> Any:
@@ -114,20 +132,16 @@ class _Unsure:
 
 
 _UNSURE: Any = _Unsure()
-_JSON_SPACE = b" \t\n\r"
 
 
 def _decode_quick(raw: bytes | str) -> Any:
-    r"""Decode ``raw`` as :func:`decode_case_strict` does, or return ``_UNSURE``.
+    """Decode ``raw`` as :func:`decode_case_strict` does, or return ``_UNSURE``.
 
-    Repeated keys are found by counting. Every key in the text is a string followed (after
-    whitespace) by ``:``, so once JSON whitespace is deleted each key ends in the two bytes
-    ``":``; a quote followed by a colon elsewhere lies inside a string and only adds to the
-    count. The text's count is therefore at least the number of keys written, and the decoded
-    objects hold fewer keys than were written exactly when a key is repeated. When the two
-    counts are equal no key is repeated; when they differ (a repeated key, or only a ``":``
-    inside a string) the strict decoder decides. Any other problem also goes to the strict
-    decoder, which names it.
+    Repeated keys are found by counting. Outside strings a colon only ever follows a key, so
+    the colons outside strings (:func:`_outside_strings`) are the keys written, one each; the
+    decoded objects hold fewer keys than were written exactly when a key is repeated. When the
+    counts differ the strict decoder decides and names the repeated key. The same scan gives
+    the nesting depth. Any other problem also goes to the strict decoder, which names it.
     """
     if isinstance(raw, bytes):
         encoded = raw
@@ -159,9 +173,10 @@ def _decode_quick(raw: bytes | str) -> Any:
         )
     except (ValueError, RecursionError):  # JSONDecodeError and _BadDocumentError included
         return _UNSURE
-    if keys != encoded.translate(None, _JSON_SPACE).count(b'":'):
+    outside = _outside_strings(encoded)
+    if keys != outside.count(b":"):
         return _UNSURE
-    if isinstance(data, dict | list) and _too_deep(encoded):
+    if isinstance(data, dict | list) and _nested_too_deep(outside):
         return _UNSURE
     return data
 

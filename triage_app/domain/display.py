@@ -21,7 +21,8 @@ def nhs_date(value: date | None) -> str:
     """Return ``DD-Mmm-YYYY`` (e.g. ``06-Jan-2025``), or ``Not Known``."""
     if value is None:
         return NOT_KNOWN
-    return f"{value.day:02d}-{_MONTHS[value.month - 1]}-{value.year:04d}"
+    iso = value.isoformat()  # YYYY-MM-DD...: the padded day and year without formatting
+    return f"{iso[8:10]}-{_MONTHS[value.month - 1]}-{iso[:4]}"
 
 
 def nhs_datetime(value: datetime | None) -> str:

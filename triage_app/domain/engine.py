@@ -33,7 +33,7 @@ from triage_app.domain.profile import (
     Profile,
     ProfileRegistry,
 )
-from triage_app.domain.rules import FINAL_RULES, URGENCY_RULES, gather_facts
+from triage_app.domain.rules import FINAL_RULES, NOTHING, URGENCY_RULES, gather_facts
 from triage_app.domain.vocab import (
     ACTION_IDS,
     Setting,
@@ -90,7 +90,7 @@ class _Builder:
                 "due": due_text,
                 "rule": rule,
                 "text": text,
-                "due_at": _due_at(due_text, self.a.assessed_at, self.profile),
+                "due_at": _due_at(due_text, self.a.assessed_at),
             },
         )
 
@@ -103,8 +103,11 @@ class _Builder:
         return template.format(**_placeholders(self.profile))
 
     def ordered(self) -> tuple[Action, ...]:
+        actions = self.actions
+        if actions.keys() <= _ACTION_RANK.keys():  # every id known: sort the ids by a C key
+            return tuple([actions[i] for i in sorted(actions, key=_ACTION_RANK.__getitem__)])
         return tuple(
-            sorted(self.actions.values(), key=lambda x: _ACTION_RANK.get(x.id, len(_ACTION_RANK)))
+            sorted(actions.values(), key=lambda x: _ACTION_RANK.get(x.id, len(_ACTION_RANK)))
         )
 
 
@@ -125,16 +128,45 @@ def _placeholders(profile: Profile) -> dict[str, str]:
     }
 
 
-def _due_at(due: str, start: datetime, profile: Profile) -> datetime | None:
-    if due in ("now", "with the phone referral"):
+def _due_at(due: str, start: datetime) -> datetime | None:
+    """When an action is due, from its due text and the time of the assessment."""
+    after = _DUE_AFTER.get(due, _UNREAD)
+    if after is _UNREAD:  # due texts come from the profiles, guidance and rules: few of them
+        if len(_DUE_AFTER) >= _MAX_DUE_TEXTS:
+            _DUE_AFTER.clear()
+        after = _DUE_AFTER[due] = _due_after(due)
+    if after is _AT_START:
         return start
-    if due in ("same day", "before the child leaves"):
+    if after is _END_OF_THAT_DAY:
         return datetime.combine(start.date(), _END_OF_DAY)
+    return None if after is None else start + after
+
+
+_UNREAD: Any = object()
+_AT_START: Any = object()
+_END_OF_THAT_DAY: Any = object()
+_DUE_AFTER: dict[str, Any] = {}
+_MAX_DUE_TEXTS = 256
+
+
+def _due_after(due: str) -> Any:
+    """How a due text reads: at the start, at the end of that day, a time after it, or never."""
+    if due in ("now", "with the phone referral"):
+        return _AT_START
+    if due in ("same day", "before the child leaves"):
+        return _END_OF_THAT_DAY
     if due.startswith("within ") and due.endswith("h"):
         hours = due.removeprefix("within ").removesuffix("h")
         if hours.isdigit():
-            return start + timedelta(hours=int(hours))
+            return timedelta(hours=int(hours))
     return None
+
+
+_RULE_NUMBERS = {f"R{n}": n for n in range(100)}
+
+
+def _rule_number(rule: str) -> int:
+    return _RULE_NUMBERS.get(rule) or int(rule[1:])
 
 
 def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
@@ -159,6 +191,8 @@ def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
     notices: list[str] = []
     investigations: tuple[Investigation, ...] = ()
     for outcome in outcomes:
+        if outcome is NOTHING:  # a rule that does not apply adds nothing
+            continue
         rules.extend(outcome.rules)
         notices.extend(outcome.notices)
         for action_id, rule, due in outcome.actions:
@@ -172,11 +206,7 @@ def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
         warnings.append(review_warning)
         notices.append(review_warning)
     if profile.status != "signed_off":
-        pending = ", ".join(p.field for p in profile.awaiting_sign_off)
-        notices.append(
-            f"Profile {profile.id} {profile.version} is {AWAITING_SIGN_OFF}"
-            + (f" (items: {pending})." if pending else ".")
-        )
+        notices.append(_sign_off_notice(profile))
     dob = a.child.date_of_birth
     return build(
         Decision,
@@ -194,7 +224,7 @@ def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
             "ten4facesp_components": facts.ten4,
             "flags": facts.flags,
             "notices": tuple(notices),
-            "rules_fired": tuple(sorted(set(rules), key=lambda r: int(r[1:]))),
+            "rules_fired": tuple(sorted(set(rules), key=_rule_number)),
             "warnings": tuple(warnings),
             "investigations": investigations,
             "nice_prompts": (
@@ -202,6 +232,23 @@ def decide(a: Assessment, profile: Profile, guidance: Guidance) -> Decision:
             ),
         },
     )
+
+
+_SIGN_OFF_NOTICES: dict[int, tuple[Profile, str]] = {}
+
+
+def _sign_off_notice(profile: Profile) -> str:
+    """The notice that a profile awaits sign-off, worded once per loaded profile."""
+    entry = _SIGN_OFF_NOTICES.get(id(profile))
+    if entry is None or entry[0] is not profile:
+        if len(_SIGN_OFF_NOTICES) >= _MAX_WORDINGS:
+            _SIGN_OFF_NOTICES.clear()
+        pending = ", ".join(p.field for p in profile.awaiting_sign_off)
+        text = f"Profile {profile.id} {profile.version} is {AWAITING_SIGN_OFF}" + (
+            f" (items: {pending})." if pending else "."
+        )
+        entry = _SIGN_OFF_NOTICES[id(profile)] = (profile, text)
+    return entry[1]
 
 
 def _nice_prompts(a: Assessment, guidance: Guidance) -> tuple[str, ...]:

@@ -8,8 +8,9 @@ urgency.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from operator import attrgetter
 
@@ -58,7 +59,7 @@ def cumulative_risk_flags(
     flags = (
         _sentinel_flag(a, profile, by_date),
         _family_flag(a.history),
-        _frequent_attender_flag(a, profile),
+        _frequent_attender_flag(a, profile, by_date),
         _high_risk_site_flag(a, results, by_date),
         _explanation_flag(a),
         _cp_is_flag(a.history),
@@ -75,16 +76,26 @@ def _family_flag(h: History) -> Flag | None:
     )
 
 
-def _frequent_attender_flag(a: Assessment, profile: Profile) -> Flag | None:
-    """F3: the local frequent-attender rule; a weak predictor, labelled as one."""
+def _frequent_attender_flag(
+    a: Assessment, profile: Profile, by_date: list[PriorPresentation]
+) -> Flag | None:
+    """F3: the local frequent-attender rule; a weak predictor, labelled as one.
+
+    The presentations from ``window`` days before the assessment up to its day, counted by
+    two binary searches of the presentations in date order.
+    """
     on = a.assessed_at.date()
     window = profile.frequent_attender_window_days
-    recent = [p for p in a.history.prior_presentations if 0 <= (on - p.date).days <= window]
-    if len(recent) <= profile.frequent_attender_threshold:
+    try:
+        start = on - timedelta(days=window)
+    except OverflowError:  # a window reaching back before the year 1
+        start = date.min
+    recent = bisect_right(by_date, on, key=_BY_DATE) - bisect_left(by_date, start, key=_BY_DATE)
+    if recent <= profile.frequent_attender_threshold:
         return None
     return Flag(
         "frequent_attender",
-        f"{len(recent)} earlier presentations in the {window} days before this one "
+        f"{recent} earlier presentations in the {window} days before this one "
         f"(local frequent-attender rule: more than {profile.frequent_attender_threshold}). "
         "A weak predictor on its own; shown as information only.",
     )
@@ -152,13 +163,12 @@ def _sentinel_flag(
     """F1: an injury-type finding at an earlier presentation while the child was NIM then."""
     floor_date = add_months(a.child.date_of_birth, nim_floor_months(profile))
     qualifying = profile.qualifying_findings
-    sentinel = []
-    for p in by_date:
-        if not p.findings or (p.nim is False and p.date >= floor_date):  # no injury, or mobile then
-            continue
-        injuries = [f for f in p.findings if f.kind in qualifying]
-        if injuries:
-            sentinel.append((p, injuries))
+    sentinel = [
+        (p, injuries)
+        for p in by_date
+        if (p.nim is not False or p.date < floor_date)  # NIM then (unknown counts as NIM)
+        and (injuries := [f for f in p.findings if f.kind in qualifying])
+    ]
     if not sentinel:
         return None
     return Flag(

@@ -250,6 +250,8 @@ class Decision:
 
     def to_json(self) -> dict[str, Any]:
         """Return the ``triage-decision/1`` JSON object for this decision."""
+        # most actions are due at the same moment: each distinct moment is written once
+        stamps = {when: _iso_minutes(when) for when in {a.due_at for a in self.actions}}
         return {
             "schema": OUTPUT_SCHEMA,
             "profile": {
@@ -267,7 +269,7 @@ class Decision:
                     "due": a.due,
                     "rule": a.rule,
                     "text": a.text,
-                    "due_at": _iso_minutes(a.due_at),
+                    "due_at": stamps[a.due_at],
                 }
                 for a in self.actions
             ],

@@ -30,6 +30,8 @@ from triage_app.domain.model import (
     Mobility,
     PriorFinding,
     PriorPresentation,
+    _new,
+    _set,
     build,
 )
 from triage_app.domain.vocab import (
@@ -133,6 +135,8 @@ class _Reader:
         self.problems.append(Problem(path, reason))
 
     def obj(self, value: Any, path: str, allowed: set[str]) -> Mapping[str, Any] | None:
+        if type(value) is dict and allowed.issuperset(value):  # the usual case, decided at once
+            return value
         if value is None:
             return None
         if not isinstance(value, Mapping):
@@ -290,7 +294,7 @@ def parse_assessment(data: Any, *, profile_override: str | None = None) -> Asses
 
     setting = r.enum(top.get("setting"), "setting", Setting)
     report_mode = r.enum(top.get("report_mode"), "report_mode", ReportMode) or ReportMode.IN_PERSON
-    child = _child(r, top.get("child"), assessed_at)
+    child = _child_quick(top.get("child"), assessed_at) or _child(r, top.get("child"), assessed_at)
     mobility = _mobility(r, top.get("mobility"))
 
     signs: list[EmergencySign] = []
@@ -376,6 +380,59 @@ def _child(r: _Reader, raw: Any, assessed_at: datetime | None) -> Child | None:
     return Child(date_of_birth=dob, nhs_number=nhs, given_name=given, family_name=family, sex=sex)
 
 
+def _child_quick(raw: Any, assessed_at: datetime | None) -> Child | None:
+    """Read a well-formed child quickly, or return ``None`` (then :func:`_child` reads it).
+
+    Accepts exactly what :func:`_child` accepts without a problem: the date of birth as
+    ``YYYY-MM-DD`` (see :func:`_prior_quick`), and names and NHS number as printable ASCII,
+    which holds no NUL, surrogate or control character.
+    """
+    if type(raw) is not dict or not _CHILD_KEYS.issuperset(raw) or assessed_at is None:
+        return None
+    dob = raw.get("date_of_birth")
+    if type(dob) is not str or len(dob) != 10 or dob[4] != "-" or dob[7] != "-":
+        return None
+    try:
+        dob = date.fromisoformat(dob)
+    except ValueError:
+        return None
+    on = assessed_at.date()
+    if not MIN_YEAR <= dob.year <= MAX_YEAR or dob > on:
+        return None
+    if add_months(dob, 12 * MAX_AGE_YEARS) <= on:
+        return None
+    nhs, given, family = raw.get("nhs_number"), raw.get("given_name"), raw.get("family_name")
+    for value, limit in ((nhs, 20), (given, MAX_NAME), (family, MAX_NAME)):
+        if value is not None and (
+            type(value) is not str
+            or len(value) > limit
+            or not (value.isascii() and value.isprintable())
+        ):
+            return None
+    if nhs is not None:
+        if not nhs.strip():
+            nhs = None
+        elif nhs_number.problem(nhs) is None:
+            nhs = nhs_number.normalise(nhs)
+        else:
+            return None
+    sex = raw.get("sex")
+    if sex is not None:
+        sex = _SEXES.get(sex) if type(sex) is str else None
+        if sex is None:
+            return None
+    return build(
+        Child,
+        {
+            "date_of_birth": dob,
+            "nhs_number": nhs,
+            "given_name": given,
+            "family_name": family,
+            "sex": sex,
+        },
+    )
+
+
 def _mobility(r: _Reader, raw: Any) -> Mobility:
     obj = r.obj(raw, "mobility", _MOBILITY_KEYS)
     if obj is None:
@@ -438,7 +495,7 @@ def _finding_quick(raw: Any) -> Finding | None:
     anything else (or a claimed exception) returns ``None`` so that :func:`_finding` reads
     the finding and names each problem.
     """
-    if type(raw) is not dict or not raw.keys() <= _FINDING_KEYS or "exception" in raw:
+    if type(raw) is not dict or not _FINDING_KEYS.issuperset(raw) or "exception" in raw:
         return None
     kind, site, side = raw.get("kind"), raw.get("site"), raw.get("side")
     size, patterned, count = raw.get("size_mm"), raw.get("patterned"), raw.get("count")
@@ -538,14 +595,20 @@ def _history(r: _Reader, raw: Any, assessed_at: datetime | None, child: Child | 
         )
     prior: list[PriorPresentation] = []
     items = r.lst(obj.get("prior_presentations"), "history.prior_presentations", MAX_PRESENTATIONS)
-    on = assessed_at.date() if assessed_at is not None else None
-    dob = child.date_of_birth if child is not None else None
-    for i, item in enumerate(items):
-        presentation = _prior_quick(item, on, dob)
-        if presentation is None:
-            presentation = _prior(r, item, f"history.prior_presentations[{i}]", assessed_at, child)
-        if presentation is not None:
-            prior.append(presentation)
+    if assessed_at is not None and child is not None:
+        on, dob = assessed_at.date(), child.date_of_birth
+        prior = [_prior_quick(item, on, dob) for item in items]
+    if len(prior) != len(items) or not all(prior):  # the full reader names every problem
+        prior = []
+        for i, item in enumerate(items):
+            presentation = None
+            if assessed_at is not None and child is not None:
+                presentation = _prior_quick(item, assessed_at.date(), child.date_of_birth)
+            if presentation is None:
+                path = f"history.prior_presentations[{i}]"
+                presentation = _prior(r, item, path, assessed_at, child)
+            if presentation is not None:
+                prior.append(presentation)
     return build(
         History,
         {
@@ -616,18 +679,19 @@ def _prior(
     )
 
 
-def _prior_quick(raw: Any, on: date | None, dob: date | None) -> PriorPresentation | None:
+def _prior_quick(raw: Any, on: date, dob: date) -> PriorPresentation | None:
     """Read a well-formed earlier presentation quickly, or return ``None``.
 
     A history can hold thousands of presentations, so the common case skips the per-field
     paths that :func:`_prior` builds for its problem messages. This reads exactly what
     :func:`_prior` accepts; on anything that :func:`_prior` would report (or that needs a
     closer look) it returns ``None``, and :func:`_prior` reads the item again and names
-    each problem.
+    each problem. ``on`` (the assessment's day) and ``dob`` are dates the readers accepted.
     """
-    if on is None or dob is None or type(raw) is not dict or not raw.keys() <= _PRIOR_KEYS:
+    if type(raw) is not dict or not _PRIOR_KEYS.issuperset(raw):
         return None
-    when = raw.get("date")
+    get = raw.get
+    when = get("date")
     # What _DATE_RE accepts, for the one ten-character form date.fromisoformat reads with a
     # "-" at 4 and 7 (it reads ASCII digits only): YYYY-MM-DD.
     if type(when) is not str or len(when) != 10 or when[4] != "-" or when[7] != "-":
@@ -638,58 +702,57 @@ def _prior_quick(raw: Any, on: date | None, dob: date | None) -> PriorPresentati
         return None
     if not dob <= when <= on or not MIN_YEAR <= when.year <= MAX_YEAR:
         return None
-    findings: list[PriorFinding] = []
-    items = raw.get("findings")
+    items = get("findings")
+    findings: tuple[PriorFinding, ...] = ()
     if items is not None:
         if type(items) is not list or len(items) > MAX_FINDINGS:
             return None
-        for item in items:
-            finding = _prior_finding_quick(item)
-            if finding is None:
-                return None
-            findings.append(finding)
-    setting = raw.get("setting")
+        findings = tuple([_prior_finding_quick(item) for item in items])
+        if not all(findings):  # a finding the full reader must look at
+            return None
+    setting = get("setting")
     if setting is not None:
         setting = _SETTINGS.get(setting) if type(setting) is str else None
         if setting is None:
             return None
-    nim = raw.get("nim")
+    nim = get("nim")
     if nim is not None and nim is not True and nim is not False:
         return None
     # _quick_text for each text, written out: the usual text is ASCII without a NUL
-    outcome = raw.get("outcome")
+    outcome, complaint, explanation = get("outcome"), get("complaint"), get("explanation")
     if outcome is not None and (
         type(outcome) is not str
         or len(outcome) > MAX_SHORT_TEXT
         or not ((outcome.isascii() and "\x00" not in outcome) or _plain_text(outcome))
     ):
         return None
-    complaint = raw.get("complaint")
     if complaint is not None and (
         type(complaint) is not str
         or len(complaint) > MAX_SHORT_TEXT
         or not ((complaint.isascii() and "\x00" not in complaint) or _plain_text(complaint))
     ):
         return None
-    explanation = raw.get("explanation")
     if explanation is not None and (
         type(explanation) is not str
         or len(explanation) > MAX_LONG_TEXT
         or not ((explanation.isascii() and "\x00" not in explanation) or _plain_text(explanation))
     ):
         return None
-    return build(
-        PriorPresentation,
+    presentation = _new(PriorPresentation)  # model.build, written out: one call fewer each
+    _set(
+        presentation,
+        "__dict__",
         {
             "date": when,
             "setting": setting,
-            "findings": tuple(findings),
+            "findings": findings,
             "outcome": outcome,
             "complaint": complaint,
             "nim": nim,
             "explanation": explanation,
         },
     )
+    return presentation
 
 
 _PRIOR_FINDINGS: dict[tuple[Any, Any, Any], PriorFinding] = {}
@@ -697,15 +760,16 @@ _KINDS = _members(FindingKind)
 _SITES = _members(Site)
 _SETTINGS = _members(Setting)
 _SIDES = _members(Side)
+_SEXES = _members(Sex)
 
 
 def _prior_finding_quick(raw: Any) -> PriorFinding | None:
     """Read a well-formed earlier finding (``None`` when :func:`_prior` must look closer).
 
-    There are few distinct earlier findings (kind, site, patterned), and each is immutable,
-    so one object is shared for each.
+    There are few distinct earlier findings (kind, site, patterned: words of the vocabulary),
+    and each is immutable, so one object is shared for each.
     """
-    if type(raw) is not dict or not raw.keys() <= _PRIOR_FINDING_KEYS:
+    if type(raw) is not dict or not _PRIOR_FINDING_KEYS.issuperset(raw):
         return None
     kind, site, patterned = raw.get("kind"), raw.get("site"), raw.get("patterned")
     if (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from triage_app.domain.display import add_months, age_display
 from triage_app.domain.flags import cumulative_risk_flags
@@ -261,11 +262,8 @@ def r1_nim(f: Facts) -> RuleOutcome:
 def r0_emergency(f: Facts) -> RuleOutcome:
     """R0: an emergency sign or emergency finding means emergency care now."""
     a = f.a
-    found = [
-        x
-        for x in a.findings
-        if any(e.matches(x.kind, x.site) for e in f.profile.emergency_findings)
-    ]
+    any_site, at_site = _emergency_findings(f.profile)
+    found = [x for x in a.findings if x.kind in any_site or (x.kind, x.site) in at_site]
     if not (a.emergency_signs or found):
         return NOTHING
     what = [s.value.replace("_", " ") for s in a.emergency_signs] + [
@@ -283,6 +281,28 @@ def r0_emergency(f: Facts) -> RuleOutcome:
             "protocol still applies after stabilisation.",
         ),
     )
+
+
+# Per loaded profile (immutable once loaded): its emergency findings as two sets. Entries hold
+# the profile itself, so an id in a key is never reused while cached.
+_EMERGENCY: dict[int, tuple[Profile, frozenset[FindingKind], frozenset[tuple[Any, Any]]]] = {}
+
+
+def _emergency_findings(
+    profile: Profile,
+) -> tuple[frozenset[FindingKind], frozenset[tuple[Any, Any]]]:
+    """The kinds that are emergencies at any site, and the (kind, site) pairs that are."""
+    entry = _EMERGENCY.get(id(profile))
+    if entry is None or entry[0] is not profile:
+        if len(_EMERGENCY) >= 64:
+            _EMERGENCY.clear()
+        found = profile.emergency_findings
+        entry = _EMERGENCY[id(profile)] = (
+            profile,
+            frozenset(e.kind for e in found if e.site is None),
+            frozenset((e.kind, e.site) for e in found if e.site is not None),
+        )
+    return entry[1], entry[2]
 
 
 def r2_findings(f: Facts) -> RuleOutcome:
@@ -533,14 +553,21 @@ def _nim_notice(a: Assessment, profile: Profile, nim: NimResult) -> str:
             f"Independently mobile (age {age}): {', '.join(done)}. In profile {profile.id} "
             "this ends 'not independently mobile'."
         )
-    reasons = {
-        "age_under_floor": f"under {nim_floor_months(profile)} months (age {age})",
-        "disability": "not mobile because of disability or delay",
-        "no_mobility_milestone": "no mobility milestone reached",
-        "rolling_only": "rolls, but rolling alone does not make a baby mobile in this profile",
-        "mobility_unknown": "mobility not fully known, so treated as not mobile",
-    }
-    return "Not independently mobile: " + "; ".join(reasons[b] for b in nim.basis) + "."
+    reasons = [
+        f"under {nim_floor_months(profile)} months (age {age})"
+        if b == "age_under_floor"
+        else _NIM_REASONS[b]
+        for b in nim.basis
+    ]
+    return "Not independently mobile: " + "; ".join(reasons) + "."
+
+
+_NIM_REASONS = {  # age_under_floor is worded with the child's age
+    "disability": "not mobile because of disability or delay",
+    "no_mobility_milestone": "no mobility milestone reached",
+    "rolling_only": "rolls, but rolling alone does not make a baby mobile in this profile",
+    "mobility_unknown": "mobility not fully known, so treated as not mobile",
+}
 
 
 def _ten4(a: Assessment, results: list[FindingResult]) -> tuple[str, ...]:
@@ -582,6 +609,7 @@ def _mobile_concern(
 
 def _investigations(profile: Profile, on: date) -> tuple[Investigation, ...]:
     low, high = profile.follow_up_skeletal_survey_days
+    due_from, due_to = on + timedelta(days=low), on + timedelta(days=high)
     items = []
     for item in profile.investigations:
         follow_up = item.follow_up_window
@@ -592,8 +620,8 @@ def _investigations(profile: Profile, on: date) -> tuple[Investigation, ...]:
                     "id": item.id,
                     "text": item.text,
                     "due": item.due,
-                    "due_from": on + timedelta(days=low) if follow_up else None,
-                    "due_to": on + timedelta(days=high) if follow_up else None,
+                    "due_from": due_from if follow_up else None,
+                    "due_to": due_to if follow_up else None,
                 },
             )
         )
