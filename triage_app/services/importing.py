@@ -385,17 +385,19 @@ def _import_in_batches(
         job_id = import_jobs.start(s, path.name, digest, ctx.user, ctx.clock())
     try:
         job: ImportJob | None = None
-        for batch in _batches(reader, records, batch_size, rejects):
-            with ctx.transaction() as s:
-                conn = s.connection()
-                if job is None:
-                    job = ImportJob(ctx, conn, index, rejects, len(rejects.header))
-                job.conn = conn
-                before = import_jobs.max_ids(conn)
-                job.run(batch)
-                import_jobs.add_batch(conn, job_id, before, records.end, job.take_undo())
-            if after_batch:
-                after_batch(job.read)
+        # One connection for every batch (each batch its own transaction on it): its page
+        # cache keeps the indexes the batches update hot. Closed (any open transaction rolled
+        # back) before a failure is rolled back below.
+        with ctx.engine.connect() as conn:
+            for batch in _batches(reader, records, batch_size, rejects):
+                with conn.begin():
+                    if job is None:
+                        job = ImportJob(ctx, conn, index, rejects, len(rejects.header))
+                    before = import_jobs.max_ids(conn)
+                    job.run(batch)
+                    import_jobs.add_batch(conn, job_id, before, records.end, job.take_undo())
+                if after_batch:
+                    after_batch(job.read)
         with ctx.transaction() as s:
             if job is None:
                 job = ImportJob(ctx, s.connection(), index, rejects, len(rejects.header))
