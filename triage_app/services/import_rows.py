@@ -155,6 +155,7 @@ _SECONDS = frozenset(f":{s:02d}" for s in range(60))
 _WEIGHTS_SUM_ZERO = 48 * sum(range(2, 11))  # the weighted sum of nine ASCII "0"s
 
 
+@lru_cache(maxsize=65_536)
 def _nhs_surely_valid(digits: str) -> bool:
     """True only for a valid NHS number: 10 ASCII digits outside the Scottish CHI range.
 
