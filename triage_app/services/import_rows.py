@@ -155,7 +155,6 @@ _SECONDS = frozenset(f":{s:02d}" for s in range(60))
 _WEIGHTS_SUM_ZERO = 48 * sum(range(2, 11))  # the weighted sum of nine ASCII "0"s
 
 
-@lru_cache(maxsize=65_536)
 def _nhs_surely_valid(digits: str) -> bool:
     """True only for a valid NHS number: 10 ASCII digits outside the Scottish CHI range.
 
@@ -196,44 +195,92 @@ def _seen_day(text: str) -> date | None:
         return None
 
 
+# What quick_row has found valid, remembered (exports repeat the same few dates, findings
+# and, per child, NHS numbers): plain dictionaries, emptied when they grow large.
+_CACHE_MAX = 65_536
+_NHS_FORMS: dict[str, str] = {}  # NHS number cell -> stored form ("" when blank)
+_DAYS: dict[str, date] = {}  # YYYY-MM-DD -> date
+_FINDINGS: dict[str, str] = {}  # findings cell -> JSON text
+
+
+def _remember[V](cache: dict[str, V], key: str, value: V) -> V:
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _nhs_form(cell: str) -> str | None:
+    """The NHS number cell as stored (``""`` when blank), or ``None`` when it is not valid."""
+    if _nhs_surely_valid(cell):
+        return _remember(_NHS_FORMS, cell, cell)
+    nhs = cell.strip()
+    if nhs and _nhs_problem(nhs):
+        return None
+    return _remember(_NHS_FORMS, cell, nhs.replace(" ", ""))
+
+
+def _valid_day(text: str) -> date | None:
+    day = _day(text)
+    return None if day is None else _remember(_DAYS, text, day)
+
+
+def _seen(text: str) -> tuple[date, str] | None:
+    """A ``seen_at`` cell's date and database text, or ``None`` when it is not valid."""
+    day = _seen_day(text)
+    return None if day is None else (day, seen_db_text(text))
+
+
 def quick_row(v: tuple[str, ...], today: date) -> tuple[str | None, date, str, str] | None:
     """Fast check of a row tuple (COLUMNS order): ``(nhs, dob, seen_db, findings_json)``.
 
     Returns ``None`` when anything is wrong; :func:`validate_row` then says what.
     """
+    (source, source_id, nhs, family, given, dob_text, sex, _, seen_text, setting, _, _,
+     findings_text, _) = v  # fmt: skip
     joined = "".join(v)
     if "\x00" in joined or (not joined.isascii() and _SURROGATE.search(joined)):
         return None
     if len(joined) > MAX_FIELD and max(map(len, v)) > MAX_FIELD:
         return None
     # ``not x.strip()`` is ``not x or x.isspace()`` (the same whitespace), without a copy.
-    source, source_id, family, given = v[SOURCE], v[SOURCE_ID], v[FAMILY], v[GIVEN]
     if not source or source.isspace() or not source_id or source_id.isspace():
         return None
     if (not family or family.isspace()) and (not given or given.isspace()):
         return None
-    sex, setting = v[SEX], v[SETTING]
     if (sex and sex not in _SEXES) or (setting and setting not in _SETTINGS):
         return None
-    nhs: str | None = v[NHS]
-    if nhs and not _nhs_surely_valid(nhs):
-        nhs = nhs.strip()
-        if nhs:
-            if _nhs_problem(nhs):
+    if nhs:
+        form = _NHS_FORMS.get(nhs)
+        if form is None:
+            form = _nhs_form(nhs)
+            if form is None:
                 return None
-            nhs = nhs.replace(" ", "")
-    dob = _day(v[DOB])
+        nhs = form
+    dob = _DAYS.get(dob_text) or _valid_day(dob_text)
     if dob is None or dob > today:
         return None
-    text = v[SEEN]
-    seen = _seen_day(text)
-    if seen is None or seen < dob or seen > today:
+    seen: tuple[date, str] | None = None
+    if len(seen_text) == 16 and seen_text[10] == "T":  # the usual form, checked inline
+        hhmm = seen_text[11:]
+        if hhmm in _HHMM:
+            day_text = seen_text[:10]
+            day = _DAYS.get(day_text) or _valid_day(day_text)
+            if day is not None:
+                seen = day, f"{day_text} {hhmm}:00.000000"
+    if seen is None:
+        seen = _seen(seen_text)
+        if seen is None:
+            return None
+    if seen[0] < dob or seen[0] > today:
         return None
-    try:
-        findings = _findings_json(v[FINDINGS])
-    except ValueError:
-        return None
-    return nhs or None, dob, seen_db_text(text), findings
+    findings = _FINDINGS.get(findings_text)
+    if findings is None:
+        try:
+            findings = _remember(_FINDINGS, findings_text, _findings_json(findings_text))
+        except ValueError:
+            return None
+    return nhs or None, dob, seen[1], findings
 
 
 def seen_db_text(text: str) -> str:

@@ -22,7 +22,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from triage_app.domain.errors import InputError, Problem
 from triage_app.domain.records import ImportSummary
@@ -141,7 +141,7 @@ class _Records:
     module's: a quote opens a quoted field only at the start of a field.
     """
 
-    def __init__(self, f: Any) -> None:
+    def __init__(self, f: TextIO) -> None:
         self.f = f
         self.line = 0  # physical lines read
         self.start = 1  # the line where the record just yielded starts
