@@ -44,7 +44,9 @@ class ImportJob:
         self, ctx: StoreContext, conn: Any, index: dict[str, int], rejects: Any, width: int
     ) -> None:
         self.ctx, self.conn, self.rejects, self.width = ctx, conn, rejects, width
-        self.pick = itemgetter(*(index[name] for name in COLUMNS))
+        order = [index[name] for name in COLUMNS]
+        # A file in the documented column order needs no reordering: tuple() is quicker.
+        self.pick = tuple if order == list(range(len(order))) else itemgetter(*order)
         self.today = ctx.clock().date()
         self.stamp = bulk.db_datetime(ctx.clock())
         self.read = self.imported = self.duplicates = self.children_created = 0
