@@ -196,11 +196,12 @@ class _Records:
         stop = text.find('"')
         if stop < 0:
             stop = len(text)
-        cr = text.find("\r", 0, stop)
-        while cr >= 0 and text.startswith("\n", cr + 1):  # CR LF ends a line; a lone CR
-            cr = text.find("\r", cr + 2, stop)  # is left to texts()
-        if cr >= 0:
-            stop = cr
+        if text.count("\r", 0, stop) != text.count("\r\n", 0, stop):
+            cr = text.find("\r", 0, stop)  # CR LF ends a line; a lone CR is left to texts()
+            while cr >= 0 and text.startswith("\n", cr + 1):
+                cr = text.find("\r", cr + 2, stop)
+            if cr >= 0:
+                stop = cr
         cut = text.rfind("\n", 0, stop) + 1
         if not cut:
             return self.line + 1, []

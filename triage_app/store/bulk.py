@@ -45,9 +45,14 @@ def chunks[T](items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 def existing_sources(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Return which (source, source_id) pairs are already stored."""
     found: set[tuple[str, str]] = set()
-    by_source: dict[str, list[str]] = {}
-    for source, source_id in keys:
-        by_source.setdefault(source, []).append(source_id)
+    keys = list(keys)
+    sources = {source for source, _ in keys}  # usually one: a file comes from one system
+    if len(sources) == 1:
+        by_source = {sources.pop(): [source_id for _, source_id in keys]}
+    else:
+        by_source = {}
+        for source, source_id in keys:
+            by_source.setdefault(source, []).append(source_id)
     mark = _mark(conn)
     for source, ids in by_source.items():
         for part in chunks(ids, 2_000):
