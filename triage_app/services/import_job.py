@@ -16,14 +16,6 @@ from typing import Any
 from triage_app.services.context import StoreContext
 from triage_app.services.import_rows import (
     COLUMNS,
-    COMPLAINT,
-    FAMILY,
-    GIVEN,
-    ORGANISATION,
-    OUTCOME,
-    POSTCODE,
-    SETTING,
-    SEX,
     SOURCE,
     SOURCE_ID,
     quick_row,
@@ -180,12 +172,14 @@ class ImportJob:
         append = out.append
         placed: list[str] = []
         for line, fields, v, c in rows:
-            nhs, dob = c[0], c[1]
+            nhs, dob, seen, findings = c
+            (source, source_id, _, family, given, _, sex, postcode, _, setting, organisation,
+             complaint, _, outcome) = v  # fmt: skip
             hit = known_get(nhs) if nhs else None
             if hit is None:
                 add((
-                    nhs, v[FAMILY] or None, v[GIVEN] or None, _name_key(v[FAMILY]),
-                    dob.isoformat(), v[SEX] or None, v[POSTCODE] or None, stamp, user, 1,
+                    nhs, family or None, given or None, _name_key(family),
+                    dob.isoformat(), sex or None, postcode or None, stamp, user, 1,
                 ))  # fmt: skip
                 child_id, next_new = next_new, next_new + step
                 if nhs:
@@ -201,9 +195,8 @@ class ImportJob:
             else:
                 child_id = hit[0]
             append((
-                child_id, c[2], v[SETTING] or None, v[ORGANISATION] or None,
-                v[COMPLAINT] or None, c[3], v[OUTCOME] or None, v[SOURCE], v[SOURCE_ID],
-                stamp, user, 1,
+                child_id, seen, setting or None, organisation or None, complaint or None,
+                findings, outcome or None, source, source_id, stamp, user, 1,
             ))  # fmt: skip
         ids = bulk.insert_child_tuples(self.conn, new_children, first_id=first_id)
         self.children_created += len(ids)
