@@ -9,6 +9,7 @@ the documented one.
 
 import csv
 
+import pytest
 from sqlalchemy import select, text
 
 from triage_app.services.importing import COLUMNS, import_presentations
@@ -74,3 +75,23 @@ def test_every_presentation_belongs_to_its_own_child(ctx, make, tmp_path):
             r["date_of_birth"],
         ), r["source_id"]
     assert got["M1"] == got["M3"]  # one child for the new number's two rows
+
+
+def test_each_committed_batch_records_the_line_it_reached(ctx, make, tmp_path):
+    """The import job's ``lines_done`` (SQLite) is the last line of the batch just committed,
+    whether its rows were read the fast way or the careful way (a row spanning two lines)."""
+    if ctx.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL imports in one transaction, without batches")
+    from triage_app.store.orm import ImportJobRow
+
+    rows = [row(make, i % 5, source_id=f"L{i}") for i in range(7)]
+    rows[3]["complaint"] = "two\nlines"  # line 5 to 6: read the careful way
+    reached = []
+
+    def after(done):
+        with ctx.session_factory.begin() as s:
+            reached.append(s.scalars(select(ImportJobRow.lines_done)).all()[-1])
+
+    import_presentations(ctx, write(tmp_path / "v.csv", rows), batch_size=2, after_batch=after)
+    # Header line 1; rows on lines 2, 3, 4, 5-6, 7, 8, 9.
+    assert reached == [3, 6, 8, 9]

@@ -471,7 +471,9 @@ def _import_in_batches(
                         job = ImportJob(ctx, conn, index, rejects, len(rejects.header))
                     before = import_jobs.max_ids(conn)
                     job.run(batch)
-                    import_jobs.add_batch(conn, job_id, before, records.end, job.take_undo())
+                    last = batch[-1][0]  # the line reached: a careful record's own last line
+                    reached = records.end if records.start == last else last
+                    import_jobs.add_batch(conn, job_id, before, reached, job.take_undo())
                 if after_batch:
                     after_batch(job.read)
         with ctx.transaction() as s:
