@@ -9,20 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
 from triage_app.services.context import StoreContext
 from triage_app.services.import_rows import (
     COLUMNS,
-    COMPLAINT,
-    FAMILY,
-    GIVEN,
-    ORGANISATION,
-    OUTCOME,
-    POSTCODE,
-    SETTING,
-    SEX,
     SOURCE,
     SOURCE_ID,
     quick_row,
@@ -33,6 +26,7 @@ from triage_app.store.search import name_key
 
 Row = tuple[str, ...]
 Checked = tuple[str | None, date, str, str]  # nhs, date of birth, seen (db text), findings JSON
+_name_key = lru_cache(maxsize=65_536)(name_key)  # family names repeat across an import's rows
 
 
 class ImportJob:
@@ -42,7 +36,9 @@ class ImportJob:
         self, ctx: StoreContext, conn: Any, index: dict[str, int], rejects: Any, width: int
     ) -> None:
         self.ctx, self.conn, self.rejects, self.width = ctx, conn, rejects, width
-        self.pick = itemgetter(*(index[name] for name in COLUMNS))
+        order = [index[name] for name in COLUMNS]
+        # A file in the documented column order needs no reordering: tuple() is quicker.
+        self.pick = tuple if order == list(range(len(order))) else itemgetter(*order)
         self.today = ctx.clock().date()
         self.stamp = bulk.db_datetime(ctx.clock())
         self.read = self.imported = self.duplicates = self.children_created = 0
@@ -75,20 +71,21 @@ class ImportJob:
         """Check, de-duplicate and store one batch of (line number, fields)."""
         good: list[tuple[int, Sequence[str], Row, Checked]] = []
         seen, today, width, pick = self.seen, self.today, self.width, self.pick
+        seen_get, keep, quick = seen.get, good.append, quick_row
         self.read += len(batch)
         for line, fields in batch:
             if len(fields) != width:
                 self.rejects.add(fields, line, f"has {len(fields)} fields; the header has {width}")
                 continue
             v = pick(fields)
-            checked = quick_row(v, today)
+            checked = quick(v, today)
             if checked is None:
                 _, problems = validate_row(dict(zip(COLUMNS, v, strict=True)), today)
                 self.rejects.add(fields, line, "; ".join(problems) or "not a valid row")
                 continue
             key = (v[SOURCE], v[SOURCE_ID])
             fingerprint = hash(v)
-            first = seen.get(key)
+            first = seen_get(key)
             if first is not None:
                 if first[1] == fingerprint:
                     self.duplicates += 1
@@ -99,7 +96,7 @@ class ImportJob:
                     )  # fmt: skip
                 continue
             seen[key] = (line, fingerprint)
-            good.append((line, fields, v, checked))
+            keep((line, fields, v, checked))
         stored = bulk.existing_sources(self.conn, [(g[2][SOURCE], g[2][SOURCE_ID]) for g in good])
         if stored:
             fresh = [g for g in good if (g[2][SOURCE], g[2][SOURCE_ID]) not in stored]
@@ -154,55 +151,59 @@ class ImportJob:
         return attached
 
     def _store(self, rows: list[tuple[int, Sequence[str], Row, Checked]]) -> None:
+        """Store checked rows: find or create each child, then one executemany per table.
+
+        On SQLite the new children's ids are known before they are inserted (the batch holds
+        the write lock from its start: ``bulk.next_id``), so each presentation's row is built
+        once, ready for the driver. Elsewhere the new children's places are filled in after
+        their ids are reserved.
+        """
         known = self.children
         wanted = {c[0] for _, _, _, c in rows if c[0] and c[0] not in known}
         if wanted:
             known.update(bulk.children_by_nhs(self.conn, wanted))
+        first_id = bulk.next_id(self.conn, "child")
+        next_new = first_id if first_id is not None else -1  # -1, -2, ...: filled in below
+        step = 1 if first_id is not None else -1
         new_children: list[tuple[Any, ...]] = []
-        new_by_nhs: dict[str, tuple[int, date]] = {}  # NHS number -> (index, date of birth)
-        accepted: list[tuple[Row, Checked, int, bool]] = []
-        user = self.ctx.user
+        known_get = known.get
+        user, stamp, reject, add = self.ctx.user, self.stamp, self.rejects.add, new_children.append
+        out: list[tuple[Any, ...]] = []
+        append = out.append
+        placed: list[str] = []
         for line, fields, v, c in rows:
-            nhs, dob = c[0], c[1]
-            if nhs and nhs in known:
-                ref, stored_dob, is_new = known[nhs][0], known[nhs][1], False
-            elif nhs and nhs in new_by_nhs:
-                ref, stored_dob, is_new = new_by_nhs[nhs][0], new_by_nhs[nhs][1], True
-            else:
-                new_children.append((
-                    nhs, v[FAMILY] or None, v[GIVEN] or None, name_key(v[FAMILY]),
-                    dob.isoformat(), v[SEX] or None, v[POSTCODE] or None, self.stamp, user, 1,
+            nhs, dob, seen, findings = c
+            (source, source_id, _, family, given, _, sex, postcode, _, setting, organisation,
+             complaint, _, outcome) = v  # fmt: skip
+            hit = known_get(nhs) if nhs else None
+            if hit is None:
+                add((
+                    nhs, family or None, given or None, _name_key(family),
+                    dob.isoformat(), sex or None, postcode or None, stamp, user, 1,
                 ))  # fmt: skip
-                ref, stored_dob, is_new = len(new_children) - 1, dob, True
+                child_id, next_new = next_new, next_new + step
                 if nhs:
-                    new_by_nhs[nhs] = (ref, dob)
-            if stored_dob != dob:
-                self.rejects.add(
+                    known[nhs] = (child_id, dob)
+                    if first_id is None:
+                        placed.append(nhs)  # its placeholder is replaced below
+            elif hit[1] != dob:
+                reject(
                     fields, line, "date_of_birth: differs from the stored child with this NHS "
                     "number (check the source record)",
                 )  # fmt: skip
                 continue
-            accepted.append((v, c, ref, is_new))
-        ids = bulk.insert_child_tuples(self.conn, new_children)
+            else:
+                child_id = hit[0]
+            append((
+                child_id, seen, setting or None, organisation or None, complaint or None,
+                findings, outcome or None, source, source_id, stamp, user, 1,
+            ))  # fmt: skip
+        ids = bulk.insert_child_tuples(self.conn, new_children, first_id=first_id)
         self.children_created += len(ids)
-        for nhs, (index, dob) in new_by_nhs.items():
-            known[nhs] = (ids[index], dob)
-        stamp = self.stamp
-        out = [
-            (
-                ids[ref] if is_new else ref,
-                c[2],
-                v[SETTING] or None,
-                v[ORGANISATION] or None,
-                v[COMPLAINT] or None,
-                c[3],
-                v[OUTCOME] or None,
-                v[SOURCE],
-                v[SOURCE_ID],
-                stamp,
-                user,
-                1,
-            )  # fmt: skip
-            for v, c, ref, is_new in accepted
-        ]
+        if first_id is None and ids:  # placeholders -1, -2, ... become the reserved ids
+            real = {-(i + 1): new_id for i, new_id in enumerate(ids)}
+            out = [(real[r[0]], *r[1:]) if r[0] < 0 else r for r in out]
+            for nhs in placed:
+                ref, dob = known[nhs]
+                known[nhs] = (real[ref], dob)
         self.imported += bulk.insert_presentation_tuples(self.conn, out)

@@ -148,40 +148,139 @@ def _day(text: str) -> date | None:
         return None
 
 
+# Exact fast checks for the common shapes (each falls back to the reference check when the
+# value has any other shape; property tests hold them to the reference).
+_HHMM = frozenset(f"{h:02d}:{m:02d}" for h in range(24) for m in range(60))
+_SECONDS = frozenset(f":{s:02d}" for s in range(60))
+_WEIGHTS_SUM_ZERO = 48 * sum(range(2, 11))  # the weighted sum of nine ASCII "0"s
+
+
+def _nhs_surely_valid(digits: str) -> bool:
+    """True only for a valid NHS number: 10 ASCII digits outside the Scottish CHI range.
+
+    The Modulus 11 check on the digits' bytes, and the number ranges issued outside
+    Scotland (Northern Ireland, England, Wales and the Isle of Man, and the synthetic
+    range). ``False`` means "ask the reference" (:func:`nhs_number.problem`), not invalid.
+    """
+    if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
+        return False
+    d = digits.encode("ascii")
+    first = d[0]
+    if not (first in b"4679" or (first == 51 and d[1] >= 50)):  # 4, 6, 7, 9; 32 to 39
+        return False
+    total = (
+        d[0] * 10 + d[1] * 9 + d[2] * 8 + d[3] * 7 + d[4] * 6 + d[5] * 5 + d[6] * 4 + d[7] * 3
+        + d[8] * 2 - _WEIGHTS_SUM_ZERO
+    )  # fmt: skip
+    check = 11 - total % 11
+    return (0 if check == 11 else check) == d[9] - 48
+
+
+def _seen_day(text: str) -> date | None:
+    """The date of a ``YYYY-MM-DDTHH:MM[:SS]`` text, or ``None`` when it is not one."""
+    n = len(text)
+    if (
+        (n == 16 or (n == 19 and text[16:] in _SECONDS))
+        and text[10] == "T"
+        and text[11:16] in _HHMM
+    ):
+        day = _day(text[:10])
+        if day is not None:
+            return day
+    if not _MOMENT.fullmatch(text):  # any other shape: the reference check
+        return None
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
+
+
+# What quick_row has found valid, remembered (exports repeat the same few dates, findings
+# and, per child, NHS numbers): plain dictionaries, emptied when they grow large.
+_CACHE_MAX = 65_536
+_NHS_FORMS: dict[str, str] = {}  # NHS number cell -> stored form ("" when blank)
+_DAYS: dict[str, date] = {}  # YYYY-MM-DD -> date
+_FINDINGS: dict[str, str] = {}  # findings cell -> JSON text
+
+
+def _remember[V](cache: dict[str, V], key: str, value: V) -> V:
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _nhs_form(cell: str) -> str | None:
+    """The NHS number cell as stored (``""`` when blank), or ``None`` when it is not valid."""
+    if _nhs_surely_valid(cell):
+        return _remember(_NHS_FORMS, cell, cell)
+    nhs = cell.strip()
+    if nhs and _nhs_problem(nhs):
+        return None
+    return _remember(_NHS_FORMS, cell, nhs.replace(" ", ""))
+
+
+def _valid_day(text: str) -> date | None:
+    day = _day(text)
+    return None if day is None else _remember(_DAYS, text, day)
+
+
+def _seen(text: str) -> tuple[date, str] | None:
+    """A ``seen_at`` cell's date and database text, or ``None`` when it is not valid."""
+    day = _seen_day(text)
+    return None if day is None else (day, seen_db_text(text))
+
+
 def quick_row(v: tuple[str, ...], today: date) -> tuple[str | None, date, str, str] | None:
     """Fast check of a row tuple (COLUMNS order): ``(nhs, dob, seen_db, findings_json)``.
 
     Returns ``None`` when anything is wrong; :func:`validate_row` then says what.
     """
+    (source, source_id, nhs, family, given, dob_text, sex, _, seen_text, setting, _, _,
+     findings_text, _) = v  # fmt: skip
     joined = "".join(v)
-    if "\x00" in joined or _SURROGATE.search(joined):
+    if "\x00" in joined or (not joined.isascii() and _SURROGATE.search(joined)):
         return None
     if len(joined) > MAX_FIELD and max(map(len, v)) > MAX_FIELD:
         return None
-    if not v[SOURCE].strip() or not v[SOURCE_ID].strip():
+    # ``not x.strip()`` is ``not x or x.isspace()`` (the same whitespace), without a copy.
+    if not source or source.isspace() or not source_id or source_id.isspace():
         return None
-    if not v[FAMILY].strip() and not v[GIVEN].strip():
+    if (not family or family.isspace()) and (not given or given.isspace()):
         return None
-    sex, setting = v[SEX], v[SETTING]
     if (sex and sex not in _SEXES) or (setting and setting not in _SETTINGS):
         return None
-    nhs: str | None = v[NHS].strip()
     if nhs:
-        if _nhs_problem(nhs):
+        form = _NHS_FORMS.get(nhs)
+        if form is None:
+            form = _nhs_form(nhs)
+            if form is None:
+                return None
+        nhs = form
+    dob = _DAYS.get(dob_text) or _valid_day(dob_text)
+    if dob is None or dob > today:
+        return None
+    seen: tuple[date, str] | None = None
+    if len(seen_text) == 16 and seen_text[10] == "T":  # the usual form, checked inline
+        hhmm = seen_text[11:]
+        if hhmm in _HHMM:
+            day_text = seen_text[:10]
+            day = _DAYS.get(day_text) or _valid_day(day_text)
+            if day is not None:
+                seen = day, f"{day_text} {hhmm}:00.000000"
+    if seen is None:
+        seen = _seen(seen_text)
+        if seen is None:
             return None
-        nhs = nhs.replace(" ", "")
-    dob = _day(v[DOB])
-    text = v[SEEN]
-    if dob is None or dob > today or not _MOMENT.fullmatch(text):
+    if seen[0] < dob or seen[0] > today:
         return None
-    try:
-        seen = datetime.fromisoformat(text).date()
-        findings = _findings_json(v[FINDINGS])
-    except ValueError:
-        return None
-    if seen < dob or seen > today:
-        return None
-    return nhs or None, dob, seen_db_text(text), findings
+    findings = _FINDINGS.get(findings_text)
+    if findings is None:
+        try:
+            findings = _remember(_FINDINGS, findings_text, _findings_json(findings_text))
+        except ValueError:
+            return None
+    return nhs or None, dob, seen[1], findings
 
 
 def seen_db_text(text: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
@@ -44,9 +45,14 @@ def chunks[T](items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 def existing_sources(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Return which (source, source_id) pairs are already stored."""
     found: set[tuple[str, str]] = set()
-    by_source: dict[str, list[str]] = {}
-    for source, source_id in keys:
-        by_source.setdefault(source, []).append(source_id)
+    keys = list(keys)
+    sources = {source for source, _ in keys}  # usually one: a file comes from one system
+    if len(sources) == 1:
+        by_source = {sources.pop(): [source_id for _, source_id in keys]}
+    else:
+        by_source = {}
+        for source, source_id in keys:
+            by_source.setdefault(source, []).append(source_id)
     mark = _mark(conn)
     for source, ids in by_source.items():
         for part in chunks(ids, 2_000):
@@ -69,12 +75,16 @@ def _mark(conn: Connection) -> str:
 def children_by_nhs(conn: Connection, numbers: Iterable[str]) -> dict[str, tuple[int, date]]:
     """Return ``{nhs_number: (child id, date of birth)}`` for the stored numbers."""
     out: dict[str, tuple[int, date]] = {}
-    col = CHILD_TABLE.c
+    mark = _mark(conn)
     for part in chunks(list(numbers)):
-        rows = conn.execute(
-            select(col.nhs_number, col.id, col.date_of_birth).where(col.nhs_number.in_(part))
+        # Plain SQL, as in existing_sources: an import asks this for every new NHS number.
+        rows = conn.exec_driver_sql(
+            "SELECT nhs_number, id, date_of_birth FROM child "
+            f"WHERE nhs_number IN ({', '.join([mark] * len(part))})",
+            tuple(part),
         )
-        out.update({r[0]: (r[1], r[2]) for r in rows})
+        for number, child_id, dob in rows:
+            out[number] = (child_id, dob if isinstance(dob, date) else date.fromisoformat(dob))
     return out
 
 
@@ -126,23 +136,46 @@ CHILD_COLUMNS = (
 _MATCH_COLUMNS = ("given_key", "family_sdx", "given_sdx")
 
 
-def insert_child_tuples(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> list[int]:
+@lru_cache(maxsize=65_536)
+def _match_values(family: str | None, given: str | None) -> tuple[str | None, ...]:
+    """:func:`match_columns` as a tuple, remembered: names repeat across an import's rows."""
+    return tuple(match_columns(family, given).values())
+
+
+def next_id(conn: Connection, table: str) -> int | None:
+    """SQLite: the id the next row of ``table`` gets in this transaction (``None`` elsewhere).
+
+    Every SQLite transaction holds the write lock from its start (``BEGIN IMMEDIATE``), so
+    the ids after the largest are the caller's until it commits: rows can carry them before
+    they are inserted (:func:`insert_child_tuples` with ``first_id``). PostgreSQL reserves ids
+    from the sequence instead (:func:`reserve_ids`).
+    """
+    if conn.dialect.name != "sqlite":
+        return None
+    return int(conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").scalar_one())
+
+
+def insert_child_tuples(
+    conn: Connection, rows: Sequence[tuple[Any, ...]], *, first_id: int | None = None
+) -> list[int]:
     """Insert children given as tuples in ``CHILD_COLUMNS`` order without the id.
 
-    Values are database-ready (dates as ``YYYY-MM-DD`` text). Returns the new ids, in order.
+    Values are database-ready (dates as ``YYYY-MM-DD`` text). Returns the new ids, in order:
+    ``first_id``, ``first_id + 1``, ... when given (from :func:`next_id` in this transaction),
+    otherwise reserved here.
     """
     if not rows:
         return []
-    ids = reserve_ids(conn, "child", len(rows))
+    if first_id is None:
+        ids = reserve_ids(conn, "child", len(rows))
+    else:
+        ids = list(range(first_id, first_id + len(rows)))
     mark = _mark(conn)
     columns = (*CHILD_COLUMNS, *_MATCH_COLUMNS)
     sql = f"INSERT INTO child ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
     conn.exec_driver_sql(
         sql,
-        [
-            (i, *row, *match_columns(row[1], row[2]).values())
-            for i, row in zip(ids, rows, strict=True)
-        ],
+        [(i, *row, *_match_values(row[1], row[2])) for i, row in zip(ids, rows, strict=True)],
     )
     return ids
 
