@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -46,6 +47,7 @@ from triage_app.ui.widgets.referral_panel import ReferralPanel, save_sealed_copy
 
 UNDO_SECONDS = 10  # how long "Undo" is offered after "Record as done"
 UNDO_OFFER = " Recorded in error? Undo it now."
+WIDE_EMS = 240  # from this width (in average characters) the case is shown in three columns
 
 
 class CaseView(QWidget):
@@ -130,18 +132,24 @@ class CaseView(QWidget):
         self.closure_label.setWordWrap(True)
         self.closure_label.setAccessibleName("Closure")
 
-        right = QVBoxLayout()
-        right.addWidget(self.investigations, 1)
-        right.addWidget(self.meeting, 0)
-        right.addWidget(self.supervision, 0)
-        left = QVBoxLayout()
+        # Two columns on a laptop (the view scrolls there); three on a wide screen, where the
+        # strategy meeting and the supervision move to their own column so that a typical
+        # case fits without scrolling (see _arrange).
+        self._right = QVBoxLayout()
+        self._right.addWidget(self.investigations, 1)
+        self._right.addWidget(self.meeting, 0)
+        self._right.addWidget(self.supervision, 0)
+        self._third = QVBoxLayout()
+        self._left = left = QVBoxLayout()
         left.addWidget(self.due, 0)  # case rule C7: the same list as the dashboard
         left.addWidget(self.referral, 0)
         left.addWidget(self.location, 0)
         left.addWidget(actions_box, 1)
-        columns = QHBoxLayout()
+        self._columns = columns = QHBoxLayout()
         columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
+        columns.addLayout(self._right, 1)
+        columns.addLayout(self._third, 0)
+        self.wide = False  # three columns
         closing = QHBoxLayout()
         closing.addWidget(self.back_button)
         closing.addStretch(1)
@@ -176,6 +184,40 @@ class CaseView(QWidget):
         self.back_button.clicked.connect(self.back_requested)
         self.location.record_button.clicked.connect(self._on_location_clicked)
         self.undo_button.clicked.connect(self._on_undo_clicked)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Three columns when the space shown is wide enough for them, two otherwise."""
+        super().resizeEvent(event)
+        parent = self.parentWidget()  # the scroll area's viewport: the width on screen
+        self._arrange(parent.width() if parent is not None else event.size().width())
+
+    def _arrange(self, width: int) -> None:
+        """Lay the panels out in three columns on a wide view, two on a narrow one.
+
+        Wide: what is due, the referral record and the actions; the investigations and where
+        the child is; the strategy meetings and the supervision in force. Narrow: the
+        location goes back under the referral record and the meetings and supervision under
+        the investigations. The switch has some slack (a scroll bar coming or going must not
+        flip it back).
+        """
+        em = self.fontMetrics().averageCharWidth()
+        limit = WIDE_EMS * em - (40 if self.wide else 0)
+        wide = width >= limit
+        if wide == self.wide:
+            return
+        self.wide = wide
+        for panel in (self.location, self.meeting, self.supervision):
+            for column in (self._left, self._right, self._third):
+                column.removeWidget(panel)
+        if wide:
+            self._right.addWidget(self.location, 0)
+            self._third.addWidget(self.meeting, 0)
+            self._third.addWidget(self.supervision, 1)
+        else:
+            self._left.insertWidget(2, self.location, 0)
+            self._right.addWidget(self.meeting, 0)
+            self._right.addWidget(self.supervision, 0)
+        self._columns.setStretch(2, 1 if wide else 0)
 
     def set_cases_port(self, cases: CaseTracker, records: SealedRecords | None = None) -> None:
         """Attach the case tracker (and the sealed records, when the record has them)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -57,6 +57,19 @@ def action_line(action: RequiredAction, now: datetime) -> tuple[str, bool]:
     return f"{mark} {name}: {phrase} (rule {action.rule})", overdue
 
 
+class _ActionsList(QListWidget):
+    """The list of actions: asks for about seven lines and takes whatever room is left.
+
+    (Qt's default asks for 192 px, which with the form under it pushed the case view past
+    a 1080-line screen.)
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().sizeHint()
+        frame = 2 * self.frameWidth()
+        return QSize(hint.width(), self.fontMetrics().lineSpacing() * 7 + frame)
+
+
 class ActionsChecklist(QWidget):
     """Lists the actions; records one as done with its time and details."""
 
@@ -71,7 +84,7 @@ class ActionsChecklist(QWidget):
         self.undo_allowed = False  # the wizard: a record can be taken back until finalised
         self.now = datetime.now()
         self.user = ""
-        self.list = QListWidget(self)
+        self.list = _ActionsList(self)
         self.list.setObjectName("actions_list")
         self.list.setAccessibleName("Required actions")
         self.list.setWordWrap(True)

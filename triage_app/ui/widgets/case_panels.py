@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -128,7 +129,6 @@ class DuePanel(QGroupBox):
         self.due_list.setObjectName("due_list")
         self.due_list.setAccessibleName("What is due")
         self.due_list.setWordWrap(True)
-        self.due_list.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
         QVBoxLayout(self).addWidget(self.due_list)
 
     def show_case(self, case: CaseDetail, now: datetime) -> None:
@@ -142,6 +142,23 @@ class DuePanel(QGroupBox):
             self.due_list.addItem(f"{mark} {item.label}: {phrase}")
         if self.due_list.count() == 0:
             self.due_list.addItem("Nothing due." if case.is_open else "Closed: nothing due.")
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Refit the list to its wrapped items at the new width."""
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as its items at this width, from three lines up to seven.
+
+        A short list leaves the room to the rest of the case (at 1920x1080 the whole case
+        fits without scrolling); a long one scrolls.
+        """
+        line = self.fontMetrics().lineSpacing()
+        rows = sum(self.due_list.sizeHintForRow(i) for i in range(self.due_list.count()))
+        frame = 2 * self.due_list.frameWidth() + 4
+        self.due_list.setMaximumHeight(min(7 * line, max(3 * line, rows)) + frame)
 
 
 class InvestigationsPanel(QGroupBox):
