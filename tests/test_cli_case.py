@@ -232,6 +232,9 @@ def test_closed_cases_are_listed_and_reopened(capsys, store, tmp_path):
         ["case", "meeting", "{id}", "--held-at", "yesterday", "--outcome", "x"],
         ["case", "meeting", "{id}", "--held-at", "2025-09-03T10:00", "--attendee", "A;B;family"],
         ["case", "investigation", "{id}", "bloods", "--report", "--performed-on", "3/9/25"],
+        ["case", "undo", "{id}", "not_an_action"],
+        ["case", "undo", "999", "phone_csc"],
+        ["case", "action", "{id}", "inform_parents", "--done", "--handler", "J Reed"],
     ],
 )
 def test_bad_input_exits_2_and_changes_nothing(capsys, store, tmp_path, argv):
@@ -264,3 +267,74 @@ def test_assess_record_bad_input_stores_nothing(capsys, store, tmp_path):
     assert code == 2 and err
     code, out, _ = run(capsys, store, "cases", "--json")
     assert json.loads(out)["cases"] == []
+
+
+def one_case(capsys, store, tmp_path):
+    path = presentation(tmp_path, "p", TODAY - timedelta(days=1), "gp",
+                        [{"kind": "bruise", "site": "cheek"}], "rolled")  # fmt: skip
+    code, out, err = run(capsys, store, "assess", path, "--record")
+    assert code == 0, err
+    return str(json.loads(out)["case_id"])
+
+
+def due_ids(capsys, store, case_id):
+    return {d["id"] for d in show(capsys, store, case_id)["due"]}
+
+
+def test_case_undo_takes_back_the_latest_action_as_a_new_event(capsys, store, tmp_path):
+    case_id = one_case(capsys, store, tmp_path)
+    assert "inform_parents" in due_ids(capsys, store, case_id)
+    code, _, err = run(capsys, store, "case", "action", case_id, "inform_parents", "--done",
+                       "--by", "Dr K", "--note", "told mother")  # fmt: skip
+    assert code == 0, err
+    assert "inform_parents" not in due_ids(capsys, store, case_id)
+    code, out, err = run(capsys, store, "case", "undo", case_id, "inform_parents",
+                         "--reason", "told the wrong parent")  # fmt: skip
+    assert code == 0, err
+    assert out.startswith(f"case {case_id}: ")
+    assert "inform_parents" in due_ids(capsys, store, case_id)  # due again
+    actions = show(capsys, store, case_id)["actions"]
+    done, undone = actions[-2:]  # nothing deleted: the record and its undoing (C6)
+    assert done["id"] == "inform_parents" and done["note"] == "told mother"
+    assert undone["id"] == "action_undone" and undone["reason"] == "told the wrong parent"
+    code, out, _ = run(capsys, store, "case", "show", case_id)
+    assert "action: inform_parents" not in out  # the text shows what stands
+
+
+def test_case_undo_is_refused_by_rule_c6_and_changes_nothing(capsys, store, tmp_path):
+    case_id = one_case(capsys, store, tmp_path)
+    refused(capsys, store, "case", "undo", case_id, "inform_parents",
+            rule="C6: there is no record of inform_parents")  # fmt: skip
+    for duty in ("inform_parents", "check_household_children"):
+        code, _, err = run(capsys, store, "case", "action", case_id, duty, "--done")
+        assert code == 0, err
+    refused(capsys, store, "case", "undo", case_id, "inform_parents",
+            rule="C6: only the latest action")  # fmt: skip
+    code, _, err = run(capsys, store, "case", "undo", case_id, "check_household_children")
+    assert code == 0, err
+    refused(capsys, store, "case", "undo", case_id, "check_household_children",
+            rule="C6: there is no record")  # fmt: skip
+
+
+def test_only_a_phone_call_names_a_call_handler_in_case_show(capsys, store, tmp_path):
+    case_id = one_case(capsys, store, tmp_path)
+    code, _, err = run(capsys, store, "case", "action", case_id, "phone_csc", "--done",
+                       "--by", "Dr K", "--handler", "J Reed (MAST)", "--reference", "R1",
+                       "--note", "advice: see today")  # fmt: skip
+    assert code == 0, err
+    code, _, err = run(capsys, store, "case", "action", case_id, "inform_parents", "--done",
+                       "--by", "Dr L")  # fmt: skip
+    assert code == 0, err
+    by_id = {a["id"]: a for a in show(capsys, store, case_id)["actions"]}
+    call, told = by_id["phone_csc"], by_id["inform_parents"]
+    assert (call["by"], call["handler"], call["note"]) == (
+        "Dr K",
+        "J Reed (MAST)",
+        "advice: see today",
+    )
+    assert (told["by"], told["handler"]) == ("Dr L", None)
+    code, out, _ = run(capsys, store, "case", "show", case_id)
+    lines = {line.split()[1]: line for line in out.splitlines() if line.startswith("action: ")}
+    assert "by Dr K; call handler: J Reed (MAST); reference R1" in lines["phone_csc"]
+    assert lines["inform_parents"].endswith("by Dr L")
+    assert "handler" not in lines["inform_parents"]

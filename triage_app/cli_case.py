@@ -5,7 +5,10 @@ See shared/docs/case-contract.md. Every command signs in like the other store co
 (``C1: ...``) and nothing is changed. Exit 2: bad input (unknown case, kind, action, option
 value, malformed date); nothing is changed. Dates ``YYYY-MM-DD``; times ``YYYY-MM-DDTHH:MM``.
 
-(``case location`` is registered by the where-the-child-is module when it is installed.)
+(``case location`` is registered by the where-the-child-is module when it is installed.
+``case undo ID ACTION_ID [--reason TEXT]`` takes back the latest action recorded on the case,
+as the window's "Undo" does: an ``action_undone`` event under case rule C6. ``case action``
+takes ``--handler NAME`` for a phone call: the person spoken to.)
 """
 
 from __future__ import annotations
@@ -75,6 +78,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     action.add_argument("--by", help="who did it (or who decided to waive it)")
     action.add_argument("--note")
     action.add_argument("--reference", help="e.g. the social-care reference")
+    action.add_argument(
+        "--handler", help="the person spoken to (the call handler): a phone call only"
+    )
     action.add_argument("--reason", help="why the duty is waived")
     cli_common.add_store_options(action)
 
@@ -107,6 +113,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     meeting.add_argument("--review-on", type=_date)
     meeting.add_argument("--reason")
     cli_common.add_store_options(meeting)
+
+    undo = steps.add_parser(
+        "undo", help="undo the latest action, recorded in error (C6: a new event, never a delete)"
+    )
+    undo.add_argument("id", type=int)
+    undo.add_argument("action_id", metavar="ACTION_ID", help="the action recorded last")
+    undo.add_argument("--reason", default="", help="why (default: recorded in error)")
+    cli_common.add_store_options(undo)
 
     close = steps.add_parser("close", help="close the case (C1, C3, C6)")
     close.add_argument("id", type=int)
@@ -201,7 +215,7 @@ def _action(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     else:
         case = cases.record_action(
             ctx, args.id, version, args.action_id, at=args.at, by=args.by, note=args.note,
-            reference=args.reference,
+            reference=args.reference, handler=args.handler,
         )  # fmt: skip
     _summary(case, out)
     return EXIT_OK
@@ -252,6 +266,15 @@ def _meeting(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> in
     return EXIT_OK
 
 
+def _undo(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from triage_app.services import cases
+
+    version = cases.get_case(ctx, args.id).version
+    case = cases.undo_latest(ctx, args.id, version, args.action_id, reason=args.reason)
+    _summary(case, out)
+    return EXIT_OK
+
+
 def _close(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from triage_app.services import cases
 
@@ -274,6 +297,7 @@ _STEPS = {
     "action": _action,
     "investigation": _investigation,
     "meeting": _meeting,
+    "undo": _undo,
     "close": _close,
     "reopen": _reopen,
 }

@@ -13,7 +13,14 @@ from pypdf import PdfReader
 from sqlalchemy import func, select, text
 
 from triage_app.domain.access import AccessDeniedError
-from triage_app.domain.records import Attendee, ConflictError, NotFoundError, StrategyMeeting
+from triage_app.domain.errors import InputError
+from triage_app.domain.records import (
+    Attendee,
+    CaseAction,
+    ConflictError,
+    NotFoundError,
+    StrategyMeeting,
+)
 from triage_app.domain.sealed import ExportTargetError, SealingError
 from triage_app.services import audit_log, cases, children, demo, handover, referrals
 from triage_app.services.assessments import record_assessment
@@ -384,3 +391,36 @@ def test_an_export_that_cannot_be_audited_writes_nothing_and_keeps_the_old_file(
         )
     assert existing.read_bytes() == b"the copy exported last week"
     assert sorted(p.name for p in tmp_path.iterdir() if "store" not in p.name) == ["referral.pdf"]
+
+
+def test_the_record_names_who_made_the_call_and_the_handler_and_no_handler_elsewhere(
+    ctx, clock, make
+):
+    """Only a phone call has a call handler (the person spoken to); the Person column and
+    "Done ... by" name who did each action, on calls kept before this rule too."""
+    c = referred_case(ctx, clock, make)  # a call by Dr Carter, no handler given
+    c = cases.record_action(ctx, c.id, c.version, "inform_parents", by="Dr Lee", note="mother told")
+    # A call kept by the window before the rule: the handler in person, who in the details.
+    c = cases.add_action(
+        ctx,
+        c.id,
+        c.version,
+        CaseAction(clock.now, "M Handler", "phone_csc", "CSC-4412", "recorded by Dr Okoro"),
+    )
+    c = cases.record_action(
+        ctx, c.id, c.version, "phone_csc", by="Dr Patel", handler="J Reed", note="advice: today"
+    )
+    words = flat(pdf_text(referrals.finalise_case(ctx, c.id).pdf))
+    squashed = squash(words)
+    assert squash("call handler: J Reed") in squashed and "Dr Patel" in words
+    assert squash("call handler: M Handler") in squashed and "Dr Okoro" in words
+    assert "mother told" in words and "handler: Dr Lee" not in words
+    assert squash("by M Handler") not in squashed  # the handler never "did" the call
+    assert squashed.count("handler:") == 2  # the two calls with a handler, nothing else
+
+
+def test_a_handler_with_an_action_that_is_not_a_call_is_bad_input(ctx, clock, make):
+    c = referred_case(ctx, clock, make)
+    with pytest.raises(InputError, match="only a phone call"):
+        cases.record_action(ctx, c.id, c.version, "inform_parents", by="Dr Lee", handler="X")
+    assert cases.get_case(ctx, c.id).version == c.version

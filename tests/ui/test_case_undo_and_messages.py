@@ -166,3 +166,44 @@ def test_sealing_and_addenda_answer_beside_the_referral_record(view, demo_servic
     view.referral.addendum_button.click()
     assert "Type the reason for the addendum" in view.referral.message_label.text()
     assert view.message_label.text() == ""
+
+
+def recorded_text(view, action_id):
+    """What the case view says about a recorded action (after the protocol's wording)."""
+    assert view.checklist.select(action_id)
+    text = view.checklist.text_label.text()
+    assert "Recorded " in text, text
+    return "Recorded " + text.split("Recorded ", 1)[1]
+
+
+def test_a_non_call_action_shows_who_recorded_it_and_no_handler(view, demo_services):
+    """Found last session: "Recorded by Dr X ... handler: Dr X" on every action."""
+    view.user = "Dr Test Clinician"
+    brooks = case_of(demo_services, "Brooks")
+    view.show_case(brooks)
+    view.checklist.select("inform_parents")
+    view.checklist.note_edit.setText("told mother, leaflet given")
+    view.checklist.record_button.click()
+    text = recorded_text(view, "inform_parents")
+    assert "Recorded by Dr Test Clinician at" in text
+    assert "handler" not in text.lower()
+    assert "told mother, leaflet given" in text
+    # The demo's own call (recorded without a handler) names no handler either.
+    assert "handler" not in recorded_text(view, "phone_csc").lower()
+
+
+def test_a_phone_call_shows_who_made_it_and_the_person_spoken_to(view, demo_services):
+    view.user = "Dr Test Clinician"
+    brooks = case_of(demo_services, "Brooks")
+    demo_services.cases.undo_action(brooks, "phone_csc")  # the demo's call, to record anew
+    view.show_case(brooks)
+    assert view.checklist.select("phone_csc")
+    view.checklist.detail_edits["handler"].setText("J Reed (MAST)")
+    view.checklist.detail_edits["advice"].setText("see today")
+    view.checklist.record_button.click()
+    assert "NOT SAVED" not in view.actions_message.text(), view.actions_message.text()
+    text = recorded_text(view, "phone_csc")
+    assert "Recorded by Dr Test Clinician at" in text
+    assert "call handler: J Reed (MAST)" in text and "see today" in text
+    stored_call = [a for a in stored(demo_services, brooks).actions if a.kind == "phone_csc"][-1]
+    assert stored_call.person == "Dr Test Clinician"  # who made the call, as on every route

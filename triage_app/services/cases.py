@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from triage_app.domain import cases as rules
+from triage_app.domain.case_actions import details_with_handler, handler_problem
 from triage_app.domain.cases import CaseRuleError, CaseStatus, CaseTerms, Duty
 from triage_app.domain.errors import InputError, Problem
 from triage_app.domain.records import (
@@ -319,12 +320,19 @@ def record_action(
     by: str | None = None,
     note: str | None = None,
     reference: str | None = None,
+    handler: str | None = None,
 ) -> CaseRecord:
     """Record a referral duty (a decision action id) as done: who, when, reference, note.
 
-    The phone referral starts the written-referral countdown (the profile's limit after the
-    call); the written referral stops it.
+    ``handler``: the person spoken to, for a phone call only (bad input on any other action;
+    kept as :mod:`triage_app.domain.case_actions` says). The phone referral starts the
+    written-referral countdown (the profile's limit after the call); the written referral
+    stops it.
     """
+    problem = handler_problem(action_id, handler)
+    if problem:
+        raise _bad("handler", problem.removeprefix("handler: "))
+    note = details_with_handler(action_id, handler, note)
     return _record_action(
         ctx, case_id, version, action_id, at=at, by=by, note=note, reference=reference
     )
@@ -414,30 +422,69 @@ def undo_action(
     """
 
     def step(repo: CaseRepository, case: CaseRecord, now: datetime) -> CaseRecord:
-        assert case.id is not None
-        _refuse(rules.undo_problems(case, action_row_id, terms_for(ctx, repo.s, case)))
-        undone = next(a for a in case.actions if a.id == action_row_id)
-        why = reason.strip() or "recorded in error"
-        event = CaseAction(
-            now, ctx.user, rules.ACTION_UNDONE, str(action_row_id), undone.kind, reason=why
-        )
-        out = repo.add_action(case.id, case.version, event, ctx.user, now)
-        standing = [a for a in rules.effective_actions(out) if not a.waived]
-        if undone.kind == rules.PHONE_CSC:
-            call = next((a for a in reversed(standing) if a.kind == rules.PHONE_CSC), None)
-            hours = _profile_for(ctx, repo, out).written_referral_max_hours
-            due = rules.written_referral_due(call.at, hours) if call else None
-            return repo.update(
-                case.id, out.version, ctx.user, now,
-                referral_called_at=call.at if call else None, written_referral_due=due,
-            )  # fmt: skip
-        if undone.kind == rules.WRITTEN_REFERRAL:
-            sent = next((a for a in reversed(standing) if a.kind == rules.WRITTEN_REFERRAL), None)
-            return repo.update(
-                case.id, out.version, ctx.user, now,
-                written_referral_sent_at=sent.at if sent else None,
-            )  # fmt: skip
-        return out
+        return _undo(ctx, repo, case, now, action_row_id, reason)
+
+    return _change(ctx, case_id, version, step)
+
+
+def _undo(
+    ctx: StoreContext,
+    repo: CaseRepository,
+    case: CaseRecord,
+    now: datetime,
+    action_row_id: int,
+    reason: str,
+) -> CaseRecord:
+    """Add the ``action_undone`` event (C6 checked) and put the referral times right."""
+    assert case.id is not None
+    _refuse(rules.undo_problems(case, action_row_id, terms_for(ctx, repo.s, case)))
+    undone = next(a for a in case.actions if a.id == action_row_id)
+    why = reason.strip() or "recorded in error"
+    event = CaseAction(
+        now, ctx.user, rules.ACTION_UNDONE, str(action_row_id), undone.kind, reason=why
+    )
+    out = repo.add_action(case.id, case.version, event, ctx.user, now)
+    standing = [a for a in rules.effective_actions(out) if not a.waived]
+    if undone.kind == rules.PHONE_CSC:
+        call = next((a for a in reversed(standing) if a.kind == rules.PHONE_CSC), None)
+        hours = _profile_for(ctx, repo, out).written_referral_max_hours
+        due = rules.written_referral_due(call.at, hours) if call else None
+        return repo.update(
+            case.id, out.version, ctx.user, now,
+            referral_called_at=call.at if call else None, written_referral_due=due,
+        )  # fmt: skip
+    if undone.kind == rules.WRITTEN_REFERRAL:
+        sent = next((a for a in reversed(standing) if a.kind == rules.WRITTEN_REFERRAL), None)
+        return repo.update(
+            case.id, out.version, ctx.user, now,
+            written_referral_sent_at=sent.at if sent else None,
+        )  # fmt: skip
+    return out
+
+
+def undo_latest(
+    ctx: StoreContext, case_id: int, version: int, action_id: str, *, reason: str = ""
+) -> CaseRecord:
+    """Undo the latest standing record of ``action_id`` (a duty's id), as :func:`undo_action`.
+
+    The window's "Undo" and ``triage-app case undo`` both come here; the rule is C6's
+    (:func:`~triage_app.domain.cases.undo_problems`): only the latest action on an open case,
+    once, and not once a record was sealed after it.
+
+    Raises:
+        InputError: ``action_id`` is not an action id.
+        CaseRuleError: nothing to undo (no standing record of it), or the rules refuse it.
+        ConflictError: the case changed since ``version`` was read.
+    """
+
+    def step(repo: CaseRepository, case: CaseRecord, now: datetime) -> CaseRecord:
+        terms = terms_for(ctx, repo.s, case)
+        if action_id not in KNOWN_ACTIONS and action_id not in {d.id for d in terms.duties}:
+            raise _bad("action", f"unknown action id {action_id!r}")
+        standing = [a for a in rules.effective_actions(case) if a.kind == action_id]
+        if not standing or standing[-1].id is None:
+            raise CaseRuleError([f"C6: there is no record of {action_id} on this case to undo"])
+        return _undo(ctx, repo, case, now, standing[-1].id, reason)
 
     return _change(ctx, case_id, version, step)
 
@@ -475,12 +522,15 @@ def record_written_referral(
 
 
 def add_action(ctx: StoreContext, case_id: int, version: int, action: CaseAction) -> CaseRecord:
-    """Record any action taken (who, when, reference, details)."""
+    """Record any action taken (who, when, reference, details), its details kept as given.
+
+    (The window builds them with :func:`~triage_app.domain.case_actions.details_with_handler`.)
+    """
     if action.waived:
         return waive_action(
             ctx, case_id, version, action.kind, reason=action.reason or "", by=action.person
         )
-    return record_action(
+    return _record_action(
         ctx, case_id, version, action.kind, at=action.at, by=action.person,
         note=action.details, reference=action.reference,
     )  # fmt: skip

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from triage_app.domain import cases as rules
+from triage_app.domain.case_actions import action_people
 from triage_app.domain.cases import stage as survey_stage
 from triage_app.domain.display import age_display, display_name
 from triage_app.domain.handover import ReferrerDetails, professional_role_label
@@ -32,7 +33,7 @@ from triage_app.domain.model import (
     NimResult,
 )
 from triage_app.domain.parse import parse_assessment
-from triage_app.domain.records import CaseRecord, Relation
+from triage_app.domain.records import CaseAction, CaseRecord, Relation
 from triage_app.domain.referral import (
     VIEWS,
     ActionTaken,
@@ -221,7 +222,7 @@ def build_case_record(
         written_referral_due=case.written_referral_due,
         written_referral_hours=hours,
         actions_taken=tuple(
-            ActionTaken(a.kind, a.at, a.person, a.reference, a.details)
+            _action_taken(a)
             for a in rules.effective_actions(case)  # an undone action was never done
         ),
         investigations=_investigations(case, decision),
@@ -518,3 +519,12 @@ def _people(m: Any) -> tuple[str, ...]:
     if m.attendees:
         return tuple(a.line() for a in m.attendees)
     return tuple(p.strip() for p in (m.agreed_by or "").split(";") if p.strip())
+
+
+def _action_taken(action: CaseAction) -> ActionTaken:
+    """One action for section 10: who did it; a phone call's handler with its details."""
+    people = action_people(action)
+    details = "; ".join(
+        p for p in (f"call handler: {people.handler}" if people.handler else "", people.note) if p
+    )
+    return ActionTaken(action.kind, action.at, people.by, action.reference, details or None)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from triage_app.domain.case_actions import action_people, people_text
 from triage_app.domain.display import age_display, display_name, nhs_date, nhs_datetime
 from triage_app.domain.nhs_number import display as nhs_display
 from triage_app.domain.records import (
@@ -299,13 +300,14 @@ def case_json(details: Any) -> dict[str, Any]:
             {
                 "id": a.kind,
                 "at": _minutes(a.at),
-                "by": a.person,
+                "by": p.by,
+                "handler": p.handler,  # the person spoken to: a phone call only, else null
                 "waived": a.waived,
                 "reason": a.reason,
                 "reference": a.reference,
-                "note": a.details,
+                "note": p.note,
             }
-            for a in c.actions
+            for a, p in ((a, action_people(a)) for a in c.actions)
         ],
         "investigations": [investigation(i) for i in c.investigations],
         "meetings": [
@@ -380,6 +382,14 @@ def case_lines(details: Any) -> list[str]:
         lines.append(f"supervision relaxed {nhs_datetime(sup.decided_at)} by {sup.decided_by}")
     else:
         lines.append("supervision: no decision recorded")
+    for a in rules.effective_actions(c):  # an undone action was never done (C6)
+        if a.kind in rules.CASE_EVENTS:
+            continue
+        what = f"waived ({a.reason})" if a.waived else "done"
+        line = f"action: {a.kind} {what} {nhs_datetime(a.at)} {people_text(action_people(a))}"
+        if a.reference:
+            line += f"; reference {a.reference}"
+        lines.append(line)
     if not details.due:
         lines.append("due: nothing")
     for d in details.due:

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from triage_app.domain import cases as rules
 from triage_app.domain.access import AccessDeniedError
+from triage_app.domain.case_actions import action_people, details_with_handler
 from triage_app.domain.cases import CaseRuleError
 from triage_app.domain.display import nhs_datetime
 from triage_app.domain.errors import InputError
@@ -201,14 +202,7 @@ class StoreCaseTracker:
 
     def undo_action(self, case_id: str, action_id: str) -> None:
         """Undo the latest record of an action (a new audited event; the rules decide, C6)."""
-        case = cases.get_case(self.ctx, int(case_id))
-        record = next(
-            (a for a in reversed(rules.effective_actions(case)) if a.kind == action_id), None
-        )
-        if record is None or record.id is None:
-            raise Refused("There is no record of this action to undo.")
-        row_id = record.id
-        self._call(case_id, lambda cid, v: cases.undo_action(self.ctx, cid, v, row_id))
+        self._call(case_id, lambda cid, v: cases.undo_latest(self.ctx, cid, v, action_id))
 
     def request_investigation(self, case_id: str, investigation_id: str, on: datetime) -> None:
         """Request an investigation the protocol prompts for."""
@@ -335,18 +329,17 @@ def _child(c: ChildRecord) -> ChildView:
 
 
 def stored_action(record: ActionRecord, user: str) -> StoredAction:
-    """The case action for what the user recorded in the window (handler, reference, note)."""
+    """The case action for what the user recorded in the window (handler, reference, note).
+
+    Who recorded it is who did it; a phone call's handler is kept with the call
+    (:mod:`triage_app.domain.case_actions`, the one rule for every route).
+    """
     d = dict(record.details)
     reference = d.pop("reference", None) or None
     handler = d.pop("handler", None)
     details = "; ".join(f"{k}: {v}" for k, v in d.items() if v) or None
-    by = record.by or user
-    if handler and record.action_id == "phone_csc":
-        note = f"recorded by {by}; {details}" if details else f"recorded by {by}"
-        return StoredAction(record.done_at, handler, record.action_id, reference, note)
-    if handler:
-        details = f"handler: {handler}; {details}" if details else f"handler: {handler}"
-    return StoredAction(record.done_at, by, record.action_id, reference, details)
+    details = details_with_handler(record.action_id, handler, details)
+    return StoredAction(record.done_at, record.by or user, record.action_id, reference, details)
 
 
 def due_label(item: DueItem) -> str:
@@ -396,16 +389,21 @@ def _actions(
         record = None
         if action_id in done:
             a = done[action_id]
-            note = a.details or ""
-            if a.waived:
-                note = f"WAIVED: {a.reason}"
-            details = {"handler": a.person, "reference": a.reference or "", "note": note}
-            record = ActionRecord(action_id, a.at, a.person, details)
+            people = action_people(a)  # only a phone call has a handler
+            note = f"WAIVED: {a.reason}" if a.waived else people.note or ""
+            details = {
+                "handler": people.handler or "",
+                "reference": a.reference or "",
+                "note": note,
+            }
+            record = ActionRecord(action_id, a.at, people.by, details)
         out.append(RequiredAction(action_id, text, due_text, rule, due_at, record))
     extra = [k for k in done if k not in {r[0] for r in required}]
     for kind in extra:
         a = done[kind]
-        record = ActionRecord(kind, a.at, a.person, {"note": a.details or ""})
+        people = action_people(a)
+        details = {"handler": people.handler or "", "note": people.note or ""}
+        record = ActionRecord(kind, a.at, people.by, details)
         out.append(RequiredAction(kind, ACTION.get(kind, kind), "", "", None, record))
     return out
 

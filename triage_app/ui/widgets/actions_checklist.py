@@ -35,6 +35,8 @@ CALL_FIELDS = (
     ("advice", "Ad&vice given"),
 )
 
+DETAIL_WORDS = {"handler": "call handler"}  # only a phone call has one
+
 
 def with_call_countdown(actions: list[RequiredAction]) -> list[RequiredAction]:
     """Restart the written-referral deadline from the recorded call, keeping its length."""
@@ -224,7 +226,9 @@ class ActionsChecklist(QWidget):
         if action is None:
             self.text_label.setText("Select an action to see what it requires.")
         elif action.record is not None:
-            details = "; ".join(f"{k}: {v}" for k, v in action.record.details.items() if v)
+            details = "; ".join(
+                f"{DETAIL_WORDS.get(k, k)}: {v}" for k, v in action.record.details.items() if v
+            )
             by = f" by {action.record.by}" if action.record.by else ""
             self.text_label.setText(
                 f"{action.text}\n\nRecorded{by} at {nhs_datetime(action.record.done_at)}. {details}"
