@@ -128,6 +128,22 @@ def test_finalising_asks_first_opens_a_case_and_clears_the_draft(qtbot, view, se
     assert services.drafts.drafts() == []
 
 
+def test_where_the_child_is_is_asked_for_in_words_never_in_ids_or_options(view):
+    """Found under Xvfb: step 7 said "where must be one of: admitted, emergency_department,
+    home, other" and "(--with NAME)" to a clinician."""
+    step = view.referrer_step
+    view.go_to(view.steps.index(step))
+    text = step.problem_label.text()
+    assert text.startswith("Where the child is now: choose where (admitted, in the emergency")
+    assert "emergency_department" not in text and "must be one of" not in text
+    step.place_combo.setCurrentIndex(step.place_combo.findData("home"))
+    step.detail_edit.setText("home address on record")
+    view.save_draft()  # the step stores what is typed and says what is still missing
+    text = step.problem_label.text()
+    assert "at home needs the named carer the child is with" in text
+    assert "--" not in text
+
+
 def test_a_draft_resumes_exactly_where_it_was(qtbot, engine, services, clock, prompter, view):
     findings_step(view).body_map.choose_point(77, 67)
     view.go_to(3)

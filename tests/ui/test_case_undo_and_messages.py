@@ -207,3 +207,16 @@ def test_a_phone_call_shows_who_made_it_and_the_person_spoken_to(view, demo_serv
     assert "call handler: J Reed (MAST)" in text and "see today" in text
     stored_call = [a for a in stored(demo_services, brooks).actions if a.kind == "phone_csc"][-1]
     assert stored_call.person == "Dr Test Clinician"  # who made the call, as on every route
+
+
+def test_a_refused_closure_names_each_duty_in_words_not_by_its_id(view, demo_services):
+    """Found under Xvfb: "C6: the duty inform_parents (Inform parents) is overdue ..."."""
+    view.show_case(case_of(demo_services, "Brooks"))  # six duties overdue in the demo
+    view.reason_edit.setText("moved away")
+    view.outcome_combo.setCurrentIndex(view.outcome_combo.findData("other"))
+    view.close_button.click()
+    text = view.closure_label.text()
+    assert text.startswith("\u2716 CLOSURE REFUSED: C6:")
+    assert "the duty \u201cTell the parents or carers\u201d is overdue" in text
+    for action_id in ("inform_parents", "check_household_children", "check_cp_is"):
+        assert action_id not in text

@@ -146,3 +146,50 @@ def test_the_first_account_needs_a_professional_profile(setup):
     assert record.users() == []
     for what in ("GP", "ED doctor", "ED nurse", "Health visitor", "Midwife", "Paediatrician"):
         assert page.role_combo.findText(what) > 0
+
+
+def tab_chain(start, stop):
+    """The widgets Tab visits from ``start`` until ``stop`` (Qt's focus chain)."""
+    from PySide6.QtCore import Qt
+
+    seen, w = [], start
+    while w is not stop and len(seen) < 50:
+        seen.append(w)
+        w = w.nextInFocusChain()
+        while not (w.focusPolicy() & Qt.FocusPolicy.TabFocus) or not w.isVisibleTo(start.window()):
+            w = w.nextInFocusChain()
+    return [*seen, w]
+
+
+def test_tab_goes_down_the_form_to_create_account(qtbot, setup):
+    """Found under Xvfb: Tab went from "Password again" to "Create account", skipping the
+    professional role, organisation and call-back number the account needs."""
+    page, record, executor = setup
+    page.show()
+    u = page.ui
+    assert tab_chain(u.user_name_edit, u.create_user_button) == [
+        u.user_name_edit,
+        u.password_edit,
+        u.confirm_edit,
+        page.role_combo,
+        page.organisation_edit,
+        page.phone_edit,
+        u.create_user_button,
+    ]
+
+
+def test_enter_in_the_last_field_creates_the_account(qtbot, setup):
+    from PySide6.QtCore import Qt
+
+    page, record, executor = setup
+    page.show()
+    page.ui.user_name_edit.setText("Dr Jane Smith")
+    page.role_combo.setCurrentIndex(page.role_combo.findData("other"))
+    page.organisation_edit.setText("Example organisation")
+    page.ui.password_edit.setText("correct horse")
+    page.ui.confirm_edit.setText("correct horse")
+    page.phone_edit.setText("01632 960 000")
+    with qtbot.waitSignal(page.user_created, timeout=1000):
+        qtbot.keyClick(page.phone_edit, Qt.Key.Key_Return)
+        executor.run_pending()
+    assert [u.username for u in record.users()] == ["Dr Jane Smith"]

@@ -92,15 +92,22 @@ class ChildLocation:
         return text + (f", with {self.with_whom}" if self.with_whom else "")
 
 
-def location_problems(place: str | None, detail: str | None, with_whom: str | None) -> list[str]:
+def location_problems(
+    place: str | None, detail: str | None, with_whom: str | None, *, words: bool = False
+) -> list[str]:
     """Return what is wrong with a location (empty when it can be recorded).
 
     The detail names the ward, the department, the address or what "other" means. At home the
     named carer is required: "at home" alone does not tell social care who is with the child.
+    ``words``: the same problems for a screen (the places in words, no command-line options).
     """
     problems = []
     if place not in PLACES:
-        problems.append("where must be one of: " + ", ".join(PLACES))
+        if words:
+            choices = [text.lower() for text in PLACES.values()]
+            problems.append(f"choose where ({', '.join(choices[:-1])} or {choices[-1]})")
+        else:
+            problems.append("where must be one of: " + ", ".join(PLACES))
     if not (detail or "").strip():
         what = {
             "admitted": "the ward",
@@ -109,7 +116,8 @@ def location_problems(place: str | None, detail: str | None, with_whom: str | No
         }.get(place or "", "where the child is")
         problems.append(f"the detail is required: give {what}")
     if place == "home" and not (with_whom or "").strip():
-        problems.append("at home needs the named carer the child is with (--with NAME)")
+        option = "" if words else " (--with NAME)"
+        problems.append(f"at home needs the named carer the child is with{option}")
     return problems
 
 

@@ -294,7 +294,7 @@ def checked_location(ctx: StoreContext, location: ChildLocation) -> ChildLocatio
     if not allowed(ctx.role, Permission.RECORD):
         raise AccessDeniedError(ctx.user, ctx.role, Permission.RECORD)
     place, detail, with_whom = location.place, location.detail, location.with_whom
-    problems = location_problems(place, detail, with_whom)
+    problems = location_problems(place, detail, with_whom, words=True)  # the window sees these
     if problems:
         raise InputError([Problem("location", p) for p in problems])
     return ChildLocation(place, detail.strip(), (with_whom or "").strip() or None)

@@ -70,6 +70,16 @@ class FirstRun(QWidget):
             form.addRow(QLabel(label, self), w)
             form.labelForField(w).setBuddy(w)
         self.ui.user_name_label.setText("Your &full name")
+        # Tab goes down the form to "Create account" (the added fields came after the button,
+        # found under Xvfb), and Enter in the last fields creates the account as it does in
+        # "Password again".
+        u = self.ui
+        chain = (u.user_name_edit, u.password_edit, u.confirm_edit, self.role_combo)
+        chain += (self.organisation_edit, self.phone_edit, u.create_user_button)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        for edit in (self.organisation_edit, self.phone_edit):
+            edit.returnPressed.connect(self._on_create_user_clicked)
 
     def profile(self) -> dict[str, str]:
         """The professional profile typed (full name is the account name)."""

@@ -11,6 +11,7 @@ restart as in the session that made it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
@@ -319,8 +320,16 @@ def _sealed_line(r: SealedRecord) -> str:
     )
 
 
+_DUTY_ID = re.compile(r"the duty ([a-z0-9_]+) \([^()]*\)")
+
+
 def _sentence(text: str) -> str:
-    text = text.strip()
+    """A rule's reason as the window says it: a sentence, each duty by its name, not its id.
+
+    (The rules name a duty ``the duty inform_parents (Inform parents)`` for the command line;
+    a clinician reads ``the duty “Tell the parents or carers”``.)
+    """
+    text = _DUTY_ID.sub(lambda m: f"the duty “{ACTION.get(m[1], m[1])}”", text.strip())
     return (text[:1].upper() + text[1:]).rstrip(".") + "."
 
 

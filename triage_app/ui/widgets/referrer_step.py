@@ -30,7 +30,9 @@ from triage_app.ui.widgets.step import AssessmentStep
 def location_problem(extra: dict[str, Any]) -> str | None:
     """Why the wizard cannot finalise for the location (``None`` when it is given)."""
     loc = extra.get("location") or {}
-    problems = location_problems(loc.get("place"), loc.get("detail"), loc.get("with_whom"))
+    problems = location_problems(
+        loc.get("place"), loc.get("detail"), loc.get("with_whom"), words=True
+    )
     if not problems:
         return None
     return "Where the child is now: " + "; ".join(problems) + "."
