@@ -317,3 +317,20 @@ def test_a_pregnancy_in_the_household_is_stored_with_its_expected_date_and_offer
     again.start(replace(AVA, id=str(stored.id)), PriorHistory(), USER)
     assert again.family_step.due_edit.text() == nhs_date(due)
     assert again.family_step.pregnant_combo.currentText() == "Yes"
+
+
+def test_ctrl_m_goes_to_the_body_map_from_any_step(qtbot, view):
+    """Found under Xvfb: the menu's "Go to the body map (Ctrl+M)" worked only on step 3."""
+    from PySide6.QtCore import Qt
+
+    view.show()
+    view.activateWindow()
+    qtbot.wait(50)  # the window is active: its shortcuts are live
+    for start in (0, 3, 8):
+        view.go_to(start)
+        view.focus_step()
+        qtbot.keyClick(
+            view.focusWidget() or view, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier
+        )
+        assert view.stack.currentWidget() is findings_step(view)
+        assert findings_step(view).body_map.hasFocus()

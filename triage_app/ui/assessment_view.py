@@ -199,6 +199,8 @@ class AssessmentView(QWidget):
         self.review.finalise_requested.connect(self.finalise)
         QShortcut(QKeySequence("Ctrl+PgDown"), self, self.next_button.click)
         QShortcut(QKeySequence("Ctrl+PgUp"), self, self.back_button.click)
+        # "Go to the body map" from any step (found under Xvfb: only on the findings step).
+        QShortcut(QKeySequence("Ctrl+M"), self, self.go_to_body_map)
 
     # Starting ---------------------------------------------------------------------------
     def start(self, child: ChildView, history: PriorHistory, user: str) -> None:
@@ -250,6 +252,12 @@ class AssessmentView(QWidget):
         """Show a step (clamped to the first and last)."""
         index = max(0, min(index, len(self.steps) - 1))
         self.nav.setCurrentRow(index)
+
+    def go_to_body_map(self) -> None:
+        """Show the findings step with the cursor on the body map (Ctrl+M)."""
+        findings = next(s for s in self.steps if isinstance(s, FindingsStep))
+        self.go_to(self.steps.index(findings))
+        findings.body_map.setFocus()
 
     def _step_by(self, delta: int) -> None:
         """Back or Next: change step and put the cursor in its first field."""

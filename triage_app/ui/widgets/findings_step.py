@@ -112,7 +112,6 @@ class FindingsStep(AssessmentStep):
         self.undo_button.clicked.connect(self.undo_remove)
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_remove)
         self.editor.edited.connect(self._on_editor_edited)
-        QShortcut(QKeySequence("Ctrl+M"), self, self.body_map.setFocus)
         self._sync_enabled()
 
     def add_finding(
