@@ -233,3 +233,21 @@ def test_a_draft_with_a_half_typed_date_resumes_showing_what_was_typed(qtbot, wi
     assert window.ui.pages_stack.currentWidget() is window.assessment
     assert window.assessment.steps[0].ui.assessed_at_edit.text().endswith("x")
     assert "Assessed at" in window.assessment.panel.details.toPlainText()  # says what to fix
+
+
+def test_the_next_childs_body_map_step_shows_none_of_the_last_childs_finding(window):
+    """Found under Xvfb: after one baby's bruise, the next baby's (empty) finding editor still
+    showed "Cheek", "Right (child's)" and the first baby's description, greyed out."""
+    open_child(window, AF_NHS)
+    step = window.assessment.steps[2]
+    step.body_map.choose_point(77, 67)  # the right cheek
+    step.editor.description_edit.setText("blue-purple, 1 cm, round")
+    open_child(window, BROOKS_NHS)
+    step = window.assessment.steps[2]
+    window.assessment.go_to(2)
+    assert "BROOKS" in window.banner.text() and step.findings == []
+    editor = step.editor
+    assert not editor.isEnabled()
+    assert editor.description_edit.text() == ""
+    assert editor.site_combo.currentText() != "Cheek"
+    assert "Right" not in editor.side_combo.currentText()

@@ -207,6 +207,8 @@ class FindingsStep(AssessmentStep):
 
     def _sync_enabled(self) -> None:
         has = 0 <= self.findings_list.currentRow() < len(self.findings)
+        if not has:  # greyed out and empty: never a removed finding, nor another child's
+            self.editor.set_finding({})
         self.editor.setEnabled(has)
         self.remove_button.setEnabled(has)
         self.undo_button.setEnabled(bool(self._removed))
