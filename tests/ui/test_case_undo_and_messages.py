@@ -188,6 +188,7 @@ def test_a_non_call_action_shows_who_recorded_it_and_no_handler(view, demo_servi
     assert "Recorded by Dr Test Clinician at" in text
     assert "handler" not in text.lower()
     assert "told mother, leaflet given" in text
+    assert "note:" not in text  # the note as typed (found under Xvfb: "note: note: ...")
     # The demo's own call (recorded without a handler) names no handler either.
     assert "handler" not in recorded_text(view, "phone_csc").lower()
 

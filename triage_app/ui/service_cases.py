@@ -346,8 +346,9 @@ def stored_action(record: ActionRecord, user: str) -> StoredAction:
     d = dict(record.details)
     reference = d.pop("reference", None) or None
     handler = d.pop("handler", None)
-    details = "; ".join(f"{k}: {v}" for k, v in d.items() if v) or None
-    details = details_with_handler(record.action_id, handler, details)
+    note = d.pop("note", None)  # the note as typed (found under Xvfb: "note: note: ...")
+    parts = [f"{k}: {v}" for k, v in d.items() if v] + ([note] if note else [])
+    details = details_with_handler(record.action_id, handler, "; ".join(parts) or None)
     return StoredAction(record.done_at, record.by or user, record.action_id, reference, details)
 
 

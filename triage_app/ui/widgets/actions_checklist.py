@@ -227,7 +227,9 @@ class ActionsChecklist(QWidget):
             self.text_label.setText("Select an action to see what it requires.")
         elif action.record is not None:
             details = "; ".join(
-                f"{DETAIL_WORDS.get(k, k)}: {v}" for k, v in action.record.details.items() if v
+                v if k == "note" else f"{DETAIL_WORDS.get(k, k)}: {v}"
+                for k, v in action.record.details.items()
+                if v
             )
             by = f" by {action.record.by}" if action.record.by else ""
             self.text_label.setText(
