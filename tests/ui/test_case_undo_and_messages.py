@@ -221,3 +221,16 @@ def test_a_refused_closure_names_each_duty_in_words_not_by_its_id(view, demo_ser
     assert "the duty \u201cTell the parents or carers\u201d is overdue" in text
     for action_id in ("inform_parents", "check_household_children", "check_cp_is"):
         assert action_id not in text
+
+
+def test_the_window_words_a_cp_is_refusal_without_command_line_hints():
+    """Found under Xvfb: sealing said "(case action check_cp_is with the result as its note)"."""
+    from triage_app.domain.handover import cp_is_seal_problem
+    from triage_app.ui.service_cases import _sentence
+
+    for status in ("not_checked", "unavailable"):
+        reason = cp_is_seal_problem("ed", status, None)
+        assert reason is not None and "check_cp_is" in reason  # the command line is told
+        shown = _sentence(reason)
+        assert "\u201cCheck CP-IS\u201d as done" in shown
+        assert "check_cp_is" not in shown and "command line" not in shown

@@ -140,14 +140,16 @@ def cp_is_seal_problem(setting: str | None, status: str, check_note: str | None)
         return None
     if status == "unavailable":
         return (
-            "CP-IS: 'not available' needs a reason: record the CP-IS check (case action "
-            "check_cp_is) with a note saying why it could not be checked"
+            "CP-IS: 'not available' needs a reason: record \u201cCheck CP-IS\u201d as done in "
+            "the case's actions with a note saying why it could not be checked (on the command "
+            "line: case action ID check_cp_is --done --note TEXT)"
         )
     if setting in CP_IS_SETTINGS and status not in CP_IS_RESULTS and status != "unavailable":
         return (
             "CP-IS: a referral from an emergency department, urgent care or ambulance needs a "
-            "CP-IS result, or 'not available' with a reason; record the CP-IS check first "
-            "(case action check_cp_is with the result as its note)"
+            "CP-IS result, or 'not available' with a reason: record \u201cCheck CP-IS\u201d as "
+            "done in the case's actions first, with the result as its note (on the command "
+            "line: case action ID check_cp_is --done --note TEXT)"
         )
     return None
 

@@ -321,15 +321,18 @@ def _sealed_line(r: SealedRecord) -> str:
 
 
 _DUTY_ID = re.compile(r"the duty ([a-z0-9_]+) \([^()]*\)")
+_COMMAND_LINE = re.compile(r" \(on the command line: [^()]*\)")
 
 
 def _sentence(text: str) -> str:
     """A rule's reason as the window says it: a sentence, each duty by its name, not its id.
 
     (The rules name a duty ``the duty inform_parents (Inform parents)`` for the command line;
-    a clinician reads ``the duty “Tell the parents or carers”``.)
+    a clinician reads ``the duty “Tell the parents or carers”``; a reason's hint
+    for the command line is left out.)
     """
-    text = _DUTY_ID.sub(lambda m: f"the duty “{ACTION.get(m[1], m[1])}”", text.strip())
+    text = _COMMAND_LINE.sub("", text.strip())
+    text = _DUTY_ID.sub(lambda m: f"the duty “{ACTION.get(m[1], m[1])}”", text)
     return (text[:1].upper() + text[1:]).rstrip(".") + "."
 
 
