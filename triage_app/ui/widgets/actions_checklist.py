@@ -60,7 +60,7 @@ def action_line(action: RequiredAction, now: datetime) -> tuple[str, bool]:
 
 
 class _ActionsList(QListWidget):
-    """The list of actions: asks for about seven lines and takes whatever room is left.
+    """The list of actions: asks for about six lines and takes whatever room is left.
 
     (Qt's default asks for 192 px, which with the form under it pushed the case view past
     a 1080-line screen.)
@@ -69,7 +69,7 @@ class _ActionsList(QListWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         hint = super().sizeHint()
         frame = 2 * self.frameWidth()
-        return QSize(hint.width(), self.fontMetrics().lineSpacing() * 7 + frame)
+        return QSize(hint.width(), self.fontMetrics().lineSpacing() * 6 + frame)
 
 
 class ActionsChecklist(QWidget):

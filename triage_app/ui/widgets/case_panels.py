@@ -150,7 +150,7 @@ class DuePanel(QGroupBox):
         self._fit()
 
     def _fit(self) -> None:
-        """As tall as its items at this width, from three lines up to seven.
+        """As tall as its items at this width, from three lines up to six.
 
         A short list leaves the room to the rest of the case (at 1920x1080 the whole case
         fits without scrolling); a long one scrolls.
@@ -158,7 +158,7 @@ class DuePanel(QGroupBox):
         line = self.fontMetrics().lineSpacing()
         rows = sum(self.due_list.sizeHintForRow(i) for i in range(self.due_list.count()))
         frame = 2 * self.due_list.frameWidth() + 4
-        self.due_list.setMaximumHeight(min(7 * line, max(3 * line, rows)) + frame)
+        self.due_list.setMaximumHeight(min(6 * line, max(3 * line, rows)) + frame)
 
 
 class InvestigationsPanel(QGroupBox):
