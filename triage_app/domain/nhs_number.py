@@ -76,7 +76,7 @@ def _valid_outside_chi(digits: str) -> bool:
     for start, end in _NOT_CHI_RANGES:
         if start <= number <= end:
             # each ASCII digit's code is 48 more than its value: take 48 * sum(weights) away
-            total = sum(map(mul, digits.encode("ascii"), _CHECK_WEIGHTS)) - _CODE_OFFSET
+            total: int = sum(map(mul, digits.encode("ascii"), _CHECK_WEIGHTS)) - _CODE_OFFSET
             check = (11 - total % 11) % 11
             return check == ord(digits[9]) - 48  # a check of 10 is never a digit: not valid
     return False

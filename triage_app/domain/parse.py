@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from triage_app.domain import nhs_number
 from triage_app.domain.assess_json import assessment_to_json as assessment_to_json
@@ -597,7 +597,9 @@ def _history(r: _Reader, raw: Any, assessed_at: datetime | None, child: Child | 
     items = r.lst(obj.get("prior_presentations"), "history.prior_presentations", MAX_PRESENTATIONS)
     if assessed_at is not None and child is not None:
         on, dob = assessed_at.date(), child.date_of_birth
-        prior = [_prior_quick(item, on, dob) for item in items]
+        quick = [_prior_quick(item, on, dob) for item in items]
+        if all(quick):  # None where the full reader must look
+            prior = cast("list[PriorPresentation]", quick)
     if len(prior) != len(items) or not all(prior):  # the full reader names every problem
         prior = []
         for i, item in enumerate(items):
@@ -707,9 +709,10 @@ def _prior_quick(raw: Any, on: date, dob: date) -> PriorPresentation | None:
     if items is not None:
         if type(items) is not list or len(items) > MAX_FINDINGS:
             return None
-        findings = tuple([_prior_finding_quick(item) for item in items])
-        if not all(findings):  # a finding the full reader must look at
+        quick = [_prior_finding_quick(item) for item in items]
+        if not all(quick):  # a finding the full reader must look at
             return None
+        findings = tuple(cast("list[PriorFinding]", quick))
     setting = get("setting")
     if setting is not None:
         setting = _SETTINGS.get(setting) if type(setting) is str else None
