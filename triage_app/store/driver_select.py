@@ -73,6 +73,9 @@ class DriverSelect:
         conn = session.connection()
         dialect = conn.dialect
         if dialect.name != "sqlite":
+            for name, value in params.items():  # the same refusal as the SQLite path's
+                if isinstance(value, list | tuple | set | frozenset) and not value:
+                    raise ValueError(f"an empty list for {name!r}: callers check before reading")
             return Rows(tuple(r) for r in conn.execute(self.statement, dict(params)))
         key = (type(dialect), dialect.paramstyle)  # the SQL text and processors depend on these
         compiled = self._by_dialect.get(key)
