@@ -109,3 +109,14 @@ def test_unusual_spaces_print_as_spaces_and_controls_are_dropped():
     from triage_app.report.text import clean
 
     assert clean("a\tb\u00a0c\u3000d\u2028e\x07f\r\ng") == "a b c d ef\ng"
+
+
+@pytest.mark.parametrize("unknown", ["\U0002ebe1", "\U000e0080", "\U0010fffe"])
+def test_a_code_point_without_a_bidi_class_in_a_right_to_left_field_still_seals(unknown):
+    # found by the hostile-input property test: python-bidi stopped with an AssertionError on a
+    # character newer than this Python's Unicode tables (CJK Extension I), so sealing failed
+    assert unicodedata.bidirectional(unknown) == ""
+    record = sample_record(prior=1, names="arabic")
+    odd = replace(record, clinical_state="\u0870" + unknown + " محمد")
+    text = pdf_text(build_referral_pdf(odd))
+    assert f"U+{ord(unknown):X}" in text  # shown as its code point, with the note

@@ -127,6 +127,23 @@ def markup(text: str | None, *, bold: bool = False, field: str | None = None) ->
     return "<br/>".join(_line_markup(visual_line(line), bold, field) for line in lines)
 
 
+def _display(line: str, base: str) -> str:
+    """``line`` in display order; a character the bidi tables do not know still appears.
+
+    python-bidi stops with an AssertionError on a code point this Python's Unicode tables give
+    no bidi class (one assigned after them, e.g. CJK Extension I): each such character is
+    reordered as a stand-in from the private use area (class L) and put back afterwards.
+    """
+    unknown = {ch for ch in line if not unicodedata.bidirectional(ch)}
+    if not unknown:
+        return str(get_display(line, base_dir=base))
+    free = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in line)
+    stand_in = {ch: next(free) for ch in unknown}
+    back = {v: k for k, v in stand_in.items()}
+    shown = get_display("".join(stand_in.get(ch, ch) for ch in line), base_dir=base)
+    return "".join(back.get(ch, ch) for ch in str(shown))
+
+
 class BidiParagraph(Flowable):
     """A paragraph of user text with right-to-left script, wrapped in logical order."""
 
@@ -179,7 +196,7 @@ class BidiParagraph(Flowable):
                     current.append(word)
             out.append(" ".join(current))
         base = "R" if self.rtl else "L"
-        return [get_display(line, base_dir=base) for line in out]
+        return [_display(line, base) for line in out]
 
     def _build(self, width: float) -> Paragraph:
         lines = self._lines(width)
