@@ -50,6 +50,11 @@ class ImportJob:
         self.undo: list[list[Any]] = []
         self.seen: dict[tuple[str, str], tuple[int, int]] = {}
         self.children: dict[str, tuple[int, date]] = {}  # NHS number -> (child id, dob)
+        # SQLite: the id ranges of the presentations this import stored (each batch's are
+        # contiguous: it holds the write lock), so that a source with no other stored row
+        # needs no lookup per row (see _stored). ``None``: look every row up (PostgreSQL,
+        # where other sessions' ids interleave with the import's).
+        self.own: list[tuple[int, int]] | None = [] if conn.dialect.name == "sqlite" else None
 
     def take_undo(self) -> list[list[Any]]:
         """The attachments made since the last call (recorded with the batch that made them)."""
@@ -97,7 +102,7 @@ class ImportJob:
                 continue
             seen[key] = (line, fingerprint)
             keep((line, fields, v, checked))
-        stored = bulk.existing_sources(self.conn, [(g[2][SOURCE], g[2][SOURCE_ID]) for g in good])
+        stored = self._stored(good)
         if stored:
             fresh = [g for g in good if (g[2][SOURCE], g[2][SOURCE_ID]) not in stored]
             numbered = [g for g in good if g[3][0] and (g[2][SOURCE], g[2][SOURCE_ID]) in stored]
@@ -105,6 +110,22 @@ class ImportJob:
             self.duplicates += len(good) - len(fresh) - attached
             good = fresh
         self._store(good)
+
+    def _stored(self, good: list[tuple[int, Sequence[str], Row, Checked]]) -> set[tuple[str, str]]:
+        """Which of the batch's (source, source_id) pairs are stored already.
+
+        Each row is looked up in the (source, source_id) index, except on SQLite for a source
+        with no stored row but this import's own (:func:`bulk.foreign_source`, one index
+        range scan): a row of it this import stored is caught by ``seen`` already, so none
+        of the batch's rows of that source can be stored.
+        """
+        keys = [(g[2][SOURCE], g[2][SOURCE_ID]) for g in good]
+        if self.own is not None and keys:
+            sources = {source for source, _ in keys}
+            fresh = {s for s in sources if not bulk.foreign_source(self.conn, s, self.own)}
+            if fresh:
+                keys = [k for k in keys if k[0] not in fresh]
+        return bulk.existing_sources(self.conn, keys) if keys else set()
 
     def _attach(self, rows: list[tuple[int, Sequence[str], Row, Checked]]) -> int:
         """Re-imported rows that now carry an NHS number their stored child lacks.
@@ -206,4 +227,12 @@ class ImportJob:
             for nhs in placed:
                 ref, dob = known[nhs]
                 known[nhs] = (real[ref], dob)
-        self.imported += bulk.insert_presentation_tuples(self.conn, out)
+        first = bulk.next_id(self.conn, "presentation") if self.own is not None else None
+        added = bulk.insert_presentation_tuples(self.conn, out)
+        self.imported += added
+        if first is not None and self.own is not None and added:
+            last = first + added - 1
+            if self.own and self.own[-1][1] == first - 1:
+                self.own[-1] = (self.own[-1][0], last)  # the batch after this import's last
+            else:
+                self.own.append((first, last))

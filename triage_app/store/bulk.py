@@ -67,6 +67,27 @@ def existing_sources(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[t
     return found
 
 
+MAX_OWN_RANGES = 8  # more ranges of its own than this, and an import looks every row up
+
+
+def foreign_source(conn: Connection, source: str, own: Sequence[tuple[int, int]]) -> bool:
+    """Whether any stored presentation of ``source`` has an id outside the ``own`` ranges.
+
+    One range scan of the (source, source_id) index (the id is in each index entry), instead
+    of one lookup per imported row. ``True`` (look every row up) when ``own`` has more than
+    :data:`MAX_OWN_RANGES` ranges.
+    """
+    if len(own) > MAX_OWN_RANGES:
+        return True
+    mark = _mark(conn)
+    outside = "".join(f" AND id NOT BETWEEN {mark} AND {mark}" for _ in own)
+    found = conn.exec_driver_sql(
+        f"SELECT 1 FROM presentation WHERE source = {mark}{outside} LIMIT 1",
+        (source, *(bound for pair in own for bound in pair)),
+    ).first()
+    return found is not None
+
+
 def _mark(conn: Connection) -> str:
     """The driver's placeholder: ``?`` for sqlite3, ``%s`` for psycopg."""
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
