@@ -18,7 +18,9 @@ Run: ``python benchmarks/bench_store.py [--children N] [--presentations M] [--lo
    candidate query in hand-written SQL plus the same scoring.
 4. Import: ``import presentations`` of a CSV into an empty database, against raw
    ``sqlite3.executemany`` of the same rows (CSV parsed, children and presentations inserted,
-   no validation) into the same schema.
+   no validation) into the same schema, storing the same values (see :func:`raw_import`).
+   Both on plain (unencrypted) SQLite files, as since issue 3: the 50,000 rows/s target was
+   set for such a file.
 
 Targets (issue 3): NHS-number lookup p99 <= 10 ms; name and date of birth p99 <= 50 ms;
 import >= 50,000 rows/s. Issue 15: the NHS-number use-case's median within 5x the
@@ -572,7 +574,8 @@ def main():
         "|---|---|---|---|---|---|",
         f"| `import presentations` (validate every row, skip duplicates, children, executemany, batches of {BATCH:,}) "
         f"| {summary.imported:,} | {app_rate:,.0f} | {app_rate / raw_rate:.2f}x | >= 50,000 rows/s and >= 0.8x raw "
-        f"| {'met' if app_rate >= 50_000 and app_rate >= 0.8 * raw_rate else 'NOT met'} |",
+        f"| >= 0.8x raw: {'met' if app_rate >= 0.8 * raw_rate else 'NOT met'}; >= 50,000 rows/s "
+        f"(issue 3, a plain file): {'met' if app_rate >= 50_000 else 'NOT met'} |",
         f"| raw sqlite3.executemany of the same rows (no validation; same stored values, "
         f"connection set up as the app's) | {summary.imported:,} | {raw_rate:,.0f} | 1.00x | | |",
         f"| raw floor as before issue 15i (matching keys left empty, default page cache, "
