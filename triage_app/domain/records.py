@@ -84,8 +84,11 @@ class FindingRecord:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FindingRecord:
-        """Build a finding from :meth:`to_json` output."""
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+        """Build a finding from :meth:`to_json` output (keys that are not fields ignored)."""
+        fields = cls.__dataclass_fields__
+        if data.keys() <= fields.keys():  # the usual case: no other keys to leave out
+            return cls(**data)
+        return cls(**{k: data[k] for k in fields if k in data})
 
 
 @dataclass(frozen=True)

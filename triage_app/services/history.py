@@ -40,6 +40,7 @@ from triage_app.domain.records import (
 from triage_app.domain.vocab import CpPlan, FindingKind, Setting, Site
 from triage_app.services.context import StoreContext
 from triage_app.services.matching import possible_matches, rank, with_injuries
+from triage_app.store import history_read
 from triage_app.store.links import ChildLinkRepository
 from triage_app.store.repositories import ChildRepository, PresentationRepository
 
@@ -177,6 +178,11 @@ def history_by_nhs_number(ctx: StoreContext, number: str) -> ChildHistory | None
 
     Returns ``None`` when no child has this NHS number. Audited as a view.
 
+    The history is read in one read transaction on a plain connection
+    (:mod:`triage_app.store.history_read`: the ORM session's own begin and commit cost more
+    than the SELECTs); the possible matches and the audit event follow in the use-case's
+    transaction, which fails the lookup if the view cannot be audited.
+
     Raises:
         InputError: the NHS number is not valid.
     """
@@ -184,12 +190,12 @@ def history_by_nhs_number(ctx: StoreContext, number: str) -> ChildHistory | None
     if reason:
         raise InputError([Problem("nhs_number", reason)])
     now = ctx.clock()
+    read = history_read.history_by_nhs_number(ctx.engine, nhs_number.normalise(number))
     with ctx.transaction() as s:
-        child = ChildRepository(s).by_nhs_number(nhs_number.normalise(number))
-        if child is None:
+        if read is None:
             ctx.audit(s, "view", "history", None, after={"found": False})
             return None
-        history = _read_audited(ctx, s, child)
+        history = _with_matches_audited(ctx, s, read)
     return dataclasses.replace(history, flags=history_flags(ctx, history, now))
 
 
@@ -197,21 +203,22 @@ def history_by_child_id(ctx: StoreContext, child_id: int) -> ChildHistory:
     """The stored child's and household's presentations, newest first, with the flags.
 
     For any stored child, with or without an NHS number (the child the user opened). The
-    flags are the engine's cumulative-risk flags (rule R6) as of now. Audited as a view.
+    flags are the engine's cumulative-risk flags (rule R6) as of now. Audited as a view
+    (read as :func:`history_by_nhs_number` reads).
 
     Raises:
         NotFoundError: there is no stored child with this id.
     """
     now = ctx.clock()
+    read = history_read.history_by_child_id(ctx.engine, child_id)
     with ctx.transaction() as s:
-        child = ChildRepository(s).get(child_id)
-        history = _read_audited(ctx, s, child)
+        history = _with_matches_audited(ctx, s, read)
     return dataclasses.replace(history, flags=history_flags(ctx, history, now))
 
 
-def _read_audited(ctx: StoreContext, s: Session, child: ChildRecord) -> ChildHistory:
-    """Read a child's whole history and possible matches, and audit the view (ids only)."""
-    history = load_history(s, child, before=None)
+def _with_matches_audited(ctx: StoreContext, s: Session, history: ChildHistory) -> ChildHistory:
+    """Add the possible matches to a history read, and audit the view (ids only)."""
+    child = history.child
     matches = possible_matches(s, child, history.linked)
     history = dataclasses.replace(history, possible_matches=tuple(matches))
     ctx.audit(

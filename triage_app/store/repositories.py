@@ -322,36 +322,40 @@ class ChildRepository:
 
     def household(self, child_id: int) -> list[HouseholdMember]:
         """Return the child's household; child-to-child links count from either end."""
-        rows = _read(self.s, _HOUSEHOLD, {"cid": child_id}).all()
-        members: list[HouseholdMember] = []
-        seen: set[int] = set()
-        for row in rows:
-            (link_id, a, b, relation, person_name, notes, relationship, dob, contact,
-             lives_with_child) = row[:10]  # fmt: skip
-            other = b if a == child_id else a
-            if other is not None:
-                if other in seen:
-                    continue
-                seen.add(other)
-                if row[10 + len(CHILD_FIELDS)] is None:
-                    raise NotFoundError(f"no child with id {other}")
-                related = _child_from_columns(row[10:])
-                members.append(HouseholdMember(Relation(relation), related, None, notes, link_id))
-            else:
-                members.append(
-                    HouseholdMember(
-                        Relation(relation),
-                        None,
-                        person_name,
-                        notes,
-                        link_id,
-                        relationship=relationship,
-                        date_of_birth=dob,
-                        contact=contact,
-                        lives_with_child=lives_with_child,
-                    )
+        return household_members(_read(self.s, _HOUSEHOLD, {"cid": child_id}), child_id)
+
+
+def household_members(rows: Sequence[Sequence[Any]], child_id: int) -> list[HouseholdMember]:
+    """The household from the rows of ``_HOUSEHOLD`` for ``child_id`` (each child once)."""
+    members: list[HouseholdMember] = []
+    seen: set[int] = set()
+    for row in rows:
+        (link_id, a, b, relation, person_name, notes, relationship, dob, contact,
+         lives_with_child) = row[:10]  # fmt: skip
+        other = b if a == child_id else a
+        if other is not None:
+            if other in seen:
+                continue
+            seen.add(other)
+            if row[10 + len(CHILD_FIELDS)] is None:
+                raise NotFoundError(f"no child with id {other}")
+            related = _child_from_columns(row[10:])
+            members.append(HouseholdMember(Relation(relation), related, None, notes, link_id))
+        else:
+            members.append(
+                HouseholdMember(
+                    Relation(relation),
+                    None,
+                    person_name,
+                    notes,
+                    link_id,
+                    relationship=relationship,
+                    date_of_birth=dob,
+                    contact=contact,
+                    lives_with_child=lives_with_child,
                 )
-        return members
+            )
+    return members
 
 
 def _member(row: HouseholdLink, related: ChildRecord | None) -> HouseholdMember:
