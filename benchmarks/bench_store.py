@@ -6,10 +6,12 @@ Run: ``python benchmarks/bench_store.py [--children N] [--presentations M] [--lo
 1. Builds a SQLite database of 200,000 children and 1,000,000 presentations with
    ``demo generate`` (synthetic, deterministic).
 2. History by NHS number, on the database encrypted as the app keeps it (SQLCipher, a raw
-   32-byte key): the full use-case (``history_by_nhs_number``: one transaction, child,
-   same-child links, household, presentations, urgencies, the possible other records of the
-   same child (issue 18's scored search), the audit event, and the engine's flags), the
-   repository read alone, and two hand-written floors in ``sqlcipher3`` on the SAME file with
+   32-byte key): the full use-case (``history_by_nhs_number``: the history read, then one
+   transaction for the possible other records of the same child (issue 18's scored search)
+   and the audit event, and the engine's flags), the repository read alone (the very
+   function the use-case calls, ``store.history_read.history_by_nhs_number``: child,
+   same-child links, household, presentations with their latest urgencies, in one read
+   transaction on the kept connection), and two hand-written floors in ``sqlcipher3`` on the SAME file with
    the same key, on a connection kept open: the repository's SELECTs alone, and the "same
    work" the use-case must do (those SELECTs, the candidate search and scoring, the
    candidates' injuries, the audit event with its hash chain, and the commit, in one
@@ -54,9 +56,9 @@ from triage_app.domain.engine import Engine  # noqa: E402
 from triage_app.services import history, matching, synthetic  # noqa: E402
 from triage_app.services.context import open_store  # noqa: E402
 from triage_app.services.importing import BATCH, COLUMNS, import_presentations  # noqa: E402
+from triage_app.store import history_read  # noqa: E402
 from triage_app.store.audit import GENESIS_HASH, canonical, event_hash  # noqa: E402
 from triage_app.store.db import CACHE_KIB, raw_key_pragma_value  # noqa: E402
-from triage_app.store.repositories import ChildRepository  # noqa: E402
 from triage_app.store.search import match_columns, name_key  # noqa: E402
 
 NOW = datetime(2026, 1, 2, 9, 0)
@@ -430,9 +432,9 @@ def main():
     numbers = [k[0] for k in sample]
 
     def repo_history(nhs):
-        with ctx.session_factory.begin() as s:
-            child = ChildRepository(s).by_nhs_number(nhs)
-            return history.load_history(s, child, before=None)
+        # The read the use-case calls (history_by_nhs_number), its own read transaction
+        # included: store.history_read, on the kept connection outside the ORM session.
+        return history_read.history_by_nhs_number(ctx.engine, nhs)
 
     results = []
     svc, repo, sql, same_work, sql_autocommit, sql_connecting = timed_interleaved(
@@ -468,7 +470,8 @@ def main():
     )
     results.append(
         (
-            "history by NHS number: repository read only, x SELECT-only SQL",
+            "history by NHS number: repository read only (store.history_read, as the use-case "
+            "calls it, its read transaction included), x SELECT-only SQL",
             repo,
             sql,
             "median <= 3x SQL",

@@ -289,3 +289,37 @@ def test_the_read_leaves_no_transaction_open(ctx):
         history_read.history_by_child_id(ctx.engine, 987_654)
     with ctx.transaction() as s:  # and after a read that failed
         ChildRepository(s).add(ChildRecord(date_of_birth=date(2025, 1, 2)), "tester", NOW)
+
+
+def test_a_read_after_the_file_was_replaced_reads_the_file_now_in_place(tmp_path, clock):
+    """Hazard H138: the read checks its kept connection's file out of the pool, so a file
+    replaced behind it (another process restored a backup) is never read through it."""
+    from tests.store.conftest import protocol
+    from tests.store.test_db import move_aside
+    from triage_app.services.context import open_store
+
+    number = next_number()
+    stores = {}
+    for name in ("kept", "restored"):
+        db = tmp_path / f"{name}.sqlite3"
+        ctx = open_store(f"sqlite:///{db}", user="tester", clock=clock, protocol=protocol())
+        with ctx.transaction() as s:
+            ChildRepository(s).add(
+                ChildRecord(date_of_birth=date(2025, 1, 1), given_name=name, nhs_number=number),
+                "tester",
+                NOW,
+            )
+        stores[name] = (ctx, db)
+    ctx, db = stores["kept"]
+    first = history_read.history_by_nhs_number(ctx.engine, number)
+    assert first is not None and first.child.given_name == "kept"
+    assert ctx.engine.pool.checkedin() == 1  # the kept connection, on the first file
+    restored_ctx, restored_db = stores["restored"]
+    restored_ctx.close()  # (its WAL folded in)
+    move_aside(db, tmp_path / "moved-aside.sqlite3")
+    move_aside(restored_db, db)
+    try:
+        again = history_read.history_by_nhs_number(ctx.engine, number)
+        assert again is not None and again.child.given_name == "restored"
+    finally:
+        ctx.close()
