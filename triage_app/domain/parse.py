@@ -705,14 +705,14 @@ def _prior_quick(raw: Any, on: date, dob: date) -> PriorPresentation | None:
     if not dob <= when <= on or not MIN_YEAR <= when.year <= MAX_YEAR:
         return None
     items = get("findings")
-    findings: tuple[PriorFinding, ...] = ()
+    findings: tuple[Any, ...] = ()  # PriorFinding each (no typing.cast: a call per item)
     if items is not None:
         if type(items) is not list or len(items) > MAX_FINDINGS:
             return None
         quick = [_prior_finding_quick(item) for item in items]
         if not all(quick):  # a finding the full reader must look at
             return None
-        findings = tuple(cast("list[PriorFinding]", quick))
+        findings = tuple(quick)
     setting = get("setting")
     if setting is not None:
         setting = _SETTINGS.get(setting) if type(setting) is str else None
