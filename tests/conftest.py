@@ -1,12 +1,104 @@
 """Root fixtures. Qt runs offscreen; no test touches the real user directories; Argon2 runs
-at test speed except in tests marked ``real_kdf`` (see ``tests/fast_kdf.py``)."""
+at test speed except in tests marked ``real_kdf`` (see ``tests/fast_kdf.py``).
+
+Run in parallel (``scripts/test`` runs pytest-xdist workers), every worker gets a PostgreSQL
+database of its own: ``TRIAGE_TEST_PG_URL`` is pointed at ``triage_test_<worker>_<run>`` for
+the worker's lifetime (the store fixtures reset their test database before each test, so a
+shared one would be reset under another worker's feet). Everything else a test writes is
+under its own ``tmp_path`` (per worker as well), ``TRIAGE_HOME`` included.
+"""
 
 import os
+import uuid
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LANG", "C.UTF-8")
 
 import pytest
+
+_WORKER_DATABASE: list[tuple[str, str]] = []  # (admin URL, database name) made by this worker
+
+
+def _own_database_for_this_worker() -> None:
+    """Under pytest-xdist, give this worker its own PostgreSQL database (see the docstring).
+
+    Run when this file is imported: before any other conftest or test module reads
+    ``TRIAGE_TEST_PG_URL`` (pytest imports the root conftest first).
+    """
+    admin_url = os.environ.get("TRIAGE_TEST_PG_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not admin_url or not worker:
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from triage_app.store import pg_roles
+
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
+    name = f"triage_test_{worker}_{run[:8]}".lower()
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    # The app's group roles are server-wide and made on first use by whichever database
+    # installs them first; made here, one worker at a time (the lock is held until the
+    # commit), so that two workers never grant the same membership at the same moment.
+    groups = create_engine(admin_url)
+    try:
+        with groups.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(7150015)"))
+            for group in (pg_roles.EVERYONE, *pg_roles.GROUPS.values()):
+                pg_roles._ensure_role(conn, group, login=False)
+            for group in pg_roles.GROUPS.values():
+                pg_roles._ensure_member(conn, group, pg_roles.EVERYONE)
+    finally:
+        groups.dispose()
+    _WORKER_DATABASE.append((admin_url, name))
+    own = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    os.environ["TRIAGE_TEST_PG_URL"] = own
+
+
+_own_database_for_this_worker()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    """Drop the worker's own PostgreSQL database (and give the shared URL back).
+
+    At the end of the session, not at unconfigure: pytest-xdist may end a worker's process
+    once it has reported the session finished.
+    """
+    while _WORKER_DATABASE:
+        admin_url, name = _WORKER_DATABASE.pop()
+        os.environ["TRIAGE_TEST_PG_URL"] = admin_url
+        from sqlalchemy import create_engine, text
+
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            admin.dispose()
+
+
+# Tests that kill processes at random moments or race processes and threads against each
+# other: under pytest-xdist they run on one worker, one after another (one work unit, which
+# xdist hands out before single tests), so two of them never load the machine at once.
+ONE_AT_A_TIME = (
+    "tests/faults/test_crash.py",
+    "tests/faults/test_kill_commands.py",
+    "tests/faults/test_tamper.py",
+    "tests/faults/test_pg_conflicts.py",
+    "tests/security/test_lockout_race.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.split("::", 1)[0] in ONE_AT_A_TIME:
+            item.add_marker(pytest.mark.xdist_group("one_at_a_time"))
 
 
 @pytest.fixture(autouse=True)

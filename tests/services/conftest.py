@@ -10,6 +10,7 @@ _fixtures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_fixtures)
 
 db_url = _fixtures.db_url
+migrated_template = _fixtures.migrated_template
 clock = _fixtures.clock
 ctx = _fixtures.ctx
 other_ctx = _fixtures.other_ctx
