@@ -9,6 +9,7 @@ under its own ``tmp_path`` (per worker as well), ``TRIAGE_HOME`` included.
 """
 
 import os
+import shutil
 import uuid
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -122,6 +123,35 @@ def app_home(tmp_path, monkeypatch):
     home = tmp_path / "triage-home"
     monkeypatch.setenv("TRIAGE_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def _home_templates(tmp_path_factory):
+    return tmp_path_factory, {}
+
+
+@pytest.fixture
+def home_from_template(app_home, monkeypatch, _home_templates):
+    """``home_from_template(name, build)``: TRIAGE_HOME as ``build(monkeypatch)`` leaves it.
+
+    ``build`` runs the commands a fixture needs before its test (``init``, ``user add``) once
+    per session and worker, in a folder of its own, with this test's environment (changes it
+    makes through the monkeypatch it is given are undone); every test then gets a copy of the
+    folder (three files) instead of running the migrations and key derivations again.
+    """
+    factory, made = _home_templates
+
+    def fill(name, build):
+        key = (name, os.environ.get("TRIAGE_USER"), os.environ.get("TRIAGE_PASSWORD"))
+        if key not in made:
+            template = factory.mktemp("home-template") / "home"
+            with monkeypatch.context() as m:
+                m.setenv("TRIAGE_HOME", str(template))
+                build(m)
+            made[key] = template
+        shutil.copytree(made[key], app_home)
+
+    return fill
 
 
 @pytest.fixture(autouse=True)

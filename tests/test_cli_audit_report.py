@@ -22,12 +22,17 @@ def run(capsys, *argv):
     return code, out, err
 
 
+def init_tester(_monkeypatch):
+    """``triage-app init --user tester`` (the password from TRIAGE_PASSWORD)."""
+    assert cli.main(["init", "--user", "tester"]) == 0
+
+
 @pytest.fixture
-def demo(app_home, monkeypatch, capsys):
+def demo(app_home, monkeypatch, capsys, home_from_template):
     """An encrypted store with the demo data, an administrator and a safeguarding lead."""
     monkeypatch.setenv("TRIAGE_USER", "tester")
     monkeypatch.setenv("TRIAGE_PASSWORD", "tester-password")
-    assert cli.main(["init", "--user", "tester"]) == 0
+    home_from_template("tester", init_tester)
     code, out, err = run(capsys, "demo", "load")
     assert code == 0, err
     monkeypatch.setenv("TRIAGE_NEW_PASSWORD", "lead-password-1")

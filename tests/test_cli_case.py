@@ -27,12 +27,17 @@ CSC = "J Reed;team manager;csc"
 SW = "A Social;social worker;csc"
 
 
+def init_tester(_monkeypatch):
+    """``triage-app init --user tester`` (the password from TRIAGE_PASSWORD)."""
+    assert cli.main(["init", "--user", "tester"]) == 0
+
+
 @pytest.fixture(params=_fx.BACKENDS)
-def store(request, app_home, monkeypatch, capsys):
+def store(request, app_home, monkeypatch, capsys, home_from_template):
     if request.param == "sqlite":
         monkeypatch.setenv("TRIAGE_USER", "tester")
         monkeypatch.setenv("TRIAGE_PASSWORD", "tester-password")
-        assert cli.main(["init", "--user", "tester"]) == 0
+        home_from_template("tester", init_tester)
         capsys.readouterr()
         return []
     _fx.reset_postgres(_fx.PG_URL)

@@ -32,14 +32,18 @@ def run(capsys, *argv):
 
 
 @pytest.fixture
-def store(app_home, monkeypatch, capsys):
+def store(app_home, monkeypatch, capsys, home_from_template):
     """An encrypted store; commands sign in as a safeguarding lead (``lead``)."""
     monkeypatch.setenv("TRIAGE_USER", "admin")
     monkeypatch.setenv("TRIAGE_PASSWORD", "admin-password")
-    assert cli.main(["init", "--user", "admin"]) == 0
-    for name, role in (("lead", "safeguarding_lead"), ("clin", "clinician")):
-        monkeypatch.setenv("TRIAGE_NEW_PASSWORD", f"{name}-password")
-        assert cli.main(["user", "add", name, "--role", role]) == 0
+
+    def init_with_lead_and_clinician(m):
+        assert cli.main(["init", "--user", "admin"]) == 0
+        for name, role in (("lead", "safeguarding_lead"), ("clin", "clinician")):
+            m.setenv("TRIAGE_NEW_PASSWORD", f"{name}-password")
+            assert cli.main(["user", "add", name, "--role", role]) == 0
+
+    home_from_template("admin+lead+clin", init_with_lead_and_clinician)
     monkeypatch.setenv("TRIAGE_USER", "lead")
     monkeypatch.setenv("TRIAGE_PASSWORD", "lead-password")
     capsys.readouterr()

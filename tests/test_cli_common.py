@@ -13,11 +13,16 @@ from triage_app.domain import engine as engine_module
 from triage_app.domain import profile as profile_module
 
 
+def init_tester(_monkeypatch):
+    """``triage-app init --user tester`` (the password from TRIAGE_PASSWORD)."""
+    assert cli.main(["init", "--user", "tester"]) == 0
+
+
 @pytest.fixture
-def signed_in(app_home, monkeypatch, capsys):
+def signed_in(app_home, monkeypatch, capsys, home_from_template):
     monkeypatch.setenv("TRIAGE_USER", "tester")
     monkeypatch.setenv("TRIAGE_PASSWORD", "tester-password")
-    assert cli.main(["init", "--user", "tester"]) == 0
+    home_from_template("tester", init_tester)
     capsys.readouterr()
 
 

@@ -12,12 +12,17 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "imports"
 
 
+def init_tester(_monkeypatch):
+    """``triage-app init --user tester`` (the password from TRIAGE_PASSWORD)."""
+    assert cli.main(["init", "--user", "tester"]) == 0
+
+
 @pytest.fixture
-def store(monkeypatch, capsys):
+def store(monkeypatch, capsys, home_from_template):
     """An initialised (encrypted) SQLite folder the commands sign in to."""
     monkeypatch.setenv("TRIAGE_USER", "tester")
     monkeypatch.setenv("TRIAGE_PASSWORD", "tester-password")
-    assert cli.main(["init", "--user", "tester"]) == 0
+    home_from_template("tester", init_tester)
     capsys.readouterr()
 
 

@@ -23,8 +23,13 @@ HEADER = (
 )
 
 
+def init_tester(_monkeypatch):
+    """``triage-app init --user tester`` (the password from TRIAGE_PASSWORD)."""
+    assert cli.main(["init", "--user", "tester"]) == 0
+
+
 @pytest.fixture(params=_fx.BACKENDS)
-def store(request, app_home, monkeypatch, capsys):
+def store(request, app_home, monkeypatch, capsys, home_from_template):
     """Extra arguments selecting the database: none (TRIAGE_HOME's SQLite) or --database-url.
 
     The SQLite folder is initialised (encrypted) and the commands sign in as its administrator.
@@ -32,7 +37,7 @@ def store(request, app_home, monkeypatch, capsys):
     if request.param == "sqlite":
         monkeypatch.setenv("TRIAGE_USER", "tester")
         monkeypatch.setenv("TRIAGE_PASSWORD", "tester-password")
-        assert cli.main(["init", "--user", "tester"]) == 0
+        home_from_template("tester", init_tester)
         capsys.readouterr()
         return []
     _fx.reset_postgres(_fx.PG_URL)
