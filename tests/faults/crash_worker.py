@@ -1,13 +1,16 @@
 """Crash-test worker: signs in to an encrypted folder and records cases until it is killed.
 
-Run by ``test_crash.py`` as ``python crash_worker.py FOLDER START``; the password comes from
-TRIAGE_PASSWORD. Prints ``ready`` once signed in, then ``begin N`` as each case starts and
-``case ID`` once it is finished.
+Reports ``ready`` once signed in, then ``begin N`` as each case starts and ``case ID`` once it
+is finished. ``test_crash.py`` runs :func:`run_in_child` in a process of its own, forked from a
+server that has imported the app once (its messages go through a pipe); by hand it runs as
+``python crash_worker.py FOLDER START`` with the password on stdin, printing the same lines.
 """
 
 from __future__ import annotations
 
 import sys
+import traceback
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +21,16 @@ try:  # sealing arrives with the referral-record work; seal too when it is there
     from triage_app.services.referrals import finalise_case
 except ImportError:  # pragma: no cover - depends on the tree
     finalise_case = None
+
+
+# What the fork server imports once (by their installed names: it cannot see the tests' folder).
+PRELOAD = [
+    "triage_app.services.auth",
+    "triage_app.services.cases",
+    "triage_app.services.assessments",
+    "triage_app.services.referrals",
+    "triage_app.services.handover",
+]
 
 
 def case_json(n: int) -> dict:
@@ -38,17 +51,16 @@ def case_json(n: int) -> dict:
     }
 
 
-def main() -> None:
-    folder, start = Path(sys.argv[1]), int(sys.argv[2])
+def record_until_killed(folder: Path, start: int, password: str, report: Callable) -> None:
     db = folder / "triage.sqlite3"
     loc = auth.Location(folder, f"sqlite:///{db}", db, folder / "backups")
-    ctx = auth.sign_in(loc, auth.Credentials("alice", sys.stdin.readline().strip()))
+    ctx = auth.sign_in(loc, auth.Credentials("alice", password))
     _ = ctx.protocol.registry  # load the profiles now: kills should land on writes, not imports
-    print("ready", flush=True)
+    report("ready")
     n = start
     while True:
         n += 1
-        print(f"begin {n}", flush=True)
+        report(f"begin {n}")
         done = record_assessment(ctx, case_json(n), organisation="Crash Test", complaint="bruise")
         case = cases.open_case(ctx, done.child.id, presentation_id=done.presentation.id)
         case = cases.record_phone_referral(
@@ -59,7 +71,22 @@ def main() -> None:
 
             handover.record_location(ctx, case.id, "home", "home address", "mother")
             finalise_case(ctx, case.id, case_version=case.version)
-        print(f"case {case.id}", flush=True)
+        report(f"case {case.id}")
+
+
+def run_in_child(folder: str, start: int, password: str, conn) -> None:
+    """A multiprocessing target: each message is one send on ``conn`` (one pipe write)."""
+    try:
+        record_until_killed(Path(folder), start, password, conn.send)
+    except BaseException:
+        conn.send("error " + traceback.format_exc())
+        raise
+
+
+def main() -> None:
+    folder, start = Path(sys.argv[1]), int(sys.argv[2])
+    password = sys.stdin.readline().strip()
+    record_until_killed(folder, start, password, lambda line: print(line, flush=True))
 
 
 if __name__ == "__main__":

@@ -1,27 +1,38 @@
 """Crash test: a process recording cases on an encrypted database is killed (SIGKILL) at
-random moments, 50 times. After every kill the database passes its integrity check, the audit
+random moments, 50 times (each a new process, forked from a server that imported the app
+once, so the kills do not wait for 50 imports). After every kill the database passes its integrity check, the audit
 chain (and every sealed record, when sealing exists) verifies, no transaction is half-stored,
 and nothing committed earlier is lost (issue 6, "Proof under faults")."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from security.helpers import ADMIN, FAST, ROOT, location
+from security.helpers import ADMIN, FAST, location
 from sqlalchemy import text
 
+from faults import crash_worker
 from triage_app.services import auth
 from triage_app.services.audit_log import verify
 
 KILLS = int(os.environ.get("TRIAGE_CRASH_KILLS", "50"))
-WORKER = Path(__file__).with_name("crash_worker.py")
+
+
+def message(conn, timeout: float = 120) -> str:
+    """The worker's next line (an ``error`` line carries its traceback)."""
+    assert conn.poll(timeout), f"no word from the worker in {timeout} s"
+    try:
+        line = conn.recv()
+    except EOFError:
+        pytest.fail("the worker ended without a word")
+    assert not line.startswith("error"), line
+    return line
 
 
 def counts(ctx) -> dict[str, int]:
@@ -57,32 +68,38 @@ def test_sigkill_at_random_moments_never_corrupts_or_loses_committed_work(tmp_pa
     folder = tmp_path / "data"
     auth.initialise(location(folder), ADMIN, kdf=FAST).close()
     rng = random.Random(int(os.environ.get("TRIAGE_CRASH_SEED", "20261126")))
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # One server process imports the app once; each worker is forked from it, signs in and
+    # records cases until it is killed (the test's own process, with its threads, never forks).
+    mp = multiprocessing.get_context("forkserver")
+    mp.set_forkserver_preload([*crash_worker.PRELOAD, "pytest"])  # pytest: a main module
     previous = check(folder)
     mid_work = 0
     for kill in range(KILLS):
-        proc = subprocess.Popen(
-            [sys.executable, str(WORKER), str(folder), str(kill * 100_000)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            bufsize=0,  # unbuffered: readline takes one line, never the next one with it
-            env=env,
-            cwd=ROOT,
+        receive, send = mp.Pipe(duplex=False)
+        proc = mp.Process(
+            target=crash_worker.run_in_child,
+            args=(str(folder), kill * 100_000, ADMIN.password, send),
+            daemon=True,
         )
-        proc.stdin.write(ADMIN.password.encode() + b"\n")
-        proc.stdin.flush()
-        ready = proc.stdout.readline().decode()
-        assert ready.strip() == "ready", proc.stderr.read().decode()
+        proc.start()
+        send.close()  # the worker holds the only write end: its death ends the pipe
+        assert message(receive) == "ready"
         # Kill only once the worker has begun its first case (however long a busy machine
         # takes to get it there), then at a random moment: inside that case or a later one.
-        first = proc.stdout.readline().decode()
-        assert first.startswith("begin"), proc.stderr.read().decode()
+        first = message(receive)
+        assert first.startswith("begin"), first
         time.sleep(rng.uniform(0.05, 1.0))
-        proc.send_signal(signal.SIGKILL)
-        out, err = proc.communicate(timeout=30)
-        assert proc.returncode == -signal.SIGKILL, err.decode()
-        lines = [first.strip(), *out.decode().splitlines()]
+        proc.kill()
+        proc.join(30)
+        assert proc.exitcode == -signal.SIGKILL
+        lines = [first]
+        while receive.poll():
+            try:
+                lines.append(receive.recv())
+            except EOFError:
+                break
+        receive.close()
+        assert not [line for line in lines if line.startswith("error")], lines
         done_lines = sum(line.startswith("case ") for line in lines)
         # the kill landed inside a case: begun, not reported finished
         mid_work += lines[-1].startswith("begin")
