@@ -23,6 +23,10 @@ from triage_app.services.audit_log import events, verify
 from .helpers import ADMIN, FAST, PG_URL, ROOT, location, private_pg_database
 
 WORKER = Path(__file__).with_name("burst_worker.py")
+# Each test starts 10 to 20 processes that queue for one file's write lock (each waits up to
+# the product's busy timeout): in a parallel run the three take turns on one worker instead
+# of two bursts competing for the CPU at once.
+pytestmark = pytest.mark.xdist_group("sign-in-bursts")
 LEAD = auth.Credentials("lead", "lead-password-1")
 
 
