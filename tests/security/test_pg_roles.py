@@ -329,3 +329,65 @@ def test_init_and_user_add_give_every_account_its_own_login_role(monkeypatch, ca
         finally:
             drop_roles(*roles)
     drop_roles(*roles)
+
+
+def test_a_membership_granted_by_another_session_at_the_same_moment_is_not_an_error():
+    """Two installations on a new server grant the same group at once: neither fails.
+
+    Deterministic: the other session's GRANT is held uncommitted while ours checks (it sees
+    no membership) and grants (it waits on the other's row); the other then commits, and
+    ours must carry on (before the fix: a unique violation that aborted the installation).
+    """
+    import threading
+    import time
+    import uuid
+
+    from triage_app.store import pg_roles
+
+    group, member = (f"triage_race_{uuid.uuid4().hex[:8]}_{n}" for n in ("g", "m"))
+    engine = create_engine(PG_URL)
+    try:
+        with engine.begin() as conn:
+            for role in (group, member):
+                conn.execute(text(f'CREATE ROLE "{role}" NOLOGIN'))
+        other = engine.connect()
+        held = other.begin()
+        other.execute(text(f'GRANT "{group}" TO "{member}"'))
+        failures: list[BaseException] = []
+
+        def ours() -> None:
+            try:
+                with engine.begin() as conn:
+                    pg_roles._ensure_member(conn, member, group)
+                    conn.execute(text("SELECT 1"))  # the transaction is still usable
+            except BaseException as exc:  # reported below
+                failures.append(exc)
+
+        worker = threading.Thread(target=ours)
+        worker.start()
+        with engine.connect() as watch:  # until ours waits on the other session's row
+            for _ in range(300):
+                waiting = watch.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND query LIKE :grant"
+                    ),
+                    {"grant": f'GRANT "{group}"%'},
+                ).scalar_one()
+                if waiting or not worker.is_alive():
+                    break
+                watch.rollback()
+                time.sleep(0.1)
+        assert waiting, failures
+        held.commit()
+        other.close()
+        worker.join(30)
+        assert not worker.is_alive()
+        assert failures == []
+        with engine.connect() as conn:
+            assert pg_roles._is_member(conn, member, group)
+    finally:
+        with engine.begin() as conn:
+            for role in (member, group):
+                conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        engine.dispose()

@@ -87,7 +87,7 @@ def _ensure_role(conn: Connection, name: str, login: bool) -> None:
             raise
 
 
-def _ensure_member(conn: Connection, member: str, group: str) -> None:
+def _is_member(conn: Connection, member: str, group: str) -> bool:
     found = conn.execute(
         text(
             "SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
@@ -95,8 +95,24 @@ def _ensure_member(conn: Connection, member: str, group: str) -> None:
         ),
         {"g": group, "m": member},
     ).first()
-    if found is None:
-        conn.execute(text(f"GRANT {_ident(group)} TO {_ident(member)}"))
+    return found is not None
+
+
+def _ensure_member(conn: Connection, member: str, group: str) -> None:
+    """Grant ``group`` to ``member`` unless granted (another session may be granting it now).
+
+    Two databases installed at the same moment on a new server both find the membership
+    missing; the second GRANT then fails on the first one's row (a unique violation), and
+    without the savepoint it would abort the whole installation.
+    """
+    if _is_member(conn, member, group):
+        return
+    try:
+        with conn.begin_nested():
+            conn.execute(text(f"GRANT {_ident(group)} TO {_ident(member)}"))
+    except DBAPIError:
+        if not _is_member(conn, member, group):  # not a race lost to another session
+            raise
 
 
 def install(conn: Connection) -> None:
