@@ -380,21 +380,31 @@ def _child(r: _Reader, raw: Any, assessed_at: datetime | None) -> Child | None:
     return Child(date_of_birth=dob, nhs_number=nhs, given_name=given, family_name=family, sex=sex)
 
 
+def _date_quick(value: Any) -> date | None:
+    """``value`` as a date when it is exactly ``YYYY-MM-DD``, else ``None`` (for the quick readers).
+
+    What _DATE_RE accepts, for the one ten-character form date.fromisoformat reads with a "-"
+    at 4 and 7 (it reads ASCII digits only); anything else is left to the full reader.
+    """
+    if type(value) is not str or len(value) != 10 or value[4] != "-" or value[7] != "-":
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 def _child_quick(raw: Any, assessed_at: datetime | None) -> Child | None:
     """Read a well-formed child quickly, or return ``None`` (then :func:`_child` reads it).
 
     Accepts exactly what :func:`_child` accepts without a problem: the date of birth as
-    ``YYYY-MM-DD`` (see :func:`_prior_quick`), and names and NHS number as printable ASCII,
+    ``YYYY-MM-DD`` (see :func:`_date_quick`), and names and NHS number as printable ASCII,
     which holds no NUL, surrogate or control character.
     """
     if type(raw) is not dict or not _CHILD_KEYS.issuperset(raw) or assessed_at is None:
         return None
-    dob = raw.get("date_of_birth")
-    if type(dob) is not str or len(dob) != 10 or dob[4] != "-" or dob[7] != "-":
-        return None
-    try:
-        dob = date.fromisoformat(dob)
-    except ValueError:
+    dob = _date_quick(raw.get("date_of_birth"))
+    if dob is None:
         return None
     on = assessed_at.date()
     if not MIN_YEAR <= dob.year <= MAX_YEAR or dob > on:
@@ -693,16 +703,8 @@ def _prior_quick(raw: Any, on: date, dob: date) -> PriorPresentation | None:
     if type(raw) is not dict or not _PRIOR_KEYS.issuperset(raw):
         return None
     get = raw.get
-    when = get("date")
-    # What _DATE_RE accepts, for the one ten-character form date.fromisoformat reads with a
-    # "-" at 4 and 7 (it reads ASCII digits only): YYYY-MM-DD.
-    if type(when) is not str or len(when) != 10 or when[4] != "-" or when[7] != "-":
-        return None
-    try:
-        when = date.fromisoformat(when)
-    except ValueError:
-        return None
-    if not dob <= when <= on or not MIN_YEAR <= when.year <= MAX_YEAR:
+    when = _date_quick(get("date"))
+    if when is None or not dob <= when <= on or not MIN_YEAR <= when.year <= MAX_YEAR:
         return None
     items = get("findings")
     findings: tuple[Any, ...] = ()  # PriorFinding each (no typing.cast: a call per item)
