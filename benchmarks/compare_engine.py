@@ -10,6 +10,7 @@ script exits 1 at the first difference. Used to check the engine's speed work.
 
 import argparse
 import copy
+import dataclasses
 import hashlib
 import json
 import random
@@ -19,6 +20,26 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def finding_fields() -> list[str]:
+    """A finding's fields, in the domain model's order, from this script's own checkout.
+
+    Read, and then forgotten, before :func:`emit` imports the checkout it decides with: the
+    old and the new checkout are given the same generated cases whatever their own models say.
+    """
+    sys.path.insert(0, str(ROOT))
+    try:
+        from triage_app.domain.model import Finding
+
+        return [field.name for field in dataclasses.fields(Finding)]
+    finally:
+        sys.path.remove(str(ROOT))
+        for name in [n for n in sys.modules if n.partition(".")[0] == "triage_app"]:
+            del sys.modules[name]
+
+
+FINDING_FIELDS = finding_fields()
 
 KINDS = [
     "bruise",
@@ -107,6 +128,46 @@ def rand_prior(r, base_date):
     return p
 
 
+MOBILITY = [
+    "rolls",
+    "sits",
+    "crawls",
+    "walks",
+    "cruises",
+    "not_mobile_due_to_disability",
+    "pulls_to_stand",
+    "bottom_shuffles",
+]
+HISTORY = [
+    "bleeding_disorder_known",
+    "cp_is",
+    "previous_nai_in_family",
+    "mother_pregnant",
+    "child_cp_plan",
+]
+HISTORY_VALUES = [
+    True,
+    False,
+    None,
+    "cpp",
+    "lac",
+    "none",
+    "not_checked",
+    "unavailable",
+    "current",
+    "past",
+    "ucpp",
+]
+EXPLANATION = ["text", "changed_over_time", "delay_in_presentation", "given_at", "given_by"]
+
+
+def set_one(r, case, part, fields, values):
+    """Set one of ``fields`` of ``case[part]`` (added when missing) to one of ``values``."""
+    section = case.setdefault(part, {})
+    if isinstance(section, dict):
+        section[r.choice(fields)] = r.choice(values)
+
+
 def mutate(r, case):
     c = copy.deepcopy(case)
     n = r.randint(0, 4)
@@ -121,21 +182,9 @@ def mutate(r, case):
             if isinstance(fs, list) and fs:
                 f = r.choice(fs)
                 if isinstance(f, dict):
-                    f[
-                        r.choice(
-                            [
-                                "kind",
-                                "site",
-                                "side",
-                                "size_mm",
-                                "patterned",
-                                "description",
-                                "count",
-                                "exception",
-                                "zzz",
-                            ]
-                        )
-                    ] = r.choice(VALS + KINDS + SITES + ["left", "right"])
+                    f[r.choice([*FINDING_FIELDS, "zzz"])] = r.choice(
+                        VALS + KINDS + SITES + ["left", "right"]
+                    )
         elif m == 2:
             c["findings"] = (
                 (c.get("findings") or []) * r.randint(0, 3)
@@ -148,68 +197,15 @@ def mutate(r, case):
                 VALS + SETTINGS + ["remote", "in_person", "nyscp", "2026-01-01T09:30"]
             )
         elif m == 4:
-            mob = c.setdefault("mobility", {})
-            if isinstance(mob, dict):
-                mob[
-                    r.choice(
-                        [
-                            "rolls",
-                            "sits",
-                            "crawls",
-                            "walks",
-                            "cruises",
-                            "not_mobile_due_to_disability",
-                            "pulls_to_stand",
-                            "bottom_shuffles",
-                        ]
-                    )
-                ] = r.choice([True, False, None, 1])
+            set_one(r, c, "mobility", MOBILITY, [True, False, None, 1])
         elif m == 5:
-            h = c.setdefault("history", {})
-            if isinstance(h, dict):
-                h[
-                    r.choice(
-                        [
-                            "bleeding_disorder_known",
-                            "cp_is",
-                            "previous_nai_in_family",
-                            "mother_pregnant",
-                            "child_cp_plan",
-                        ]
-                    )
-                ] = r.choice(
-                    [
-                        True,
-                        False,
-                        None,
-                        "cpp",
-                        "lac",
-                        "none",
-                        "not_checked",
-                        "unavailable",
-                        "current",
-                        "past",
-                        "ucpp",
-                    ]
-                )
+            set_one(r, c, "history", HISTORY, HISTORY_VALUES)
         elif m == 6:
             c.setdefault("clinical_state", {})["emergency_signs"] = r.choice(
                 [[], ["seizure"], ["unresponsive", "seizure"], ["bad"], None]
             )
         elif m == 7:
-            e = c.setdefault("explanation", {})
-            if isinstance(e, dict):
-                e[
-                    r.choice(
-                        [
-                            "text",
-                            "changed_over_time",
-                            "delay_in_presentation",
-                            "given_at",
-                            "given_by",
-                        ]
-                    )
-                ] = r.choice(VALS)
+            set_one(r, c, "explanation", EXPLANATION, VALS)
         elif m == 8:
             ch = c.get("child")
             if isinstance(ch, dict):
