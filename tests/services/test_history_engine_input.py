@@ -7,21 +7,12 @@ pre-birth duty and the sentinel flag were lost between the store and the engine.
 
 from datetime import date, datetime
 
+from tests.domain.factories import ALL_FALSE
 from triage_app.domain.records import FindingRecord, PresentationRecord
 from triage_app.services import children, history
 from triage_app.services.assessments import record_assessment, record_presentation
 
 MOUTH_BLEED = [{"kind": "bleeding", "site": "mouth"}]
-ALL_FALSE = {
-    "rolls": False,
-    "sits": False,
-    "crawls": False,
-    "bottom_shuffles": False,
-    "pulls_to_stand": False,
-    "cruises": False,
-    "walks": False,
-    "not_mobile_due_to_disability": False,
-}
 
 
 def test_the_childs_own_past_plan_reaches_the_engine_through_lookup(ctx, make):

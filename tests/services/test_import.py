@@ -9,30 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from tests.services.import_csv import row, write
 from triage_app.domain.errors import InputError
 from triage_app.services import audit_log, history
 from triage_app.services.importing import COLUMNS, import_presentations, parse_findings
 from triage_app.store.orm import Child, Presentation
-
-
-def row(make, n=0, **kw):
-    values = {
-        "source": "emis", "source_id": f"E{n}", "nhs_number": make.NHS[n % 5],
-        "family_name": "Example", "given_name": f"Ava{n % 5}", "date_of_birth": "2025-07-20",
-        "sex": "female", "postcode": "XX1 1AA", "seen_at": f"2025-08-{10 + n % 15:02d}T09:30",
-        "setting": "gp", "organisation": "Synthetic Surgery", "complaint": "bruise",
-        "findings": "bruise@cheek;bleeding@mouth", "outcome": "advice given",
-    }  # fmt: skip
-    values.update(kw)
-    return values
-
-
-def write(path, rows, header=COLUMNS):
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=list(header), extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
-    return path
 
 
 def counts(ctx):

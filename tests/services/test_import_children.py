@@ -7,32 +7,25 @@ presentation to its own child, after earlier deletions too, and in a column orde
 the documented one.
 """
 
-import csv
-
 import pytest
 from sqlalchemy import select, text
 
+from tests.services.import_csv import ROW, write
 from triage_app.services.importing import COLUMNS, import_presentations
 from triage_app.store.orm import Child, Presentation
 
 
 def row(make, n, **kw):
-    values = {
-        "source": "emis", "source_id": f"E{n}", "nhs_number": make.NHS[n], "family_name": "Example",
-        "given_name": f"Ava{n}", "date_of_birth": f"2025-07-{10 + n:02d}", "sex": "female",
-        "postcode": "XX1 1AA", "seen_at": "2025-08-14T09:30", "setting": "gp",
-        "organisation": "Synthetic Surgery", "complaint": "bruise", "findings": "bruise@cheek",
-        "outcome": "advice given",
-    }  # fmt: skip
-    return {**values, **kw}
-
-
-def write(path, rows, header=COLUMNS):
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=list(header))
-        w.writeheader()
-        w.writerows(rows)
-    return path
+    """Child ``n`` (``make.NHS[n]``, born on 2025-07-``10 + n``), seen on 2025-08-14."""
+    return {
+        **ROW,
+        "source_id": f"E{n}",
+        "nhs_number": make.NHS[n],
+        "given_name": f"Ava{n}",
+        "date_of_birth": f"2025-07-{10 + n:02d}",
+        "seen_at": "2025-08-14T09:30",
+        **kw,
+    }
 
 
 def owners(ctx):

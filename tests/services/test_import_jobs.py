@@ -9,7 +9,6 @@ import, audited.
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import os
 import signal
@@ -18,30 +17,18 @@ import sqlite3
 import pytest
 from sqlalchemy import func, select
 
+from tests.services.import_csv import ROW, write
 from triage_app.services import audit_log
 from triage_app.services.context import open_store
-from triage_app.services.importing import COLUMNS, import_presentations
+from triage_app.services.importing import import_presentations
 from triage_app.store.orm import Child, ImportJobRow, Presentation
 
 pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
 
 
 def rows(make, n, prefix="S"):
-    base = {
-        "source": "emis", "nhs_number": "", "family_name": "Example", "given_name": "Ava",
-        "date_of_birth": "2025-07-20", "sex": "female", "postcode": "XX1 1AA",
-        "seen_at": "2025-08-10T09:30", "setting": "gp", "organisation": "Synthetic Surgery",
-        "complaint": "bruise", "findings": "bruise@cheek", "outcome": "advice given",
-    }  # fmt: skip
-    return [{**base, "source_id": f"{prefix}{i}"} for i in range(n)]
-
-
-def write(path, data):
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=list(COLUMNS))
-        w.writeheader()
-        w.writerows(data)
-    return path
+    """``n`` presentations of one child without an NHS number (``ROW``), ``prefix`` numbered."""
+    return [{**ROW, "source_id": f"{prefix}{i}"} for i in range(n)]
 
 
 def stored(ctx):

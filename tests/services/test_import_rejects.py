@@ -20,31 +20,12 @@ import tracemalloc
 import pytest
 from sqlalchemy import func, select
 
+from tests.services.import_csv import row, write
 from triage_app.services.context import open_store
 from triage_app.services.importing import COLUMNS, import_presentations, roll_back_interrupted
 from triage_app.store.orm import Presentation
 
 pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
-
-
-def row(make, n=0, **kw):
-    values = {
-        "source": "emis", "source_id": f"E{n}", "nhs_number": make.NHS[n % 5],
-        "family_name": "Example", "given_name": f"Ava{n % 5}", "date_of_birth": "2025-07-20",
-        "sex": "female", "postcode": "XX1 1AA", "seen_at": f"2025-08-{10 + n % 15:02d}T09:30",
-        "setting": "gp", "organisation": "Synthetic Surgery", "complaint": "bruise",
-        "findings": "bruise@cheek;bleeding@mouth", "outcome": "advice given",
-    }  # fmt: skip
-    values.update(kw)
-    return values
-
-
-def write(path, rows):
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=list(COLUMNS))
-        w.writeheader()
-        w.writerows(rows)
-    return path
 
 
 def presentations(ctx):
