@@ -5,17 +5,9 @@ from functools import cache
 
 from triage_app.domain.engine import Engine
 from triage_app.domain.parse import parse_assessment
+from triage_app.domain.vocab import MOBILITY_FIELDS
 
-ALL_FALSE = {
-    "rolls": False,
-    "sits": False,
-    "crawls": False,
-    "bottom_shuffles": False,
-    "pulls_to_stand": False,
-    "cruises": False,
-    "walks": False,
-    "not_mobile_due_to_disability": False,
-}
+ALL_FALSE = dict.fromkeys(MOBILITY_FIELDS, False)
 
 BASE = {
     "schema": "triage-assess/1",

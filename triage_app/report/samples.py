@@ -24,7 +24,7 @@ from triage_app.domain.referral import (
     TimelineEntry,
     build_referral_record,
 )
-from triage_app.domain.vocab import CpIs
+from triage_app.domain.vocab import MOBILITY_FIELDS, CpIs
 
 HOSTILE = (
     '<b>bold?</b> <a href="javascript:alert(1)">click</a> <img src="/etc/passwd"/> '
@@ -91,16 +91,7 @@ def sample_record(
             "date_of_birth": dob.isoformat(),
             "sex": "female",
         },
-        "mobility": {
-            "rolls": False,
-            "sits": False,
-            "crawls": False,
-            "bottom_shuffles": False,
-            "pulls_to_stand": False,
-            "cruises": False,
-            "walks": False,
-            "not_mobile_due_to_disability": False,
-        },
+        "mobility": dict.fromkeys(MOBILITY_FIELDS, False),
         "findings": [
             {
                 "kind": "bruise",
