@@ -666,38 +666,47 @@ def _c5_items(case: CaseRecord, terms: CaseTerms, now: datetime) -> list[DueItem
     items: list[DueItem] = []
     reported = [i for i in case.investigations if i.status == REPORTED and i.reported_at]
     if meetings:
-        last = meetings[-1].held_at
-        late = [i for i in reported if i.reported_at and i.reported_at > last]
-        if late:
-            first = min(late, key=lambda i: i.reported_at or last)
-            assert first.reported_at is not None
-            due = add_working_days(first.reported_at, terms.strategy_review_working_days)
-            names = ", ".join(kind_name(i.kind, i.label) for i in late)
-            items.append(
-                DueItem(
-                    STRATEGY_REVIEW,
-                    due,
-                    now > due,
-                    f"Strategy review with the result of {names}",
-                )
-            )
+        items += _results_since(
+            reported,
+            meetings[-1].held_at,
+            terms,
+            now,
+            STRATEGY_REVIEW,
+            "Strategy review with the result of",
+        )
     if terms.sealed_at is not None:
-        sealed_at = terms.sealed_at
-        late = [i for i in reported if i.reported_at and i.reported_at > sealed_at]
-        if late:
-            first = min(late, key=lambda i: i.reported_at or sealed_at)
-            assert first.reported_at is not None
-            due = add_working_days(first.reported_at, terms.strategy_review_working_days)
-            names = ", ".join(kind_name(i.kind, i.label) for i in late)
-            items.append(
-                DueItem(
-                    RECORD_ADDENDUM,
-                    due,
-                    now > due,
-                    f"Addendum to the sealed referral record carrying the result of {names}",
-                )
-            )
+        items += _results_since(
+            reported,
+            terms.sealed_at,
+            terms,
+            now,
+            RECORD_ADDENDUM,
+            "Addendum to the sealed referral record carrying the result of",
+        )
     return items
+
+
+def _results_since(
+    reported: list[InvestigationRecord],
+    since: datetime,
+    terms: CaseTerms,
+    now: datetime,
+    kind: str,
+    what: str,
+) -> list[DueItem]:
+    """The ``kind`` item (none or one) for the results reported after ``since``.
+
+    Due the strategy review's working days after the first of them; ``what`` and their names
+    say what it is.
+    """
+    late = [i for i in reported if i.reported_at and i.reported_at > since]
+    if not late:
+        return []
+    first = min(late, key=lambda i: i.reported_at or since)
+    assert first.reported_at is not None
+    due = add_working_days(first.reported_at, terms.strategy_review_working_days)
+    names = ", ".join(kind_name(i.kind, i.label) for i in late)
+    return [DueItem(kind, due, now > due, f"{what} {names}")]
 
 
 def due_items(case: CaseRecord, now: datetime, terms: CaseTerms | None = None) -> list[DueItem]:
