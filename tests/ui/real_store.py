@@ -107,6 +107,14 @@ def signed_in_window(qtbot: Any, engine: Any, store: RealStore, prompter: Any = 
     return window
 
 
+def open_child(window: Any, nhs: str) -> None:
+    """Start a new assessment in ``window`` and open the stored child with NHS number ``nhs``."""
+    window.new_assessment()
+    window.find_child.ui.nhs_number_edit.setText(nhs)
+    window.find_child.search()
+    window.find_child.ui.open_button.click()
+
+
 def audit_kinds(services: UiServices) -> list[str]:
     """The audit trail's event kinds (entity column), oldest first."""
     from triage_app.services import audit_log

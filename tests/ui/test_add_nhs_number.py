@@ -10,9 +10,9 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import text
 
+from tests.ui.child_records import unnumbered_and_numbered
 from triage_app.domain.records import ChildRecord as StoredChild
 from triage_app.services import children, history
-from triage_app.services.assessments import record_assessment
 from triage_app.services.context import open_store
 from triage_app.ui.service_common import child_view
 from triage_app.ui.service_links import ServiceRecordLinks
@@ -33,15 +33,7 @@ def _store(tmp_path, role):
 def records(tmp_path):
     """An un-numbered GP record (a mouth bleed) and a numbered record of the same baby."""
     ctx = _store(tmp_path, "safeguarding_lead")
-    case = {
-        "schema": "triage-assess/1",
-        "assessed_at": "2025-08-10T09:00",
-        "setting": "gp",
-        "child": {"family_name": "Example", "given_name": "Af", "date_of_birth": "2025-07-20"},
-        "findings": [{"kind": "bleeding", "site": "mouth"}],
-    }
-    unnumbered = record_assessment(ctx, case).child
-    numbered = children.record_child(ctx, StoredChild(date(2025, 7, 20), "EXAMPLE", "AF", HELD))
+    unnumbered, numbered = unnumbered_and_numbered(ctx, HELD)
     yield ctx, unnumbered, numbered
     ctx.close()
 

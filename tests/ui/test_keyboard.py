@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tests.ui.real_store import AF_NHS, BROOKS_NHS, NOW, signed_in_window
+from tests.ui.real_store import AF_NHS, BROOKS_NHS, NOW, open_child, signed_in_window
 
 MNEMONIC = re.compile(r"&([^&\s])")
 
@@ -71,13 +71,6 @@ def clashes(found: list[tuple[str, str]]) -> dict[str, list[str]]:
 @pytest.fixture
 def window(qtbot, engine, demo_store, prompter):
     return signed_in_window(qtbot, engine, demo_store, prompter)
-
-
-def open_child(window, nhs):
-    window.new_assessment()
-    window.find_child.ui.nhs_number_edit.setText(nhs)
-    window.find_child.search()
-    window.find_child.ui.open_button.click()
 
 
 class Walk:

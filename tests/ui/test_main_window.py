@@ -16,19 +16,12 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.real_store import AF_NHS, BROOKS_NHS, signed_in_window
+from tests.ui.real_store import AF_NHS, BROOKS_NHS, open_child, signed_in_window
 
 
 @pytest.fixture
 def window(qtbot, engine, demo_store, prompter):
     return signed_in_window(qtbot, engine, demo_store, prompter)
-
-
-def open_child(window, nhs):
-    window.new_assessment()
-    window.find_child.ui.nhs_number_edit.setText(nhs)
-    window.find_child.search()
-    window.find_child.ui.open_button.click()
 
 
 def test_two_childrens_unfinished_assessments_are_both_kept_and_listed(window, prompter):

@@ -61,15 +61,25 @@ def test_main_window_runs_first_start_dashboard_and_resume(qtbot, engine, tmp_pa
     again.services.cases.ctx.close()
 
 
-def test_self_test_exits_zero_in_a_fresh_process(tmp_path):
-    code = "from triage_app.ui.launch import self_test; raise SystemExit(self_test())"
-    env = {"QT_QPA_PLATFORM": "offscreen", "TRIAGE_HOME": str(tmp_path / "home"), "PATH": ""}
+def run_fresh(code: str, **env: str) -> str:
+    """Run ``code`` in a fresh offscreen Python process (no PATH, ``env`` added); return its
+    output once it has exited 0."""
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "", **env},
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "self-test passed" in result.stdout
-    assert "temporary encrypted database record" in result.stdout  # never an in-memory one
+    return result.stdout
+
+
+def test_self_test_exits_zero_in_a_fresh_process(tmp_path):
+    code = "from triage_app.ui.launch import self_test; raise SystemExit(self_test())"
+    out = run_fresh(code, TRIAGE_HOME=str(tmp_path / "home"))
+    assert "self-test passed" in out
+    assert "temporary encrypted database record" in out  # never an in-memory one
     assert not (tmp_path / "home").exists()  # touched no user data
 
 
@@ -97,12 +107,7 @@ def test_the_window_does_not_load_qtpdf_until_a_preview_opens(tmp_path):
         f"w.open_with(StoreOpener({str(tmp_path / 'data')!r}))\n"
         "print(sorted(m for m in sys.modules if 'QtPdf' in m or 'QtPrint' in m))\n"
     )
-    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": ""}
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip() == "[]"
+    assert run_fresh(code).strip() == "[]"
 
 
 def test_the_window_logs_unexpected_errors_to_an_owner_only_file_in_the_log_folder(tmp_path):
@@ -113,11 +118,6 @@ def test_the_window_logs_unexpected_errors_to_an_owner_only_file_in_the_log_fold
         f"rc = run_gui([], lambda: StoreOpener({str(tmp_path / 'data')!r}), quit_when_ready=True)\n"
         "print('hook', type(sys.excepthook).__name__)\n"
     )
-    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": ""}
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "hook CrashHandler" in result.stdout
+    assert "hook CrashHandler" in run_fresh(code)
     log = tmp_path / "data" / "logs" / "triage-app.log"
     assert log.is_file() and (log.stat().st_mode & 0o777) == 0o600

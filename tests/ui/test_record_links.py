@@ -5,9 +5,9 @@ from datetime import date, datetime
 
 import pytest
 
+from tests.ui.child_records import unnumbered_and_numbered
 from triage_app.domain.records import ChildRecord as StoredChild
 from triage_app.services import children, history
-from triage_app.services.assessments import record_assessment
 from triage_app.services.context import open_store
 from triage_app.ui.find_child import FindChild
 from triage_app.ui.service_adapters import StoreServices, child_view
@@ -26,17 +26,7 @@ def _store(tmp_path, role):
 @pytest.fixture
 def two_records(tmp_path):
     ctx = _store(tmp_path, "safeguarding_lead")
-    case = {
-        "schema": "triage-assess/1",
-        "assessed_at": "2025-08-10T09:00",
-        "setting": "gp",
-        "child": {"family_name": "Example", "given_name": "Af", "date_of_birth": "2025-07-20"},
-        "findings": [{"kind": "bleeding", "site": "mouth"}],
-    }
-    earlier = record_assessment(ctx, case).child
-    numbered = children.record_child(
-        ctx, StoredChild(date(2025, 7, 20), "EXAMPLE", "AF", "9990000018")
-    )
+    earlier, numbered = unnumbered_and_numbered(ctx, "9990000018")
     yield ctx, earlier, numbered
     ctx.close()
 
