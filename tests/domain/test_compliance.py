@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from triage_app.domain import compliance as c
 from triage_app.domain.compliance import MetricCounts, MonthCount
+from triage_app.domain.spc import xmr
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -110,3 +112,38 @@ def test_closed_with_results_pending_fails_on_any_case():
     ok = c.result_for(MetricCounts("closed_with_results_pending", 0, 7))
     bad = c.result_for(MetricCounts("closed_with_results_pending", 1, 7))
     assert not ok.failing_overall and bad.failing_overall
+
+
+@pytest.mark.parametrize(
+    ("kind", "values", "limits", "target", "expected"),
+    [
+        # a percentage shows neither below 0 nor above 100, whatever its limits
+        (c.Kind.PROPORTION, [40.0, 90.0], (-20.0, 130.0), None, (0.0, 100.0)),
+        (c.Kind.PROPORTION, [40.0, 90.0], (30.0, 95.0), 97.0, (30.0, 97.0)),
+        # a count is never below 0 but goes as high as its values, limits and target
+        (c.Kind.COUNT, [3.0, 4.0], (-1.5, 8.5), 12.0, (0.0, 12.0)),
+        (c.Kind.COUNT, [3.0, 140.0], (2.0, 120.0), None, (2.0, 140.0)),
+        # a flat chart is widened by 1 each way
+        (c.Kind.COUNT, [5.0, 5.0], (5.0, 5.0), None, (4.0, 6.0)),
+        (c.Kind.PROPORTION, [0.0, 0.0], (0.0, 0.0), None, (-1.0, 1.0)),
+    ],
+)
+def test_the_chart_range_holds_values_limits_and_target_within_what_the_kind_allows(
+    kind, values, limits, target, expected
+):
+    chart = dataclasses.replace(
+        xmr(values, target=target), lower_limit=limits[0], upper_limit=limits[1]
+    )
+    assert c.chart_range(kind, chart) == expected
+
+
+@given(
+    st.lists(st.floats(min_value=0, max_value=100), min_size=2, max_size=30),
+    st.one_of(st.none(), st.floats(min_value=0, max_value=100)),
+    st.sampled_from(list(c.Kind)),
+)
+def test_every_value_and_the_target_lie_within_the_chart_range(values, target, kind):
+    lo, hi = c.chart_range(kind, xmr(values, target=target))
+    assert lo >= -1.0 and lo < hi
+    for v in [*values, *([] if target is None else [target])]:
+        assert lo <= v <= hi

@@ -393,6 +393,23 @@ def chart_for(definition: MetricDefinition, months: Sequence[MonthCount]) -> Xmr
     return xmr(values, direction=definition.direction, target=definition.target)
 
 
+def chart_range(kind: Kind, chart: XmrChart) -> tuple[float, float]:
+    """The range (low, high) a run chart shows, on the screen and in the printed report.
+
+    It holds the values, the process limits and the target, never below 0 (nor above 100 for a
+    percentage); a flat chart is widened by 1 each way. The charts add a margin around it.
+    """
+    bounds = [*chart.values, chart.lower_limit, chart.upper_limit]
+    if chart.target is not None:
+        bounds.append(chart.target)
+    lo, hi = max(min(bounds), 0.0), max(bounds)
+    if kind is Kind.PROPORTION:
+        hi = min(hi, 100.0)
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1, hi + 1
+    return lo, hi
+
+
 def result_for(counts: MetricCounts) -> MetricResult:
     """Attach the definition and the chart to the store's counts."""
     definition = BY_ID[counts.id]

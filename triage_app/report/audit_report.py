@@ -72,16 +72,7 @@ def run_chart(m: MetricResult, width: float, height: float, suppress: bool) -> D
     left, right, bottom, top = 34.0, 8.0, 18.0, 8.0
     pw, ph = width - left - right, height - bottom - top
     values = chart.values
-    candidates = [*values, chart.lower_limit, chart.upper_limit]
-    if chart.target is not None:
-        candidates.append(chart.target)
-    lo, hi = min(candidates), max(candidates)
-    if m.definition.kind is Kind.PROPORTION:
-        lo, hi = max(lo, 0.0), min(hi, 100.0)
-    else:
-        lo = max(lo, 0.0)
-    if hi - lo < 1e-9:
-        lo, hi = lo - 1, hi + 1
+    lo, hi = c.chart_range(m.definition.kind, chart)
     pad = (hi - lo) * 0.08
     lo, hi = lo - pad, hi + pad
     n = len(values)

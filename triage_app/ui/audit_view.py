@@ -147,15 +147,7 @@ class RunChart(QWidget):
         left, right, top, bottom = 44.0, 16.0, 14.0, 34.0
         area = QRectF(left, top, self.width() - left - right, self.height() - top - bottom)
         values = chart.values
-        bounds = [*values, chart.lower_limit, chart.upper_limit]
-        if chart.target is not None:
-            bounds.append(chart.target)
-        lo, hi = min(bounds), max(bounds)
-        lo = max(lo, 0.0)
-        if m.definition.kind is Kind.PROPORTION:
-            hi = min(hi, 100.0)
-        if hi - lo < 1e-9:
-            lo, hi = lo - 1, hi + 1
+        lo, hi = c.chart_range(m.definition.kind, chart)
         pad = (hi - lo) * 0.08
         lo, hi = lo - pad, hi + pad
         n = len(values)
