@@ -303,7 +303,7 @@ class Keyring:
     def _wrap(self, key: bytes, user: str, password: str) -> dict[str, Any]:
         salt = secrets.token_bytes(16)
         nonce = secrets.token_bytes(12)
-        kek = self._derive(password, salt, self.params)
+        kek = key_from_password(password, salt, self.params)
         wrapped = AESGCM(kek).encrypt(nonce, key, user.encode("utf-8"))
         return {
             "kdf": "argon2id",
@@ -318,21 +318,9 @@ class Keyring:
 
     def _unwrap(self, entry: dict[str, Any], user: str, password: str) -> bytes:
         params = KdfParams(entry["time_cost"], entry["memory_cost_kib"], entry["parallelism"])
-        kek = self._derive(password, _unb64(entry["salt"]), params)
+        kek = key_from_password(password, _unb64(entry["salt"]), params)
         return AESGCM(kek).decrypt(
             _unb64(entry["nonce"]), _unb64(entry["wrapped_key"]), user.encode("utf-8")
-        )
-
-    @staticmethod
-    def _derive(password: str, salt: bytes, params: KdfParams) -> bytes:
-        return hash_secret_raw(
-            password.encode("utf-8"),
-            salt,
-            time_cost=params.time_cost,
-            memory_cost=params.memory_cost_kib,
-            parallelism=params.parallelism,
-            hash_len=KEY_BYTES,
-            type=Type.ID,
         )
 
     def _load(self) -> dict[str, Any]:
@@ -396,6 +384,22 @@ def _folder_lock(path: Path) -> Iterator[None]:
                 fd, lock.fd = lock.fd, None
                 fcntl.flock(fd, fcntl.LOCK_UN)
                 os.close(fd)
+
+
+def key_from_password(password: str, salt: bytes, params: KdfParams) -> bytes:
+    """The key (``KEY_BYTES`` long) that Argon2id derives from ``password`` and ``salt``.
+
+    It wraps the database key here and each administrator's signing key (:mod:`.signing`).
+    """
+    return hash_secret_raw(
+        password.encode("utf-8"),
+        salt,
+        time_cost=params.time_cost,
+        memory_cost=params.memory_cost_kib,
+        parallelism=params.parallelism,
+        hash_len=KEY_BYTES,
+        type=Type.ID,
+    )
 
 
 def write_private_atomic(path: Path, data: bytes) -> None:

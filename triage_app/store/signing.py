@@ -27,7 +27,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
@@ -43,7 +42,7 @@ from cryptography.hazmat.primitives.serialization import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from triage_app.store.keyring import KdfParams
+from triage_app.store.keyring import KdfParams, key_from_password
 from triage_app.store.orm import AuditEventRow, User
 
 ANCHOR_ENTITY = "signing_anchor"  # audit entity: the folder's first (root) signing key
@@ -93,7 +92,7 @@ def public_text(private: Ed25519PrivateKey) -> str:
 def wrap(private: Ed25519PrivateKey, password: str, username: str, params: KdfParams) -> str:
     """The private key encrypted under an Argon2id key from the password (JSON text)."""
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
-    kek = _derive(password, salt, params)
+    kek = key_from_password(password, salt, params)
     raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     sealed = AESGCM(kek).encrypt(nonce, raw, b"triage-signing:" + username.encode("utf-8"))
     return json.dumps(
@@ -119,7 +118,7 @@ def unwrap(secret: str, password: str, username: str) -> Ed25519PrivateKey:
     try:
         data = json.loads(secret)
         params = KdfParams(data["time_cost"], data["memory_cost_kib"], data["parallelism"])
-        kek = _derive(password, _unb64(data["salt"]), params)
+        kek = key_from_password(password, _unb64(data["salt"]), params)
         raw = AESGCM(kek).decrypt(
             _unb64(data["nonce"]),
             _unb64(data["wrapped"]),
@@ -257,18 +256,6 @@ def name_hmac(session: Session, name: str) -> str:
     assert row is not None
     key = _unb64(row.value)
     return hmac.new(key, name.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:32]
-
-
-def _derive(password: str, salt: bytes, params: KdfParams) -> bytes:
-    return hash_secret_raw(
-        password.encode("utf-8"),
-        salt,
-        time_cost=params.time_cost,
-        memory_cost=params.memory_cost_kib,
-        parallelism=params.parallelism,
-        hash_len=32,
-        type=Type.ID,
-    )
 
 
 def _b64(raw: bytes) -> str:
