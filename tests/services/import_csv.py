@@ -1,4 +1,4 @@
-"""What the CSV import tests build: valid rows of presentations and the files that hold them.
+"""What the CSV import tests build and read: valid rows, CSV files, rejects files and counts.
 
 Shared by ``test_import.py``, ``test_import_children.py``, ``test_import_jobs.py`` and
 ``test_import_rejects.py``; each test changes only the values it is about.
@@ -6,7 +6,10 @@ Shared by ``test_import.py``, ``test_import_children.py``, ``test_import_jobs.py
 
 import csv
 
+from sqlalchemy import func, select
+
 from triage_app.services.importing import COLUMNS
+from triage_app.store.orm import Child, Presentation
 
 # A valid row: a presentation of a child without an NHS number.
 ROW = {
@@ -38,3 +41,18 @@ def write(path, rows, header=COLUMNS):
         w.writeheader()
         w.writerows(rows)
     return path
+
+
+def read_rejects(path):
+    """The rows of a rejects file (its header first)."""
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def counts(ctx):
+    """How many children and presentations the store holds."""
+    with ctx.session_factory.begin() as s:
+        return (
+            s.scalar(select(func.count()).select_from(Child)),
+            s.scalar(select(func.count()).select_from(Presentation)),
+        )

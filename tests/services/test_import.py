@@ -7,27 +7,13 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from tests.services.import_csv import row, write
+from tests.services.import_csv import counts, read_rejects, row, write
 from triage_app.domain.errors import InputError
 from triage_app.services import audit_log, history
 from triage_app.services.importing import COLUMNS, import_presentations, parse_findings
 from triage_app.store.orm import Child, Presentation
-
-
-def counts(ctx):
-    with ctx.session_factory.begin() as s:
-        return (
-            s.scalar(select(func.count()).select_from(Child)),
-            s.scalar(select(func.count()).select_from(Presentation)),
-        )
-
-
-def read_rejects(path):
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.reader(f))
-
 
 BAD = [
     ({"nhs_number": "9990000019"}, "nhs_number: fails the Modulus 11 check digit"),

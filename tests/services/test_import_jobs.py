@@ -17,7 +17,7 @@ import sqlite3
 import pytest
 from sqlalchemy import func, select
 
-from tests.services.import_csv import ROW, write
+from tests.services.import_csv import ROW, counts, write
 from triage_app.services import audit_log
 from triage_app.services.context import open_store
 from triage_app.services.importing import import_presentations
@@ -29,14 +29,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threade
 def rows(make, n, prefix="S"):
     """``n`` presentations of one child without an NHS number (``ROW``), ``prefix`` numbered."""
     return [{**ROW, "source_id": f"{prefix}{i}"} for i in range(n)]
-
-
-def stored(ctx):
-    with ctx.session_factory.begin() as s:
-        return (
-            s.scalar(select(func.count()).select_from(Child)),
-            s.scalar(select(func.count()).select_from(Presentation)),
-        )
 
 
 def job_states(ctx):
@@ -75,7 +67,7 @@ def test_other_writers_get_the_lock_between_batches(sqlite_ctx, make, tmp_path):
 
 def test_a_killed_import_is_marked_and_rolled_back_by_the_next_import(sqlite_ctx, make, tmp_path):
     db = sqlite_ctx.engine.url.database
-    before = stored(sqlite_ctx)
+    before = counts(sqlite_ctx)
     events_before = len(audit_log.events(sqlite_ctx))
     src = write(tmp_path / "big.csv", rows(make, 50))
     pid = os.fork()
@@ -92,12 +84,12 @@ def test_a_killed_import_is_marked_and_rolled_back_by_the_next_import(sqlite_ctx
             os._exit(0)
     _, status = os.waitpid(pid, 0)
     assert os.WIFSIGNALED(status)
-    assert stored(sqlite_ctx)[1] == before[1] + 20  # two batches committed ...
+    assert counts(sqlite_ctx)[1] == before[1] + 20  # two batches committed ...
     assert job_states(sqlite_ctx) == ["running"]  # ... and marked as an unfinished import
     summary = import_presentations(sqlite_ctx, write(tmp_path / "small.csv", rows(make, 3, "T")))
     assert summary.imported == 3
     assert job_states(sqlite_ctx) == ["rolled_back", "done"]
-    assert stored(sqlite_ctx) == (before[0] + 3, before[1] + 3)
+    assert counts(sqlite_ctx) == (before[0] + 3, before[1] + 3)
     trail = [
         e
         for e in audit_log.events(sqlite_ctx)[events_before:]

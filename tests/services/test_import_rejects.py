@@ -20,7 +20,7 @@ import tracemalloc
 import pytest
 from sqlalchemy import func, select
 
-from tests.services.import_csv import row, write
+from tests.services.import_csv import read_rejects, row, write
 from triage_app.services.context import open_store
 from triage_app.services.importing import COLUMNS, import_presentations, roll_back_interrupted
 from triage_app.store.orm import Presentation
@@ -31,11 +31,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threade
 def presentations(ctx):
     with ctx.session_factory.begin() as s:
         return s.scalar(select(func.count()).select_from(Presentation))
-
-
-def read_rejects(path):
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.reader(f))
 
 
 FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tlead", "\rcr"]
