@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from triage_app.domain.display import age_display, nhs_datetime
 from triage_app.domain.handover import (
@@ -389,16 +389,6 @@ def _timeline(a: Assessment, household: Iterable[TimelineEntry]) -> tuple[Timeli
     rows = []
     dob = a.child.date_of_birth
     for p in a.history.prior_presentations:
-        flags = []
-        if p.findings:
-            flags.append("F1")
-        if any(f.site in TEN4_LETTER or f.patterned for f in p.findings):
-            flags.append("F4")
-        findings = "; ".join(
-            f"{f.kind.replace('_', ' ')} ({f.site.replace('_', ' ')})"
-            + (", patterned" if f.patterned else "")
-            for f in p.findings
-        )
         rows.append(
             TimelineEntry(
                 date=p.date,
@@ -406,13 +396,46 @@ def _timeline(a: Assessment, household: Iterable[TimelineEntry]) -> tuple[Timeli
                 setting=str(p.setting) if p.setting else None,
                 age=age_display(dob, p.date),
                 complaint=p.complaint,
-                findings=findings or None,
+                findings=findings_text(p.findings),
                 outcome=p.outcome,
-                flags=tuple(flags),
+                flags=timeline_flags(p.findings),
             )
         )
     rows.sort(key=lambda r: r.date, reverse=True)
     return (*rows, *sorted(household, key=lambda r: r.date, reverse=True))
+
+
+class _Finding(Protocol):
+    """A finding as the timeline shows it (an earlier one, or a stored one)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def site(self) -> str: ...
+    @property
+    def patterned(self) -> bool | None: ...
+
+
+def timeline_flags(findings: Sequence[_Finding]) -> tuple[str, ...]:
+    """A timeline row's flags: F1 for any finding, F4 for a TEN-4-FACESp site or a pattern."""
+    flags = []
+    if findings:
+        flags.append("F1")
+    if any(f.site in TEN4_LETTER or f.patterned for f in findings):
+        flags.append("F4")
+    return tuple(flags)
+
+
+def findings_text(findings: Sequence[_Finding]) -> str | None:
+    """A timeline row's findings ("bruise (cheek), patterned; ..."), or ``None`` for none."""
+    return (
+        "; ".join(
+            f"{str(f.kind).replace('_', ' ')} ({str(f.site).replace('_', ' ')})"
+            + (", patterned" if f.patterned else "")
+            for f in findings
+        )
+        or None
+    )
 
 
 def _plain(value: Any) -> Any:

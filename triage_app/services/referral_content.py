@@ -47,9 +47,11 @@ from triage_app.domain.referral import (
     StrategyMeeting,
     TimelineEntry,
     build_referral_record,
+    findings_text,
+    timeline_flags,
 )
 from triage_app.domain.sealed import SealingError
-from triage_app.domain.vocab import TEN4_LETTER, CpIs, Urgency
+from triage_app.domain.vocab import CpIs, Urgency
 from triage_app.services.context import StoreContext
 from triage_app.services.history import (
     _prior_key,
@@ -357,9 +359,9 @@ def _own_timeline(
             setting=p.setting,
             age=age_display(dob, p.seen_at.date()),
             complaint=p.complaint,
-            findings=_findings_text(p.findings),
+            findings=findings_text(p.findings),
             outcome=p.outcome,
-            flags=_flags(p.findings),
+            flags=timeline_flags(p.findings),
             explanation=p.explanation,
             seen_by=referrers.line(p.id, p.organisation),
         )
@@ -377,34 +379,14 @@ def _own_timeline(
                 setting=str(p.setting) if p.setting else None,
                 age=age_display(dob, p.date),
                 complaint=p.complaint,
-                findings=_findings_text(p.findings),
+                findings=findings_text(p.findings),
                 outcome=p.outcome,
-                flags=_flags(p.findings),
+                flags=timeline_flags(p.findings),
                 explanation=getattr(p, "explanation", None),
             )
         )
     rows.sort(key=lambda r: r.date, reverse=True)
     return tuple(rows)
-
-
-def _flags(findings: Any) -> tuple[str, ...]:
-    flags = []
-    if findings:
-        flags.append("F1")
-    if any(f.site in TEN4_LETTER or f.patterned for f in findings):
-        flags.append("F4")
-    return tuple(flags)
-
-
-def _findings_text(findings: Any) -> str | None:
-    return (
-        "; ".join(
-            f"{str(f.kind).replace('_', ' ')} ({str(f.site).replace('_', ' ')})"
-            + (", patterned" if f.patterned else "")
-            for f in findings
-        )
-        or None
-    )
 
 
 def _name(child: Any) -> str:
@@ -413,25 +395,15 @@ def _name(child: Any) -> str:
 
 def _timeline_entry(p: Any, child: Any, relation: str) -> TimelineEntry:
     """A household child's earlier presentation, with the F1 and F4 flags of the timeline."""
-    flags = []
-    if p.findings:
-        flags.append("F1")
-    if any(f.site in TEN4_LETTER or f.patterned for f in p.findings):
-        flags.append("F4")
     return TimelineEntry(
         date=p.seen_at.date(),
         subject=f"{_name(child)} ({relation.replace('_', ' ')})",
         setting=p.setting,
         age=age_display(child.date_of_birth, p.seen_at.date()),
         complaint=p.complaint,
-        findings="; ".join(
-            f"{f.kind.replace('_', ' ')} ({f.site.replace('_', ' ')})"
-            + (", patterned" if f.patterned else "")
-            for f in p.findings
-        )
-        or None,
+        findings=findings_text(p.findings),
         outcome=p.outcome,
-        flags=tuple(flags),
+        flags=timeline_flags(p.findings),
     )
 
 
