@@ -46,12 +46,7 @@ def _own_database_for_this_worker() -> None:
 
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
     name = f"triage_test_{worker}_{run[:8]}".lower()
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
+    _on_server(admin_url, f'CREATE DATABASE "{name}"')
     # The app's group roles are server-wide and made on first use by whichever database
     # installs them first; made here, one worker at a time (the lock is held until the
     # commit), so that two workers never grant the same membership at the same moment.
@@ -70,6 +65,18 @@ def _own_database_for_this_worker() -> None:
     os.environ["TRIAGE_TEST_PG_URL"] = own
 
 
+def _on_server(admin_url, statement):
+    """Run one statement outside a transaction (CREATE or DROP DATABASE) on the server."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
 _own_database_for_this_worker()
 
 
@@ -83,14 +90,7 @@ def pytest_sessionfinish(session):
     while _WORKER_DATABASE:
         admin_url, name = _WORKER_DATABASE.pop()
         os.environ["TRIAGE_TEST_PG_URL"] = admin_url
-        from sqlalchemy import create_engine, text
-
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        finally:
-            admin.dispose()
+        _on_server(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # Long tests first: under pytest-xdist each worker takes the next test as it finishes one, so

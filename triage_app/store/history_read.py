@@ -35,7 +35,7 @@ from triage_app.domain.records import (
     PresentationRecord,
 )
 from triage_app.store.driver_select import DriverSelect, Rows
-from triage_app.store.links import _SAME_CHILD_EDGES
+from triage_app.store.links import _SAME_CHILD_EDGES, same_child_group
 from triage_app.store.orm import Assessment, Presentation
 from triage_app.store.repositories import (
     _CHILD_BY_ID,
@@ -239,17 +239,9 @@ def _entries(
 
 def _same_child_group(read: _Reader, child_id: int) -> list[int]:
     """As ``ChildLinkRepository.same_child_group``: the child first, then its linked records."""
-    group, frontier, seen = [child_id], [child_id], {child_id}
-    while frontier:
-        rows = read.rows(_SAME_CHILD_EDGES, {"frontier": frontier})
-        frontier = []
-        for a, b in rows:
-            for cid in (a, b):
-                if cid not in seen:
-                    seen.add(cid)
-                    group.append(cid)
-                    frontier.append(cid)
-    return group
+    return same_child_group(
+        child_id, lambda frontier: read.rows(_SAME_CHILD_EDGES, {"frontier": frontier})
+    )
 
 
 def _in_read_transaction[T](engine: Engine, body: Callable[[_Reader], T]) -> T:

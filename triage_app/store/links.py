@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from sqlalchemy import bindparam, or_, select
@@ -59,6 +60,28 @@ def _record(row: ChildLink) -> ChildLinkRecord:
         end_reason=row.end_reason,
         id=row.id,
     )
+
+
+def same_child_group(
+    child_id: int, edges: Callable[[list[int]], Iterable[tuple[int, int]]]
+) -> list[int]:
+    """The child first, then every record linked to it as the same child, directly or not.
+
+    ``edges(frontier)`` gives the active same-child links touching any of ``frontier``; the
+    group grows one step of links at a time (the repository's read and the history read's
+    both walk it here).
+    """
+    group, frontier, seen = [child_id], [child_id], {child_id}
+    while frontier:
+        rows = edges(frontier)
+        frontier = []
+        for a, b in rows:
+            for cid in (a, b):
+                if cid not in seen:
+                    seen.add(cid)
+                    group.append(cid)
+                    frontier.append(cid)
+    return group
 
 
 class ChildLinkRepository:
@@ -128,18 +151,9 @@ class ChildLinkRepository:
 
         The linked records form one group; the child itself comes first.
         """
-        group, frontier = [child_id], [child_id]
-        seen = {child_id}
-        while frontier:
-            rows = _SAME_CHILD_EDGES.rows(self.s, {"frontier": frontier})
-            frontier = []
-            for a, b in rows:
-                for cid in (a, b):
-                    if cid not in seen:
-                        seen.add(cid)
-                        group.append(cid)
-                        frontier.append(cid)
-        return group
+        return same_child_group(
+            child_id, lambda frontier: _SAME_CHILD_EDGES.rows(self.s, {"frontier": frontier})
+        )
 
     def rejected(self, child_id: int) -> set[int]:
         """Children a person has said are not this child (active rejections)."""
