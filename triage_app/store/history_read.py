@@ -74,6 +74,16 @@ if tuple(f.name for f in dataclasses.fields(PresentationRecord)) != _PRESENTATIO
     raise ImportError("PresentationRecord's fields no longer follow the history read's columns")
 
 _Processors = tuple[tuple[int, Callable[[Any], Any]], ...]
+_new = object.__new__
+_set = object.__setattr__
+# HistoryEntry's fields, as _entries sets them; checked at import as the presentation's are.
+if tuple(f.name for f in dataclasses.fields(HistoryEntry)) != (
+    "presentation",
+    "child",
+    "relation",
+    "urgency",
+):
+    raise ImportError("HistoryEntry's fields no longer follow the history read's entries")
 
 
 class _Reader:
@@ -210,30 +220,45 @@ def _entries(
     if any(i not in done for i in processors):  # a column the builder does not convert
         raise RuntimeError("the history read does not convert every column it reads")
     finding = FindingRecord.from_json
-    entries = []
+    entries: list[HistoryEntry] = []
+    append = entries.append
     for r in rows:
         # JSON's ``[]`` and ``null`` (most rows' findings or mobility) decoded without a
         # parse: what the processor would give. On PostgreSQL the values arrive decoded.
         findings = () if r[5] == "[]" else findings_of(r[5])
-        p = PresentationRecord(  # positionally, in _PRESENTATION_ORDER (checked below)
-            r[0],
-            seen_at(r[1]),
-            r[2],
-            r[3],
-            r[4],
-            tuple([finding(f) for f in findings]) if findings else (),
-            r[6],
-            r[7],
-            None if r[8] is None or r[8] == "null" else mobility_of(r[8]),
-            nim_of(r[9]),
-            r[10],
-            r[11],
-            r[12],
-            r[13],
-            r[14],
+        # The records built as model.build builds them (their fields set in one step, in
+        # _PRESENTATION_ORDER): neither has a __post_init__, and the generated __init__
+        # setting fifteen frozen fields one by one cost more than the row's SELECT.
+        p = _new(PresentationRecord)
+        _set(
+            p,
+            "__dict__",
+            {
+                "child_id": r[0],
+                "seen_at": seen_at(r[1]),
+                "setting": r[2],
+                "organisation": r[3],
+                "complaint": r[4],
+                "findings": tuple([finding(f) for f in findings]) if findings else (),
+                "explanation": r[6],
+                "outcome": r[7],
+                "mobility": None if r[8] is None or r[8] == "null" else mobility_of(r[8]),
+                "nim_at_time": nim_of(r[9]),
+                "source": r[10],
+                "source_id": r[11],
+                "id": r[12],
+                "version": r[13],
+                "review": r[14],
+            },
         )
         child, relation = whose[r[0]]
-        entries.append(HistoryEntry(p, child, relation, urgency_of(r[15])))
+        entry = _new(HistoryEntry)
+        _set(
+            entry,
+            "__dict__",
+            {"presentation": p, "child": child, "relation": relation, "urgency": urgency_of(r[15])},
+        )
+        append(entry)
     return tuple(entries)
 
 
