@@ -20,7 +20,8 @@ Run: ``python benchmarks/bench_store.py [--children N] [--presentations M] [--lo
    candidate query in hand-written SQL plus the same scoring.
 4. Import: ``import presentations`` of a CSV into an empty database, against raw
    ``sqlite3.executemany`` of the same rows (CSV parsed, children and presentations inserted,
-   no validation) into the same schema, storing the same values (see :func:`raw_import`).
+   no validation) into the same schema, storing the same values (see :func:`raw_import`);
+   the two in turns, ``--import-rounds`` (3) each, the best round of each compared.
    Both on plain (unencrypted) SQLite files, as since issue 3: the 50,000 rows/s target was
    set for such a file.
 
@@ -405,6 +406,12 @@ def main():
         help="history: time each lookup this many times (interleaved) and keep its best",
     )
     parser.add_argument("--import-rows", type=int, default=200_000)
+    parser.add_argument(
+        "--import-rounds",
+        type=int,
+        default=3,
+        help="import: the app and raw executemany each this many times, in turns; best kept",
+    )
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results-store.md"))
     parser.add_argument("--json", help="also write the figures as JSON here (for scripts/bench)")
     args = parser.parse_args()
@@ -468,8 +475,17 @@ def main():
             "engine flags), x same-work SQL",
             svc,
             same_work,
-            "p99 <= 10 ms; median <= 5x same-work SQL",
-            svc[1] <= 10 and svc[0] <= 5 * same_work[0],
+            "median <= 5x same-work SQL (issue 15)",
+            svc[0] <= 5 * same_work[0],
+        )
+    )
+    results.append(  # issue 3's absolute target, on its own row (it was once one cell)
+        (
+            "history by NHS number: the same use-case's p99 (issue 3), x same-work SQL",
+            svc,
+            same_work,
+            "p99 <= 10 ms (issue 3)",
+            svc[1] <= 10,
         )
     )
     results.append(
@@ -553,19 +569,30 @@ def main():
 
     csv_path = work / "import.csv"
     write_import_csv(csv_path, args.import_rows)
-    target = open_store(
-        f"sqlite:///{work / 'import.sqlite3'}", user="bench", clock=lambda: NOW, protocol=protocol
-    )
-    start = time.perf_counter()
-    summary = import_presentations(target, csv_path)
-    app_rate = summary.imported / (time.perf_counter() - start)
-    target.close()
-    floors = {}
-    for name, same_writes in (("raw.sqlite3", True), ("raw-before-15i.sqlite3", False)):
-        baseline = open_store(f"sqlite:///{work / name}", user="bench", protocol=protocol)
-        baseline.close()
-        floors[same_writes] = raw_import(work / name, csv_path, same_writes=same_writes)
-    raw_rate, old_rate = floors[True], floors[False]
+    # The app and its floor, each into a new file, in turns (app, floor, app, floor, ...),
+    # each one's best round kept: one import each, one after the other, was at the mercy of
+    # the shared machine's speed in each half (the ratio moved from 0.71x to 0.85x between
+    # runs of the same code).
+    app_rates, raw_rates = [], []
+    for round_ in range(args.import_rounds):
+        target = open_store(
+            f"sqlite:///{work / f'import-{round_}.sqlite3'}",
+            user="bench",
+            clock=lambda: NOW,
+            protocol=protocol,
+        )
+        start = time.perf_counter()
+        summary = import_presentations(target, csv_path)
+        app_rates.append(summary.imported / (time.perf_counter() - start))
+        target.close()
+        name = f"raw-{round_}.sqlite3"
+        open_store(f"sqlite:///{work / name}", user="bench", protocol=protocol).close()
+        raw_rates.append(raw_import(work / name, csv_path, same_writes=True))
+    app_rate, raw_rate = max(app_rates), max(raw_rates)
+    open_store(
+        f"sqlite:///{work / 'raw-before-15i.sqlite3'}", user="bench", protocol=protocol
+    ).close()
+    old_rate = raw_import(work / "raw-before-15i.sqlite3", csv_path, same_writes=False)
 
     lines = [
         "# Record-store benchmark",
@@ -607,6 +634,10 @@ def main():
         f"foreign keys off) | {summary.imported:,} | {old_rate:,.0f} "
         f"| app {app_rate / old_rate:.2f}x of it | | |",
         "",
+        f"Import rounds (app, then raw, in turns; the best of each is above): app "
+        f"{', '.join(f'{r:,.0f}' for r in app_rates)} rows/s; raw "
+        f"{', '.join(f'{r:,.0f}' for r in raw_rates)} rows/s.",
+        "",
     ]
     text = "\n".join(lines)
     print(text)
@@ -640,20 +671,25 @@ def write_json(args, results, imported, app_rate, raw_rate, generate_s):
                 "met": met,
             }
         )
-    rows.append(
-        {
-            "name": f"Import: `import presentations`, {imported:,} rows (batches of {BATCH:,})",
-            "unit": "rows/s",
-            "median": app_rate,
-            "p99": None,
-            "floor": "raw sqlite3.executemany of the same rows (same stored values)",
-            "floor_median": raw_rate,
-            "floor_p99": None,
-            "ratio": app_rate / raw_rate,
-            "target": ">= 50,000 rows/s and >= 0.8x raw",
-            "met": app_rate >= 50_000 and app_rate >= 0.8 * raw_rate,
-        }
-    )
+    name = f"Import: `import presentations`, {imported:,} rows (batches of {BATCH:,})"
+    for suffix, target, met in (  # each issue's target on its own row
+        ("", ">= 0.8x raw (issue 15)", app_rate >= 0.8 * raw_rate),
+        (", rate (issue 3)", ">= 50,000 rows/s (issue 3)", app_rate >= 50_000),
+    ):
+        rows.append(
+            {
+                "name": name + suffix,
+                "unit": "rows/s",
+                "median": app_rate,
+                "p99": None,
+                "floor": "raw sqlite3.executemany of the same rows (same stored values)",
+                "floor_median": raw_rate,
+                "floor_p99": None,
+                "ratio": app_rate / raw_rate,
+                "target": target,
+                "met": met,
+            }
+        )
     data = {"rows": rows, "lookups": args.lookups, "generate_s": generate_s}
     Path(args.json).write_text(json.dumps(data), encoding="utf-8")
 

@@ -110,6 +110,7 @@ _FINDING_DEFAULTS: dict[str, Any] = {
 if list(_FINDING_DEFAULTS) != ["kind", "site", "side", "size_mm", "patterned", "description"]:
     raise ImportError("FindingRecord's fields changed: check from_json's quick path")
 
+
 @dataclass(frozen=True)
 class PresentationRecord:
     """One presentation: when and where the child was seen, what was found, what happened."""
