@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from triage_app.domain.model import Flag
+from triage_app.domain.model import Flag, _new, _set
 
 SOURCE_LOCAL = "local"  # a presentation recorded in this app (not imported)
 
@@ -99,8 +99,6 @@ class FindingRecord:
         return cls(**{k: data[k] for k in fields if k in data})
 
 
-_new = object.__new__
-_set = object.__setattr__
 # FindingRecord's fields in order, each with its default ("kind", which has none, given
 # first so that the order is the fields' own; from_json requires it in the data).
 _FINDING_DEFAULTS: dict[str, Any] = {
