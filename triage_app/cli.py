@@ -7,7 +7,6 @@ Commands print results on stdout and problems on stderr, one line per problem. E
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import re
 import sys
@@ -16,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from triage_app import __version__, cli_common, cli_store
+from triage_app import __version__, cli_common, cli_store, json_text
 from triage_app.domain.decode import MAX_INPUT_BYTES, MAX_PROBLEMS, decode_case
 from triage_app.domain.engine import Engine
 from triage_app.domain.errors import InputError, ProfileError, UnknownProfileError
@@ -183,7 +182,7 @@ def _engine(stderr: TextIO, args: argparse.Namespace | None = None) -> Engine | 
 
 
 def _print_json(data: Any, stdout: TextIO) -> None:
-    stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
+    stdout.write(json_text.dumps(data))
     stdout.write("\n")
     stdout.flush()
 

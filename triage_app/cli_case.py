@@ -14,13 +14,12 @@ takes ``--handler NAME`` for a phone call: the person spoken to.)
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from triage_app import cli_common
+from triage_app import cli_common, json_text
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +197,7 @@ def _show(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     details = cases.show_case(ctx, args.id)
     if args.json:
-        out.write(json.dumps(views.case_json(details), indent=2, ensure_ascii=False) + "\n")
+        out.write(json_text.dumps(views.case_json(details)) + "\n")
     else:
         out.write("\n".join(views.case_lines(details)) + "\n")
     return EXIT_OK
@@ -343,6 +342,6 @@ def _record(ctx: Any, data: Any, args: argparse.Namespace, out: TextIO) -> int:
     decision["case_joined"] = done.joined
     decision["presentation_id"] = done.recorded.presentation.id
     decision["child_id"] = done.recorded.child.id
-    out.write(json.dumps(decision, indent=2, ensure_ascii=False) + "\n")
+    out.write(json_text.dumps(decision) + "\n")
     out.flush()
     return EXIT_OK

@@ -11,11 +11,11 @@ the child (the user asked for it); log lines carry ids only.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from typing import Any, TextIO
 
+from triage_app import json_text
 from triage_app.cli_common import (
     EXIT_BAD_INPUT,
     EXIT_CHECK_FAILED,
@@ -140,7 +140,7 @@ def _show(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             ],
             "possible_matches": [views.match_json(m) for m in o.possible_matches],
         }
-        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        out.write(json_text.dumps(data) + "\n")
         return EXIT_OK
     c = o.child
     lines = [

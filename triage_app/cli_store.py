@@ -8,7 +8,6 @@ patients (the user asked for it); log lines never do (ids only).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from triage_app import json_text
 from triage_app.cli_common import (
     EXIT_BAD_INPUT,
     EXIT_CHECK_FAILED,
@@ -339,7 +339,7 @@ def _audit(ctx: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _emit(data: dict[str, Any] | list[str], out: TextIO) -> None:
     """Print JSON (a dict) or text lines (a list) on stdout."""
     if isinstance(data, dict):
-        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        out.write(json_text.dumps(data) + "\n")
     else:
         out.write("\n".join(data) + "\n")
     out.flush()

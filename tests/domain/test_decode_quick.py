@@ -10,6 +10,7 @@ decoders to the same data or the same problem.
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +26,26 @@ STRINGS = st.sampled_from(
     ['"x"', '"\\":"', '"\\" :"', '": "', '"{[\\""', '"a\\\\"', '"\\u0022:"', '"é"', '"\\ud800"']
 )
 NUMBERS = st.sampled_from(
-    ["0", "-0", "1.5", "1e3", "1E400", "1e15", "999999999999999", "1234567890123456", "NaN", "-1"]
+    [
+        "0",
+        "-0",
+        "-0.0",
+        "1.5",
+        "1e3",
+        "1E400",
+        "1e15",
+        "999999999999999",
+        "-999999999999999",
+        "1234567890123456",
+        "9223372036854775808",  # beyond 64 bits: orjson refuses, the strict decoder words it
+        "NaN",
+        "-1",
+        "5e-324",
+        "999999999999999.9",
+        "1." + "0" * 62,  # 64 characters: accepted
+        "1." + "0" * 63,  # 65 characters: refused
+        "0." + "0" * 70 + "1",
+    ]
 )
 SCALARS = st.one_of(STRINGS, NUMBERS, st.sampled_from(["true", "false", "null"]))
 
@@ -88,3 +108,31 @@ def test_a_repeated_key_is_refused_however_it_is_written():
 def test_an_ordinary_case_takes_the_quick_path():
     text = json.dumps({"a": [{"b": 1, "c": "x: y"}], "d": {"e": None}}, indent=2)
     assert _decode_quick(text) == json.loads(text)
+
+
+# Number literals as JSON writes them, short and long (the quick path decodes with orjson and
+# checks the limits afterwards; the strict one checks them in the decoder's hooks).
+LITERALS = st.from_regex(r"\A-?(0|[1-9][0-9]{0,19})(\.[0-9]{1,70})?([eE][+-]?[0-9]{1,3})?\Z")
+
+
+@settings(max_examples=600, deadline=None)
+@given(LITERALS, st.sampled_from(["{0}", '{{"size_mm": {0}}}', '[1, "x{0}", {0}]']))
+def test_numbers_are_read_and_limited_as_the_strict_decoder_does(literal, shape):
+    same(shape.format(literal))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '\ufeff{"a": 1}',  # a byte order mark
+        '{"a": "x\x01y"}',  # a raw control character in a string
+        '{"a": "\\ud800"}',  # a lone surrogate, escaped: the strict decoder reads it
+        '{"a": [1,]}',
+        '{"a": 01}',
+        " \r\n\t{}",
+        '{"a": "' + "9" * 70 + '"}',  # a long run of digits in a string: still accepted
+    ],
+)
+def test_edge_texts_are_answered_as_the_strict_decoder_does(text):
+    same(text)
+    same(text.encode("utf-8", "surrogatepass"))

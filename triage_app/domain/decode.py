@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 from triage_app.domain.errors import InputError, Problem
 
 # Limits on the raw document, checked before any other work (docs/assess.md, "Input limits").
@@ -137,48 +139,67 @@ _UNSURE: Any = _Unsure()
 def _decode_quick(raw: bytes | str) -> Any:
     """Decode ``raw`` as :func:`decode_case_strict` does, or return ``_UNSURE``.
 
-    Repeated keys are found by counting. Outside strings a colon only ever follows a key, so
-    the colons outside strings (:func:`_outside_strings`) are the keys written, one each; the
-    decoded objects hold fewer keys than were written exactly when a key is repeated. When the
-    counts differ the strict decoder decides and names the repeated key. The same scan gives
-    the nesting depth. Any other problem also goes to the strict decoder, which names it.
+    orjson decodes (about twice as quick as ``json``, with no hooks); then what the strict
+    decoder's hooks check is checked on the result and the raw text:
+
+    - Repeated keys, by counting. Outside strings a colon only ever follows a key, so the
+      colons outside strings (:func:`_outside_strings`) are the keys written, one each; the
+      decoded objects hold fewer keys than were written exactly when a key is repeated. The
+      same scan gives the nesting depth.
+    - Numbers: every decoded integer within ``MAX_INT_DIGITS`` digits and every float below
+      ``MAX_NUMBER`` (:func:`_keys_and_numbers`), and no run of more than 64 characters that
+      a number is written with anywhere in the text (a false alarm, digits in a string, only
+      sends the document to the strict decoder).
+
+    orjson refuses what ``json`` refuses (and a lone surrogate, which ``json`` reads); any
+    refusal, and any doubt, goes to the strict decoder, which decides and names the problem.
     """
-    if isinstance(raw, bytes):
-        encoded = raw
-        if len(encoded) > MAX_INPUT_BYTES:
-            return _UNSURE
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return _UNSURE
-    else:
-        text = raw
-        encoded = raw.encode("utf-8", "surrogatepass")
-        if len(encoded) > MAX_INPUT_BYTES:
-            return _UNSURE
-    keys = 0
-
-    def count_keys(obj: dict[str, Any]) -> dict[str, Any]:
-        nonlocal keys
-        keys += len(obj)
-        return obj
-
+    encoded = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
+    if len(encoded) > MAX_INPUT_BYTES:
+        return _UNSURE
     try:
-        data = json.loads(
-            text,
-            object_hook=count_keys,
-            parse_int=_parse_int,
-            parse_float=_parse_float,
-            parse_constant=_parse_constant,
-        )
-    except (ValueError, RecursionError):  # JSONDecodeError and _BadDocumentError included
+        data = orjson.loads(encoded)
+    except orjson.JSONDecodeError:  # not JSON, not UTF-8, too deep for orjson, a lone surrogate
         return _UNSURE
     outside = _outside_strings(encoded)
-    if keys != outside.count(b":"):
+    if _keys_and_numbers(data) != outside.count(b":"):
+        return _UNSURE
+    if _LONG_NUMBER in encoded.translate(_NUMBER_BYTES):
         return _UNSURE
     if isinstance(data, dict | list) and _nested_too_deep(outside):
         return _UNSURE
     return data
+
+
+# Every byte a JSON number is written with becomes "#" (the text keeps its length): a run of
+# more than 64 of them may be a number _parse_float refuses.
+_NUMBER_BYTES = bytes.maketrans(b"0123456789+-.eE", b"#" * 15)
+_LONG_NUMBER = b"#" * 65
+_INT_LIMIT = 10**MAX_INT_DIGITS
+
+
+def _keys_and_numbers(data: Any) -> int:
+    """The keys of every object in ``data``, or -1 when a number is one the hooks refuse."""
+    keys = 0
+    pending: list[Any] = [[data]]
+    while pending:
+        item = pending.pop()
+        values: Any
+        if type(item) is dict:
+            keys += len(item)
+            values = item.values()
+        else:
+            values = item
+        for value in values:
+            kind = type(value)
+            if kind is dict or kind is list:
+                pending.append(value)
+            elif kind is int:
+                if not -_INT_LIMIT < value < _INT_LIMIT:
+                    return -1
+            elif kind is float and not abs(value) < MAX_NUMBER:
+                return -1
+    return keys
 
 
 def decode_case_strict(raw: bytes | str) -> Any:
@@ -213,14 +234,14 @@ def decode_case_strict(raw: bytes | str) -> Any:
             parse_float=_parse_float,
             parse_constant=_parse_constant,
         )
-    except _BadDocumentError as exc:
-        raise InputError([Problem("(document)", str(exc))]) from None
-    except json.JSONDecodeError as exc:
+    except _BadDocumentError as refused:
+        raise InputError([Problem("(document)", str(refused))]) from None
+    except json.JSONDecodeError as bad:  # its own name: mypyc gives a name one type
         raise InputError(
             [
                 Problem(
                     "(document)",
-                    f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+                    f"not valid JSON: {bad.msg} at line {bad.lineno} column {bad.colno}",
                 )
             ]
         ) from None
