@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 from triage_app.domain.vocab import MOBILITY_FIELDS
 
 if TYPE_CHECKING:
-    from triage_app.domain.model import Assessment, Finding
+    from triage_app.domain.model import Assessment, Decision, Finding
 
 INPUT_SCHEMA = "triage-assess/1"
+OUTPUT_SCHEMA = "triage-decision/1"
 
 
 def assessment_to_json(a: Assessment) -> dict[str, Any]:
@@ -132,3 +133,68 @@ def _finding_json(f: Finding, clean: Callable[[dict[str, Any]], dict[str, Any]])
             }
         )
     return out
+
+
+def decision_to_json(d: Decision) -> dict[str, Any]:
+    """Return the ``triage-decision/1`` JSON object for a decision (``Decision.to_json``)."""
+    # most actions are due at the same moment: each distinct moment is written once
+    stamps = {when: _iso_minutes(when) for when in {a.due_at for a in d.actions}}
+    return {
+        "schema": OUTPUT_SCHEMA,
+        "profile": {
+            "id": d.profile_id,
+            "version": d.profile_version,
+            "status": d.profile_status,
+            "warnings": list(d.warnings),
+        },
+        "age": {"days": d.age_days, "display": d.age_display},
+        "nim": {"status": d.nim.status, "basis": list(d.nim.basis)},
+        "urgency": str(d.urgency),
+        "actions": [
+            {
+                "id": a.id,
+                "due": a.due,
+                "rule": a.rule,
+                "text": a.text,
+                "due_at": stamps[a.due_at],
+            }
+            for a in d.actions
+        ],
+        "findings": [
+            {
+                "index": f.index,
+                "qualifying": f.qualifying,
+                "exception": f.exception,
+                "ten4facesp": f.ten4facesp,
+                "triggers_protocol": f.triggers_protocol,
+                "reasons": list(f.reasons),
+            }
+            for f in d.findings
+        ],
+        "ten4facesp": {
+            "positive": d.ten4facesp_positive,
+            "components": list(d.ten4facesp_components),
+        },
+        "flags": [{"id": f.id, "text": f.text} for f in d.flags],
+        "notices": list(d.notices),
+        "rules_fired": list(d.rules_fired),
+        "investigations": [
+            {
+                "id": i.id,
+                "text": i.text,
+                "due": i.due,
+                "due_from": i.due_from.isoformat() if i.due_from else None,
+                "due_to": i.due_to.isoformat() if i.due_to else None,
+            }
+            for i in d.investigations
+        ],
+        "nice_prompts": list(d.nice_prompts),
+    }
+
+
+def _iso_minutes(value: datetime | None) -> str | None:
+    if not value:
+        return None
+    if value.year >= 1000 and value.tzinfo is None:  # the same text, without strftime's cost
+        return value.isoformat(timespec="minutes")
+    return value.strftime("%Y-%m-%dT%H:%M")

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from triage_app.domain.construct import build
 from triage_app.domain.display import age_days, age_display
 from triage_app.domain.guidance import Guidance
 from triage_app.domain.model import (
@@ -25,7 +26,6 @@ from triage_app.domain.model import (
     Assessment,
     Decision,
     Investigation,
-    build,
 )
 from triage_app.domain.parse import parse_assessment
 from triage_app.domain.profile import (

@@ -12,7 +12,11 @@ from datetime import date, datetime
 from typing import Any
 
 from triage_app.domain.assess_json import INPUT_SCHEMA as INPUT_SCHEMA
-from triage_app.domain.assess_json import assessment_to_json
+from triage_app.domain.assess_json import OUTPUT_SCHEMA as OUTPUT_SCHEMA
+from triage_app.domain.assess_json import assessment_to_json, decision_to_json
+from triage_app.domain.construct import _new as _new
+from triage_app.domain.construct import _set as _set
+from triage_app.domain.construct import build as build
 from triage_app.domain.vocab import (
     CpIs,
     CpPlan,
@@ -26,24 +30,6 @@ from triage_app.domain.vocab import (
     Site,
     Urgency,
 )
-
-OUTPUT_SCHEMA = "triage-decision/1"
-
-_new = object.__new__
-_set = object.__setattr__
-
-
-def build[T](cls: type[T], values: dict[str, Any]) -> T:
-    """Make a frozen record from ``values`` (every field, in order) in one step.
-
-    The same object as ``cls(**values)``, without the generated ``__init__`` setting each
-    field through ``object.__setattr__`` in turn (about three times slower). Only for the
-    engine's hot paths, where ``values`` is written out field by field; none of these
-    records has a ``__post_init__``.
-    """
-    obj = _new(cls)
-    _set(obj, "__dict__", values)
-    return obj
 
 
 @dataclass(frozen=True)
@@ -250,64 +236,4 @@ class Decision:
 
     def to_json(self) -> dict[str, Any]:
         """Return the ``triage-decision/1`` JSON object for this decision."""
-        # most actions are due at the same moment: each distinct moment is written once
-        stamps = {when: _iso_minutes(when) for when in {a.due_at for a in self.actions}}
-        return {
-            "schema": OUTPUT_SCHEMA,
-            "profile": {
-                "id": self.profile_id,
-                "version": self.profile_version,
-                "status": self.profile_status,
-                "warnings": list(self.warnings),
-            },
-            "age": {"days": self.age_days, "display": self.age_display},
-            "nim": {"status": self.nim.status, "basis": list(self.nim.basis)},
-            "urgency": str(self.urgency),
-            "actions": [
-                {
-                    "id": a.id,
-                    "due": a.due,
-                    "rule": a.rule,
-                    "text": a.text,
-                    "due_at": stamps[a.due_at],
-                }
-                for a in self.actions
-            ],
-            "findings": [
-                {
-                    "index": f.index,
-                    "qualifying": f.qualifying,
-                    "exception": f.exception,
-                    "ten4facesp": f.ten4facesp,
-                    "triggers_protocol": f.triggers_protocol,
-                    "reasons": list(f.reasons),
-                }
-                for f in self.findings
-            ],
-            "ten4facesp": {
-                "positive": self.ten4facesp_positive,
-                "components": list(self.ten4facesp_components),
-            },
-            "flags": [{"id": f.id, "text": f.text} for f in self.flags],
-            "notices": list(self.notices),
-            "rules_fired": list(self.rules_fired),
-            "investigations": [
-                {
-                    "id": i.id,
-                    "text": i.text,
-                    "due": i.due,
-                    "due_from": i.due_from.isoformat() if i.due_from else None,
-                    "due_to": i.due_to.isoformat() if i.due_to else None,
-                }
-                for i in self.investigations
-            ],
-            "nice_prompts": list(self.nice_prompts),
-        }
-
-
-def _iso_minutes(value: datetime | None) -> str | None:
-    if not value:
-        return None
-    if value.year >= 1000 and value.tzinfo is None:  # the same text, without strftime's cost
-        return value.isoformat(timespec="minutes")
-    return value.strftime("%Y-%m-%dT%H:%M")
+        return decision_to_json(self)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 
 from triage_app.domain import nhs_number
 from triage_app.domain.assess_json import assessment_to_json as assessment_to_json
+from triage_app.domain.construct import _new, _set, build
 from triage_app.domain.display import add_months
 from triage_app.domain.errors import InputError, Problem
 from triage_app.domain.model import (
@@ -30,9 +31,6 @@ from triage_app.domain.model import (
     Mobility,
     PriorFinding,
     PriorPresentation,
-    _new,
-    _set,
-    build,
 )
 from triage_app.domain.vocab import (
     MOBILITY_FIELDS,
@@ -52,7 +50,8 @@ E = TypeVar("E", bound=StrEnum)
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# Lone surrogates, written with chr(): mypyc compiles no surrogate in a string literal.
+_SURROGATE_RE = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
 _NAME_CONTROL_RE = re.compile("[\x00-\x1f\x7f]")
 
 MAX_NAME = 200
@@ -831,8 +830,11 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _show_number(value: float) -> str:
-    """Show a number for a message, however large (never converts a huge int to float)."""
+def _show_number(value: int | float) -> str:
+    """Show a number for a message, however large (never converts a huge int to float).
+
+    ``int | float``, not ``float``: compiled (mypyc), a ``float`` parameter converts an int.
+    """
     if isinstance(value, int) and abs(value) >= 10**15:
         return "a number of more than 15 digits"
     if isinstance(value, float) and (value != value or abs(value) >= 1e15):

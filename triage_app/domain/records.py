@@ -12,7 +12,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from triage_app.domain.model import Flag, _new, _set
+from triage_app.domain.construct import _new, _set
+from triage_app.domain.model import Flag
 
 SOURCE_LOCAL = "local"  # a presentation recorded in this app (not imported)
 

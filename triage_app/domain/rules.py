@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from triage_app.domain.construct import build
 from triage_app.domain.display import add_months, age_display
 from triage_app.domain.flags import cumulative_risk_flags
 from triage_app.domain.model import (
@@ -23,7 +24,6 @@ from triage_app.domain.model import (
     History,
     Investigation,
     NimResult,
-    build,
 )
 from triage_app.domain.profile import (
     AWAITING_SIGN_OFF,

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.exc import DBAPIError
 
-from triage_app.domain.model import _new, _set
+from triage_app.domain.construct import _new, _set
 from triage_app.domain.records import (
     ChildHistory,
     ChildRecord,

@@ -254,6 +254,9 @@ def self_test(  # a text stream
         traceback.print_exc()
         _say(out, "self-test FAILED")
         return 1
+    from triage_app.domain import compiled
+
+    _say(out, f"engine modules: {'compiled (mypyc)' if compiled.in_use() else 'Python sources'}")
     _say(out, "self-test passed")
     return 0
 
