@@ -42,16 +42,34 @@ setup(
 """
 
 
+def mypy_version() -> str:
+    """The installed mypy's version (mypyc ships with it), or "none"."""
+    try:
+        from mypy.version import __version__
+    except ImportError:
+        return "none"
+    return str(__version__)
+
+
+def built_by(out: Path) -> str | None:
+    """The compiler a build in ``out`` was made with (a new mypy means a new build)."""
+    try:
+        return json.loads((out / compiled.MANIFEST).read_text(encoding="utf-8")).get("compiler")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="rebuild even when up to date")
     args = parser.parse_args()
     out = PACKAGE / compiled.DIRECTORY
-    if not args.force and compiled.fresh(PACKAGE):
+    compiler = f"mypyc {mypy_version()}"
+    if not args.force and compiled.fresh(PACKAGE) and built_by(out) == compiler:
         print(f"compile_engine: up to date ({out.relative_to(ROOT)})")
         return 0
     started = time.monotonic()
-    digests = compiled.source_digests(PACKAGE)
+    manifest = {**compiled.manifest_for(PACKAGE), "compiler": compiler}
     with tempfile.TemporaryDirectory(prefix="triage-mypyc-") as tmp:
         work = Path(tmp)
         setup = work / "setup.py"
@@ -70,7 +88,7 @@ def main() -> int:
             print(f"compile_engine: mypyc failed (exit {done.returncode}); the app will run "
                   f"its Python sources.\n{tail}", file=sys.stderr)  # fmt: skip
             return 1
-        if compiled.source_digests(PACKAGE) != digests:
+        if compiled.manifest_for(PACKAGE)["sources"] != manifest["sources"]:
             print("compile_engine: the sources changed while compiling; run it again",
                   file=sys.stderr)  # fmt: skip
             return 1
@@ -78,7 +96,6 @@ def main() -> int:
         out.mkdir(parents=True)
         for library in sorted(built.iterdir()):
             shutil.copy2(library, out / library.name)
-    manifest = {"build": compiled.build_tag(), "modules": digests}
     (out / compiled.MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     took = time.monotonic() - started
     print(f"compile_engine: {len(compiled.MODULES)} modules compiled in {took:.0f} s "

@@ -32,21 +32,34 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 
 
 def _package(tmp_path: Path) -> Path:
-    """A package directory with every compiled module's source and a matching manifest."""
+    """A package with every compiled module's source, one they import, and a matching build."""
     package = tmp_path / "domain"
     (package / compiled.DIRECTORY).mkdir(parents=True)
-    for name in compiled.MODULES:
+    for name in (*compiled.MODULES, "model"):
         (package / f"{name}.py").write_text(f"NAME = {name!r}\n", encoding="utf-8")
-    manifest = {"build": compiled.build_tag(), "modules": compiled.source_digests(package)}
-    (package / compiled.DIRECTORY / compiled.MANIFEST).write_text(
-        json.dumps(manifest), encoding="utf-8"
-    )
+    _write_manifest(package, compiled.manifest_for(package))
     return package
 
 
-def test_a_build_from_the_current_sources_goes_first_on_the_search_path(tmp_path, monkeypatch):
+def _write_manifest(package: Path, manifest: dict) -> None:
+    (package / compiled.DIRECTORY / compiled.MANIFEST).write_text(
+        json.dumps(manifest), encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("touched", [False, True])
+def test_a_build_from_the_current_sources_goes_first_on_the_search_path(
+    tmp_path, monkeypatch, touched
+):
+    """Also when a source was touched (a checkout) but not changed: then the contents decide."""
     monkeypatch.delenv(compiled.PURE_ENV, raising=False)
     package = _package(tmp_path)
+    if touched:
+        os.utime(package / "model.py", ns=(1, 1))
+        manifest = json.loads(
+            (package / compiled.DIRECTORY / compiled.MANIFEST).read_text(encoding="utf-8")
+        )
+        assert manifest["stats"] != compiled.source_stats(package)
     path = [str(package)]
     assert compiled.use_compiled(path)
     assert path == [str(package / compiled.DIRECTORY), str(package)]
@@ -55,10 +68,13 @@ def test_a_build_from_the_current_sources_goes_first_on_the_search_path(tmp_path
 @pytest.mark.parametrize(
     "spoil",
     [
-        "a source edited after compiling",
+        "a compiled module's source edited after compiling",
+        "a module the compiled ones import edited (their types are compiled in)",
+        "a source added",
         "a source deleted",
         "another Python built it",
-        "a module missing from the manifest",
+        "another machine built it",
+        "built for another list of modules",
         "no manifest",
         "a manifest that is not JSON",
         "TRIAGE_PURE_PYTHON set",
@@ -69,14 +85,20 @@ def test_a_stale_or_foreign_build_is_never_used(tmp_path, monkeypatch, spoil):
     package = _package(tmp_path)
     manifest_path = package / compiled.DIRECTORY / compiled.MANIFEST
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if spoil == "a source edited after compiling":
+    if spoil.startswith("a compiled module's source edited"):
         (package / "rules.py").write_text("NAME = 'rules, edited'\n", encoding="utf-8")
+    elif spoil.startswith("a module the compiled ones import"):
+        (package / "model.py").write_text("NAME = 'model, edited'\n", encoding="utf-8")
+    elif spoil == "a source added":
+        (package / "vocab.py").write_text("NAME = 'vocab'\n", encoding="utf-8")
     elif spoil == "a source deleted":
         (package / "parse.py").unlink()
     elif spoil == "another Python built it":
-        manifest["build"] = "cpython-311-linux"
-    elif spoil == "a module missing from the manifest":
-        del manifest["modules"]["engine"]
+        manifest["build"] = manifest["build"].replace("312", "311")
+    elif spoil == "another machine built it":
+        manifest["build"] = manifest["build"].replace("x86_64", "aarch64") + "-other"
+    elif spoil == "built for another list of modules":
+        manifest["modules"] = manifest["modules"][:-1]
     elif spoil == "no manifest":
         manifest_path.unlink()
     elif spoil == "a manifest that is not JSON":
@@ -84,10 +106,36 @@ def test_a_stale_or_foreign_build_is_never_used(tmp_path, monkeypatch, spoil):
     else:
         monkeypatch.setenv(compiled.PURE_ENV, "1")
     if manifest_path.exists() and spoil != "a manifest that is not JSON":
-        manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+        _write_manifest(package, manifest)
     path = [str(package)]
     assert not compiled.use_compiled(path)
     assert path == [str(package)]
+
+
+@pytest.mark.parametrize(
+    ("bundled", "edit", "other_python", "used"),
+    [
+        (True, False, False, True),
+        (True, True, False, True),  # the bundle carries no sources to compare
+        (False, False, False, False),  # not marked by build.spec: a build copied in by hand
+        (True, False, True, False),
+    ],
+)
+def test_a_packaged_build_uses_only_what_build_spec_bundled(
+    tmp_path, monkeypatch, bundled, edit, other_python, used
+):
+    monkeypatch.delenv(compiled.PURE_ENV, raising=False)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    package = _package(tmp_path)
+    manifest = compiled.manifest_for(package)
+    if bundled:
+        manifest["bundled"] = True
+    if other_python:
+        manifest["build"] = "cpython-311-linux.cpython-311-x86_64-linux-gnu.so"
+    _write_manifest(package, manifest)
+    if edit:
+        (package / "rules.py").write_text("NAME = 'rules, edited'\n", encoding="utf-8")
+    assert compiled.use_compiled([str(package)]) is used
 
 
 def _require_build() -> None:
