@@ -46,7 +46,7 @@ from triage_app.domain.decode import decode_case  # noqa: E402
 from triage_app.domain.engine import Engine  # noqa: E402
 
 TARGET_P99_MS = 1.0
-PURE_NOTE = "TRIAGE_PURE_PYTHON=1: what runs where nothing is compiled, as in the packaged build"
+PURE_NOTE = "TRIAGE_PURE_PYTHON=1: what runs where nothing could be compiled (no C compiler)"
 
 
 N_CASES = 500  # distinct cases, rotated: no input repeats within 500 decisions

@@ -11,12 +11,12 @@ Safeguarding leads only (signed in like the other store commands). Prints one li
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from pathlib import Path
 from typing import TextIO
 
+from triage_app import json_text
 from triage_app.cli_common import add_store_options, with_store
 from triage_app.domain import compliance as c
 from triage_app.domain.access import AccessDeniedError
@@ -100,7 +100,7 @@ def run(
             )
             return EXIT_REFUSED
         if args.json:
-            out.write(json.dumps(audit.report_json(found, args.suppress_small), indent=2))
+            out.write(json_text.dumps(audit.report_json(found, args.suppress_small)))
             out.write("\n")
         else:
             _print_text(found, args.suppress_small, out)

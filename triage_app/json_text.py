@@ -1,9 +1,12 @@
 """JSON text as every command prints it: two-space indents, non-ASCII characters as they are.
 
 One writer for every JSON document the command line prints (decisions, cases, children,
-imports), through orjson: about thirty times quicker than ``json.dumps(data, indent=2,
-ensure_ascii=False)`` and the same text, except that a number below 0.0001 is written out in
-full (``0.00001``, where ``json`` writes ``1e-05``; the same value to any JSON reader).
+imports, the audit report), through orjson: about thirty times quicker than
+``json.dumps(data, indent=2, ensure_ascii=False)`` and the same text for what the commands
+print, except that a number below 0.0001 is written out in full (``0.00001``, where ``json``
+writes ``1e-05``; the same value to any JSON reader). Where ``json`` would write ``NaN`` (not
+JSON) orjson writes ``null``; dates, enums and dataclasses, which ``json`` refuses, orjson
+writes (the commands pass only text, numbers, booleans, lists and objects).
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """The quick decoder must answer exactly as the strict one: never accept what it refuses.
 
-``decode_case`` checks for repeated keys by counting (the keys in the decoded objects against
-the ``":`` pairs in the text once JSON whitespace is deleted) and hands anything doubtful to
-``decode_case_strict``, which checks every object in the decoder's hook. These tests write
-JSON by hand, with repeated keys, keys that are equal only once their escapes are read,
-whitespace before colons, and strings holding quotes, colons and brackets, and hold the two
-decoders to the same data or the same problem.
+``decode_case`` decodes with orjson and then checks repeated keys by counting (the keys in the
+decoded objects against the colons outside strings in the raw text), each number's size, long
+number text and the depth; it hands anything doubtful to ``decode_case_strict`` (``json``, with
+every object and number checked in the decoder's hooks). These tests write JSON by hand, with
+repeated keys, keys that are equal only once their escapes are read, whitespace before colons,
+strings holding quotes, colons and brackets, and number literals short and long, and hold the
+two decoders to the same data or the same problem.
 """
 
 import json
