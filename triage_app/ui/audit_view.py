@@ -10,6 +10,7 @@ role: the menu entry is only added for a safeguarding lead, and a refusal is sho
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -190,12 +191,34 @@ class RunChart(QWidget):
             p.setBrush(colour)
             p.drawEllipse(QPointF(x(i), y(point.value)), 4.0, 4.0)
         p.setPen(_colour("limit"))
-        step = max(1, n // 12)
-        for i, mo in enumerate(months):
-            if i % step == 0 or i == n - 1:
-                p.drawText(QRectF(x(i) - 30, area.bottom() + 6, 60, 16),
-                           Qt.AlignmentFlag.AlignCenter, mo.month)  # fmt: skip
+        label_width = p.fontMetrics().horizontalAdvance("0000-00") + 8.0
+        spacing = area.width() / (n - 1) if n > 1 else area.width()
+        for i in month_label_indices(n, spacing, label_width):
+            left = label_left(x(i), label_width, self.width())
+            p.drawText(QRectF(left, area.bottom() + 6, label_width, 16),
+                       Qt.AlignmentFlag.AlignCenter, months[i].month)  # fmt: skip
         p.end()
+
+
+def month_label_indices(n: int, spacing: float, label_width: float) -> list[int]:
+    """The months to label along a run chart, evenly spaced and never overlapping.
+
+    Always the first and the last; the last replaces the one before it when the two would touch.
+    """
+    if n <= 0:
+        return []
+    step = max(1, math.ceil(label_width / spacing)) if spacing > 0 else n
+    chosen = list(range(0, n, step))
+    if chosen[-1] != n - 1:
+        if (n - 1 - chosen[-1]) * spacing < label_width and len(chosen) > 1:
+            chosen.pop()
+        chosen.append(n - 1)
+    return chosen
+
+
+def label_left(centre: float, width: float, total: float) -> float:
+    """Where a label of ``width`` centred on ``centre`` starts, kept inside ``0..total``."""
+    return max(0.0, min(centre - width / 2, total - width))
 
 
 def _icon_text(m: MetricResult) -> tuple[str, str, str, str]:
