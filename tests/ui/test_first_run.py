@@ -61,6 +61,9 @@ def test_the_first_account_comes_before_the_demonstration_data(qtbot, setup):
     assert [u.username for u in record.users()] == ["Dr Jane Smith"]
     assert page.ui.demo_group.isEnabled()
     assert page.ui.password_edit.text() == ""  # the password does not stay on screen
+    # what was stored cannot be typed over, to no effect, once the account exists
+    for field in (page.ui.user_name_edit, page.role_combo, page.organisation_edit, page.phone_edit):
+        assert not field.isEnabled()
 
 
 def test_the_password_is_checked_before_anything_is_created(setup):

@@ -136,7 +136,10 @@ class FirstRun(QWidget):
                 save(self.profile())
             except Refused as exc:
                 self._say(f"\u26a0 The professional profile was not saved: {exc}")
-        for w in (u.user_name_edit, u.password_edit, u.confirm_edit):
+        # The account and its professional profile are stored: nothing typed here now would be
+        # (found under Xvfb: role, organisation and phone stayed editable, to no effect).
+        done: tuple[QWidget, ...] = (u.user_name_edit, u.password_edit, u.confirm_edit)
+        for w in (*done, self.role_combo, self.organisation_edit, self.phone_edit):
             w.setEnabled(False)
         u.password_edit.clear()
         u.confirm_edit.clear()
