@@ -191,6 +191,8 @@ def test_the_child_af_story_by_keyboard_only(qtbot, window, store, prompter):
     case_view = window.case_view
     assert window.ui.pages_stack.currentWidget() is window.case_scroll
     assert "TESTCHILD, Alfred" in window.banner.text()
+    # The focus starts on the required actions, never in "Reason for closing".
+    assert kb.focus() is case_view.checklist.list
     detail = services.cases.case_detail(third)
     assert detail.urgency == "immediate"
 

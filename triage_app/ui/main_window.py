@@ -563,6 +563,9 @@ class MainWindow(QMainWindow):
         self.case_view.show_case(case_id)
         self.banner.show_child(self.case_view.case.child, self.clock.now().date())
         self.ui.pages_stack.setCurrentWidget(self.case_scroll)
+        # The required actions first: the focus fell to "Reason for closing" after finalising
+        # (found under Xvfb), where a stray key types a closing reason.
+        self.case_view.checklist.list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_preview(self, case_id: str, version: Any) -> None:
         """Show one sealed version of the case's record (QtPdf loads now, not at start-up)."""
