@@ -266,3 +266,38 @@ def test_the_wizard_finish_is_one_transaction_and_joins_the_open_case(services, 
     detail = services.cases.case_detail(case_id)
     assert len([c for c in services.cases.open_cases() if c.child.id == ashby.id]) == 1
     assert any(x.action_id == "phone_csc" and x.record for x in detail.actions)
+
+
+def test_a_due_list_that_scrolls_says_how_many_items_it_holds(qtbot, view, services, engine):
+    """Six lines show; more scroll, and the title counts them so none is taken for absent."""
+    from triage_app.domain.parse import parse_assessment
+    from triage_app.services import demo
+
+    # a new presentation with nothing recorded yet: every duty of the protocol is due
+    ashby = services.children.find_by_nhs_number(demo.AF_NHS)[0].child
+    a = parse_assessment(
+        {
+            "schema": "triage-assess/1",
+            "assessed_at": (datetime.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "setting": "ed",
+            "child": {"date_of_birth": ashby.date_of_birth.isoformat(), "nhs_number": demo.AF_NHS},
+            "findings": [{"kind": "bruise", "site": "ear", "side": "left"}],
+        }
+    )
+    services.recorder.finalise(ashby.id, a, engine.decide(a), (), "Dr First", {})
+    view.show()
+    seen = {"scrolls": 0, "fits": 0}
+    for width in (1900, 360):  # a narrow window wraps each item over several lines
+        view.resize(width, 900)
+        for summary in services.cases.open_cases():
+            view.show_case(summary.case_id)
+            qtbot.wait(1)
+            panel, items = view.due, view.due.due_list
+            height = sum(items.sizeHintForRow(r) for r in range(items.count()))
+            if height > 6 * panel.fontMetrics().lineSpacing() and items.count() > 1:
+                seen["scrolls"] += 1
+                assert panel.title() == f"What is due: {items.count()} items, scroll for all"
+            else:
+                seen["fits"] += 1
+                assert panel.title() == "What is due"
+    assert seen["scrolls"] and seen["fits"], seen  # both kinds were on screen

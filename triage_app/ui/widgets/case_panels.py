@@ -153,12 +153,17 @@ class DuePanel(QGroupBox):
         """As tall as its items at this width, from three lines up to six.
 
         A short list leaves the room to the rest of the case (at 1920x1080 the whole case
-        fits without scrolling); a long one scrolls.
+        fits without scrolling); a long one scrolls, and its title counts the items.
         """
         line = self.fontMetrics().lineSpacing()
-        rows = sum(self.due_list.sizeHintForRow(i) for i in range(self.due_list.count()))
+        count = self.due_list.count()
+        rows = sum(self.due_list.sizeHintForRow(i) for i in range(count))
         frame = 2 * self.due_list.frameWidth() + 4
         self.due_list.setMaximumHeight(min(6 * line, max(3 * line, rows)) + frame)
+        # A list taller than six lines scrolls: its title says how many items it holds, so
+        # the ones below the fold are not taken for absent (overdue items come first).
+        hidden = rows > 6 * line and count > 1
+        self.setTitle(f"What is due: {count} items, scroll for all" if hidden else "What is due")
 
 
 class InvestigationsPanel(QGroupBox):
