@@ -110,15 +110,12 @@ def fresh(package: Path) -> bool:
         return False
     if getattr(sys, "frozen", False):
         return manifest.get("bundled") is True
-    stats = source_stats(package)
-    if manifest.get("stats") == stats and set(stats) == set(manifest.get("sources") or ()):
-        return all(name in stats for name in MODULES)  # nothing touched since the build
-    digests = source_digests(package)  # touched, or copied: the contents decide
-    return (
-        manifest.get("sources") == digests
-        and all(digests.values())
-        and all(digests.get(name) for name in MODULES)
-    )
+    if manifest.get("stats") != source_stats(package):  # touched or copied: read them
+        digests = source_digests(package)
+        if manifest.get("sources") != digests or not all(digests.values()):
+            return False
+    sources = manifest.get("sources")
+    return isinstance(sources, dict) and set(MODULES) <= sources.keys()
 
 
 def use_compiled(path: list[str]) -> bool:

@@ -12,11 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from triage_app.domain.assess_json import INPUT_SCHEMA as INPUT_SCHEMA
-from triage_app.domain.assess_json import OUTPUT_SCHEMA as OUTPUT_SCHEMA
 from triage_app.domain.assess_json import assessment_to_json, decision_to_json
-from triage_app.domain.construct import _new as _new
-from triage_app.domain.construct import _set as _set
-from triage_app.domain.construct import build as build
 from triage_app.domain.vocab import (
     CpIs,
     CpPlan,

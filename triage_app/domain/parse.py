@@ -742,7 +742,7 @@ def _prior_quick(raw: Any, on: date, dob: date) -> PriorPresentation | None:
         or not ((explanation.isascii() and "\x00" not in explanation) or _plain_text(explanation))
     ):
         return None
-    presentation = _new(PriorPresentation)  # model.build, written out: one call fewer each
+    presentation = _new(PriorPresentation)  # construct.build, written out: one call fewer each
     _set(
         presentation,
         "__dict__",

@@ -87,7 +87,7 @@ class FindingRecord:
     def from_json(cls, data: dict[str, Any]) -> FindingRecord:
         """Build a finding from :meth:`to_json` output (keys that are not fields ignored)."""
         if cls is FindingRecord and "kind" in data and data.keys() <= _FINDING_DEFAULTS.keys():
-            # The usual case (no other keys to leave out), built as model.build builds a
+            # The usual case (no other keys to leave out), built as construct.build builds a
             # record: the fields set in one step, in order, the defaults first. The same
             # object as cls(**data) (no __post_init__), in a third of the time: a history
             # read builds one per stored finding.

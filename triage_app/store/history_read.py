@@ -225,7 +225,7 @@ def _entries(
         # JSON's ``[]`` and ``null`` (most rows' findings or mobility) decoded without a
         # parse: what the processor would give. On PostgreSQL the values arrive decoded.
         findings = () if r[5] == "[]" else findings_of(r[5])
-        # The records built as model.build builds them (their fields set in one step, in
+        # The records built as construct.build builds them (their fields set in one step, in
         # _PRESENTATION_ORDER): neither has a __post_init__, and the generated __init__,
         # setting fifteen frozen fields one by one, took 4.6 of a row's 16.6 microseconds.
         p = _new(PresentationRecord)
